@@ -1,0 +1,175 @@
+"""Command line: the same capabilities as the app, headless (RULES.md §6).
+
+Exit codes: 0 success; 2 invalid input or usage; 1 internal failure. Input problems
+never print a traceback: the error JSON (``--json``) or a readable list says what is
+wrong and where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Callable, Sequence
+
+from .domain.case import Case
+from .domain.caseformat import loads_case
+from .domain.determination import Determination
+from .domain.problems import CaseInvalid, Problem
+from .domain.rulepacks import determine, get_rule_pack
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _input_problem(path: str, exc: OSError) -> CaseInvalid:
+    reason = exc.strerror or str(exc)
+    return CaseInvalid([Problem("$", f"cannot read {path}: {reason}")])
+
+
+# --- determine -------------------------------------------------------------------------
+
+def cmd_determine(args: argparse.Namespace) -> int:
+    try:
+        try:
+            raw = _read_input(args.case)
+        except OSError as e:
+            raise _input_problem(args.case, e) from None
+        case = loads_case(raw)
+    except CaseInvalid as e:
+        if args.json:
+            _print_json(e.to_json())
+        else:
+            sys.stdout.write(format_problems(e.problems))
+        return EXIT_INVALID
+    result = determine(case)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        sys.stdout.write(format_determination(result, case))
+    return EXIT_OK
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    n = len(problems)
+    lines = [f"The case is not valid ({n} problem{'s' if n != 1 else ''}):"]
+    width = max(len(p.field) for p in problems)
+    lines += [f"  {p.field:<{width}}  {p.message}" for p in problems]
+    return "\n".join(lines) + "\n"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+
+    def fmt(cells: Sequence[str]) -> str:
+        out = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return "  ".join(out).rstrip()
+
+    return [fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
+
+
+def format_determination(d: Determination, case: Case) -> str:
+    """A readable summary: periods, included/excluded, clause, reason, totals, readings."""
+    pack = get_rule_pack(d.rule_pack)
+    lines = [
+        f"Determination for account {d.account_number} ({case.account.customer_name}), "
+        f"{case.service.value}",
+        f"Rules: {pack.title} [{d.rule_pack} {d.rule_pack_version}]",
+        f"Reading: {d.reading}   Minimal threshold: {d.minimal_threshold}   "
+        f"Occurred basis: {d.occurred_basis}",
+        f"Six-year cutoffs: overcharges {d.cutoffs['overcharge'].isoformat()}, "
+        f"undercharges {d.cutoffs['undercharge'].isoformat()}",
+        "",
+    ]
+    rows = []
+    for p, period in zip(d.periods, case.periods):
+        din = "-" if p.days_in_window is None else str(p.days_in_window)
+        rows.append([str(p.index), f"{period.start.isoformat()}..{period.end.isoformat()}",
+                     p.direction.value, f"{p.difference}", str(p.days), din,
+                     f"{p.included_amount}", f"{p.excluded_amount}", p.clause or "-",
+                     p.reason.text])
+    lines += _table(["#", "Service period", "Direction", "Difference", "Days", "In window",
+                     "Included", "Excluded", "Clause", "Reason"], rows, right={0, 3, 4, 5, 6, 7})
+    lines += [
+        "",
+        f"Outcome:          {d.outcome.value}",
+        f"Refund (credit):  {d.refund_total:>12}",
+        f"Back bill:        {d.back_bill_total:>12}",
+        f"Net:              {d.net:>12}   (back bill - refund; negative = owed to the customer)",
+        f"Interest:         {d.interest:>12}",
+        "",
+        "Readings of 26-721(a)(2):",
+    ]
+    rrows = [[name, f"{r.refund_total}", f"{r.back_bill_total}", f"{r.net}", r.outcome.value,
+              "<- used" if name == d.reading else ""]
+             for name, r in d.readings.items()]
+    lines += ["  " + s for s in _table(["Reading", "Refund", "Back bill", "Net", "Outcome", ""],
+                                       rrows, right={1, 2, 3})]
+    lines.append("")
+    lines.append("Readings differ: " + ("YES - supervisor must review" if d.readings_differ else "no"))
+    if d.flags:
+        lines.append("Flags:")
+        lines += [f"  {f}: {pack.flag_texts.get(f, '')}" for f in d.flags]
+    else:
+        lines.append("Flags: none")
+    return "\n".join(lines) + "\n"
+
+
+# --- wiring ----------------------------------------------------------------------------
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="billing-desk",
+                     description="Billing Desk: billing-error cases under Fort Collins City "
+                                 "Code Sec. 26-721. Without a command, opens the desktop app.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("determine", help="compute the determination of a case@1 JSON file",
+                       description="Compute the Sec. 26-721 determination of a case@1 JSON "
+                                   "file. Exit 0 on success, 2 if the case is invalid.")
+    p.add_argument("case", metavar="CASE.json", help="case file, or - for standard input")
+    p.add_argument("--json", action="store_true",
+                   help="print billing-desk/determination@1 (or error@1) JSON")
+    p.set_defaults(func=cmd_determine)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_usage(sys.stderr)
+        return EXIT_INVALID
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # an internal failure: say so, without a traceback by default
+        if os.environ.get("BILLING_DESK_DEBUG"):
+            raise
+        sys.stderr.write(f"billing-desk: internal error: {type(e).__name__}: {e}\n"
+                         "Set BILLING_DESK_DEBUG=1 to see the traceback.\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

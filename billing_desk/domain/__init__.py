@@ -1,0 +1,1 @@
+"""The pure core: money, dates, cases, rule packs, workflow. No Qt, no SQL, no I/O."""

@@ -1,0 +1,81 @@
+"""Money: ``decimal.Decimal`` end to end, never float.
+
+One constructor (:func:`money`) that refuses floats, one rounding policy
+(:func:`round_half_up`, RULES.md §3.1/§3.3) and one canonical text form
+(:func:`money_text`). Internally the engine may count in integer cents; these helpers
+convert at the edges.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+#: RULES.md §1: non-negative, exactly two decimals, at most 9 integer digits.
+MONEY_PATTERN = re.compile(r"^(0|[1-9][0-9]{0,8})\.[0-9]{2}$")
+
+
+class MoneyError(ValueError):
+    """A value that cannot be money (a float, a malformed string)."""
+
+
+def money(value: str | int | Decimal) -> Decimal:
+    """The one constructor: ``Decimal`` quantised to cents. Floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError(f"money must not be a {type(value).__name__}: {value!r}")
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, int):
+        d = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            raise MoneyError(f"not an amount: {value!r}") from None
+    else:
+        raise MoneyError(f"money must be str, int or Decimal, not {type(value).__name__}")
+    if not d.is_finite():
+        raise MoneyError(f"not a finite amount: {value!r}")
+    if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise MoneyError(f"more than two decimal places: {value!r}")
+    return d.quantize(CENT)
+
+
+def parse_money_text(text: str) -> Decimal | None:
+    """Parse the strict case@1 money form (``"12.34"``); ``None`` when it does not match."""
+    if not isinstance(text, str) or not MONEY_PATTERN.match(text):
+        return None
+    return Decimal(text)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """The only rounding the rules allow: half up, to ``places`` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Exact integer cents of a cent-quantised amount."""
+    return int(amount.scaleb(2))
+
+
+def from_cents(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2).quantize(CENT)
+
+
+def money_text(amount: Decimal) -> str:
+    """Canonical output text: exactly two decimals, ``-`` for negatives, no ``+``, no
+    separators, never ``-0.00`` (RULES.md §3.1)."""
+    q = amount.quantize(CENT)
+    if q == 0:
+        return "0.00"
+    return f"{q:f}"
+
+
+def cents_text(cents: int) -> str:
+    """:func:`money_text` for integer cents, without going through Decimal."""
+    sign = "-" if cents < 0 else ""
+    c = -cents if cents < 0 else cents
+    return f"{sign}{c // 100}.{c % 100:02d}"

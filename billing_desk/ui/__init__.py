@@ -1,0 +1,1 @@
+"""The desktop app (PySide6). Widgets call service functions; no rules, no SQL here."""
