@@ -28,7 +28,7 @@ from .case import (
     Service,
 )
 from .dates import DateProblem, parse_iso_date
-from .money import money_text, parse_money_text
+from .money import parse_money_text
 from .problems import CaseInvalid, Problem
 
 LOCALE_PATTERN = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
@@ -301,46 +301,9 @@ def loads_case(text: str | bytes) -> Case:
 def case_to_json(case: Case) -> dict[str, Any]:
     """The case as case@1 JSON (keys in the order of RULES.md §1, absent fields left out).
     ``parse_case(case_to_json(c)) == c`` for every valid case."""
-    out: dict[str, Any] = {"format": CASE_FORMAT, "rule_pack": case.rule_pack}
-    if case.why is not None:
-        out["why"] = case.why
-    o = case.options
-    options: dict[str, Any] = {}
-    if o.undercharge_reading is not None:
-        options["undercharge_reading"] = o.undercharge_reading.value
-    if o.minimal_threshold is not None:
-        options["minimal_threshold"] = money_text(o.minimal_threshold)
-    if o.occurred_basis is not None:
-        options["occurred_basis"] = o.occurred_basis.value
-    if options:
-        out["options"] = options
-    a = case.account
-    account: dict[str, Any] = {"number": a.number, "customer_name": a.customer_name}
-    for key in ("service_address", "mailing_address", "locale", "current_customer"):
-        value = getattr(a, key)
-        if value is not None:
-            account[key] = value
-    out["account"] = account
-    out["service"] = case.service.value
-    out["currency"] = case.currency
-    out["discovered_on"] = case.discovered_on.isoformat()
-    if case.made_known_on is not None:
-        out["made_known_on"] = case.made_known_on.isoformat()
-    ev = case.evidence
-    out["evidence"] = {k: getattr(ev, k) for k in EVIDENCE_KEYS}
-    out["periods"] = [_period_json(p) for p in case.periods]
-    return out
+    from .draft import CaseDraft  # the draft is the one writer of case@1 objects
 
-
-def _period_json(p: Period) -> dict[str, Any]:
-    d: dict[str, Any] = {"start": p.start.isoformat(), "end": p.end.isoformat()}
-    if p.bill_date is not None:
-        d["bill_date"] = p.bill_date.isoformat()
-    d["billed"] = money_text(p.billed)
-    d["correct"] = money_text(p.correct)
-    if p.note is not None:
-        d["note"] = p.note
-    return d
+    return CaseDraft.from_case(case).to_json()
 
 
 def dumps_case(case: Case) -> str:
