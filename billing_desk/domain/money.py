@@ -62,7 +62,8 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2).quantize(CENT)
+    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them)."""
+    return Decimal(cents).scaleb(-2)
 
 
 def money_text(amount: Decimal) -> str:

@@ -11,6 +11,7 @@ computed and a divergence is flagged for the supervisor.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -154,6 +155,13 @@ _READING_ORDER = (Reading.ORDINANCE, Reading.EXECUTIVE_SUMMARY, Reading.STAFF_PR
 
 
 def _reason(code: str, **args: object) -> Reason:
+    return _cached_reason(code, tuple(args.items()))
+
+
+@lru_cache(maxsize=4096)
+def _cached_reason(code: str, items: tuple[tuple[str, object], ...]) -> Reason:
+    """Reasons repeat across periods and keystrokes; they are immutable, so build each once."""
+    args = dict(items)
     # int arguments are amounts in cents
     shown = {k: (cents_text(v) if isinstance(v, int) else
                  v.isoformat() if isinstance(v, date) else v) for k, v in args.items()}
