@@ -7,8 +7,13 @@ or approved case returns it to draft (the approval no longer matches what was ed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+
+from .caseformat import CaseCheck
+from .determination import Determination
 
 
 class CaseStatus(StrEnum):
@@ -72,3 +77,107 @@ _PAST = {
     A.EDIT: "edited", A.SUBMIT: "submitted", A.APPROVE: "approved", A.RETURN: "returned",
     A.REOPEN: "reopened", A.ISSUE: "issued", A.CLOSE: "closed", A.VOID: "voided",
 }
+
+
+# --- who may do what -------------------------------------------------------------------
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in user as the rules see them."""
+
+    login: str
+    role: Role
+    #: the largest amount (refund or back bill) this user may approve; None: no authority
+    approval_limit: Decimal | None = None
+    active: bool = True
+
+
+class WorkflowRefused(TransitionRefused):
+    """A workflow action the rules refuse; ``code`` names the rule for tests and logs."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _require_active(actor: Actor) -> None:
+    if not actor.active:
+        raise WorkflowRefused("inactive_user", f"User {actor.login} is disabled.")
+
+
+def check_submit(status: CaseStatus, actor: Actor, check: CaseCheck) -> CaseStatus:
+    """A clerk hands a draft to the supervisors: it must have periods and be valid."""
+    _require_active(actor)
+    new = next_status(status, A.SUBMIT)
+    fields = {p.field for p in check.problems}
+    if "periods" in fields:
+        raise WorkflowRefused("no_periods", "A case with no billing periods cannot be submitted.")
+    if check.case is None:
+        raise WorkflowRefused("invalid_case", _problems_message("submitted", check))
+    return new
+
+
+def approval_amount(determination: Determination) -> Decimal:
+    """What a supervisor's limit is measured against: the larger of refund and back bill."""
+    return max(determination.refund_total, determination.back_bill_total)
+
+
+def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
+                  last_edited_by: str | None, check: CaseCheck,
+                  determination: Determination | None,
+                  divergence_acknowledged: bool) -> CaseStatus:
+    """A supervisor approves exactly the determination submitted. Refused: own case,
+    above limit, validation problems, unacknowledged divergence between readings."""
+    _require_active(actor)
+    new = next_status(status, A.APPROVE)
+    if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) or actor.approval_limit is None:
+        raise WorkflowRefused("not_an_approver",
+                              f"User {actor.login} ({actor.role.value}) has no approval authority.")
+    if actor.login in (prepared_by, last_edited_by):
+        raise WorkflowRefused("own_case",
+                              "You cannot approve a case you prepared or last edited; "
+                              "another supervisor must approve it.")
+    if check.case is None or determination is None:
+        raise WorkflowRefused("invalid_case", _problems_message("approved", check))
+    amount = approval_amount(determination)
+    if amount > actor.approval_limit:
+        raise WorkflowRefused("over_limit",
+                              f"This case adjusts {amount} {determination.currency}, above your "
+                              f"approval limit of {actor.approval_limit}; refer it to a "
+                              "supervisor with a higher limit.")
+    if determination.readings_differ and not divergence_acknowledged:
+        raise WorkflowRefused("divergence_not_acknowledged",
+                              "The readings of 26-721(a)(2) differ for this case; tick the "
+                              "acknowledgement that you reviewed the divergence before approving.")
+    return new
+
+
+def check_return(status: CaseStatus, actor: Actor, reason: str) -> CaseStatus:
+    _require_active(actor)
+    new = next_status(status, A.RETURN)
+    if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        raise WorkflowRefused("not_an_approver", "Only a supervisor can return a case.")
+    if not reason.strip():
+        raise WorkflowRefused("reason_required", "Say why the case is returned; the clerk sees it.")
+    return new
+
+
+def check_void(status: CaseStatus, actor: Actor, reason: str) -> CaseStatus:
+    _require_active(actor)
+    new = next_status(status, A.VOID)
+    if not reason.strip():
+        raise WorkflowRefused("reason_required", "Say why the case is voided; it is kept in the history.")
+    return new
+
+
+def _problems_message(verb: str, check: CaseCheck) -> str:
+    n = len(check.problems)
+    first = "; ".join(str(p) for p in check.problems[:3])
+    more = f" (and {n - 3} more)" if n > 3 else ""
+    return f"The case has {n} validation problem{'s' if n != 1 else ''} and cannot be {verb}: {first}{more}."

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from billing_desk.domain.workflow import Action, CaseStatus, TransitionRefused, next_status
+from billing_desk.domain.caseformat import check_case
+from billing_desk.domain.draft import CaseDraft
+from billing_desk.domain.rulepacks import determine
+from billing_desk.domain.workflow import (
+    Action, Actor, CaseStatus, Role, TransitionRefused, WorkflowRefused, check_approve, check_return,
+    check_submit, check_void, next_status,
+)
+from tests.domain.builders import case_json, period
 
 S, A = CaseStatus, Action
 
@@ -39,3 +48,83 @@ def test_void_before_issue(status):
 def test_refused_moves_say_why(status, action):
     with pytest.raises(TransitionRefused, match=f"A case that is {status.value} cannot be"):
         next_status(status, action)
+
+
+# --- the approval rules ----------------------------------------------------------------
+
+CLERK = Actor("clerk1", Role.CLERK)
+SUP = Actor("sup1", Role.SUPERVISOR, Decimal("500.00"))
+
+
+def _approve(actor=SUP, *, data=None, prepared_by="clerk1", last_edited_by="clerk1", ack=False,
+             status=S.SUBMITTED):
+    chk = check_case(data or case_json())
+    det = determine(chk.case) if chk.case else None
+    return check_approve(status, actor, prepared_by=prepared_by, last_edited_by=last_edited_by,
+                         check=chk, determination=det, divergence_acknowledged=ack)
+
+
+def refused(code, fn, *a, **kw):
+    with pytest.raises(WorkflowRefused) as e:
+        fn(*a, **kw)
+    assert e.value.code == code
+    return str(e.value)
+
+
+def test_submit_needs_periods_and_a_valid_case():
+    assert check_submit(S.DRAFT, CLERK, check_case(case_json())) is S.SUBMITTED
+    assert "no billing periods" in refused("no_periods", check_submit, S.DRAFT, CLERK,
+                                           CaseDraft().check())
+    msg = refused("invalid_case", check_submit, S.DRAFT, CLERK, check_case(case_json(service="gas")))
+    assert "service" in msg
+
+
+def test_supervisor_approves_someone_elses_case():
+    assert _approve() is S.APPROVED
+
+
+def test_nobody_approves_their_own_case():
+    assert "another supervisor" in refused("own_case", _approve, prepared_by="sup1")
+    refused("own_case", _approve, last_edited_by="sup1")
+
+
+def test_approval_limit_is_the_larger_of_refund_and_back_bill():
+    big = case_json(periods=[period("2010-01-01", "2010-01-31", "900.00", "300.00")])  # 600 refund
+    msg = refused("over_limit", _approve, data=big)
+    assert "600.00" in msg and "500.00" in msg
+    assert _approve(Actor("boss", Role.SUPERVISOR, Decimal("600.00")), data=big) is S.APPROVED
+
+
+def test_clerks_and_supervisors_without_a_limit_cannot_approve():
+    refused("not_an_approver", _approve, CLERK)
+    refused("not_an_approver", _approve, Actor("s2", Role.SUPERVISOR, None))
+
+
+def test_case_with_validation_errors_cannot_be_approved():
+    refused("invalid_case", _approve, data=case_json(discovered_on="2010-02-30"))
+
+
+def test_diverging_readings_need_an_acknowledgement():
+    under = case_json(periods=[period("2010-01-01", "2010-01-31", "40.00", "60.00")])
+    assert "acknowledgement" in refused("divergence_not_acknowledged", _approve, data=under)
+    assert _approve(data=under, ack=True) is S.APPROVED
+
+
+def test_disabled_user_can_do_nothing():
+    gone = Actor("sup1", Role.SUPERVISOR, Decimal("500.00"), active=False)
+    refused("inactive_user", _approve, gone, prepared_by="x", last_edited_by="x")
+
+
+def test_return_and_void_need_a_reason():
+    refused("reason_required", check_return, S.SUBMITTED, SUP, "  ")
+    assert check_return(S.SUBMITTED, SUP, "period 3 amounts wrong") is S.RETURNED
+    refused("not_an_approver", check_return, S.SUBMITTED, CLERK, "x")
+    refused("reason_required", check_void, S.DRAFT, CLERK, "")
+    assert check_void(S.APPROVED, SUP, "duplicate of BD-000007") is S.VOID
+    with pytest.raises(TransitionRefused):
+        check_void(S.ISSUED, SUP, "too late")
+
+
+def test_approve_only_from_submitted():
+    with pytest.raises(TransitionRefused):
+        _approve(status=S.DRAFT)
