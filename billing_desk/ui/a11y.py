@@ -1,0 +1,28 @@
+"""Accessibility helpers: every control gets an identifier (tests and screen readers find
+it by that) and, where it has no visible label of its own, an accessible name."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def identify(widget: QWidget, identifier: str, name: str | None = None,
+             description: str | None = None) -> QWidget:
+    widget.setObjectName(identifier)
+    widget.setAccessibleIdentifier(identifier)
+    if name is not None:
+        widget.setAccessibleName(name)
+    if description is not None:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def value_label(identifier: str, caption: str) -> QLabel:
+    """A label that shows a changing value (a total). Its text must stay its accessible
+    name, so the caption goes in the description, never in the name."""
+    label = QLabel()
+    identify(label, identifier, description=caption)
+    label.setTextInteractionFlags(label.textInteractionFlags()
+                                  | label.textInteractionFlags().TextSelectableByKeyboard
+                                  | label.textInteractionFlags().TextSelectableByMouse)
+    return label

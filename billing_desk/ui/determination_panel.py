@@ -1,0 +1,265 @@
+"""The determination panel: always visible beside the case, recomputed on every edit.
+
+Shows the outcome, refund (credit) and back-bill totals, net, the per-period lines
+(included, excluded, clause, reason), the three readings side by side when they differ,
+the flags, and the validation problems — each problem clickable to jump to its field.
+Text always says what colour also shows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHeaderView, QLabel, QListWidget,
+    QListWidgetItem, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ..domain.case import Case
+from ..domain.determination import Determination, Outcome
+from ..domain.problems import Problem
+from ..domain.rulepacks import get_rule_pack
+from .a11y import identify, value_label
+from .periods_model import format_date
+
+OUTCOME_TEXT = {
+    Outcome.CREDIT: "Credit to the customer",
+    Outcome.BACK_BILL: "Back bill the customer",
+    Outcome.CREDIT_AND_BACK_BILL: "Credit and back bill",
+    Outcome.NO_ADJUSTMENT: "No adjustment",
+}
+DIRECTION_TEXT = {"overcharge": "over", "undercharge": "under", "none": "none"}
+OUTCOME_SHORT = {
+    Outcome.CREDIT: "Credit", Outcome.BACK_BILL: "Back bill",
+    Outcome.CREDIT_AND_BACK_BILL: "Both", Outcome.NO_ADJUSTMENT: "None",
+}
+READING_TITLES = {"ordinance": "Ordinance", "executive_summary": "Executive summary",
+                  "staff_practice": "Staff practice"}
+
+
+def money_display(amount: Decimal) -> str:
+    return f"${amount:,.2f}" if amount >= 0 else f"−${-amount:,.2f}"
+
+
+class DeterminationPanel(QWidget):
+    problemActivated = Signal(str)  # field path, e.g. "periods[2].end"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        identify(self, "determination_panel", "Determination")
+        self.setMinimumWidth(380)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+
+        title = QLabel("<b>Determination</b> — Sec. 26-721")
+        lay.addWidget(title)
+
+        self.status = value_label("determination_status", "Determination status")
+        self.status.setWordWrap(True)
+        f = QFont(self.status.font())
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.status.setFont(f)
+        lay.addWidget(self.status)
+
+        totals = QGroupBox("Totals")
+        identify(totals, "totals_group", "Totals")
+        grid = QGridLayout(totals)
+        self.refund = value_label("refund_total", "Refund (credit) total")
+        self.back_bill = value_label("back_bill_total", "Back-bill total")
+        self.net = value_label("net_total", "Net (back bill minus refund)")
+        self.interest = value_label("interest_total", "Interest")
+        for row, (caption, label) in enumerate((("Refund (credit):", self.refund),
+                                                ("Back bill:", self.back_bill),
+                                                ("Net:", self.net),
+                                                ("Interest:", self.interest))):
+            cap = QLabel(caption)
+            cap.setBuddy(label)
+            grid.addWidget(cap, row, 0)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 1)
+        self.basis = value_label("determination_basis", "Reading, threshold and cutoffs")
+        self.basis.setWordWrap(True)
+        grid.addWidget(self.basis, 4, 0, 1, 2)
+        lay.addWidget(totals)
+
+        self.readings_box = QGroupBox("Readings of 26-721(a)(2) differ")
+        identify(self.readings_box, "readings_group", "Readings of 26-721(a)(2)")
+        rb = QVBoxLayout(self.readings_box)
+        self.readings = QTableWidget(3, 4)
+        identify(self.readings, "readings_table", "Readings side by side")
+        self.readings.setHorizontalHeaderLabels(["Reading", "Refund", "Back bill", "Outcome"])
+        self.readings.verticalHeader().hide()
+        self.readings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.readings.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.readings.horizontalHeader().setStretchLastSection(True)
+        self.readings.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.readings.setFixedHeight(self.readings.verticalHeader().defaultSectionSize() * 4 + 6)
+        rb.addWidget(self.readings)
+        lay.addWidget(self.readings_box)
+
+        self.flags = QListWidget()
+        identify(self.flags, "flags_list", "Flags for the supervisor")
+        self.flags.setWordWrap(True)
+        self.flags.setMaximumHeight(110)
+        self.flags_box = QGroupBox("Flags")
+        fb = QVBoxLayout(self.flags_box)
+        fb.addWidget(self.flags)
+        lay.addWidget(self.flags_box)
+
+        self.problems = QListWidget()
+        identify(self.problems, "problems_list", "Validation problems")
+        self.problems.setWordWrap(True)
+        self.problems.itemActivated.connect(self._activate)
+        self.problems.itemClicked.connect(self._activate)
+        self.problems_box = QGroupBox("Problems to fix")
+        pb = QVBoxLayout(self.problems_box)
+        pb.addWidget(self.problems)
+        lay.addWidget(self.problems_box)
+
+        lines_box = QGroupBox("Per period")
+        lb = QVBoxLayout(lines_box)
+        self.lines = QTableWidget(0, 5)
+        identify(self.lines, "determination_lines", "Determination per period")
+        # each period takes two rows: the amounts, then its reason spanning the width
+        self.lines.setHorizontalHeaderLabels(["Period", "Direction", "Included", "Excluded",
+                                              "Clause"])
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines.setWordWrap(True)
+        self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lines.horizontalHeader().setStretchLastSection(True)
+        lb.addWidget(self.lines)
+        lay.addWidget(lines_box, 1)
+
+        sep = QFrame()
+        sep.setFrameShape(QFrame.Shape.NoFrame)
+        lay.addWidget(sep)
+        self.show_nothing()
+
+    # -- updates -------------------------------------------------------------------------
+
+    def show_nothing(self) -> None:
+        self.status.setText("No case open")
+        for label in (self.refund, self.back_bill, self.net, self.interest):
+            label.setText("—")
+        self.basis.setText("")
+        self.readings_box.hide()
+        self.flags_box.hide()
+        self.problems_box.hide()
+        self.lines.setRowCount(0)
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        """The case is not yet valid: say so, list what to fix; no amounts are shown."""
+        n = len(problems)
+        self.status.setText(f"⚠ Not determined: {n} problem{'s' if n != 1 else ''} to fix")
+        self.status.setStyleSheet("color: #8a4b00;")
+        for label in (self.refund, self.back_bill, self.net, self.interest):
+            label.setText("—")
+        self.basis.setText("")
+        self.readings_box.hide()
+        self.flags_box.hide()
+        self._fill_problems(problems)
+        self.lines.setRowCount(0)
+
+    def show_determination(self, case: Case, d: Determination) -> None:
+        pack = get_rule_pack(d.rule_pack)
+        self.status.setText(f"Outcome: {OUTCOME_TEXT[d.outcome]}")
+        self.status.setStyleSheet("")
+        self.refund.setText(money_display(d.refund_total))
+        self.back_bill.setText(money_display(d.back_bill_total))
+        net_word = "owed to the customer" if d.net < 0 else "owed by the customer" if d.net > 0 else "even"
+        self.net.setText(f"{money_display(d.net)} ({net_word})")
+        self.interest.setText(money_display(d.interest))
+        reading = pack.readings[d.reading].title
+        self.basis.setText(
+            f"Reading: {reading}. Minimal threshold ${d.minimal_threshold:,.2f} "
+            f"(administrative setting). Six-year cutoffs: overcharges "
+            f"{format_date(d.cutoffs['overcharge'])}, undercharges {format_date(d.cutoffs['undercharge'])}.")
+
+        self.readings_box.setVisible(d.readings_differ)
+        if d.readings_differ:
+            for row, (name, r) in enumerate(d.readings.items()):
+                used = " (used)" if name == d.reading else ""
+                cells = [READING_TITLES.get(name, name) + used, money_display(r.refund_total),
+                         money_display(r.back_bill_total), OUTCOME_SHORT[r.outcome]]
+                for col, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    if col in (1, 2):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if used:
+                        font = item.font()
+                        font.setBold(True)
+                        item.setFont(font)
+                    self.readings.setItem(row, col, item)
+
+        self.flags.clear()
+        for flag in d.flags:
+            item = QListWidgetItem(f"⚑ {pack.flag_texts.get(flag, flag)}")
+            item.setToolTip(flag)
+            self.flags.addItem(item)
+        self.flags_box.setVisible(bool(d.flags))
+        self.problems_box.hide()
+        self.problems.clear()
+
+        self.lines.clearSpans()
+        self.lines.setRowCount(2 * len(d.periods))
+        labels = []
+        for k, (line, period) in enumerate(zip(d.periods, case.periods)):
+            row = 2 * k
+            cells = [f"{format_date(period.start)}–{format_date(period.end)}",
+                     DIRECTION_TEXT[line.direction.value], money_display(line.included_amount),
+                     money_display(line.excluded_amount), line.clause or "—"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.lines.setItem(row, col, item)
+            reason = QTableWidgetItem(line.reason.text)
+            reason.setToolTip(line.reason.text)
+            font = reason.font()
+            font.setItalic(True)
+            reason.setFont(font)
+            self.lines.setItem(row + 1, 0, reason)
+            self.lines.setSpan(row + 1, 0, 1, 5)
+            labels += [str(k + 1), ""]
+        self.lines.setVerticalHeaderLabels(labels)
+        self.lines.resizeRowsToContents()
+
+    def _fill_problems(self, problems: tuple[Problem, ...]) -> None:
+        self.problems.clear()
+        for p in problems:
+            item = QListWidgetItem(f"⚠ {describe_field(p.field)}: {p.message}")
+            item.setData(Qt.ItemDataRole.UserRole, p.field)
+            item.setToolTip(f"{p.field} — click to go to the field")
+            self.problems.addItem(item)
+        self.problems_box.setVisible(bool(problems))
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        self.problemActivated.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+_FIELD_NAMES = {
+    "account.number": "Account number", "account.customer_name": "Customer name",
+    "account.service_address": "Service address", "account.mailing_address": "Mailing address",
+    "account.locale": "Language", "account.current_customer": "Current customer",
+    "service": "Service", "discovered_on": "Discovered on", "made_known_on": "Made known on",
+    "periods": "Billing periods", "options.minimal_threshold": "Minimal threshold",
+    "options.undercharge_reading": "Reading", "options.occurred_basis": "Occurred basis",
+    "evidence.customer_could_have_discovered": "Evidence: could have discovered",
+    "evidence.documentation_available": "Evidence: documentation available",
+    "evidence.documentation_confirmed": "Evidence: documentation confirmed",
+    "evidence.customer_concealed_error": "Evidence: concealed the error",
+}
+_PERIOD_FIELDS = {"start": "start", "end": "end", "bill_date": "bill date", "billed": "billed",
+                  "correct": "correct", "note": "note"}
+
+
+def describe_field(path: str) -> str:
+    """``periods[2].end`` -> ``Period 3 end``: field paths in a clerk's words."""
+    if path.startswith("periods[") and "]" in path:
+        idx = int(path[len("periods["):path.index("]")])
+        rest = path[path.index("]") + 2:] if "]." in path else ""
+        return f"Period {idx + 1} {_PERIOD_FIELDS.get(rest, rest)}".strip()
+    return _FIELD_NAMES.get(path, path)

@@ -1,0 +1,46 @@
+"""Recompute on every edit: validate the draft, determine, show — in one place.
+
+Connects a case editor to the determination panel. Nothing invalid reaches the engine:
+a draft that does not validate shows its problems instead of amounts.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ..domain.caseformat import CaseCheck
+from ..domain.determination import Determination
+from ..domain.draft import CaseDraft
+from ..domain.rulepacks import determine
+from .case_editor import CaseEditor
+from .determination_panel import DeterminationPanel
+
+
+class LiveDetermination(QObject):
+    updated = Signal(object, object)  # CaseCheck, Determination | None
+
+    def __init__(self, editor: CaseEditor, panel: DeterminationPanel, parent=None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.panel = panel
+        self.last_check: CaseCheck | None = None
+        self.last_determination: Determination | None = None
+        editor.draftTyped.connect(self.recompute)
+        editor.draftEdited.connect(lambda draft, _what: self.recompute(draft))
+        panel.problemActivated.connect(editor.focus_field)
+
+    def recompute(self, draft: CaseDraft) -> None:
+        check = draft.check()
+        determination = determine(check.case) if check.case is not None else None
+        self.last_check, self.last_determination = check, determination
+        if determination is not None:
+            self.panel.show_determination(check.case, determination)
+        else:
+            self.panel.show_problems(check.problems)
+        self.editor.set_problems(check.problems)
+        self.updated.emit(check, determination)
+
+    def clear(self) -> None:
+        self.last_check = self.last_determination = None
+        self.panel.show_nothing()
+        self.editor.set_problems(())

@@ -1,0 +1,169 @@
+"""The periods table as a clerk uses it: like a spreadsheet.
+
+Enter commits and moves down (staying on the last row), Tab moves right (wrapping to the next row, adding one at
+the end), Insert adds a row above, Ctrl+Delete/Shift+Delete removes the selected rows,
+Delete clears the selected cells, Ctrl+V pastes rows copied from a spreadsheet.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QTableView
+
+from ..domain.entry import parse_rows, split_pasted_text
+from .a11y import identify
+from .periods_model import COLUMNS, DIFFERENCE_COLUMN, PeriodsModel
+
+
+class PeriodsView(QTableView):
+    pasteReport = Signal(str)  # a message about what a paste did (rows, refused cells)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._read_only = False
+        identify(self, "periods_table", "Billing periods")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setTabKeyNavigation(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setAlternatingRowColors(True)
+
+    def periods_model(self) -> PeriodsModel:
+        model = self.model()
+        assert isinstance(model, PeriodsModel)
+        return model
+
+    def setModel(self, model) -> None:  # noqa: N802 (Qt name)
+        super().setModel(model)
+        for c, width in enumerate((100, 100, 100, 100, 100, 100, 200)):
+            self.setColumnWidth(c, self.fontMetrics().horizontalAdvance("0") * (width // 8) + 24)
+
+    # -- keyboard ------------------------------------------------------------------------
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+
+    def commit_current_editor(self) -> None:
+        """Commit the cell being edited (the window closes, another case opens)."""
+        editor = QApplication.focusWidget()
+        if editor is not None and self.isAncestorOf(editor) and editor is not self:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        if self._read_only and (event.matches(QKeySequence.StandardKey.Paste)
+                                or key in (Qt.Key.Key_Insert, Qt.Key.Key_Delete)):
+            return
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_clipboard()
+            return
+        if key == Qt.Key.Key_Insert:
+            self.insert_row()
+            return
+        if key == Qt.Key.Key_Delete and mods & (Qt.KeyboardModifier.ControlModifier
+                                                | Qt.KeyboardModifier.ShiftModifier):
+            self.delete_selected_rows()
+            return
+        if key == Qt.Key.Key_Delete:
+            self.clear_selected_cells()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+            self._move(1, 0)
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802
+        """After an edit, Enter moves down (like a spreadsheet); Tab moves right."""
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            self._move(1, 0)
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        index = super().moveCursor(action, modifiers)
+        model = self.model()
+        if model is None:
+            return index
+        cur = self.currentIndex()
+        if action == QAbstractItemView.CursorAction.MoveNext and cur.isValid():
+            # Tab past the last cell adds a row, as a spreadsheet would
+            if cur.row() == model.rowCount() - 1 and cur.column() == model.columnCount() - 1:
+                self.periods_model().insert_blank_rows(model.rowCount())
+                return model.index(cur.row() + 1, 0)
+        return index
+
+    def _move(self, drow: int, dcol: int) -> None:
+        model = self.model()
+        cur = self.currentIndex()
+        if model is None or not cur.isValid():
+            return
+        # Enter on the last row stays there (Tab past the last cell or Insert adds a row)
+        row = min(cur.row() + drow, model.rowCount() - 1)
+        target = model.index(row, cur.column() + dcol)
+        self.setCurrentIndex(target)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def insert_row(self) -> None:
+        cur = self.currentIndex()
+        row = cur.row() if cur.isValid() else self.model().rowCount()
+        self.periods_model().insert_blank_rows(row)
+        self.setCurrentIndex(self.model().index(row, 0))
+
+    def selected_rows(self) -> list[int]:
+        rows = {i.row() for i in self.selectionModel().selectedIndexes()}
+        if not rows and self.currentIndex().isValid():
+            rows = {self.currentIndex().row()}
+        return sorted(rows)
+
+    def delete_selected_rows(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        # contiguous blocks from the bottom, so indexes stay right; one edit per block
+        blocks: list[list[int]] = []
+        for r in rows:
+            if blocks and r == blocks[-1][-1] + 1:
+                blocks[-1].append(r)
+            else:
+                blocks.append([r])
+        for block in reversed(blocks):
+            self.periods_model().remove_period_rows(block[0], len(block))
+
+    def clear_selected_cells(self) -> None:
+        model = self.periods_model()
+        for index in self.selectionModel().selectedIndexes():
+            if index.column() != DIFFERENCE_COLUMN and (model.flags(index) & Qt.ItemFlag.ItemIsEditable):
+                model.setData(index, "")
+
+    def paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> None:
+        if not text.strip():
+            return
+        cur = self.currentIndex()
+        top = cur.row() if cur.isValid() else self.model().rowCount()
+        left = cur.column() if cur.isValid() else 0
+        fields = tuple(f for f, _ in COLUMNS[left:] if f)
+        parsed = parse_rows(split_pasted_text(text), fields)
+        n = self.periods_model().paste(parsed, top, fields)
+        bad = len(parsed.problems)
+        msg = f"Pasted {n} row{'s' if n != 1 else ''}"
+        if bad:
+            msg += f"; {bad} cell{'s' if bad != 1 else ''} refused and marked (not saved)"
+        self.pasteReport.emit(msg)
+        if n:
+            sel = self.selectionModel()
+            sel.clearSelection()
+            self.setCurrentIndex(self.model().index(top, left))
+            sel.select(self.model().index(top, left), QItemSelectionModel.SelectionFlag.Select)
+
+    def cell_index(self, row: int, column: int) -> QModelIndex:
+        return self.model().index(row, column)
