@@ -1,43 +1,35 @@
 """Command line: the same capabilities as the app, headless (RULES.md §6).
 
-Exit codes: 0 success; 2 invalid input or usage; 1 internal failure. Input problems
-never print a traceback: the error JSON (``--json``) or a readable list says what is
-wrong and where.
+Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
+have one code each (``cli_store.EXIT_CODES``, listed by ``billing-desk --help``). Input
+problems never print a traceback: the error JSON (``--json``) or a readable list says
+what is wrong and where.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Callable, Sequence
 
+from . import cli_store
+from .cli_text import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    format_problems,
+    input_problem,
+    print_json,
+    read_input,
+    table,
+)
 from .domain.case import Case
 from .domain.caseformat import loads_case
 from .domain.determination import Determination
-from .domain.problems import CaseInvalid, Problem
+from .domain.problems import CaseInvalid
 from .domain.rulepacks import determine, get_rule_pack
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_INVALID = 2
-
-
-def _print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-
-
-def _read_input(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def _input_problem(path: str, exc: OSError) -> CaseInvalid:
-    reason = exc.strerror or str(exc)
-    return CaseInvalid([Problem("$", f"cannot read {path}: {reason}")])
+from .store.errors import StoreError
 
 
 # --- determine -------------------------------------------------------------------------
@@ -45,41 +37,22 @@ def _input_problem(path: str, exc: OSError) -> CaseInvalid:
 def cmd_determine(args: argparse.Namespace) -> int:
     try:
         try:
-            raw = _read_input(args.case)
+            raw = read_input(args.case)
         except OSError as e:
-            raise _input_problem(args.case, e) from None
+            raise input_problem(args.case, e) from None
         case = loads_case(raw)
     except CaseInvalid as e:
         if args.json:
-            _print_json(e.to_json())
+            print_json(e.to_json())
         else:
             sys.stdout.write(format_problems(e.problems))
         return EXIT_INVALID
     result = determine(case)
     if args.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
     else:
         sys.stdout.write(format_determination(result, case))
     return EXIT_OK
-
-
-def format_problems(problems: Sequence[Problem]) -> str:
-    n = len(problems)
-    lines = [f"The case is not valid ({n} problem{'s' if n != 1 else ''}):"]
-    width = max(len(p.field) for p in problems)
-    lines += [f"  {p.field:<{width}}  {p.message}" for p in problems]
-    return "\n".join(lines) + "\n"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-
-    def fmt(cells: Sequence[str]) -> str:
-        out = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
-        return "  ".join(out).rstrip()
-
-    return [fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
 
 def format_determination(d: Determination, case: Case) -> str:
@@ -102,7 +75,7 @@ def format_determination(d: Determination, case: Case) -> str:
                      p.direction.value, f"{p.difference}", str(p.days), din,
                      f"{p.included_amount}", f"{p.excluded_amount}", p.clause or "-",
                      p.reason.text])
-    lines += _table(["#", "Service period", "Direction", "Difference", "Days", "In window",
+    lines += table(["#", "Service period", "Direction", "Difference", "Days", "In window",
                      "Included", "Excluded", "Clause", "Reason"], rows, right={0, 3, 4, 5, 6, 7})
     lines += [
         "",
@@ -117,7 +90,7 @@ def format_determination(d: Determination, case: Case) -> str:
     rrows = [[name, f"{r.refund_total}", f"{r.back_bill_total}", f"{r.net}", r.outcome.value,
               "<- used" if name == d.reading else ""]
              for name, r in d.readings.items()]
-    lines += ["  " + s for s in _table(["Reading", "Refund", "Back bill", "Net", "Outcome", ""],
+    lines += ["  " + s for s in table(["Reading", "Refund", "Back bill", "Net", "Outcome", ""],
                                        rrows, right={1, 2, 3})]
     lines.append("")
     lines.append("Readings differ: " + ("YES - supervisor must review" if d.readings_differ else "no"))
@@ -137,7 +110,9 @@ Command = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="billing-desk",
                      description="Billing Desk: billing-error cases under Fort Collins City "
-                                 "Code Sec. 26-721. Without a command, opens the desktop app.")
+                                 "Code Sec. 26-721. Without a command, opens the desktop app.",
+                     epilog=cli_store.exit_codes_epilog(),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("determine", help="compute the determination of a case@1 JSON file",
@@ -147,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print billing-desk/determination@1 (or error@1) JSON")
     p.set_defaults(func=cmd_determine)
+    cli_store.add_commands(sub)
     return parser
 
 
@@ -163,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except StoreError as e:  # a case-file failure the user can act on: its own exit code
+        sys.stderr.write(f"billing-desk: {e}\n")
+        return cli_store.exit_code(e)
     except Exception as e:  # an internal failure: say so, without a traceback by default
         if os.environ.get("BILLING_DESK_DEBUG"):
             raise

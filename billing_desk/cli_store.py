@@ -1,0 +1,211 @@
+"""CLI commands on case files: new, import, export, search, verify, demo.
+
+Each failure a clerk can meet with a case file has its own exit code (``EXIT_CODES``,
+shown by ``billing-desk --help`` and in docs/cli.md), so scripts can tell "read-only"
+from "damaged" from "someone else saved first".
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from .cli_text import EXIT_INVALID, EXIT_OK, format_problems, input_problem, read_input, table
+from .demo import DEFAULT_SEED
+from .domain.caseformat import loads_case
+from .domain.draft import CaseDraft
+from .domain.problems import CaseInvalid
+from .store import (
+    AttachmentTooLarge,
+    CaseFileBusy,
+    CaseFileExists,
+    CaseFileNotFound,
+    CorruptFile,
+    DiskFull,
+    NewCase,
+    NewerVersion,
+    NotACaseFile,
+    NotSQLite,
+    ReadOnlyFile,
+    RecordNotFound,
+    StaleRevision,
+    StoreError,
+    create_case_file,
+    open_case_file,
+)
+from .store.demo_file import create_demo_file, fill_demo
+
+EXIT_VERIFY_FAILED = 14
+
+#: (exception, exit code, what it means) -- one code per failure, in --help and docs/cli.md
+EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
+    (CaseFileNotFound, 3, "the case file, or the case named, does not exist"),
+    (RecordNotFound, 3, ""),
+    (NotSQLite, 4, "the file is not a case file (not an SQLite database at all)"),
+    (NotACaseFile, 5, "the file is an SQLite database of another program"),
+    (NewerVersion, 6, "the case file was written by a newer Billing Desk"),
+    (CorruptFile, 7, "the case file is damaged or truncated"),
+    (ReadOnlyFile, 8, "the case file (or its folder) cannot be written"),
+    (DiskFull, 9, "the disk is full; the change was not saved (earlier ones are intact)"),
+    (CaseFileBusy, 10, "another program kept the case file locked"),
+    (CaseFileExists, 11, "new/demo: the file already exists (never overwritten)"),
+    (StaleRevision, 12, "someone else saved the case first; nothing was overwritten"),
+    (AttachmentTooLarge, 13, "the attachment is larger than the case file accepts"),
+)
+
+
+def exit_code(error: StoreError) -> int:
+    for kind, code, _ in EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return 1
+
+
+def exit_codes_epilog() -> str:
+    lines = ["exit codes:", "  0   success", "  1   internal failure",
+             "  2   invalid input or usage (import: at least one file was rejected)"]
+    lines += [f"  {code:<3} {text}" for _, code, text in EXIT_CODES if text]
+    lines.append(f"  {EXIT_VERIFY_FAILED:<3} verify: the history is broken or does not match the cases")
+    return "\n".join(lines)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (a service, a container)
+        return "clerk"
+
+
+# --- commands --------------------------------------------------------------------------
+
+def cmd_new(args: argparse.Namespace) -> int:
+    create_case_file(args.file).close()
+    print(f"Created {args.file} (an empty case file).")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_case_file(args.file) as cf:
+        outcomes: list[tuple[str, NewCase | CaseInvalid]] = []
+        for name in args.cases:
+            try:
+                try:
+                    raw = read_input(name)
+                except OSError as e:
+                    raise input_problem(name, e) from None
+                outcomes.append((name, NewCase(CaseDraft.from_case(loads_case(raw)))))
+            except CaseInvalid as e:
+                outcomes.append((name, e))
+        valid = [o for _, o in outcomes if isinstance(o, NewCase)]
+        # all valid files in one transaction: reported imported only once committed
+        numbers = iter(cf.cases.create_many(valid, actor=args.user) if valid else [])
+    for name, outcome in outcomes:
+        if isinstance(outcome, CaseInvalid):
+            print(f"Rejected {name}: " + format_problems(outcome.problems), end="")
+        else:
+            print(f"Imported {name} as {next(numbers)}")
+    rejected = len(outcomes) - len(valid)
+    print(f"{len(valid)} imported, {rejected} rejected.")
+    return EXIT_INVALID if rejected else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_case_file(args.file) as cf:
+        record = cf.cases.find(args.case_number)
+    check = record.draft.check()
+    sys.stdout.write(json.dumps(record.draft.to_json(), ensure_ascii=False, indent=2) + "\n")
+    if check.case is None:
+        sys.stderr.write(f"Note: case {record.case_number} is not complete yet; this JSON will "
+                         "not import until these are fixed:\n" + format_problems(check.problems))
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_case_file(args.file) as cf:
+        hits = cf.listing.search(args.query, limit=args.limit)
+    if not hits:
+        print(f"No case matches {args.query!r}.")
+        return EXIT_OK
+    rows = [[h.case_number, h.status.value, h.account_number, h.customer_name,
+             h.service_address or ""] for h in hits]
+    print("\n".join(table(["Case", "Status", "Account", "Customer", "Service address"], rows,
+                          right=set())))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with open_case_file(args.file) as cf:
+        report = cf.verify()
+    print(f"{args.file}: {report.summary()}")
+    return EXIT_OK if report.ok else EXIT_VERIFY_FAILED
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.cases < 1:
+        sys.stderr.write("billing-desk demo: --cases must be at least 1\n")
+        return EXIT_INVALID
+    path = Path(args.file)
+    if path.exists():
+        with open_case_file(path) as cf:
+            fill_demo(cf, args.cases, args.seed)
+            total = cf.listing.count()
+    else:
+        with create_demo_file(path, args.cases, args.seed) as cf:
+            total = cf.listing.count()
+    print(f"{path}: {args.cases} demo cases added ({total} cases in the file).")
+    return EXIT_OK
+
+
+# --- wiring ----------------------------------------------------------------------------
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    user = dict(default=_user(), metavar="LOGIN",
+                help="who is making the change, for the audit history (default: your login)")
+
+    p = sub.add_parser("new", help="create an empty case file",
+                       description="Create a new, empty case file (never over an existing file).")
+    p.add_argument("file", metavar="FILE", help="the case file to create, e.g. office.bdesk")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="add case@1 JSON files to a case file",
+                       description="Import case@1 JSON files as new draft cases. Each rejected "
+                                   "file is reported with its problems; the valid ones are "
+                                   "imported together (exit 2 if any file was rejected).")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("cases", metavar="CASE.json", nargs="+", help="case files (- for standard input)")
+    p.add_argument("--user", **user)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="print one case as case@1 JSON",
+                       description="Print a case as case@1 JSON (what import reads back).")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("search", help="find cases as the search box does",
+                       description="Find cases by case number, account number, customer name, "
+                                   "service or mailing address (word prefixes, any case, "
+                                   "accents ignored), newest first.")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=20, help="at most this many cases (default 20)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("verify", help="check the file and its tamper-evident history",
+                       description="Check the case file: SQLite integrity, the audit hash "
+                                   f"chain, and every case against its history. Exit "
+                                   f"{EXIT_VERIFY_FAILED} with the first broken entry if not.")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("demo", help="fill a case file with realistic demo cases",
+                       description="Add deterministic demo cases (the same seed gives the same "
+                                   "file). Creates FILE if it does not exist.")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("--cases", type=int, default=200, metavar="N", help="how many (default 200)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="SEED",
+                   help=f"random seed (default {DEFAULT_SEED}, the standard demo set)")
+    p.set_defaults(func=cmd_demo)

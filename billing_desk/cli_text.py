@@ -1,0 +1,50 @@
+"""Plain-text helpers shared by the CLI commands: reading an input argument, printing
+JSON, problem lists and aligned tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Sequence
+
+from .domain.problems import CaseInvalid, Problem
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+
+
+def print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a file argument; ``-`` is standard input."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def input_problem(path: str, exc: OSError) -> CaseInvalid:
+    reason = exc.strerror or str(exc)
+    return CaseInvalid([Problem("$", f"cannot read {path}: {reason}")])
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    n = len(problems)
+    lines = [f"The case is not valid ({n} problem{'s' if n != 1 else ''}):"]
+    width = max(len(p.field) for p in problems)
+    lines += [f"  {p.field:<{width}}  {p.message}" for p in problems]
+    return "\n".join(lines) + "\n"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+
+    def fmt(cells: Sequence[str]) -> str:
+        out = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return "  ".join(out).rstrip()
+
+    return [fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]

@@ -1,0 +1,123 @@
+"""A :class:`CaseDraft` as rows of ``cases`` and ``periods``, and back.
+
+Money is stored as its canonical text (``"12.34"``), dates as ISO text, absent values as
+NULL, so that loading gives back a draft equal to the one saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
+from ..domain.draft import AccountDraft, CaseDraft, PeriodDraft
+from ..domain.money import money_text
+from ..domain.workflow import CaseStatus
+from .records import CaseRecord, CaseSummary
+from .timestamps import parse_utc
+
+#: ``cases`` columns holding the draft, in the order :func:`draft_values` gives them.
+CONTENT_COLUMNS = (
+    "rule_pack", "why", "undercharge_reading", "minimal_threshold", "occurred_basis",
+    "account_number", "customer_name", "service_address", "mailing_address", "locale",
+    "current_customer", "service", "currency", "discovered_on", "made_known_on",
+    "customer_could_have_discovered", "documentation_available", "documentation_confirmed",
+    "customer_concealed_error",
+)
+#: bookkeeping columns, in the order of :class:`CaseRecord`'s fields after ``draft``
+META_COLUMNS = ("status", "revision", "created_at", "updated_at", "prepared_by",
+                "last_edited_by", "assignee", "notes", "status_reason")
+RECORD_COLUMNS = ("id", "case_number") + META_COLUMNS + CONTENT_COLUMNS
+PERIOD_COLUMNS = ("start_date", "end_date", "bill_date", "billed", "correct", "note")
+
+SUMMARY_COLUMNS = ("id", "case_number", "status", "account_number", "customer_name",
+                   "service_address", "mailing_address", "service", "discovered_on",
+                   "assignee", "revision", "created_at", "updated_at")
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _money(m: Decimal | None) -> str | None:
+    return None if m is None else money_text(m)
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _enum(kind: Any, value: str | None) -> Any:
+    return None if value is None else kind(value)
+
+
+def draft_values(d: CaseDraft) -> tuple:
+    a, e, o = d.account, d.evidence, d.options
+    return (
+        d.rule_pack, d.why,
+        None if o.undercharge_reading is None else o.undercharge_reading.value,
+        _money(o.minimal_threshold),
+        None if o.occurred_basis is None else o.occurred_basis.value,
+        a.number, a.customer_name, a.service_address, a.mailing_address, a.locale,
+        None if a.current_customer is None else int(a.current_customer),
+        None if d.service is None else d.service.value,
+        d.currency, _iso(d.discovered_on), _iso(d.made_known_on),
+        int(e.customer_could_have_discovered), int(e.documentation_available),
+        int(e.documentation_confirmed), int(e.customer_concealed_error),
+    )
+
+
+def period_rows(case_id: int, d: CaseDraft) -> list[tuple]:
+    return [(case_id, i, _iso(p.start), _iso(p.end), _iso(p.bill_date), _money(p.billed),
+             _money(p.correct), p.note) for i, p in enumerate(d.periods)]
+
+
+def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
+    """``c``: the CONTENT_COLUMNS values; ``periods``: PERIOD_COLUMNS rows in order."""
+    (rule_pack, why, reading, threshold, basis, number, name, service_address,
+     mailing_address, locale, current, service, currency, discovered, made_known,
+     could, available, confirmed, concealed) = c
+    return CaseDraft(
+        rule_pack=rule_pack,
+        account=AccountDraft(number, name, service_address, mailing_address, locale, _bool(current)),
+        service=_enum(Service, service),
+        currency=currency,
+        discovered_on=_date(discovered),
+        made_known_on=_date(made_known),
+        evidence=Evidence(bool(could), bool(available), bool(confirmed), bool(concealed)),
+        periods=tuple(PeriodDraft(_date(s), _date(e), _date(b), _decimal(billed),
+                                  _decimal(correct), note)
+                      for s, e, b, billed, correct, note in periods),
+        options=Options(_enum(Reading, reading), _decimal(threshold), _enum(OccurredBasis, basis)),
+        why=why,
+    )
+
+
+def record_from_row(row: tuple, periods: list[tuple]) -> CaseRecord:
+    """``row``: the RECORD_COLUMNS values."""
+    n_meta = len(META_COLUMNS)
+    id_, number = row[0], row[1]
+    status, revision, created, updated, prepared, edited, assignee, notes, reason = row[2:2 + n_meta]
+    return CaseRecord(
+        id=id_, case_number=number, draft=draft_from_row(row[2 + n_meta:], periods),
+        status=CaseStatus(status), revision=revision, created_at=parse_utc(created),
+        updated_at=parse_utc(updated), prepared_by=prepared, last_edited_by=edited,
+        assignee=assignee, notes=notes, status_reason=reason,
+    )
+
+
+def summary_from_row(row: tuple) -> CaseSummary:
+    (id_, number, status, account, name, service_address, mailing_address, service,
+     discovered, assignee, revision, created, updated) = row
+    return CaseSummary(id_, number, CaseStatus(status), account, name, service_address,
+                       mailing_address, _enum(Service, service), _date(discovered), assignee,
+                       revision, parse_utc(created), parse_utc(updated))

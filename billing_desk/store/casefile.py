@@ -1,0 +1,166 @@
+"""Opening and creating case files (``*.bdesk``): the entry point of the store.
+
+``open_case_file`` decides everything it can from the file header before SQLite opens
+the file (see :mod:`.header`), so a file it refuses is left byte for byte as it was.
+``create_case_file`` builds the new file under a temporary name and links it into
+place only when complete: a crash during creation never leaves a half-made case file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Callable
+
+from sqlite_utils import Database
+
+from .attachments import AttachmentRepository
+from .audit import AUDIT_COLUMNS, AuditEntry
+from .cases import CaseRepository
+from .connection import Connection, configure, connect, translated_errors
+from .determinations import DeterminationRepository
+from .documents import DocumentRepository
+from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
+from .header import APPLICATION_ID, check_case_file, check_writable
+from .listing import CaseListing
+from .schema import LATEST_VERSION, migrate, user_version
+from .settings import SettingsRepository
+from .timestamps import Clock, utc_now
+from .verify import VerifyReport, verify
+
+#: The file extension of case files.
+SUFFIX = ".bdesk"
+_CORE_TABLES = ("cases", "periods", "audit")
+
+
+class CaseFile:
+    """An open case file. The repositories are its attributes::
+
+        with open_case_file(path) as cf:
+            record = cf.cases.create(draft, actor="alice")
+            hits = cf.listing.search("pena")
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self.settings = SettingsRepository(connection)
+        self.cases = CaseRepository(connection)
+        self.listing = CaseListing(connection)
+        self.attachments = AttachmentRepository(connection, self.settings)
+        self.determinations = DeterminationRepository(connection)
+        self.documents = DocumentRepository(connection)
+
+    @property
+    def path(self) -> Path:
+        return self._c.path
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils handle (for tests, benchmarks and migrations, not the UI)."""
+        return self._c.db
+
+    def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        """Audit entries with an id above ``after``, oldest first (the auditor's view)."""
+        return [AuditEntry.from_row(r) for r in self._c.rows(
+            f"SELECT {AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit))]
+
+    def verify(self) -> VerifyReport:
+        return verify(self._c)
+
+    def close(self) -> None:
+        self._c.close()
+
+    def __enter__(self) -> "CaseFile":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_case_file(path: str | Path, *, clock: Clock = utc_now) -> CaseFile:
+    """Open an existing case file, migrating it if it is from an older version.
+
+    Raises (each with a message for the clerk): CaseFileNotFound, NotSQLite,
+    NotACaseFile, NewerVersion, CorruptFile, ReadOnlyFile, CaseFileBusy."""
+    path = Path(path)
+    check_case_file(path, LATEST_VERSION)
+    check_writable(path)
+    conn = connect(path)
+    try:
+        with translated_errors(path):
+            # the header said so already; ask SQLite too, which sees the write-ahead log
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise NotACaseFile(path)
+            db = Database(conn, execute_plugins=False)
+            version = user_version(db)
+            if version > LATEST_VERSION:
+                raise NewerVersion(path, version, LATEST_VERSION)
+            if version and not set(_CORE_TABLES) <= set(db.table_names()):
+                raise CorruptFile(path, "its case tables are missing")
+            configure(conn)
+            migrate(db)
+    except BaseException:
+        conn.close()
+        raise
+    return CaseFile(Connection(path, conn, clock))
+
+
+def create_case_file(path: str | Path, *, clock: Clock = utc_now,
+                     fill: Callable[[CaseFile], None] | None = None) -> CaseFile:
+    """Create a new, empty case file at ``path`` (never over an existing file) and open
+    it. ``fill``, if given, runs on the new file before it appears at ``path`` (a demo
+    file is either complete or absent)."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise CaseFileExists(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ReadOnlyFile(path, f"its folder {folder} cannot be written")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
+    try:
+        with translated_errors(path):
+            conn = connect(temp)
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrate(Database(conn, execute_plugins=False))
+                configure(conn)
+                if fill is not None:
+                    fill(CaseFile(Connection(temp, conn, clock)))
+                # closing the last connection copies the log into the file and removes it
+            finally:
+                conn.close()
+        _fsync(temp)
+        _place(temp, path)
+        _fsync(folder, directory=True)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return open_case_file(path, clock=clock)
+
+
+def _place(temp: Path, path: Path) -> None:
+    """Put the finished file at ``path`` unless something appeared there meanwhile."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise CaseFileExists(path) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if path.exists():
+            raise CaseFileExists(path) from None
+        os.replace(temp, path)
+
+
+def _fsync(p: Path, directory: bool = False) -> None:
+    """Make the new file, and its name in the folder, durable before we report success."""
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        if directory:  # some systems cannot open a folder; the file itself is synced
+            return
+        raise
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+

@@ -1,0 +1,153 @@
+"""One open case file: the SQLite connection, its settings, and the only way to write.
+
+Every change goes through :meth:`Connection.write`: one ``BEGIN IMMEDIATE`` transaction
+that must append at least one audit entry before it may commit (a change nobody can see
+in the history is a bug, so it is refused). SQLite failures are turned into the typed
+errors of :mod:`.errors` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from sqlite_utils import Database
+
+from ..domain.fingerprint import canonical_json
+from .audit import GENESIS, entry_hash
+from .errors import CaseFileBusy, CorruptFile, DiskFull, ReadOnlyFile
+from .timestamps import Clock, format_utc
+
+#: How long a save waits for another window's save to finish before reporting "busy".
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A raw connection in autocommit mode: transactions are always explicit here."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """Write-ahead log with a full sync at every commit: a save that returned survives a
+    killed process *and* a power cut (in WAL mode ``NORMAL`` may lose the last commits on
+    power loss; ``FULL`` syncs the log at each commit). Foreign keys are enforced."""
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise RuntimeError(f"SQLite refused write-ahead logging (journal mode {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+@contextmanager
+def translated_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's failures into the errors a clerk can act on."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        name = getattr(e, "sqlite_errorname", "") or ""
+        if name == "SQLITE_FULL":
+            raise DiskFull(path) from e
+        if name.startswith("SQLITE_READONLY"):
+            raise ReadOnlyFile(path, "writing was refused by the system") from e
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise CorruptFile(path, str(e)) from e
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            raise CaseFileBusy(path) from e
+        raise
+
+
+class Connection:
+    """An open case file. ``db`` is the sqlite-utils handle; ``conn`` the raw connection."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn, execute_plugins=False)
+        self.clock = clock
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with translated_errors(self.path):
+            return self.conn.execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        with translated_errors(self.path):
+            return self.conn.execute(sql, params).fetchone()
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        found = self.row(sql, params)
+        return None if found is None else found[0]
+
+    @contextmanager
+    def write(self, actor: str) -> Iterator["Transaction"]:
+        """One transaction for one user action by ``actor``; committed on a normal exit,
+        rolled back on any exception (nothing half-written survives)."""
+        if not isinstance(actor, str) or not actor.strip():
+            raise ValueError("every change needs the acting user's login")
+        with translated_errors(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                tx = Transaction(self.conn, actor, self.clock())
+                yield tx
+                if tx.entries:
+                    self.conn.execute("COMMIT")
+                elif tx.is_unchanged:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    raise RuntimeError("a change without an audit entry was refused")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+
+class Transaction:
+    """The write in progress: its time, its actor, and the audit entries it appends."""
+
+    def __init__(self, conn: sqlite3.Connection, actor: str, at: datetime) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.at = at
+        self.at_text = format_utc(at)
+        self.entries: list[int] = []
+        self.is_unchanged = False
+        self._head: tuple[int, str] | None = None
+
+    def unchanged(self) -> None:
+        """Declare that this action changed nothing: it ends without a write."""
+        self.is_unchanged = True
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def audit(self, action: str, entity: str, entity_id: str | int, case_id: int | None,
+              before: dict | None, after: dict | None, *, actor: str | None = None) -> int:
+        """Append one entry to the hash chain (by ``actor``, default the transaction's);
+        return its id."""
+        if self._head is None:
+            last = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            self._head = (last[0], last[1]) if last else (0, GENESIS)
+        prev_id, prev_hash = self._head
+        fields = {
+            "id": prev_id + 1, "at": self.at_text, "actor": actor or self.actor, "action": action,
+            "entity": entity, "entity_id": str(entity_id), "case_id": case_id,
+            "before": None if before is None else canonical_json(before),
+            "after": None if after is None else canonical_json(after),
+            "prev_hash": prev_hash,
+        }
+        fields["hash"] = entry_hash(fields)
+        self.conn.execute(
+            "INSERT INTO audit (id, at, actor, action, entity, entity_id, case_id, before, "
+            "after, prev_hash, hash) VALUES (:id, :at, :actor, :action, :entity, :entity_id, "
+            ":case_id, :before, :after, :prev_hash, :hash)", fields)
+        self._head = (fields["id"], fields["hash"])
+        self.entries.append(fields["id"])
+        return fields["id"]
+

@@ -1,0 +1,74 @@
+"""Determination snapshots: what the engine said about a case, bound to its fingerprint.
+
+A snapshot is taken of the case as stored (never of unsaved edits), so the fingerprint
+-- the hash of the canonical case inputs with the rule pack's name and version -- names
+exactly the inputs the determination was computed from. An approval binds to it; any
+later edit gives another fingerprint. Recording the same fingerprint twice keeps the
+first snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..domain.fingerprint import canonical_json, case_fingerprint
+from ..domain.problems import CaseInvalid
+from ..domain.rulepacks import get_rule_pack
+from .cases import fetch_record
+from .connection import Connection
+from .records import DeterminationRecord
+from .timestamps import parse_utc
+
+_COLUMNS = ("id, case_id, case_revision, fingerprint, rule_pack, rule_pack_version, snapshot, "
+            "created_at, created_by")
+
+
+def _record(row: tuple) -> DeterminationRecord:
+    id_, case_id, revision, fp, pack, version, snapshot, created_at, created_by = row
+    return DeterminationRecord(id_, case_id, revision, fp, pack, version, json.loads(snapshot),
+                               parse_utc(created_at), created_by)
+
+
+class DeterminationRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def record(self, case_id: int, *, actor: str) -> DeterminationRecord:
+        """Determine the stored case and keep the result. Raises ``CaseInvalid`` (with
+        every problem) when the case is not complete and valid yet."""
+        with self._c.write(actor) as tx:
+            stored = fetch_record(tx.conn, case_id)
+            check = stored.draft.check()
+            if check.case is None:
+                raise CaseInvalid(check.problems)
+            pack = get_rule_pack(check.case.rule_pack)
+            fingerprint = case_fingerprint(check.case, pack.name, pack.version)
+            existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
+                                  "AND fingerprint = ?", (case_id, fingerprint)).fetchone()
+            if existing is not None:
+                tx.unchanged()
+                return _record(existing)
+            result = pack.determine(check.case).to_json()
+            cur = tx.execute(
+                "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
+                "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (case_id, stored.revision, fingerprint, pack.name, pack.version,
+                 canonical_json(result), tx.at_text, tx.actor))
+            record = DeterminationRecord(cur.lastrowid, case_id, stored.revision, fingerprint,
+                                         pack.name, pack.version, result, tx.at, tx.actor)
+            tx.audit("determine", "determination", record.id, case_id, None, {
+                "fingerprint": fingerprint, "case_revision": stored.revision,
+                "rule_pack": pack.name, "rule_pack_version": pack.version,
+                "outcome": result["outcome"], "refund_total": result["refund_total"],
+                "back_bill_total": result["back_bill_total"]})
+            return record
+
+    def get(self, case_id: int, fingerprint: str) -> DeterminationRecord | None:
+        row = self._c.row(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? AND "
+                          "fingerprint = ?", (case_id, fingerprint))
+        return None if row is None else _record(row)
+
+    def latest(self, case_id: int) -> DeterminationRecord | None:
+        row = self._c.row(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
+                          "ORDER BY id DESC LIMIT 1", (case_id,))
+        return None if row is None else _record(row)

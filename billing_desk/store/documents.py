@@ -1,0 +1,76 @@
+"""Issued documents (customer letters, credit and back-bill memos) as PDF bytes.
+
+Issuing is idempotent: there is one issue per (case, kind, determination fingerprint),
+numbered in sequence per kind, and asking again returns that issue unchanged. A document
+must name a determination recorded for its case. Rows are never changed or deleted
+(triggers). Rendering, the text check before issue and printing copies belong to the
+documents layer; this is only where the result is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .connection import Connection
+from .errors import RecordNotFound
+from .records import DocumentKind, DocumentRecord
+from .timestamps import parse_utc
+
+_COLUMNS = ("id, case_id, kind, issue_number, fingerprint, sha256, page_count, created_at, "
+            "created_by")
+
+
+def _record(row: tuple) -> DocumentRecord:
+    id_, case_id, kind, number, fp, sha, pages, created_at, created_by = row
+    return DocumentRecord(id_, case_id, DocumentKind(kind), number, fp, sha, pages,
+                          parse_utc(created_at), created_by)
+
+
+class DocumentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, case_id: int, kind: DocumentKind, fingerprint: str, pdf: bytes,
+            page_count: int, *, actor: str) -> DocumentRecord:
+        """Keep an issued PDF; if this (case, kind, fingerprint) was issued already,
+        return that issue (its bytes are not replaced)."""
+        kind = DocumentKind(kind)
+        with self._c.write(actor) as tx:
+            existing = tx.execute(f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? AND "
+                                  "kind = ? AND fingerprint = ?",
+                                  (case_id, kind.value, fingerprint)).fetchone()
+            if existing is not None:
+                tx.unchanged()
+                return _record(existing)
+            if tx.execute("SELECT 1 FROM determinations WHERE case_id = ? AND fingerprint = ?",
+                          (case_id, fingerprint)).fetchone() is None:
+                raise RecordNotFound(f"A determination {fingerprint[:12]} of case #{case_id}")
+            number = tx.execute("SELECT coalesce(max(issue_number), 0) + 1 FROM documents "
+                                "WHERE kind = ?", (kind.value,)).fetchone()[0]
+            sha = hashlib.sha256(pdf).hexdigest()
+            cur = tx.execute(
+                "INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
+                "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case_id, kind.value, number, fingerprint, sha, pdf, page_count, tx.at_text,
+                 tx.actor))
+            record = DocumentRecord(cur.lastrowid, case_id, kind, number, fingerprint, sha,
+                                    page_count, tx.at, tx.actor)
+            tx.audit("issue", "document", record.id, case_id, None, {
+                "kind": kind.value, "issue_number": number, "fingerprint": fingerprint,
+                "sha256": sha, "page_count": page_count})
+            return record
+
+    def get(self, case_id: int, kind: DocumentKind, fingerprint: str) -> DocumentRecord | None:
+        row = self._c.row(f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? AND kind = ? "
+                          "AND fingerprint = ?", (case_id, DocumentKind(kind).value, fingerprint))
+        return None if row is None else _record(row)
+
+    def list(self, case_id: int) -> list[DocumentRecord]:
+        return [_record(r) for r in self._c.rows(
+            f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? ORDER BY id", (case_id,))]
+
+    def pdf(self, document_id: int) -> bytes:
+        data = self._c.value("SELECT pdf FROM documents WHERE id = ?", (document_id,))
+        if data is None:
+            raise RecordNotFound(f"Document #{document_id}")
+        return bytes(data)

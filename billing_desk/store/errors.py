@@ -1,0 +1,112 @@
+"""What can go wrong with a case file, one exception class per failure a clerk can meet.
+
+Every message is written for the clerk (what happened, what to do), names the file, and
+never carries a traceback or SQL. The CLI maps each class to its own exit code
+(``billing_desk/cli_store.py``); the desktop app shows the message in one dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base of every case-file failure; ``str(e)`` is the clerk-readable message."""
+
+
+class CaseFileNotFound(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path}: there is no such file.")
+
+
+class CaseFileExists(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} already exists; a new case file is never written over "
+                         "an existing file. Choose another name.")
+
+
+class NotSQLite(StoreError):
+    """The file is not an SQLite database at all (a document, an empty file, noise)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"{path} is not a Billing Desk case file ({detail}). "
+                         "It was not changed.")
+
+
+class NotACaseFile(StoreError):
+    """An SQLite database, but one written by another program."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is an SQLite database but not a Billing Desk case file. "
+                         "It was not changed.")
+
+
+class NewerVersion(StoreError):
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        self.path, self.found, self.supported = path, found, supported
+        super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
+                         f"version {found}; this version reads up to {supported}). Update "
+                         "Billing Desk to open it. The file was not changed.")
+
+
+class CorruptFile(StoreError):
+    """Damaged or truncated: SQLite cannot read it as it is."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"{path} is damaged ({detail}). It was not changed; restore it from "
+                         "the last backup or ask your administrator.")
+
+
+class ReadOnlyFile(StoreError):
+    def __init__(self, path: Path, detail: str = "the file is read-only") -> None:
+        self.path = path
+        super().__init__(f"{path} cannot be written: {detail}. Billing Desk only opens case "
+                         "files it can save to. The file was not changed.")
+
+
+class DiskFull(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"The disk holding {path} is full: the last change was not saved. "
+                         "Everything saved before it is intact. Free some space and save again.")
+
+
+class CaseFileBusy(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is busy: another window or program kept it locked for too "
+                         "long. Nothing was changed; try again in a moment.")
+
+
+class StaleRevision(StoreError):
+    """A save based on a revision that someone else has already replaced."""
+
+    def __init__(self, case_number: str, expected: int, current: int, by: str) -> None:
+        self.case_number, self.expected, self.current, self.by = case_number, expected, current, by
+        super().__init__(f"Case {case_number} was changed by {by} after you opened it "
+                         f"(you have revision {expected}, the file has revision {current}). "
+                         "Your changes were not saved; reload the case and apply them again.")
+
+
+class AttachmentTooLarge(StoreError):
+    def __init__(self, name: str, size: int, limit: int) -> None:
+        self.name, self.size, self.limit = name, size, limit
+        super().__init__(f"{name} is {_megabytes(size)}; the largest attachment this case "
+                         f"file accepts is {_megabytes(limit)}. It was not attached.")
+
+
+class RecordNotFound(StoreError):
+    """A case (by number or id), attachment or document that the file does not hold."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} is not in this case file.")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"

@@ -1,0 +1,128 @@
+"""What the store hands to the UI and the CLI: frozen records, no SQL, no connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from ..domain.case import Service
+from ..domain.draft import CaseDraft
+from ..domain.workflow import CaseStatus
+from .timestamps import format_utc
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A stored case: its content (a :class:`CaseDraft`, possibly incomplete) and its
+    bookkeeping. ``revision`` goes up by one with every save; pass it back as
+    ``expected_revision`` so a save based on an older revision is refused."""
+
+    id: int
+    case_number: str
+    draft: CaseDraft
+    status: CaseStatus
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    prepared_by: str
+    last_edited_by: str
+    assignee: str | None = None
+    notes: str = ""
+    status_reason: str | None = None
+
+    def state(self) -> dict[str, Any]:
+        """The whole record as plain JSON values: what the audit history records (absent
+        fields left out) and what ``verify`` compares the history with."""
+        state: dict[str, Any] = {
+            "case_number": self.case_number,
+            "status": self.status.value,
+            "revision": self.revision,
+            "created_at": format_utc(self.created_at),
+            "updated_at": format_utc(self.updated_at),
+            "prepared_by": self.prepared_by,
+            "last_edited_by": self.last_edited_by,
+            "notes": self.notes,
+        }
+        if self.assignee is not None:
+            state["assignee"] = self.assignee
+        if self.status_reason is not None:
+            state["status_reason"] = self.status_reason
+        content = self.draft.to_json()
+        # to_json leaves a blank account number or name out (for the validator); the
+        # history keeps exactly what was typed, spaces included
+        account = self.draft.account
+        for key in ("number", "customer_name"):
+            if getattr(account, key):
+                content["account"][key] = getattr(account, key)
+        state.update(content)
+        return state
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """One row of the case list: enough to show and sort, cheap to fetch by the page."""
+
+    id: int
+    case_number: str
+    status: CaseStatus
+    account_number: str
+    customer_name: str
+    service_address: str | None
+    mailing_address: str | None
+    service: Service | None
+    discovered_on: date | None
+    assignee: str | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    id: int
+    case_id: int
+    sha256: str
+    original_name: str
+    media_type: str
+    size: int
+    added_at: datetime
+    added_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeterminationRecord:
+    """A determination snapshot: the engine's ``determination@1`` JSON for the case at
+    ``case_revision``, bound to the fingerprint of the case inputs and rule pack."""
+
+    id: int
+    case_id: int
+    case_revision: int
+    fingerprint: str
+    rule_pack: str
+    rule_pack_version: str
+    determination: dict[str, Any]
+    created_at: datetime
+    created_by: str
+
+
+class DocumentKind(StrEnum):
+    LETTER = "letter"
+    CREDIT_MEMO = "credit_memo"
+    BACK_BILL_MEMO = "back_bill_memo"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """An issued PDF (its bytes are fetched separately: ``documents.pdf(id)``)."""
+
+    id: int
+    case_id: int
+    kind: DocumentKind
+    issue_number: int
+    fingerprint: str
+    sha256: str
+    page_count: int
+    created_at: datetime
+    created_by: str

@@ -1,0 +1,242 @@
+"""The case-file schema, as a list of forward-only migrations.
+
+``PRAGMA user_version`` is the number of migrations applied. Opening an older file runs
+the missing ones, each in its own transaction together with the version bump, so a file
+is always at exactly one version. Migrations are never edited once released: the SQL
+below is history (the enum values are written out, not generated, for that reason; a
+test checks they still match the domain enums). To change the schema, append a
+function to ``MIGRATIONS`` (the ``_v1`` helpers are part of version 1's history and
+do not change either) -- e.g. the users table of the accounts issue -- and the
+migration tests run it from every earlier version automatically.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from sqlite_utils import Database
+
+
+def _v1_money_check(column: str) -> str:
+    # RULES.md §1 money: digits, a point, exactly two decimals (NULL = not entered yet)
+    return (f"CHECK ({column} IS NULL OR ({column} GLOB '*[0-9].[0-9][0-9]' "
+            f"AND {column} NOT GLOB '*[^0-9.]*' AND {column} NOT GLOB '*.*.*'))")
+
+
+def _v1_date_check(column: str) -> str:
+    # a real calendar date in ISO form: with a modifier SQLite's date() normalises an
+    # impossible day (2010-02-30 becomes 2010-03-02), so only a real date equals itself
+    return f"CHECK ({column} IS NULL OR date({column}, '+0 days') IS {column})"
+
+
+def _v1_bool_check(column: str) -> str:
+    return f"CHECK ({column} IN (0, 1))"
+
+
+V1_CASE_FILE = f"""
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per case. The account is copied into the case rather than shared between
+-- cases: a letter must go to the customer *of this case* as recorded for it, and an
+-- edit to one case must never change the address another case's letter goes to.
+CREATE TABLE cases (
+    id              INTEGER PRIMARY KEY,
+    case_number     TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL CHECK (status IN
+                        ('draft', 'submitted', 'returned', 'approved', 'issued', 'closed', 'void')),
+    status_reason   TEXT,
+    assignee        TEXT,
+    notes           TEXT NOT NULL DEFAULT '',
+    revision        INTEGER NOT NULL CHECK (revision >= 1),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    prepared_by     TEXT NOT NULL,
+    last_edited_by  TEXT NOT NULL,
+    -- the case@1 content; a draft may still lack any of it
+    rule_pack            TEXT NOT NULL,
+    why                  TEXT,
+    undercharge_reading  TEXT CHECK (undercharge_reading IN
+                             ('ordinance', 'executive_summary', 'staff_practice')),
+    minimal_threshold    TEXT {_v1_money_check('minimal_threshold')},
+    occurred_basis       TEXT CHECK (occurred_basis IN ('service_days', 'bill_date')),
+    account_number       TEXT NOT NULL,
+    customer_name        TEXT NOT NULL,
+    service_address      TEXT,
+    mailing_address      TEXT,
+    locale               TEXT,
+    current_customer     INTEGER CHECK (current_customer IN (0, 1)),
+    service              TEXT CHECK (service IN ('electric', 'water', 'wastewater', 'stormwater')),
+    currency             TEXT NOT NULL,
+    discovered_on        TEXT {_v1_date_check('discovered_on')},
+    made_known_on        TEXT {_v1_date_check('made_known_on')},
+    customer_could_have_discovered  INTEGER NOT NULL {_v1_bool_check('customer_could_have_discovered')},
+    documentation_available         INTEGER NOT NULL {_v1_bool_check('documentation_available')},
+    documentation_confirmed         INTEGER NOT NULL {_v1_bool_check('documentation_confirmed')},
+    customer_concealed_error        INTEGER NOT NULL {_v1_bool_check('customer_concealed_error')}
+);
+CREATE INDEX cases_account_number ON cases (account_number);
+CREATE INDEX cases_customer_name ON cases (customer_name COLLATE NOCASE);
+CREATE INDEX cases_updated_at ON cases (updated_at);
+CREATE INDEX cases_discovered_on ON cases (discovered_on);
+CREATE INDEX cases_status ON cases (status, updated_at);
+CREATE INDEX cases_assignee ON cases (assignee, updated_at);
+
+-- A case is voided, never deleted: its history and issued documents point at it.
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases BEGIN
+    SELECT RAISE(ABORT, 'a case cannot be deleted; void it instead');
+END;
+
+-- Periods in the clerk's order (position), stored together per case for a fast load.
+CREATE TABLE periods (
+    case_id    INTEGER NOT NULL REFERENCES cases (id),
+    position   INTEGER NOT NULL CHECK (position >= 0),
+    start_date TEXT {_v1_date_check('start_date')},
+    end_date   TEXT {_v1_date_check('end_date')},
+    bill_date  TEXT {_v1_date_check('bill_date')},
+    billed     TEXT {_v1_money_check('billed')},
+    correct    TEXT {_v1_money_check('correct')},
+    note       TEXT,
+    PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
+
+-- Search as you type: prefix indexes for 1-3 characters keep a one-letter query cheap.
+CREATE VIRTUAL TABLE case_search USING fts5 (
+    case_number, account_number, customer_name, service_address, mailing_address,
+    content = 'cases', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO case_search (rowid, case_number, account_number, customer_name,
+                             service_address, mailing_address)
+    VALUES (new.id, new.case_number, new.account_number, new.customer_name,
+            new.service_address, new.mailing_address);
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE ON cases
+WHEN old.case_number IS NOT new.case_number OR old.account_number IS NOT new.account_number
+  OR old.customer_name IS NOT new.customer_name
+  OR old.service_address IS NOT new.service_address
+  OR old.mailing_address IS NOT new.mailing_address
+BEGIN
+    INSERT INTO case_search (case_search, rowid, case_number, account_number, customer_name,
+                             service_address, mailing_address)
+    VALUES ('delete', old.id, old.case_number, old.account_number, old.customer_name,
+            old.service_address, old.mailing_address);
+    INSERT INTO case_search (rowid, case_number, account_number, customer_name,
+                             service_address, mailing_address)
+    VALUES (new.id, new.case_number, new.account_number, new.customer_name,
+            new.service_address, new.mailing_address);
+END;
+
+-- Content-addressed attachment bytes: the same file attached twice is stored once, and
+-- a removed attachment stays retrievable by the sha256 its audit entry names.
+CREATE TABLE blobs (
+    id      INTEGER PRIMARY KEY,
+    sha256  TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    size    INTEGER NOT NULL CHECK (size >= 0),
+    data    BLOB NOT NULL
+);
+CREATE TABLE attachments (
+    id             INTEGER PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases (id),
+    sha256         TEXT NOT NULL REFERENCES blobs (sha256),
+    original_name  TEXT NOT NULL,
+    media_type     TEXT NOT NULL,
+    size           INTEGER NOT NULL CHECK (size >= 0),
+    added_at       TEXT NOT NULL,
+    added_by       TEXT NOT NULL
+);
+CREATE INDEX attachments_case ON attachments (case_id);
+
+-- What the engine said about a case at a revision, bound to its fingerprint.
+CREATE TABLE determinations (
+    id                 INTEGER PRIMARY KEY,
+    case_id            INTEGER NOT NULL REFERENCES cases (id),
+    case_revision      INTEGER NOT NULL,
+    fingerprint        TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    rule_pack          TEXT NOT NULL,
+    rule_pack_version  TEXT NOT NULL,
+    snapshot           TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    created_by         TEXT NOT NULL,
+    UNIQUE (case_id, fingerprint)
+);
+
+-- Issued letters and memos: one issue per (case, kind, determination fingerprint).
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases (id),
+    kind          TEXT NOT NULL,
+    issue_number  INTEGER NOT NULL CHECK (issue_number >= 1),
+    fingerprint   TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
+    pdf           BLOB NOT NULL,
+    page_count    INTEGER NOT NULL CHECK (page_count >= 1),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    UNIQUE (case_id, kind, fingerprint),
+    UNIQUE (kind, issue_number)
+);
+
+-- The hash-chained history: append-only (triggers below), one entry per change.
+CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    case_id    INTEGER REFERENCES cases (id),
+    before     TEXT,
+    after      TEXT,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE INDEX audit_case ON audit (case_id, id) WHERE case_id IS NOT NULL;
+"""
+
+#: Tables whose rows are written once and never changed or removed.
+APPEND_ONLY = {"audit": "the audit history", "determinations": "a recorded determination",
+               "documents": "an issued document"}
+
+V1_APPEND_ONLY = "\n".join(
+    f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} BEGIN
+    SELECT RAISE(ABORT, '{what} cannot be {verb}d');
+END;"""
+    for table, what in APPEND_ONLY.items() for verb in ("update", "delete"))
+
+
+def v1_case_file(db: Database) -> None:
+    """Cases, periods, search, attachments, determinations, documents, settings, audit."""
+    db.executescript(V1_CASE_FILE + V1_APPEND_ONLY)
+
+
+Migration = Callable[[Database], None]
+
+#: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
+MIGRATIONS: tuple[Migration, ...] = (v1_case_file,)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def user_version(db: Database) -> int:
+    return db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Bring the file up to ``len(migrations)``; return the versions applied. Each step
+    is one transaction with its version bump: a crash leaves the file at a whole version."""
+    applied = []
+    for version in range(user_version(db) + 1, len(migrations) + 1):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[version - 1](db)
+            db.conn.execute(f"PRAGMA user_version = {int(version)}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,89 @@
+"""Settings kept in the case file, declared once: key, default, type, description.
+
+A setting that was never changed is not stored (its default applies), so a new default
+in a later version reaches every file that did not choose otherwise. Changing a setting
+is a change like any other: one transaction, one audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from .connection import Connection
+
+
+class InvalidSetting(ValueError):
+    """An unknown key or a value of the wrong type; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    default: Any
+    type: type
+    description: str
+    minimum: int | None = None
+
+
+SETTINGS = MappingProxyType({s.key: s for s in (
+    Setting("attachment_max_bytes", 25_000_000, int,
+            "Largest attachment accepted, in bytes (25 MB by default).", minimum=1),
+)})
+
+
+_KINDS = {int: "a whole number", str: "text", bool: "true or false"}
+
+
+def _encode(setting: Setting, value: Any) -> str:
+    # bool is an int in Python: refuse it where a number is meant, and vice versa
+    if type(value) is not setting.type:
+        raise InvalidSetting(f"{setting.key} must be {_KINDS[setting.type]}, not {value!r}")
+    if setting.minimum is not None and value < setting.minimum:
+        raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
+    if setting.type is bool:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _decode(setting: Setting, text: str) -> Any:
+    if setting.type is bool:
+        return text == "true"
+    return setting.type(text)
+
+
+def _declared(key: str) -> Setting:
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise InvalidSetting(f"there is no setting called {key!r}") from None
+
+
+class SettingsRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get(self, key: str) -> Any:
+        setting = _declared(key)
+        text = self._c.value("SELECT value FROM settings WHERE key = ?", (key,))
+        return setting.default if text is None else _decode(setting, text)
+
+    def all(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in SETTINGS}
+
+    def set(self, key: str, value: Any, *, actor: str) -> None:
+        setting = _declared(key)
+        text = _encode(setting, value)
+        with self._c.write(actor) as tx:
+            stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            before = setting.default if stored is None else _decode(setting, stored[0])
+            if value == before:
+                tx.unchanged()
+                return
+            if value == setting.default:
+                tx.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))
+            tx.audit("set", "setting", key, None, {key: before}, {key: value})

@@ -1,0 +1,170 @@
+"""``billing-desk new / import / export / search / verify / demo`` and their exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from billing_desk.cli import main
+from billing_desk.cli_store import EXIT_CODES, EXIT_VERIFY_FAILED
+from billing_desk.store import open_case_file
+from tests.shared_cases import worked_cases
+from tests.store.bad_files import BAD_FILES
+from tests.store.conftest import sha256_of
+
+ROOT = Path(__file__).resolve().parents[2]
+VALID = [p for p in worked_cases() if not p.name.startswith("bad-")]
+INVALID = [p for p in worked_cases() if p.name.startswith("bad-")]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def without_nulls(value):
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def office(tmp_path, capsys):
+    path = tmp_path / "office.bdesk"
+    assert run(capsys, "new", path)[0] == 0
+    return path
+
+
+def test_new_never_overwrites(office, capsys):
+    before = sha256_of(office)
+    code, out, err = run(capsys, "new", office)
+    assert code == 11
+    assert "already exists" in err and out == ""
+    assert sha256_of(office) == before
+
+
+def test_import_reports_each_rejected_file_and_imports_the_rest(office, capsys, tmp_path):
+    missing = tmp_path / "missing.json"
+    args = [VALID[0], INVALID[1], VALID[1], missing]
+    code, out, _ = run(capsys, "import", office, *args, "--user", "alice")
+    assert code == 2
+    assert f"Imported {VALID[0]} as BD-000001" in out
+    assert f"Imported {VALID[1]} as BD-000002" in out
+    assert f"Rejected {INVALID[1]}: The case is not valid (1 problem):" in out
+    assert "periods[0].end  must not be before start" in out
+    assert f"Rejected {missing}" in out and "cannot read" in out
+    assert out.strip().endswith("2 imported, 2 rejected.")
+    with open_case_file(office) as cf:
+        assert cf.listing.count() == 2
+        assert cf.cases.find("BD-000001").prepared_by == "alice"
+
+
+def test_export_round_trips_every_worked_case_exactly(office, capsys, tmp_path):
+    assert run(capsys, "import", office, *VALID)[0] == 0
+    for n, path in enumerate(VALID, start=1):
+        code, out, err = run(capsys, "export", office, f"BD-{n:06d}")
+        assert code == 0 and err == ""
+        original = path.read_text(encoding="utf-8")
+        assert json.loads(out) == without_nulls(json.loads(original)), path.name
+        if "null" not in original:
+            assert out == original, path.name  # byte for byte
+        again = tmp_path / f"again-{n}.json"
+        again.write_text(out, encoding="utf-8")
+    second = tmp_path / "second.bdesk"
+    run(capsys, "new", second)
+    assert run(capsys, "import", second, *sorted(tmp_path.glob("again-*.json")))[0] == 0
+
+
+def test_export_of_an_incomplete_case_says_so(office, capsys):
+    from billing_desk.domain.draft import AccountDraft, CaseDraft
+
+    with open_case_file(office) as cf:
+        cf.cases.create(CaseDraft(account=AccountDraft("1-2", "Zoë Dvořák")), actor="alice")
+    code, out, err = run(capsys, "export", office, "BD-000001")
+    assert code == 0
+    assert json.loads(out)["account"] == {"number": "1-2", "customer_name": "Zoë Dvořák"}
+    assert "not complete yet" in err and "discovered_on" in err
+
+
+def test_export_unknown_case_is_exit_3(office, capsys):
+    code, out, err = run(capsys, "export", office, "BD-000404")
+    assert code == 3 and "BD-000404 is not in this case file" in err
+
+
+def test_search_prints_matching_cases(office, capsys):
+    run(capsys, "import", office, *VALID)
+    code, out, _ = run(capsys, "search", office, "okafor")
+    assert code == 0
+    assert re.search(r"BD-0000\d\d\s+draft\s+620-3318-44\s+R\. & L\. Okafor\s+1812 Peterson St", out)
+    code, out, _ = run(capsys, "search", office, "nobody-like-this")
+    assert code == 0 and "No case matches" in out
+
+
+def test_verify_ok_then_tampered(office, capsys):
+    run(capsys, "import", office, *VALID[:3])
+    code, out, _ = run(capsys, "verify", office)
+    assert code == 0 and "OK" in out and "3 entries" in out
+    raw = sqlite3.connect(office, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("UPDATE audit SET actor = 'mallory' WHERE id = 2")
+    raw.close()
+    code, out, _ = run(capsys, "verify", office)
+    assert code == EXIT_VERIFY_FAILED == 14
+    assert "BROKEN" in out and "audit entry 2" in out
+
+
+def test_demo_creates_then_adds(tmp_path, capsys):
+    path = tmp_path / "demo.bdesk"
+    code, out, _ = run(capsys, "demo", path, "--cases", "12")
+    assert code == 0 and "12 demo cases added (12 cases in the file)" in out
+    code, out, _ = run(capsys, "demo", path, "--cases", "5")
+    assert code == 0 and "(17 cases in the file)" in out
+    assert run(capsys, "verify", path)[0] == 0
+    assert run(capsys, "demo", tmp_path / "x.bdesk", "--cases", "0")[0] == 2
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+@pytest.mark.parametrize("command", ["verify", "search"])
+def test_bad_files_have_their_own_exit_code(tmp_path, capsys, kind, command):
+    make, _, expected = BAD_FILES[kind]
+    path = make(tmp_path / "office.bdesk")
+    before = sha256_of(path)
+    args = [command, path] + (["pena"] if command == "search" else [])
+    code, out, err = run(capsys, *args)
+    assert code == expected
+    assert err.startswith("billing-desk: ") and "Traceback" not in err
+    assert sha256_of(path) == before
+
+
+def test_missing_case_file_is_exit_3(tmp_path, capsys):
+    code, _, err = run(capsys, "verify", tmp_path / "nope.bdesk")
+    assert code == 3 and "no such file" in err
+
+
+def test_real_console_script_reports_read_only_with_exit_8(tmp_path):
+    path = BAD_FILES["read-only"][0](tmp_path / "office.bdesk")
+    exe = Path(sys.executable).with_name("billing-desk")
+    proc = subprocess.run([str(exe), "import", str(path), str(VALID[0])], capture_output=True,
+                          timeout=60)
+    assert proc.returncode == 8
+    assert b"cannot be written" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_exit_codes_are_documented_in_help_and_docs(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    codes = sorted({code for _, code, _ in EXIT_CODES} | {0, 1, 2, EXIT_VERIFY_FAILED})
+    for code in codes:
+        assert re.search(rf"^\s+{code}\s+\S", help_text, re.M), code
+        assert re.search(rf"^\| {code} \|", docs, re.M), code

@@ -1,0 +1,55 @@
+"""Store fixtures: a fresh case file per test in its own temp folder, a clock that moves
+one second per reading, drafts from the shared worked cases."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from billing_desk.domain.caseformat import loads_case
+from billing_desk.domain.draft import CaseDraft
+from billing_desk.store import create_case_file
+from tests.shared_cases import worked_cases
+
+START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+class StepClock:
+    """Deterministic UTC clock: ``START``, then one second later at every reading."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        now = self.now
+        self.now += timedelta(seconds=1)
+        return now
+
+
+def valid_case_paths() -> list[Path]:
+    return [p for p in worked_cases() if not p.name.startswith("bad-")]
+
+
+def shared_draft(prefix: str) -> CaseDraft:
+    """The draft of the worked case whose file name starts with ``prefix`` ("23-")."""
+    path = next(p for p in valid_case_paths() if p.name.startswith(prefix))
+    return CaseDraft.from_case(loads_case(path.read_bytes()))
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def clock() -> StepClock:
+    return StepClock()
+
+
+@pytest.fixture
+def case_file(tmp_path, clock):
+    cf = create_case_file(tmp_path / "office.bdesk", clock=clock)
+    yield cf
+    cf.close()

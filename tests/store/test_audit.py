@@ -1,0 +1,162 @@
+"""The audit history: one entry per change, append-only, and tampering is found."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from billing_desk.domain.fingerprint import canonical_json
+from billing_desk.domain.workflow import Action
+from billing_desk.store import open_case_file
+from billing_desk.store.audit import GENESIS
+
+from .conftest import START, shared_draft
+
+
+def _history_of_three_changes(case_file):
+    record = case_file.cases.create(shared_draft("01-"), actor="alice")
+    record = case_file.cases.save(record.id, replace(record.draft, discovered_on=date(2010, 6, 30)),
+                                  expected_revision=1, actor="bob")
+    case_file.cases.change_status(record.id, Action.SUBMIT, expected_revision=2, actor="bob")
+    return record.id
+
+
+def test_each_change_is_one_entry_with_who_when_before_after(case_file):
+    case_id = _history_of_three_changes(case_file)
+    create, edit, submit = case_file.cases.history(case_id)
+    assert (create.action, create.actor, create.before) == ("create", "alice", None)
+    assert create.after["account"]["number"] == "301-4411-02"
+    assert create.at == START and create.at.utcoffset().total_seconds() == 0
+    assert edit.actor == "bob"
+    assert edit.before["discovered_on"] == "2009-06-15"
+    assert edit.after["discovered_on"] == "2010-06-30"
+    assert edit.after["revision"] == 2
+    assert "periods" not in edit.after  # only what changed
+    assert (submit.before["status"], submit.after["status"]) == ("draft", "submitted")
+    assert create.prev_hash == GENESIS
+    assert edit.prev_hash == create.hash and submit.prev_hash == edit.hash
+
+
+def test_before_and_after_are_canonical_json(case_file):
+    case_id = _history_of_three_changes(case_file)
+    raw = sqlite3.connect(case_file.path)
+    before, after = raw.execute("SELECT before, after FROM audit WHERE id = 2").fetchone()
+    raw.close()
+    assert before == canonical_json(json.loads(before))
+    assert after == canonical_json(json.loads(after))
+    assert case_file.cases.history(case_id)[1].after == json.loads(after)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit SET actor = 'mallory' WHERE id = 1",
+    "DELETE FROM audit WHERE id = 2",
+    "DELETE FROM audit",
+])
+def test_audit_table_refuses_update_and_delete(case_file, statement):
+    _history_of_three_changes(case_file)
+    raw = sqlite3.connect(case_file.path)
+    with pytest.raises(sqlite3.IntegrityError, match="audit history cannot be"):
+        raw.execute(statement)
+    raw.close()
+    assert case_file.verify().ok
+
+
+def _tamper(path, *statements):
+    """What an attacker with raw sqlite3 must do: drop the guard, edit, put it back."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("DROP TRIGGER audit_no_delete")
+    for s in statements:
+        raw.execute(s)
+    raw.close()
+
+
+def test_one_byte_edited_in_history_is_found_at_that_entry(case_file):
+    _history_of_three_changes(case_file)
+    assert case_file.verify().ok
+    raw = sqlite3.connect(case_file.path)
+    after = raw.execute("SELECT after FROM audit WHERE id = 2").fetchone()[0]
+    raw.close()
+    assert '"2010-06-30"' in after
+    forged = after.replace('"2010-06-30"', '"2010-06-20"')  # one byte
+    assert sum(a != b for a, b in zip(after, forged)) == 1
+    _tamper(case_file.path, f"UPDATE audit SET after = '{forged}' WHERE id = 2")
+    report = case_file.verify()
+    assert not report.ok
+    assert report.broken_entry == 2
+    assert "audit entry 2" in report.problem and "altered" in report.problem
+
+
+def test_rehashed_forgery_breaks_the_next_link(case_file):
+    """Recomputing the edited entry's own hash is not enough: the next entry names the
+    old hash."""
+    _history_of_three_changes(case_file)
+    raw = sqlite3.connect(case_file.path)
+    row = raw.execute("SELECT id, at, actor, action, entity, entity_id, case_id, before, after, "
+                      "prev_hash FROM audit WHERE id = 2").fetchone()
+    raw.close()
+    fields = dict(zip(("id", "at", "actor", "action", "entity", "entity_id", "case_id", "before",
+                       "after", "prev_hash"), row))
+    fields["actor"] = "mallory"
+    new_hash = hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+    _tamper(case_file.path, f"UPDATE audit SET actor = 'mallory', hash = '{new_hash}' WHERE id = 2")
+    report = case_file.verify()
+    assert report.broken_entry == 3
+    assert "does not follow entry 2" in report.problem
+
+
+def test_removed_entry_is_found(case_file):
+    _history_of_three_changes(case_file)
+    _tamper(case_file.path, "DELETE FROM audit WHERE id = 2")
+    report = case_file.verify()
+    assert report.broken_entry == 2 and "missing" in report.problem
+
+
+def test_case_edited_behind_the_history_is_found(case_file):
+    _history_of_three_changes(case_file)
+    raw = sqlite3.connect(case_file.path, isolation_level=None)
+    raw.execute("UPDATE periods SET billed = '90.00' WHERE case_id = 1 AND position = 0")
+    raw.close()
+    report = case_file.verify()
+    assert not report.ok
+    assert "BD-000001 does not match its history" in report.problem
+    assert "periods" in report.problem
+
+
+def test_case_added_without_history_is_found(case_file):
+    _history_of_three_changes(case_file)
+    raw = sqlite3.connect(case_file.path, isolation_level=None)
+    raw.execute("INSERT INTO cases (id, case_number, status, revision, created_at, updated_at, "
+                "prepared_by, last_edited_by, rule_pack, account_number, customer_name, currency, "
+                "customer_could_have_discovered, documentation_available, documentation_confirmed, "
+                "customer_concealed_error) SELECT 2, 'BD-000002', status, 1, created_at, updated_at, "
+                "'x', 'x', rule_pack, '1', 'n', 'USD', 0, 0, 0, 0 FROM cases WHERE id = 1")
+    raw.close()
+    report = case_file.verify()
+    assert "no history" in report.problem
+
+
+def test_attachment_bytes_changed_are_found(case_file):
+    record = case_file.cases.create(shared_draft("01-"), actor="alice")
+    case_file.attachments.add(record.id, "bill.pdf", b"%PDF-1.4 the bill", actor="alice")
+    raw = sqlite3.connect(case_file.path, isolation_level=None)
+    raw.execute("UPDATE blobs SET data = CAST('%PDF-1.4 the bilL' AS BLOB)")
+    raw.close()
+    report = case_file.verify()
+    assert "bytes of attachment" in report.problem
+
+
+def test_history_of_a_reopened_file_continues_the_chain(case_file):
+    case_id = _history_of_three_changes(case_file)
+    path = case_file.path
+    case_file.close()
+    with open_case_file(path) as again:
+        again.cases.assign(case_id, "carol", expected_revision=3, actor="sup")
+        assert again.verify().ok
+        assert [e.id for e in again.audit_log()] == [1, 2, 3, 4]
+        assert again.listing.changed_since(3) == {case_id}

@@ -1,0 +1,116 @@
+"""Finding cases: search as you type and the paged, sorted, filtered case list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from billing_desk.domain.draft import AccountDraft, CaseDraft
+from billing_desk.domain.workflow import Action, CaseStatus
+from billing_desk.store import CaseQuery, SortKey
+from billing_desk.store.listing import fts_match
+
+from .conftest import START
+
+PEOPLE = [
+    ("620-3318-44", "R. & L. Okafor", "1812 Peterson St, Fort Collins, CO", None),
+    ("455-0071-09", "Ximena Peña Müller", "215 N Mason St, Fort Collins, CO 80524",
+     "PO Box 2291, Loveland, CO 80539"),
+    ("100-2000-01", "Pat Example", "412 W Olive St, Fort Collins, CO 80521", None),
+    ("330-5120-77", "Zoë Dvořák", "2210 S Timberline Rd, Fort Collins, CO 80525", None),
+    ("330-5121-01", "Penny Lane Bakery LLC", "99 Linden St, Fort Collins, CO 80524", None),
+]
+
+
+@pytest.fixture
+def people(case_file):
+    return [case_file.cases.create(CaseDraft(account=AccountDraft(n, name, service, mailing or service)),
+                                   actor="alice").id for n, name, service, mailing in PEOPLE]
+
+
+def numbers(summaries):
+    return [s.case_number for s in summaries]
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("p", ["BD-000005", "BD-000003", "BD-000002", "BD-000001"]),  # Pat, Peña, Penny, Peterson, PO
+    ("pe", ["BD-000005", "BD-000002", "BD-000001"]),
+    ("pena", ["BD-000002"]),               # accents ignored: Peña
+    ("PEÑA", ["BD-000002"]),
+    ("muller", ["BD-000002"]),
+    ("zoe dvo", ["BD-000004"]),
+    ("dvorak", ["BD-000004"]),
+    ("620-33", ["BD-000001"]),             # account number as typed, hyphen included
+    ("3318", ["BD-000001"]),
+    ("330-512", ["BD-000005", "BD-000004"]),
+    ("BD-000003", ["BD-000003"]),
+    ("000004", ["BD-000004"]),
+    ("loveland", ["BD-000002"]),           # mailing address
+    ("timberline 80525", ["BD-000004"]),
+    ("olive st", ["BD-000003"]),
+    ("xyz", []),
+    ("'\"*(", []),                         # FTS syntax typed by accident stays inert
+])
+def test_search_as_you_type(case_file, people, typed, expected):
+    assert numbers(case_file.listing.search(typed)) == expected
+
+
+def test_search_limit_keeps_the_newest(case_file, people):
+    assert numbers(case_file.listing.search("fort", limit=2)) == ["BD-000005", "BD-000004"]
+
+
+def test_empty_search_lists_recent_cases(case_file, people):
+    assert len(case_file.listing.search("  ")) == 5
+
+
+def test_search_follows_edits(case_file, people):
+    record = case_file.cases.load(people[2])
+    renamed = replace(record.draft, account=replace(record.draft.account, customer_name="Renée Jäger"))
+    case_file.cases.save(record.id, renamed, expected_revision=1, actor="alice")
+    assert numbers(case_file.listing.search("renee")) == ["BD-000003"]
+    assert numbers(case_file.listing.search("example")) == []
+
+
+def test_query_words_are_quoted_prefixes():
+    assert fts_match("Peña 620-33") == '"Peña"* "620"* "33"*'
+    assert fts_match(" - ") is None
+
+
+def test_page_count_filters_and_sorts(case_file, people):
+    cases = case_file.cases
+    cases.change_status(people[0], Action.SUBMIT, expected_revision=1, actor="alice")
+    cases.change_status(people[1], Action.SUBMIT, expected_revision=1, actor="alice")
+    cases.assign(people[1], "bob", expected_revision=2, actor="sup")
+    cases.assign(people[3], "bob", expected_revision=1, actor="sup")
+    listing = case_file.listing
+
+    by_name = listing.page(CaseQuery(sort=SortKey.CUSTOMER_NAME, descending=False))
+    assert [s.customer_name for s in by_name] == [
+        "Pat Example", "Penny Lane Bakery LLC", "R. & L. Okafor", "Ximena Peña Müller", "Zoë Dvořák"]
+    assert numbers(listing.page(CaseQuery(sort=SortKey.CASE_NUMBER), offset=1, limit=2)) == [
+        "BD-000004", "BD-000003"]
+    submitted = CaseQuery(statuses=frozenset({CaseStatus.SUBMITTED}))
+    assert listing.count(submitted) == 2
+    assert numbers(listing.page(submitted)) == ["BD-000002", "BD-000001"]  # last updated first
+    assert numbers(listing.page(CaseQuery(assignee="bob", sort=SortKey.CASE_NUMBER))) == [
+        "BD-000004", "BD-000002"]
+    assert listing.count(CaseQuery(unassigned=True)) == 3
+    assert listing.count(CaseQuery(text="fort", assignee="bob")) == 2
+    assert listing.count(CaseQuery(text="?!")) == 0
+    assert listing.count(CaseQuery(created_before=START)) == 0
+    assert listing.count(CaseQuery(created_after=START)) == 5
+    for key in SortKey:  # every sort key runs, both ways
+        for desc in (True, False):
+            assert len(listing.page(CaseQuery(sort=key, descending=desc))) == 5
+
+
+def test_change_counter_tells_a_second_window_what_changed(case_file, people):
+    from billing_desk.store import open_case_file
+
+    with open_case_file(case_file.path) as other_window:
+        seen = other_window.listing.change_counter()
+        case_file.cases.assign(people[3], "carol", expected_revision=1, actor="sup")
+        assert other_window.listing.change_counter() > seen
+        assert other_window.listing.changed_since(seen) == {people[3]}
+        assert other_window.cases.load(people[3]).assignee == "carol"

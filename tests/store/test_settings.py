@@ -1,0 +1,36 @@
+"""Settings declared once, stored in the case file, changed with an audit entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_desk.store import SETTINGS, InvalidSetting
+
+
+def test_defaults_until_changed(case_file):
+    assert case_file.settings.all() == {k: s.default for k, s in SETTINGS.items()}
+    case_file.settings.set("attachment_max_bytes", 10_000_000, actor="admin")
+    assert case_file.settings.get("attachment_max_bytes") == 10_000_000
+    entry = case_file.audit_log()[-1]
+    assert (entry.action, entry.actor, entry.before, entry.after) == (
+        "set", "admin", {"attachment_max_bytes": 25_000_000}, {"attachment_max_bytes": 10_000_000})
+    case_file.settings.set("attachment_max_bytes", 25_000_000, actor="admin")
+    assert case_file.db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert case_file.verify().ok
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("attachment_max_bytes", "10", "must be a whole number"),
+    ("attachment_max_bytes", True, "must be a whole number"),
+    ("attachment_max_bytes", 0, "at least 1"),
+    ("colour", "red", "no setting called"),
+])
+def test_bad_values_are_refused(case_file, key, value, message):
+    with pytest.raises(InvalidSetting, match=message):
+        case_file.settings.set(key, value, actor="admin")
+    assert case_file.audit_log() == []
+
+
+def test_every_setting_is_described():
+    for s in SETTINGS.values():
+        assert s.description and isinstance(s.default, s.type)
