@@ -1,21 +1,53 @@
-"""Application start-up: QApplication, the main window, the event loop."""
+"""Application start-up: QApplication, the case file to open, the main window.
+
+With no file remembered, the app opens the demo case file under the user data directory
+(created on first run), so the README's launch command lands on real cases.
+"""
 
 from __future__ import annotations
 
+import getpass
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
-from .. import __version__
+from ..store.demo_file import ensure_default_case_file
+from .errors import install_excepthook
+from .main_window import MainWindow
+from .session import CaseSession
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def make_application(argv: list[str] | None = None) -> QApplication:
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Billing Desk")
     app.setOrganizationName("Billing Desk")
-    window = QMainWindow()
-    window.setWindowTitle(f"Billing Desk {__version__}")
-    window.setCentralWidget(QLabel("Billing Desk"))
-    window.resize(1200, 800)
+    app.setApplicationDisplayName("Billing Desk")
+    return app  # type: ignore[return-value]
+
+
+def file_to_open(settings: QSettings) -> Path:
+    last = settings.value("last_file")
+    if last and Path(str(last)).is_file():
+        return Path(str(last))
+    return ensure_default_case_file()
+
+
+def build_main_window(actor: str, settings: QSettings, path: Path | None = None) -> MainWindow:
+    session = CaseSession(actor)
+    window = MainWindow(session, settings)
+    window.open_path(path or file_to_open(settings))
+    return window
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    app = make_application(argv)
+    settings = QSettings()
+    window = build_main_window(getpass.getuser(), settings)
+    install_excepthook(lambda: window)
     window.show()
     return app.exec()

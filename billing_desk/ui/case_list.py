@@ -1,0 +1,145 @@
+"""The case list: search as you type, filters by status, assignee and age, sortable
+columns; Enter or a double-click opens a case, Ctrl+N makes a new one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from ..domain.workflow import CaseStatus
+from ..store.listing import CaseQuery
+from .a11y import identify
+from .case_list_model import CaseListModel
+from .session import CaseSession
+
+STATUS_FILTERS = (
+    ("Open cases", frozenset({CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.RETURNED,
+                              CaseStatus.APPROVED, CaseStatus.ISSUED})),
+    ("All statuses", frozenset()),
+) + tuple((s.value.capitalize(), frozenset({s})) for s in CaseStatus)
+AGE_FILTERS = (("Any age", None), ("Older than 30 days", 30), ("Older than 90 days", 90),
+               ("Older than a year", 365))
+SEARCH_DELAY_MS = 120
+
+
+class CaseTable(QTableView):
+    activatedRow = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activatedRow.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class CaseList(QWidget):
+    caseActivated = Signal(int)  # case id
+    newCaseRequested = Signal()
+
+    def __init__(self, session: CaseSession, parent=None) -> None:
+        super().__init__(parent)
+        identify(self, "case_list", "Case list")
+        self.session = session
+        self.model = CaseListModel(session, self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search case, account, name, address…")
+        self.search.setClearButtonEnabled(True)
+        identify(self.search, "case_search", "Search cases")
+        self.status = QComboBox()
+        for label, _ in STATUS_FILTERS:
+            self.status.addItem(label)
+        identify(self.status, "status_filter", "Filter by status")
+        self.assignee = QComboBox()
+        for label in ("Anyone", "Assigned to me", "Unassigned"):
+            self.assignee.addItem(label)
+        identify(self.assignee, "assignee_filter", "Filter by assignee")
+        self.age = QComboBox()
+        for label, _ in AGE_FILTERS:
+            self.age.addItem(label)
+        identify(self.age, "age_filter", "Filter by age")
+        self.count = QLabel()
+        identify(self.count, "case_count", description="Number of cases shown")
+
+        self.table = CaseTable()
+        identify(self.table, "case_table", "Cases")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.search)
+        filters = QHBoxLayout()
+        for w in (self.status, self.assignee, self.age):
+            filters.addWidget(w)
+        lay.addLayout(filters)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.count)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._open_first)
+        for combo in (self.status, self.assignee, self.age):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.activatedRow.connect(self._activate)
+        self.model.modelReset.connect(self._update_count)
+
+    def apply_filters(self) -> None:
+        self._timer.stop()
+        q = self.model.query
+        age_days = AGE_FILTERS[self.age.currentIndex()][1]
+        before = (datetime.now(timezone.utc) - timedelta(days=age_days)) if age_days else None
+        who = self.assignee.currentIndex()
+        q = replace(q, text=self.search.text(), statuses=STATUS_FILTERS[self.status.currentIndex()][1],
+                    assignee=self.session.actor if who == 1 else None, unassigned=who == 2,
+                    created_before=before)
+        self.model.set_query(q)
+
+    def query(self) -> CaseQuery:
+        return self.model.query
+
+    def refresh(self) -> None:
+        self.model.refresh_rows()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
+
+    def _activate(self, row: int) -> None:
+        s = self.model.summary(row)
+        if s is not None:
+            self.caseActivated.emit(s.id)
+
+    def _open_first(self) -> None:
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self._activate(0)
+
+    def select_case(self, case_id: int) -> None:
+        row = self.model.row_of(case_id)
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

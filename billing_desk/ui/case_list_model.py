@@ -1,0 +1,123 @@
+"""The case list as a Qt model over the case file, fetched page by page.
+
+Only the row count and the pages the view actually shows are read, so a file of
+100,000 cases opens as fast as one of a hundred. Sorting and filtering are done by the
+store (indexed columns, FTS5 search), never by loading rows into widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..store.listing import CaseQuery, SortKey
+from ..store.records import CaseSummary
+from .session import CaseSession
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+MAX_CACHED_PAGES = 50
+
+#: (header, sort key, how to show a summary)
+COLUMNS = (
+    ("Case", SortKey.CASE_NUMBER, lambda s: s.case_number),
+    ("Status", SortKey.STATUS, lambda s: s.status.value),
+    ("Account", SortKey.ACCOUNT_NUMBER, lambda s: s.account_number),
+    ("Customer", SortKey.CUSTOMER_NAME, lambda s: s.customer_name),
+    ("Service address", None, lambda s: (s.service_address or "").replace("\n", ", ")),
+    ("Service", None, lambda s: s.service.value if s.service else ""),
+    ("Discovered", SortKey.DISCOVERED_ON, lambda s: s.discovered_on.strftime("%m/%d/%Y") if s.discovered_on else ""),
+    ("Assignee", SortKey.ASSIGNEE, lambda s: s.assignee or ""),
+    ("Updated (UTC)", SortKey.UPDATED_AT, lambda s: s.updated_at.strftime("%Y-%m-%d %H:%M")),
+)
+
+
+class CaseListModel(QAbstractTableModel):
+    def __init__(self, session: CaseSession, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.query = CaseQuery()
+        self._count = 0
+        self._pages: dict[int, list[CaseSummary]] = {}
+
+    # -- query ---------------------------------------------------------------------------
+
+    def set_query(self, query: CaseQuery) -> None:
+        self.query = query
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the count and drop cached pages (after a save, a filter change)."""
+        self.beginResetModel()
+        self._pages.clear()
+        cf = self.session.file
+        self._count = cf.listing.count(self.query) if cf is not None else 0
+        self.endResetModel()
+
+    def refresh_rows(self) -> None:
+        """Cheaper refresh when only row contents may have changed (same count)."""
+        cf = self.session.file
+        count = cf.listing.count(self.query) if cf is not None else 0
+        if count != self._count:
+            self.refresh()
+            return
+        self._pages.clear()
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+
+    def summary(self, row: int) -> CaseSummary | None:
+        if not 0 <= row < self._count:
+            return None
+        page_no = row // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            cf = self.session.file
+            if cf is None:
+                return None
+            page = cf.listing.page(self.query, page_no * PAGE, PAGE)
+            if len(self._pages) >= MAX_CACHED_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[page_no] = page
+        k = row % PAGE
+        return page[k] if k < len(page) else None
+
+    def row_of(self, case_id: int) -> int | None:
+        """The row of a case among the pages already read (None if not seen)."""
+        for page_no, page in self._pages.items():
+            for k, s in enumerate(page):
+                if s.id == case_id:
+                    return page_no * PAGE + k
+        return None
+
+    # -- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self.summary(index.row())
+        if s is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return COLUMNS[index.column()][2](s)
+        if role == Qt.ItemDataRole.UserRole:
+            return s.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1]
+        if key is None:
+            return
+        self.set_query(replace(self.query, sort=key,
+                               descending=order == Qt.SortOrder.DescendingOrder))

@@ -1,0 +1,71 @@
+"""A case's history: every audit entry (who, when, what changed), oldest first, and a
+button that verifies the file's whole hash chain (on demand: on a large file it reads
+every entry)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from .a11y import identify
+from .session import CaseSession
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def describe_change(before: dict | None, after: dict | None) -> str:
+    if before is None and after is not None:
+        return "created"
+    if after is None and before is not None:
+        return "removed: " + ", ".join(f"{k}" for k in before)
+    keys = sorted(set(before or {}) | set(after or {}))
+    return "; ".join(f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}" for k in keys)
+
+
+class HistoryView(QWidget):
+    def __init__(self, session: CaseSession, parent=None) -> None:
+        super().__init__(parent)
+        identify(self, "history", "Case history")
+        self.session = session
+        self.chain = QLabel()
+        identify(self.chain, "history_chain", description="Audit chain verification")
+        self.table = QTableWidget(0, 4)
+        identify(self.table, "history_table", "Case history")
+        self.table.setHorizontalHeaderLabels(["When (UTC)", "Who", "What", "Changes"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.verify_button = QPushButton("&Verify history")
+        identify(self.verify_button, "verify_history", "Verify the tamper-evident history")
+        self.verify_button.clicked.connect(self.verify)
+        top = QHBoxLayout()
+        top.addWidget(self.verify_button)
+        top.addWidget(self.chain, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table)
+
+    def show_case(self, case_id: int | None) -> None:
+        entries = self.session.history(case_id) if case_id is not None else []
+        self.table.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after)]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.verify_button.setEnabled(case_id is not None)
+
+    def verify(self) -> None:
+        if self.session.file is None:
+            return
+        report = self.session.file.verify()
+        self.chain.setText(("✔ " if report.ok else "✖ ") + str(report))

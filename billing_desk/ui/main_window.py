@@ -1,0 +1,416 @@
+"""The main window: case list | case editor | determination panel, menus, toolbar.
+
+Every finished edit in the editor is pushed on the undo stack as one command whose redo
+saves it (one transaction, one audit entry). A save refused because another window or
+clerk changed the case first is reported and the case is reloaded — never overwritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar,
+)
+
+from .. import __version__
+from ..domain.draft import CaseDraft
+from ..domain.entry import parse_csv_text
+from ..domain.workflow import EDITABLE, TransitionRefused
+from ..store.errors import StaleRevision, StoreError
+from ..store.records import CaseRecord
+from .a11y import identify
+from .attachments_view import AttachmentsView
+from .case_editor import CaseEditor
+from .case_list import CaseList
+from .determination_panel import DeterminationPanel
+from .errors import show_error
+from .history_view import HistoryView
+from .live_determination import LiveDetermination
+from .session import CaseSession
+from .text_fields import CommitPlainTextEdit
+from .undo import EditCaseCommand
+
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    caseOpened = Signal(object)  # CaseRecord
+
+    def __init__(self, session: CaseSession, settings: QSettings | None = None) -> None:
+        super().__init__()
+        identify(self, "main_window", "Billing Desk")
+        self.session = session
+        self.settings = settings or QSettings()
+        self.record: CaseRecord | None = None
+        self.undo_stack = QUndoStack(self)
+        self.last_error_box = None
+
+        self.case_list = CaseList(session)
+        self.editor = CaseEditor()
+        self.panel = DeterminationPanel()
+        self.live = LiveDetermination(self.editor, self.panel, self)
+        self.notes = CommitPlainTextEdit()
+        identify(self.notes, "case_notes", "Case notes")
+        self.notes.setPlaceholderText("Notes about this case (saved when you leave the field)")
+        self.attachments = AttachmentsView(session)
+        self.history = HistoryView(session)
+
+        self.tabs = QTabWidget()
+        identify(self.tabs, "case_tabs", "Case sections")
+        self.tabs.addTab(self.editor, "&Case")
+        self.tabs.addTab(self.notes, "N&otes")
+        self.tabs.addTab(self.attachments, "Attac&hments")
+        self.tabs.addTab(self.history, "Histor&y")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        identify(self.splitter, "main_splitter", "Main areas")
+        self.splitter.addWidget(self.case_list)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.file_label = QLabel()
+        identify(self.file_label, "status_file", description="Open case file")
+        self.user_label = QLabel()
+        identify(self.user_label, "status_user", description="Signed-in user")
+        self.statusBar().addPermanentWidget(self.file_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        self._show_no_case()
+        self.user_label.setText(f"Signed in: {session.actor}")
+
+    # -- actions and menus ----------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, ident: str = "", tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setObjectName(ident)
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_actions(self) -> None:
+        self.new_file_act = self._action("&New case file…", self.new_file, "Ctrl+Shift+N", "new_file",
+                                         "Create an empty case file")
+        self.open_file_act = self._action("&Open case file…", self.open_file_dialog,
+                                          QKeySequence.StandardKey.Open, "open_file", "Open a case file")
+        self.quit_act = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        self.new_case_act = self._action("&New case", self.new_case, QKeySequence.StandardKey.New,
+                                         "new_case", "Start a new billing-error case (Ctrl+N)")
+        self.reload_act = self._action("&Reload case", self.reload_case, QKeySequence.StandardKey.Refresh,
+                                       "reload_case", "Read the case again from the file (F5)")
+        self.find_act = self._action("&Find cases", self.focus_search, QKeySequence.StandardKey.Find,
+                                     "find_cases", "Search cases (Ctrl+F)")
+        self.import_csv_act = self._action("&Import periods from CSV…", self.import_periods_csv,
+                                           "Ctrl+I", "import_csv", "Add billing periods from a CSV file")
+        self.undo_act = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_act.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_act.setObjectName("undo")
+        self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_act.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        self.redo_act.setObjectName("redo")
+        self.focus_list_act = self._action("Case &list", lambda: self.case_list.table.setFocus(), "Ctrl+1",
+                                           "focus_list")
+        self.focus_editor_act = self._action("Case &editor", lambda: self.editor.number.setFocus(), "Ctrl+2",
+                                             "focus_editor")
+        self.focus_panel_act = self._action("&Determination", lambda: self.panel.lines.setFocus(), "Ctrl+3",
+                                            "focus_panel")
+        self.about_act = self._action("&About Billing Desk", self.about, None, "about")
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_file_act)
+        file_menu.addAction(self.open_file_act)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recent_menu")
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_act)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_act)
+        edit_menu.addAction(self.redo_act)
+        case_menu = bar.addMenu("&Case")
+        for act in (self.new_case_act, self.find_act, self.reload_act, self.import_csv_act):
+            case_menu.addAction(act)
+        self.case_menu = case_menu
+        view_menu = bar.addMenu("&View")
+        for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
+            view_menu.addAction(act)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_act)
+
+        tools = QToolBar("Main toolbar")
+        tools.setObjectName("main_toolbar")
+        for act in (self.new_case_act, self.undo_act, self.redo_act, self.reload_act):
+            tools.addAction(act)
+        self.addToolBar(tools)
+        self._fill_recent()
+
+    def _connect(self) -> None:
+        self.case_list.caseActivated.connect(self.open_case)
+        self.editor.draftEdited.connect(self._edited)
+        self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
+        self.notes.editingFinished.connect(self._notes_edited)
+        self.session.caseSaved.connect(self._after_save)
+        self.session.externalChange.connect(self._external_change)
+        self.session.fileOpened.connect(self._file_opened)
+        self.attachments.changed.connect(self._attachments_changed)
+        self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
+
+    # -- files ---------------------------------------------------------------------------
+
+    def open_path(self, path: Path) -> bool:
+        self.editor.flush()
+        try:
+            self.session.open(Path(path))
+        except StoreError as e:
+            self.error("Cannot open the case file", e)
+            return False
+        return True
+
+    def _file_opened(self, path: Path) -> None:
+        self.undo_stack.clear()
+        self.record = None
+        self._show_no_case()
+        self.case_list.apply_filters()
+        self.file_label.setText(str(path))
+        self.setWindowTitle(f"{path.name} — Billing Desk")
+        self.settings.setValue("last_file", str(path))
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent_files", recent[:MAX_RECENT])
+        self._fill_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for k, p in enumerate(self._recent()):
+            act = self.recent_menu.addAction(f"&{k + 1} {p}")
+            act.triggered.connect(lambda _checked=False, p=p: self.open_path(Path(p)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def open_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open case file", str(self._dialog_dir()),
+                                              "Case files (*.bdesk);;All files (*)")
+        if path:
+            self.open_path(Path(path))
+
+    def new_file(self) -> None:
+        from ..store.casefile import create_case_file
+
+        path, _ = QFileDialog.getSaveFileName(self, "New case file", str(self._dialog_dir() / "cases.bdesk"),
+                                              "Case files (*.bdesk)")
+        if not path:
+            return
+        if not path.endswith(".bdesk"):
+            path += ".bdesk"
+        try:
+            create_case_file(Path(path)).close()
+        except StoreError as e:
+            self.error("Cannot create the case file", e)
+            return
+        self.open_path(Path(path))
+
+    def _dialog_dir(self) -> Path:
+        return self.session.path.parent if self.session.path else Path.home()
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        if self.session.file is None:
+            return
+        self.editor.flush()
+        try:
+            record = self.session.new_case()
+        except StoreError as e:
+            self.error("Cannot create a case", e)
+            return
+        self.case_list.refresh()
+        self._show_record(record)
+        self.tabs.setCurrentWidget(self.editor)
+        self.editor.number.setFocus()
+
+    def open_case(self, case_id: int) -> None:
+        self.editor.flush()
+        try:
+            record = self.session.load(case_id)
+        except StoreError as e:
+            self.error("Cannot open the case", e)
+            return
+        self.undo_stack.clear()
+        self._show_record(record)
+
+    def reload_case(self) -> None:
+        if self.record is not None:
+            self.open_case(self.record.id)
+
+    def _show_record(self, record: CaseRecord, *, keep_undo: bool = False) -> None:
+        self.record = record
+        editable = record.status in EDITABLE
+        self.editor.load(record.draft, header=self._header(record), editable=editable)
+        self.notes.set_text_silently(record.notes)
+        self.attachments.show_case(record.id)
+        self.history.show_case(record.id)
+        self.live.recompute(record.draft)
+        self.case_list.select_case(record.id)
+        self.caseOpened.emit(record)
+
+    @staticmethod
+    def _header(r: CaseRecord) -> str:
+        reason = f" — {r.status_reason}" if r.status_reason else ""
+        assignee = f", assigned to {r.assignee}" if r.assignee else ""
+        return (f"<b>{r.case_number}</b> · {r.status.value}{reason} · revision {r.revision} · "
+                f"prepared by {r.prepared_by}, last edited by {r.last_edited_by}{assignee}")
+
+    def _show_no_case(self) -> None:
+        self.editor.load(CaseDraft(), header="No case open — choose one in the list or press Ctrl+N",
+                         editable=False)
+        self.live.clear()
+        self.notes.set_text_silently("")
+        self.notes.setReadOnly(True)
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _edited(self, draft: CaseDraft, description: str) -> None:
+        if self.record is None:
+            return
+        self.undo_stack.push(EditCaseCommand(self.record.id, self.record.draft, draft, description,
+                                             self._save))
+
+    def _save(self, case_id: int, draft: CaseDraft, description: str) -> bool:
+        """Redo/undo of an edit: save it, or report why not and show what the file holds."""
+        if self.record is None or self.record.id != case_id:
+            return False
+        try:
+            record = self.session.save_draft(case_id, draft, self.record.revision)
+        except (StaleRevision, TransitionRefused, StoreError) as e:
+            self.error(f"Not saved: {description}", e)
+            self.undo_stack.clear()
+            self.reload_case()
+            return False
+        self.record = record
+        if self.editor.draft() != draft:  # an undo or redo: show the saved draft
+            self.editor.load(draft, header=self._header(record), editable=record.status in EDITABLE)
+            self.live.recompute(draft)
+        else:
+            self.editor.header.setText(self._header(record))
+        self.statusBar().showMessage(f"Saved: {description}", 4000)
+        return True
+
+    def _notes_edited(self) -> None:
+        if self.record is None:
+            return
+        try:
+            self.record = self.session.save_notes(self.record.id, self.notes.toPlainText(),
+                                                  self.record.revision)
+        except StoreError as e:
+            self.error("Notes not saved", e)
+            self.reload_case()
+            return
+        self.editor.header.setText(self._header(self.record))
+        self.statusBar().showMessage("Saved: notes", 4000)
+
+    def _after_save(self, record: CaseRecord) -> None:
+        self.case_list.refresh()
+        if self.record is not None and record.id == self.record.id:
+            self.history.show_case(record.id)
+
+    def _attachments_changed(self) -> None:
+        if self.record is not None:
+            self.record = self.session.load(self.record.id)
+            self.editor.header.setText(self._header(self.record))
+            self.history.show_case(self.record.id)
+
+    def _external_change(self, case_ids: frozenset[int]) -> None:
+        """Another window or clerk saved: show their changes."""
+        self.case_list.refresh()
+        if self.record is not None and self.record.id in case_ids:
+            self.editor.flush()
+            try:
+                record = self.session.load(self.record.id)
+            except StoreError:
+                return
+            if record.revision != self.record.revision:
+                self.undo_stack.clear()
+                self._show_record(record)
+                self.statusBar().showMessage(
+                    f"{record.case_number} was changed by {record.last_edited_by}; showing their version", 8000)
+
+    def import_periods_csv(self) -> None:
+        if self.record is None or self.record.status not in EDITABLE:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Import periods from CSV", str(self._dialog_dir()),
+                                              "CSV files (*.csv *.txt);;All files (*)")
+        if path:
+            self.import_periods_from(Path(path))
+
+    def import_periods_from(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            self.error("Cannot read the CSV file", e if isinstance(e, OSError) else
+                       OSError(f"{path} is not UTF-8 text"))
+            return
+        parsed = parse_csv_text(text)
+        model = self.editor.periods_model
+        model.paste(parsed, model.rowCount(), ("start", "end", "bill_date", "billed", "correct", "note"))
+        bad = len(parsed.problems)
+        self.statusBar().showMessage(
+            f"Imported {len(parsed.periods)} period(s) from {path.name}"
+            + (f"; {bad} cell(s) refused and marked, not saved" if bad else ""), 10000)
+
+    # -- misc ----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.case_list.search.setFocus()
+        self.case_list.search.selectAll()
+
+    def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(self, "About Billing Desk",
+                          f"Billing Desk {__version__}\nBilling-error cases under Fort Collins "
+                          "City Code Sec. 26-721.")
+
+    def error(self, title: str, e: BaseException) -> None:
+        self.last_error_box = show_error(self, title, e)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 950)
+        state = self.settings.value("splitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([420, 760, 420])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # an edit still being typed is committed (saved) before the window goes
+        self.editor.flush()
+        if self.notes.hasFocus():
+            self.notes.finish()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.sync()
+        super().closeEvent(event)

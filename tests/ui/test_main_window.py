@@ -1,0 +1,207 @@
+"""The main window on a real case file: create, type, save, reopen, undo/redo, two windows,
+a stale save refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from billing_desk.domain.rulepacks import determine
+from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.ui.main_window import MainWindow
+from billing_desk.ui.session import CaseSession
+from tests.ui.typing import press, type_text
+
+
+@pytest.fixture
+def case_file(tmp_path) -> Path:
+    path = tmp_path / "cases.bdesk"
+    create_case_file(path).close()
+    return path
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    windows = []
+
+    def make(path: Path, actor: str = "clerk1") -> MainWindow:
+        settings = QSettings(str(tmp_path / f"settings-{len(windows)}.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(CaseSession(actor), settings)
+        qtbot.addWidget(w)
+        w.open_path(path)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.session.close()
+
+
+def commit(widget):
+    """Finish a field edit as the clerk does with Enter (works whether or not the window
+    is the active one, unlike a focus change)."""
+    press(widget, Qt.Key.Key_Return)
+
+
+def enter_cell(window: MainWindow, row: int, col: int, text: str) -> None:
+    view = window.editor.periods_view
+    view.setCurrentIndex(window.editor.periods_model.index(row, col))
+    view.edit(view.currentIndex())
+    type_text(view.focusWidget(), text)
+    press(view.focusWidget(), Qt.Key.Key_Return)
+
+
+def type_case(w: MainWindow) -> None:
+    w.new_case()
+    e = w.editor
+    for edit, text in ((e.number, "300-4400-17"), (e.customer_name, "Peña Müller"),
+                       (e.service_address, "1200 S College Ave")):
+        edit.setFocus()
+        type_text(edit, text)
+        commit(edit)
+    e.service.setCurrentIndex(e.service.findData("water"))
+    e.service.activated.emit(e.service.currentIndex())
+    e.discovered_on.edit.setFocus()
+    type_text(e.discovered_on.edit, "6/15/2010")
+    commit(e.discovered_on.edit)
+    e.evidence["documentation_available"].click()
+    e.evidence["documentation_confirmed"].click()
+    e.add_row_button.click()
+    for col, text in ((0, "1/1/2010"), (1, "1/31/2010"), (3, "84.20"), (4, "71.45")):
+        enter_cell(w, 0, col, text)
+
+
+def test_typed_case_is_saved_and_found_after_reopening(make_window, case_file):
+    w = make_window(case_file)
+    type_case(w)
+    assert w.panel.refund.text() == "$12.75"
+    number = w.record.case_number
+    w.close()
+    w.session.close()
+
+    with open_case_file(case_file) as cf:
+        record = cf.cases.find(number)
+        assert record.draft.account.customer_name == "Peña Müller"
+        assert record.draft.discovered_on == date(2010, 6, 15)
+        assert record.draft.periods[0].correct == Decimal("71.45")
+        case = record.draft.check().case
+        assert determine(case).refund_total == Decimal("12.75")
+        # one audit entry per user action: create + 3 fields + service + date + 2 ticks
+        # + add row + 4 cells
+        history = cf.cases.history(record.id)
+        assert len(history) == 1 + 3 + 1 + 1 + 2 + 1 + 4
+        assert {h.actor for h in history} == {"clerk1"}
+
+    w2 = make_window(case_file)
+    w2.case_list.search.setText("pena")
+    w2.case_list.apply_filters()
+    assert w2.case_list.model.rowCount() == 1
+    w2.case_list._activate(0)
+    assert w2.editor.customer_name.text() == "Peña Müller"
+    assert w2.panel.refund.text() == "$12.75"
+
+
+def test_bad_date_is_not_saved(make_window, case_file):
+    w = make_window(case_file)
+    w.new_case()
+    revision = w.record.revision
+    w.editor.discovered_on.edit.setFocus()
+    type_text(w.editor.discovered_on.edit, "2/30/2010")
+    commit(w.editor.discovered_on.edit)
+    assert w.record.revision == revision
+    assert w.session.load(w.record.id).draft.discovered_on is None
+    assert "not a real calendar date" in w.editor._problem_labels["discovered_on"].text()
+
+
+def test_undo_and_redo_save_each_step(make_window, case_file):
+    w = make_window(case_file)
+    w.new_case()
+    e = w.editor
+    e.customer_name.setFocus()
+    type_text(e.customer_name, "Ana")
+    commit(e.customer_name)
+    e.customer_name.setFocus()
+    e.customer_name.selectAll()
+    type_text(e.customer_name, "Ana Okafor")
+    commit(e.customer_name)
+    case_id = w.record.id
+    assert w.session.load(case_id).draft.account.customer_name == "Ana Okafor"
+    w.undo_act.trigger()
+    assert e.customer_name.text() == "Ana"
+    assert w.session.load(case_id).draft.account.customer_name == "Ana"
+    w.undo_act.trigger()
+    assert w.session.load(case_id).draft.account.customer_name == ""
+    w.redo_act.trigger()
+    w.redo_act.trigger()
+    assert w.session.load(case_id).draft.account.customer_name == "Ana Okafor"
+    actions = [h.action for h in w.session.history(case_id)]
+    assert actions.count("edit") == 6  # 2 edits, 2 undos, 2 redos: each saved and audited
+
+
+def test_two_windows_see_each_others_changes_and_a_stale_save_is_refused(make_window, case_file):
+    a = make_window(case_file, "clerk1")
+    a.new_case()
+    case_id = a.record.id
+    b = make_window(case_file, "clerk2")
+    b.open_case(case_id)
+
+    b.editor.customer_name.setFocus()
+    type_text(b.editor.customer_name, "Written by B")
+    commit(b.editor.customer_name)
+
+    # A has not refreshed yet: its edit is based on a stale revision and is refused
+    a.editor.number.setFocus()
+    type_text(a.editor.number, "from A")
+    commit(a.editor.number)
+    assert a.last_error_box is not None
+    assert "was changed by clerk2" in a.last_error_box.text()
+    stored = a.session.load(case_id)
+    assert stored.draft.account.customer_name == "Written by B"
+    assert stored.draft.account.number == ""  # A's edit did not overwrite anything
+    assert a.editor.customer_name.text() == "Written by B"  # A now shows the file's version
+    a.last_error_box.close()
+
+    # a refresh (the poll) shows each window the other's saves
+    a.editor.number.setFocus()
+    type_text(a.editor.number, "77-1")
+    commit(a.editor.number)
+    b.session.poll()
+    assert b.editor.number.text() == "77-1"
+
+
+def test_closing_the_window_saves_the_field_being_typed(make_window, case_file):
+    w = make_window(case_file)
+    w.new_case()
+    w.editor.customer_name.setFocus()
+    type_text(w.editor.customer_name, "Half typed")
+    case_id = w.record.id
+    w.close()
+    assert w.session.load(case_id).draft.account.customer_name == "Half typed"
+
+
+def test_window_remembers_layout_and_last_file(make_window, case_file, tmp_path):
+    w = make_window(case_file)
+    w.splitter.setSizes([300, 900, 400])
+    w.close()
+    settings = QSettings(str(tmp_path / "settings-0.ini"), QSettings.Format.IniFormat)
+    assert settings.value("last_file") == str(case_file)
+    assert str(case_file) in settings.value("recent_files")
+    w2 = MainWindow(CaseSession("clerk1"), settings)
+    assert w2.splitter.saveState() == settings.value("splitter")
+    w2.session.close()
+
+
+def test_opening_a_file_that_is_not_a_case_file_says_so(make_window, case_file, tmp_path):
+    w = make_window(case_file)
+    junk = tmp_path / "notes.bdesk"
+    junk.write_bytes(b"just some text, not a database")
+    before = junk.read_bytes()
+    assert not w.open_path(junk)
+    assert "not a Billing Desk case file" in w.last_error_box.text()
+    assert junk.read_bytes() == before
+    assert w.session.path == case_file  # the open file stays open
