@@ -115,8 +115,10 @@ class PeriodsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and index.column() != DIFFERENCE_COLUMN:
+        if index.column() != DIFFERENCE_COLUMN:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 

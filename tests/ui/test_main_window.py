@@ -205,3 +205,64 @@ def test_opening_a_file_that_is_not_a_case_file_says_so(make_window, case_file, 
     assert "not a Billing Desk case file" in w.last_error_box.text()
     assert junk.read_bytes() == before
     assert w.session.path == case_file  # the open file stays open
+
+
+def test_periods_from_a_csv_file_are_added_and_bad_cells_marked(make_window, case_file, tmp_path):
+    w = make_window(case_file)
+    w.new_case()
+    csv_file = tmp_path / "periods.csv"
+    csv_file.write_text("Service start,Service end,Amount billed,Correct\n"
+                        "1/1/2010,1/31/2010,\"$1,084.20\",1071.45\n"
+                        "2/1/2010,2/28/2010,84.20,oops\n", encoding="utf-8")
+    w.import_periods_from(csv_file)
+    stored = w.session.load(w.record.id).draft.periods
+    assert len(stored) == 2
+    assert stored[0].billed == Decimal("1084.20") and stored[0].correct == Decimal("1071.45")
+    assert stored[1].correct is None
+    model = w.editor.periods_model
+    assert model.data(model.index(1, 4)) == "oops"
+    assert "1 cell(s) refused" in w.statusBar().currentMessage()
+
+
+def test_paste_from_the_clipboard(make_window, case_file):
+    from PySide6.QtGui import QGuiApplication, QKeySequence
+
+    w = make_window(case_file)
+    w.new_case()
+    QGuiApplication.clipboard().setText("3/1/2010\t3/31/2010\t4/8/2010\t$12.00\t10.50\tmeter swap\n")
+    view = w.editor.periods_view
+    view.setFocus()
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+    seq = QKeySequence(QKeySequence.StandardKey.Paste)[0]
+    QApplication.sendEvent(view, QKeyEvent(QEvent.Type.KeyPress, seq.key(), seq.keyboardModifiers()))
+    p = w.session.load(w.record.id).draft.periods[0]
+    assert (p.start, p.end, p.bill_date, p.billed, p.correct, p.note) == (
+        date(2010, 3, 1), date(2010, 3, 31), date(2010, 4, 8), Decimal("12.00"), Decimal("10.50"),
+        "meter swap")
+
+
+def test_table_models_pass_the_qt_model_tester(make_window, case_file, qtmodeltester):
+    from billing_desk.store.demo_file import fill_demo
+
+    w = make_window(case_file)
+    fill_demo(w.session.file, 30)
+    w.case_list.apply_filters()
+    qtmodeltester.check(w.case_list.model)
+    w.open_case(w.case_list.model.summary(0).id)
+    qtmodeltester.check(w.editor.periods_model)
+
+
+def test_keyboard_row_editing(make_window, case_file):
+    w = make_window(case_file)
+    w.new_case()
+    view = w.editor.periods_view
+    view.setFocus()
+    press(view, Qt.Key.Key_Insert)
+    press(view, Qt.Key.Key_Insert)
+    assert len(w.session.load(w.record.id).draft.periods) == 2
+    view.setCurrentIndex(w.editor.periods_model.index(1, 0))
+    press(view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.session.load(w.record.id).draft.periods) == 1
+    assert [h.action for h in w.session.history(w.record.id)].count("edit") == 3
