@@ -8,6 +8,7 @@ Text always says what colour also shows.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -30,13 +31,21 @@ OUTCOME_TEXT = {
     Outcome.CREDIT_AND_BACK_BILL: "Credit and back bill",
     Outcome.NO_ADJUSTMENT: "No adjustment",
 }
-DIRECTION_TEXT = {"overcharge": "over", "undercharge": "under", "none": "none"}
+DIRECTION_TEXT = {"overcharge": "Overcharge", "undercharge": "Undercharge", "none": "No difference"}
 OUTCOME_SHORT = {
     Outcome.CREDIT: "Credit", Outcome.BACK_BILL: "Back bill",
     Outcome.CREDIT_AND_BACK_BILL: "Both", Outcome.NO_ADJUSTMENT: "None",
 }
 READING_TITLES = {"ordinance": "Ordinance", "executive_summary": "Executive summary",
                   "staff_practice": "Staff practice"}
+
+
+def period_label(start: date, end: date) -> str:
+    """"May 2012" for a calendar month, else "05/01/12–06/14/12": short enough for the panel."""
+    if start.day == 1 and end.month == start.month and end.year == start.year and \
+            (end + timedelta(days=1)).day == 1:
+        return start.strftime("%b %Y")
+    return f"{start:%m/%d/%y}–{end:%m/%d/%y}"
 
 
 def money_display(amount: Decimal) -> str:
@@ -121,15 +130,17 @@ class DeterminationPanel(QWidget):
 
         lines_box = QGroupBox("Per period")
         lb = QVBoxLayout(lines_box)
-        self.lines = QTableWidget(0, 5)
+        self.lines = QTableWidget(0, 4)
         identify(self.lines, "determination_lines", "Determination per period")
-        # each period takes two rows: the amounts, then its reason spanning the width
-        self.lines.setHorizontalHeaderLabels(["Period", "Direction", "Included", "Excluded",
-                                              "Clause"])
+        # each period takes two rows: the amounts, then its direction and reason spanning
+        # the width, so the reason can be read in full in a narrow panel
+        self.lines.setHorizontalHeaderLabels(["Period", "Included", "Excluded", "Clause"])
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.setWordWrap(True)
-        self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.lines.horizontalHeader().setStretchLastSection(True)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lb.addWidget(self.lines)
         lay.addWidget(lines_box, 1)
 
@@ -208,21 +219,22 @@ class DeterminationPanel(QWidget):
         labels = []
         for k, (line, period) in enumerate(zip(d.periods, case.periods)):
             row = 2 * k
-            cells = [f"{format_date(period.start)}–{format_date(period.end)}",
-                     DIRECTION_TEXT[line.direction.value], money_display(line.included_amount),
-                     money_display(line.excluded_amount), line.clause or "—"]
+            cells = [period_label(period.start, period.end),
+                     money_display(line.included_amount), money_display(line.excluded_amount),
+                     line.clause or "—"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col in (2, 3):
+                if col in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.lines.setItem(row, col, item)
-            reason = QTableWidgetItem(line.reason.text)
-            reason.setToolTip(line.reason.text)
+            text = f"{DIRECTION_TEXT[line.direction.value]} — {line.reason.text}"
+            reason = QTableWidgetItem(text)
+            reason.setToolTip(text)
             font = reason.font()
             font.setItalic(True)
             reason.setFont(font)
             self.lines.setItem(row + 1, 0, reason)
-            self.lines.setSpan(row + 1, 0, 1, 5)
+            self.lines.setSpan(row + 1, 0, 1, 4)
             labels += [str(k + 1), ""]
         self.lines.setVerticalHeaderLabels(labels)
         self.lines.resizeRowsToContents()
