@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from reportlab.lib.colors import Color, black
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
 from reportlab.platypus import Flowable
 
 from .fonts import BOLD, REGULAR
 
 Run = tuple[str, bool]  # (text, bold)
+
+#: Words, amounts and dates recur from document to document: measure each once.
+stringWidth = lru_cache(maxsize=1 << 16)(_string_width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +85,13 @@ class TextBlock(Flowable):
     optional hanging bullet."""
 
     def __init__(self, runs: list[Run] | str, style: TextStyle, bullet: str = "",
-                 _lines: list[list] | None = None) -> None:
+                 _lines: tuple[list[list], float] | None = None) -> None:
         super().__init__()
         self.runs = [(runs, False)] if isinstance(runs, str) else runs
         self.style = style
         self.bullet = bullet
-        self._lines = _lines
-        self._width = 0.0
+        # a part of a split paragraph keeps its lines, wrapped for their width
+        self._lines, self._width = _lines if _lines else (None, 0.0)
         self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
 
@@ -106,8 +111,8 @@ class TextBlock(Flowable):
             return []
         first_style = TextStyle(**{**_fields(self.style), "space_after": 0.0})
         rest_style = TextStyle(**{**_fields(self.style), "space_before": 0.0})
-        return [TextBlock(self.runs, first_style, self.bullet, self._lines[:fit]),
-                TextBlock(self.runs, rest_style, "", self._lines[fit:])]
+        return [TextBlock(self.runs, first_style, self.bullet, (self._lines[:fit], self._width)),
+                TextBlock(self.runs, rest_style, "", (self._lines[fit:], self._width))]
 
     def draw(self) -> None:
         st = self.style

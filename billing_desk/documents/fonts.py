@@ -85,6 +85,23 @@ class _CachedSubsetFont(TTFont):
         cmap = makeToUnicodeCMap(base_font_name, list(subset))
         return widths.format(None), zlib.compress(cmap.encode("latin-1"))
 
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 - ReportLab's name
+        """ReportLab's per-character loop, skipped when every character of ``text``
+        already has a code in the first subset (the usual case once the document's
+        characters are pre-assigned): then the codes are one ``str.translate``."""
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and text:
+            fast = getattr(state, "_bd_fast", None)
+            if fast is None or fast[0] != len(state.assignments):
+                table = {c: n for c, n in state.assignments.items() if n < 256}
+                if 32 in table:
+                    table[0xA0] = table[32]  # ReportLab prints a no-break space as a space
+                fast = state._bd_fast = (len(state.assignments), table,
+                                         frozenset(map(chr, table)))
+            if fast[2].issuperset(text):
+                return [(0, text.translate(fast[1]).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
     def addObjects(self, doc) -> None:  # noqa: N802 - ReportLab's name
         try:
             state = self.state[doc]
@@ -132,6 +149,15 @@ def prepare_reportlab() -> None:
         # cheaper to write and to read back; the PDFs are stored as bytes, never as text.
         rl_config.useA85 = 0
         _registered = True
+
+
+def preassign_characters(doc, characters: str) -> None:
+    """Give ``characters`` their codes in both fonts' first subset of ``doc``, in this
+    order, before any text is drawn. ReportLab numbers non-ASCII characters in order of
+    first use, so without this two letters using the same characters in a different
+    order embed different subsets (and the subset cache misses)."""
+    for name in _FILES:
+        pdfmetrics.getFont(name).splitString(characters, doc)
 
 
 def missing_characters(text: str) -> str:

@@ -20,12 +20,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .errors import UnprintableText
 from .flowables import TextStyle
-from .fonts import BOLD, REGULAR
+from .fonts import BOLD, REGULAR, preassign_characters
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN = 72.0
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 BODY_BOTTOM = 58.0
+#: non-ASCII characters the layout draws itself (bullets, separators, signs)
+LAYOUT_CHARACTERS = "•−·—"
 GREY = colors.Color(0.35, 0.35, 0.35)
 RULE_GREY = colors.Color(0.7, 0.7, 0.7)
 STAMP_RED = colors.Color(0.75, 0.1, 0.1)
@@ -107,6 +109,7 @@ class PageDecor:
     footer: str
     page_of: str  # template with {page} and {pages}
     copy_stamp: str | None
+    characters: str = ""  # non-ASCII characters to pre-assign in the fonts (fonts.py)
     pages: int = 0
 
 
@@ -158,6 +161,7 @@ class DecoratedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._decor = decor
         self._pages: list[dict] = []
+        preassign_characters(self._doc, decor.characters + LAYOUT_CHARACTERS)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._pages.append(dict(self.__dict__))

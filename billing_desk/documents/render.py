@@ -54,7 +54,8 @@ def render_document(inp: DocumentInput, kind: DocumentKind,
         footer=w.text("page.footer", account=ident.account_number,
                       case_number=ident.case_number),
         page_of=w.raw("page.page_of"),
-        copy_stamp=w.text("page.copy_stamp") if inp.copy else None)
+        copy_stamp=w.text("page.copy_stamp") if inp.copy else None,
+        characters=w.glyph_seed)
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=(L.PAGE_WIDTH, L.PAGE_HEIGHT), leftMargin=L.MARGIN,

@@ -20,7 +20,8 @@ from typing import Any, Iterable, Mapping
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import (format_currency, format_decimal, get_currency_symbol,
+                           get_decimal_symbol, get_group_symbol, get_minus_sign_symbol)
 
 from ..domain.determination import Reason
 from ..resources import resource_path
@@ -51,9 +52,44 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 _PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
 
 
-@lru_cache(maxsize=8192)
-def _money(amount: Decimal, locale: Locale) -> str:
-    return format_currency(amount, "USD", locale=locale)
+class _MoneyFormat:
+    """USD amounts in a locale's currency format, as Babel writes them.
+
+    Babel's ``format_currency`` re-reads the CLDR pattern on every call, and a memo of
+    72 periods formats some 500 amounts. When the locale's pattern is the plain
+    ``¤#,##0.00`` shape (symbol first, groups of three, two decimals; en_US and es_US
+    are), the same text is produced from Babel's own symbols with one f-string; the
+    shortcut is used only after it reproduces Babel on a set of probe amounts, and any
+    other pattern goes through Babel every time."""
+
+    _PROBES = ("0.00", "0.01", "7.50", "999.99", "1000.00", "1234.56", "-1234.56",
+               "100000.00", "999999999.99", "-0.05")
+
+    def __init__(self, locale: Locale) -> None:
+        self.locale = locale
+        pattern = locale.currency_formats["standard"]
+        self.symbol = get_currency_symbol("USD", locale)
+        self.decimal = get_decimal_symbol(locale)
+        self.group = get_group_symbol(locale)
+        self.minus = get_minus_sign_symbol(locale)
+        self.fast = (pattern.prefix == ("¤", "-¤") and pattern.suffix == ("", "")
+                     and pattern.grouping == (3, 3) and pattern.frac_prec == (2, 2))
+        if self.fast:
+            self.fast = all(self._fast(Decimal(p)) == self._babel(Decimal(p))
+                            for p in self._PROBES)
+
+    def _babel(self, amount: Decimal) -> str:
+        return format_currency(amount, "USD", locale=self.locale)
+
+    def _fast(self, amount: Decimal) -> str:
+        digits = f"{abs(amount):,.2f}"
+        if self.group != "," or self.decimal != ".":
+            digits = digits.translate({ord(","): self.group, ord("."): self.decimal})
+        sign = self.minus if amount < 0 else ""
+        return f"{sign}{self.symbol}{digits}"
+
+    def __call__(self, amount: Decimal) -> str:
+        return self._fast(amount) if self.fast else self._babel(amount)
 
 
 class Wording:
@@ -69,7 +105,33 @@ class Wording:
         path = resource_path("locales", locale, "documents.toml")
         with open(path, "rb") as f:
             self._texts = _flatten(tomllib.load(f))
-        self.currency = "USD"
+        self._money = _MoneyFormat(self.locale)
+        self._seed: str | None = None
+        # Periods and dates repeat across a batch (monthly periods, one issue date)
+        self.date = lru_cache(maxsize=4096)(self._date)
+        self.period = lru_cache(maxsize=4096)(self._period)
+        self.period_short = lru_cache(maxsize=4096)(self._period_short)
+
+    @property
+    def glyph_seed(self) -> str:
+        """Every non-ASCII character this locale's texts and Babel formats can print,
+        in a fixed order (see :mod:`.fonts`: pre-assigning them keeps the embedded font
+        subset the same from one document to the next)."""
+        if self._seed is None:
+            chars: set[str] = set()
+            for value in self._texts.values():
+                for text in (value.values() if isinstance(value, Mapping) else (value,)):
+                    chars.update(c for c in str(text) if ord(c) > 127)
+            probes = (self.period(date(2010, 1, 1), date(2010, 1, 31)),
+                      self.period(date(2010, 1, 15), date(2010, 2, 14)),
+                      self.period(date(2009, 12, 15), date(2010, 1, 14)),
+                      self.period_short(date(2010, 1, 1), date(2010, 1, 31)),
+                      self.timestamp(datetime(2026, 1, 1, 15, 0, tzinfo=timezone.utc)),
+                      self.money(Decimal("-1234.56")))
+            for text in probes:
+                chars.update(c for c in text if ord(c) > 127)
+            self._seed = "".join(sorted(chars))
+        return self._seed
 
     # --- lookup ---------------------------------------------------------------------
 
@@ -112,23 +174,23 @@ class Wording:
     # --- Babel formats --------------------------------------------------------------
 
     def money(self, amount: Decimal) -> str:
-        return _money(amount, self.locale)
+        return self._money(amount)
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
 
-    def date(self, d: date) -> str:
+    def _date(self, d: date) -> str:
         """A date as written in a letter: June 1, 2010 / 1 de junio de 2010."""
         return format_date(d, "long", locale=self.locale)
 
     def short_date(self, d: date) -> str:
         return format_skeleton("yMMMd", d, locale=self.locale)
 
-    def period(self, start: date, end: date) -> str:
+    def _period(self, start: date, end: date) -> str:
         """A billing period: Jun 1 – 30, 2010 / 1–30 de jun de 2010."""
         return format_interval(start, end, "yMMMd", locale=self.locale)
 
-    def period_short(self, start: date, end: date) -> str:
+    def _period_short(self, start: date, end: date) -> str:
         """A billing period in figures, for narrow table columns: 6/1/2010 – 6/30/2010."""
         return format_interval(start, end, "yMd", locale=self.locale)
 
