@@ -28,7 +28,7 @@ _PERIOD_WIDTHS = (16, 86, 50, 50, 48, 38, 50, 50, 48, 32)
 _PERIOD_ALIGNS = "LLRRRRRRLL"
 _PERIODS = GridStyle(size=7, header_size=6.5, leading=8.0, pad=1.5, side_pad=2)
 _READING_COLUMNS = ("reading", "refund", "back_bill", "net", "outcome", "used")
-_READING_WIDTHS = (130, 72, 72, 72, 90, 32)
+_READING_WIDTHS = (120, 66, 70, 66, 96, 50)
 _READINGS = GridStyle(size=8, header_size=7.5, leading=9.5, pad=1.5, space_after=3)
 _KV_WIDTHS = (124.0, 110.0, 124.0, 110.0)
 _KV = TextStyle(size=8, leading=9.6)

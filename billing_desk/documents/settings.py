@@ -40,12 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Utility name at the head of every letter and memo."),
     Setting("letterhead.address", "222 Laporte Ave\nFort Collins, CO 80521", "lines",
             "Utility postal address, one line per line; customers write to it."),
-    Setting("letterhead.phone", "(970) 212-2900", "text",
-            "Customer service telephone number printed on letters."),
+    Setting("letterhead.phone", "(970)\u00a0212-2900", "text",
+            "Customer service telephone number printed on letters (a no-break space "
+            "keeps it on one line)."),
     Setting("letterhead.hours",
-            {"en_US": "Monday through Friday, 8 a.m. to 5 p.m.",
-             "es_US": "de lunes a viernes, de 8 a. m. a 5 p. m."},
-            "localized", "Customer service hours, per letter language."),
+            {"en_US": "Monday through Friday, 8\u00a0a.m. to 5\u00a0p.m.",
+             "es_US": "de lunes a viernes, de 8\u00a0a.\u00a0m. a 5\u00a0p.\u00a0m."},
+            "localized", "Customer service hours, per letter language (no-break spaces "
+                         "keep \"8 a. m.\" together)."),
     Setting("letterhead.email", "utilities@fcgov.com", "text",
             "Customer service e-mail address (blank: not printed)."),
     Setting("letterhead.website", "fcgov.com/utilities", "text",
@@ -99,7 +101,7 @@ class DocumentSettings:
 def _text(key: str, value: Any) -> str:
     if not isinstance(value, str):
         raise SettingInvalid(f"Setting {key} must be text.")
-    return value.strip()
+    return value.strip(" \t\r\n")
 
 
 def _lines(key: str, value: Any) -> tuple[str, ...]:

@@ -21,8 +21,8 @@ def test_demo_defaults():
     lh = DEFAULT_SETTINGS.letterhead
     assert lh.name == "City of Fort Collins Utilities"
     assert lh.address_lines == ("222 Laporte Ave", "Fort Collins, CO 80521")
-    assert lh.phone == "(970) 212-2900"
-    assert lh.hours_in("es_US") == "de lunes a viernes, de 8 a. m. a 5 p. m."
+    assert lh.phone == "(970)\u00a0212-2900"  # no-break: the number never splits
+    assert lh.hours_in("es_US") == "de lunes a viernes, de 8\u00a0a.\u00a0m. a 5\u00a0p.\u00a0m."
     assert DEFAULT_SETTINGS.installment_threshold == Decimal("100.00")
     assert DEFAULT_SETTINGS.refund_method is RefundMethod.BILL_CREDIT
 
