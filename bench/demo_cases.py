@@ -12,6 +12,8 @@ from dateutil.relativedelta import relativedelta
 
 from billing_desk.domain.case import Case
 from billing_desk.domain.caseformat import parse_case
+from billing_desk.domain.determination import Outcome
+from billing_desk.domain.rulepacks import determine
 
 FIRST = ("Pat", "María", "José", "Ana", "Nguyễn", "Linh", "Søren", "Zoë", "Renée", "Łukasz",
          "Chloé", "Andrés", "Begoña", "Jürgen", "Siobhán", "Thảo", "Ximena", "Ángel",
@@ -27,7 +29,7 @@ STREETS = ("Mason St", "College Ave", "Laporte Ave", "Mountain Ave", "Peterson S
            "Remington St", "Whedbee St", "Loomis Ave", "Cañon Dr", "Peña Ct")
 ZIPS = ("80521", "80524", "80525", "80526", "80528")
 SERVICES = ("electric", "water", "wastewater", "stormwater")
-READINGS = ("ordinance",) * 8 + ("executive_summary", "staff_practice")
+READINGS = ("ordinance",) * 18 + ("executive_summary", "staff_practice")
 
 
 def _money(cents: int) -> str:
@@ -60,9 +62,9 @@ def demo_case_json(rng: random.Random, serial: int) -> dict:
                         "billed": _money(billed), "correct": _money(correct)})
     last_end = start + relativedelta(months=n)
     discovered = last_end + relativedelta(days=rng.randint(5, 400))
-    could = rng.random() < 0.2
+    could = rng.random() < 0.1
     concealed = could and rng.random() < 0.3
-    documented = rng.random() < 0.9
+    documented = rng.random() < 0.97
     return {
         "format": "billing-desk/case@1", "rule_pack": "fort-collins-26-721",
         "options": {"undercharge_reading": rng.choice(READINGS)},
@@ -81,8 +83,16 @@ def demo_case_json(rng: random.Random, serial: int) -> dict:
     }
 
 
-def demo_cases(count: int, seed: int = 26721) -> Iterator[tuple[int, Case]]:
-    """``count`` valid cases, each with its serial (0-based)."""
+def demo_cases(count: int, seed: int = 26721,
+               with_memo: bool = True) -> Iterator[tuple[int, Case]]:
+    """``count`` valid cases, each with its serial (0-based). With ``with_memo`` every
+    case has something to credit or back-bill (a letter and at least one memo), as in
+    the issue's batch of "letter + memo each"; a case with nothing to post is drawn
+    again."""
     rng = random.Random(seed)
     for serial in range(count):
-        yield serial, parse_case(demo_case_json(rng, serial))
+        while True:
+            case = parse_case(demo_case_json(rng, serial))
+            if not with_memo or determine(case).outcome is not Outcome.NO_ADJUSTMENT:
+                break
+        yield serial, case

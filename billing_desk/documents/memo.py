@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from ..domain.determination import Direction
 from ..domain.money import ZERO
 from . import layout as L
-from .flowables import Grid, GridStyle, TextBlock, TextStyle, fit_cell
+from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR
 from .identity import Identity
 from .model import DocumentInput, DocumentKind
@@ -50,21 +50,20 @@ class KeyValues(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        text = self.canv.beginText()
+        text = TextWriter(self.canv)
         y = self.height
         for i, (row, h) in enumerate(zip(self.rows, self._heights)):
             x = 0.0
             for j, (cell, width) in enumerate(zip(row, self.widths)):
-                label = j % 2 == 0
-                text.setFillColor(L.GREY if label else colors.black)
-                text.setFont(BOLD if (self.bold_first and i == 0 and j == 1) else REGULAR,
-                             _KV.size)
+                text.fill(L.GREY if j % 2 == 0 else colors.black)  # labels grey
+                text.font(BOLD if (self.bold_first and i == 0 and j == 1) else REGULAR,
+                          _KV.size)
                 for k, line in enumerate(cell.split("\n")):
-                    text.setTextOrigin(x, y - _KV.size - k * _KV.leading)
-                    text.textOut(line)
+                    text.at(x, y - _KV.size - k * _KV.leading)
+                    text.show(line)
                 x += width
             y -= h
-        self.canv.drawText(text)
+        text.close()
 
 
 def memo_direction(kind: DocumentKind) -> Direction:
