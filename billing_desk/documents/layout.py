@@ -61,7 +61,6 @@ FOOTER_RECT = value_rect(MARGIN, FOOTER_SPLIT - 10, FOOTER_BASELINE, FOOTER_BASE
 PAGE_NUMBER_RECT = value_rect(FOOTER_SPLIT, PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
                               FOOTER_BASELINE, FOOTER_SIZE)
 COPY_BOX = Rect(PAGE_WIDTH - MARGIN - 96, PAGE_HEIGHT - 40, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 14)
-COPY_RECT = COPY_BOX
 LATER_PAGE_TOP = PAGE_HEIGHT - 60.0
 
 # --- letter, first page -------------------------------------------------------------------

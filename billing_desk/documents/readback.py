@@ -111,7 +111,7 @@ def read_pdf(pdf: bytes, exp: Expectations) -> list[PageText]:
                 places = {
                     "footer": normalise(tp.get_text_bounded(*_box(L.FOOTER_RECT))),
                     "page number": normalise(tp.get_text_bounded(*_box(L.PAGE_NUMBER_RECT))),
-                    "copy stamp": normalise(tp.get_text_bounded(*_box(L.COPY_RECT))),
+                    "copy stamp": normalise(tp.get_text_bounded(*_box(L.COPY_BOX))),
                 }
                 if i == 0:
                     for place in exp.places:

@@ -61,6 +61,7 @@ def test_a_wrong_amount_is_blocked():
     ("Peña Müller", "Calle Señora Ñúñez 12, Fort Collins, CO 80521"),
     ("Nguyễn Thị Minh Khai", "1812 Peterson St, Apt 4, Fort Collins, CO 80524"),
     ("Łukasz Żółć & Søren Ærø", "Kirkevej 3\nDK-2100 København Ø\nDenmark"),
+    ("R. (Bob) O'Brien \\ Trust", "PO Box (12), Fort Collins, CO 80522"),  # PDF escapes
 ])
 @pytest.mark.parametrize("locale", ["en_US", "es_US"])
 def test_non_ascii_names_survive_render_and_read_back(name, address, locale):
