@@ -111,6 +111,7 @@ class Wording:
         self.date = lru_cache(maxsize=4096)(self._date)
         self.period = lru_cache(maxsize=4096)(self._period)
         self.period_short = lru_cache(maxsize=4096)(self._period_short)
+        self.number = lru_cache(maxsize=4096)(self._number)
 
     @property
     def glyph_seed(self) -> str:
@@ -176,7 +177,7 @@ class Wording:
     def money(self, amount: Decimal) -> str:
         return self._money(amount)
 
-    def number(self, n: int) -> str:
+    def _number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
 
     def _date(self, d: date) -> str:
