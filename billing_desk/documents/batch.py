@@ -37,13 +37,21 @@ DEFAULT_CHUNK = 16
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
+    """A case's documents, checked and ready to store (with what a manifest lists)."""
+
     case_number: str
+    account_number: str
+    customer_name: str
     documents: tuple[IssuedDocument, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Refused:
+    """A case that cannot be issued, and why (for the reconciliation line)."""
+
     case_number: str
+    account_number: str
+    customer_name: str
     reason: str
 
 
@@ -59,14 +67,15 @@ def prepare_one(inp: DocumentInput) -> BatchResult:
     """One case's documents, or the reason it is refused. A failure that is not a
     document refusal (a defect) is reported as a refusal naming it, so one bad case
     never stops the other cases of a batch and the counts still reconcile."""
+    account = inp.case.account
+    who = (inp.case_number, account.number, account.customer_name)
     try:
-        return Prepared(inp.case_number, prepare_issue(inp))
+        return Prepared(*who, prepare_issue(inp))
     except DocumentError as e:
-        return Refused(inp.case_number, str(e))
+        return Refused(*who, str(e))
     except Exception as e:  # noqa: BLE001 - reported per case, see docstring
-        return Refused(inp.case_number,
-                       f"Internal error while preparing the documents ({type(e).__name__}: "
-                       f"{e}). Report this case to support.")
+        return Refused(*who, f"Internal error while preparing the documents "
+                             f"({type(e).__name__}: {e}). Report this case to support.")
 
 
 def _prepare_chunk(chunk: list[DocumentInput]) -> list[BatchResult]:

@@ -72,11 +72,16 @@ class DocumentInput:
     @classmethod
     def for_case(cls, case_number: str, case: Case, *, prepared: Signoff, approved: Signoff,
                  issue_date: date, settings: DocumentSettings = DEFAULT_SETTINGS,
-                 refund_method: RefundMethod | None = None, copy: bool = False) -> "DocumentInput":
-        """The input for a case, with its determination and fingerprint computed."""
+                 refund_method: RefundMethod | None = None, copy: bool = False,
+                 fingerprint: str | None = None) -> "DocumentInput":
+        """The input for a case, with its determination computed. Pass ``fingerprint``,
+        the one the approval recorded, when issuing: :func:`~.issue.prepare_issue` then
+        refuses a case that no longer matches it. Without it the case's current
+        fingerprint is used (previews, tests)."""
         pack = get_rule_pack(case.rule_pack)
-        return cls(case_number, case, pack.determine(case),
-                   case_fingerprint(case, pack.name, pack.version), prepared, approved,
+        if fingerprint is None:
+            fingerprint = case_fingerprint(case, pack.name, pack.version)
+        return cls(case_number, case, pack.determine(case), fingerprint, prepared, approved,
                    issue_date, settings, refund_method, copy)
 
     @property

@@ -31,11 +31,14 @@ def test_every_case_is_prepared_or_refused_and_the_batch_reconciles(workers):
     refused = [r for r in results if isinstance(r, Refused)]
     assert len(prepared) + len(refused) == len(batch)
     assert sorted(r.case_number for r in results) == sorted(i.case_number for i in batch)
-    assert [r.case_number for r in refused] == ["BD-B-0003"]
+    assert [(r.case_number, r.account_number, r.customer_name) for r in refused] == [
+        ("BD-B-0003", "100-2000-01", "Pat Example")]
     assert "no mailing address and no service address" in refused[0].reason
     by_number = {i.case_number: i for i in batch}
     for result in prepared:
         inp = by_number[result.case_number]
+        assert result.account_number == inp.case.account.number
+        assert result.customer_name == inp.case.account.customer_name
         assert tuple(d.kind for d in result.documents) == inp.kinds
         letter = extract_text(result.documents[0].pdf)
         assert inp.case.account.number in letter and result.case_number in letter

@@ -11,9 +11,9 @@ import pytest
 
 from billing_desk.documents.errors import StaleDetermination
 from billing_desk.documents.issue import prepare_issue
-from billing_desk.documents.model import DocumentKind
+from billing_desk.documents.model import DocumentInput, DocumentKind
 from billing_desk.documents.readback import extract_text
-from tests.documents.inputs import document_input, worked
+from tests.documents.inputs import APPROVED, ISSUED_ON, PREPARED, document_input, worked
 from tests.shared_cases import worked_cases
 
 
@@ -44,6 +44,16 @@ def test_a_case_edited_after_approval_is_refused():
     stale = dataclasses.replace(inp, case=edited)
     with pytest.raises(StaleDetermination, match="changed after it was approved"):
         prepare_issue(stale)
+
+
+def test_the_approved_fingerprint_is_what_the_case_must_still_match():
+    case = worked("18")
+    approved = document_input(case).fingerprint
+    edited = dataclasses.replace(case, discovered_on=case.discovered_on.replace(day=6))
+    inp = DocumentInput.for_case("BD-1", edited, prepared=PREPARED, approved=APPROVED,
+                                 issue_date=ISSUED_ON, fingerprint=approved)
+    with pytest.raises(StaleDetermination, match="changed after it was approved"):
+        prepare_issue(inp)
 
 
 def test_another_cases_determination_is_refused():
