@@ -1,0 +1,218 @@
+"""Page geometry and type: where the fixed fields of each document are drawn, shared
+by the renderer (which draws them there) and the read-back check (which reads exactly
+those places back out of the PDF). US Letter, points, origin at the bottom left.
+
+The fields that identify a customer — the envelope window, the account and case
+numbers, the footer of every page — are drawn at fixed places on the canvas rather
+than flowed, so the check can compare what is printed in each place, not merely find
+the right words somewhere on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from .errors import UnprintableText
+from .flowables import TextStyle
+from .fonts import BOLD, REGULAR, preassign_characters
+
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN = 72.0
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
+BODY_BOTTOM = 58.0
+#: non-ASCII characters the layout draws itself (bullets, separators, signs)
+LAYOUT_CHARACTERS = "•−·—"
+GREY = colors.Color(0.35, 0.35, 0.35)
+RULE_GREY = colors.Color(0.7, 0.7, 0.7)
+STAMP_RED = colors.Color(0.75, 0.1, 0.1)
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+def value_rect(x0: float, x1: float, top_baseline: float, bottom_baseline: float,
+               size: float) -> Rect:
+    """The box around text lines from ``top_baseline`` down to ``bottom_baseline``: from a
+    little below the lowest baseline to just under a cap height above the top one, so a
+    line 12 points away is outside it."""
+    return Rect(x0 - 4, bottom_baseline - 4, x1 + 4, top_baseline + size - 1)
+
+
+# --- every page ---------------------------------------------------------------------------
+FOOTER_BASELINE = 40.0
+FOOTER_SIZE = 8.0
+FOOTER_SPLIT = 430.0
+FOOTER_RECT = value_rect(MARGIN, FOOTER_SPLIT - 10, FOOTER_BASELINE, FOOTER_BASELINE, FOOTER_SIZE)
+PAGE_NUMBER_RECT = value_rect(FOOTER_SPLIT, PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
+                              FOOTER_BASELINE, FOOTER_SIZE)
+COPY_BOX = Rect(PAGE_WIDTH - MARGIN - 96, PAGE_HEIGHT - 40, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 14)
+LATER_PAGE_TOP = PAGE_HEIGHT - 60.0
+
+# --- letter, first page -------------------------------------------------------------------
+LETTERHEAD_NAME_BASELINE = PAGE_HEIGHT - 52
+LETTERHEAD_LINE_BASELINES = (PAGE_HEIGHT - 66, PAGE_HEIGHT - 77)
+LETTERHEAD_RULE_Y = PAGE_HEIGHT - 86
+#: The recipient block: what shows through the window of a #10 window envelope.
+WINDOW_SIZES = (10.0, 9.0, 8.0)
+WINDOW_LEADING = 12.0
+WINDOW_LINES_MAX = 5
+WINDOW_TOP_BASELINE = PAGE_HEIGHT - 150
+WINDOW_X0, WINDOW_X1 = MARGIN, MARGIN + 270
+WINDOW_RECT = value_rect(WINDOW_X0, WINDOW_X1, WINDOW_TOP_BASELINE,
+                         WINDOW_TOP_BASELINE - WINDOW_LEADING * (WINDOW_LINES_MAX - 1),
+                         WINDOW_SIZES[0])
+REF_X0, REF_X1 = 390.0, PAGE_WIDTH - MARGIN
+REF_LABEL_SIZE, REF_VALUE_SIZE = 7.5, 10.0
+REF_VALUE_SIZES = (10.0, 9.0, 8.0, 7.0)
+#: (label baseline, value baseline) of the reference block: date, account, case
+REF_DATE, REF_ACCOUNT, REF_CASE = ((648.0, 636.0), (620.0, 608.0), (592.0, 580.0))
+LETTER_ACCOUNT_RECT = value_rect(REF_X0, REF_X1, REF_ACCOUNT[1], REF_ACCOUNT[1], REF_VALUE_SIZE)
+LETTER_CASE_RECT = value_rect(REF_X0, REF_X1, REF_CASE[1], REF_CASE[1], REF_VALUE_SIZE)
+LETTER_FIRST_TOP = 560.0
+
+# --- memo, first page ---------------------------------------------------------------------
+MEMO_HEAD_BASELINE = PAGE_HEIGHT - 48
+MEMO_TITLE_BASELINE = PAGE_HEIGHT - 72
+MEMO_LABEL_X, MEMO_VALUE_X = MARGIN, 200.0
+MEMO_SIZES = (9.5, 8.5, 7.5)
+MEMO_LEADING = 11.0
+#: (field, first baseline, lines allowed)
+MEMO_FIELDS = (("account", 700.0, 1), ("customer", 686.0, 1), ("mailing", 672.0, 2),
+               ("service", 647.0, 2), ("case", 622.0, 1), ("issued", 608.0, 1))
+MEMO_RECTS = {name: value_rect(MEMO_VALUE_X, PAGE_WIDTH - MARGIN, top,
+                               top - MEMO_LEADING * (lines - 1), MEMO_SIZES[0])
+              for name, top, lines in MEMO_FIELDS}
+MEMO_FIRST_TOP = 590.0
+
+
+@dataclass(slots=True)
+class PageDecor:
+    """What goes on every page at save time (when the page count is known), and the
+    page count once saved."""
+
+    footer: str
+    page_of: str  # template with {page} and {pages}
+    copy_stamp: str | None
+    characters: str = ""  # non-ASCII characters to pre-assign in the fonts (fonts.py)
+    pages: int = 0
+
+
+def fit_lines(lines: list[str], font: str, sizes: tuple[float, ...], width: float,
+              max_lines: int, what: str) -> tuple[float, list[str]]:
+    """Set ``lines`` in at most ``max_lines`` lines of ``width``: at the first size in
+    ``sizes`` where it fits, wrapping at spaces when a line is too long. Raises
+    :class:`UnprintableText` when it fits at no size (it would be cut off on paper)."""
+    for size in sizes:
+        out: list[str] = []
+        ok = True
+        for line in lines:
+            words = line.split()
+            current = ""
+            for word in words:
+                trial = f"{current} {word}" if current else word
+                if stringWidth(trial, font, size) <= width:
+                    current = trial
+                    continue
+                if not current or stringWidth(word, font, size) > width:
+                    ok = False
+                    break
+                out.append(current)
+                current = word
+            if not ok:
+                break
+            if current:
+                out.append(current)
+        if ok and len(out) <= max_lines:
+            return size, out
+    raise UnprintableText(
+        f"The {what} is too long to print in its place on the page (at most {max_lines} "
+        f"line(s) of {width / 72:.1f} inches). Shorten or abbreviate it in the case and "
+        f"issue again.")
+
+
+def draw_lines(canvas: Canvas, x: float, top_baseline: float, leading: float, font: str,
+               size: float, lines: list[str]) -> None:
+    canvas.setFont(font, size)
+    for i, line in enumerate(lines):
+        canvas.drawString(x, top_baseline - i * leading, line)
+
+
+class DecoratedCanvas(Canvas):
+    """A canvas that holds its pages until the document is complete, then draws on
+    each the footer (identity, "Page n of m") and, on a reprint, the COPY stamp."""
+
+    def __init__(self, *args, decor: PageDecor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._decor = decor
+        self._pages: list[dict] = []
+        preassign_characters(self._doc, decor.characters + LAYOUT_CHARACTERS)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        decor = self._decor
+        decor.pages = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._decorate(number, decor)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _decorate(self, number: int, decor: PageDecor) -> None:
+        self.saveState()
+        self.setFillColor(GREY)
+        self.setFont(REGULAR, FOOTER_SIZE)
+        self.drawString(MARGIN, FOOTER_BASELINE, decor.footer)
+        self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
+                             decor.page_of.format(page=number, pages=decor.pages))
+        if decor.copy_stamp:
+            box = COPY_BOX
+            self.setStrokeColor(STAMP_RED)
+            self.setFillColor(STAMP_RED)
+            self.setLineWidth(1.5)
+            self.rect(box.x0 + 2, box.y0 + 2, box.width - 4, box.y1 - box.y0 - 4)
+            self.setFont(BOLD, 15)
+            self.drawCentredString((box.x0 + box.x1) / 2, box.y0 + 8, decor.copy_stamp)
+        self.restoreState()
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: TextStyle
+    tight: TextStyle
+    small: TextStyle
+    subject: TextStyle
+    heading: TextStyle
+    bullet: TextStyle
+    memo_heading: TextStyle
+
+
+@cache
+def styles() -> Styles:
+    """Text styles, built once per process."""
+    return Styles(
+        body=TextStyle(size=9.5, leading=12.8, space_after=6),
+        tight=TextStyle(size=9.5, leading=12.8, space_after=0),
+        small=TextStyle(size=8, leading=10.5, space_after=3),
+        subject=TextStyle(size=11, leading=14, space_after=4, bold=True),
+        heading=TextStyle(size=10, leading=13, space_before=6, space_after=5, bold=True),
+        bullet=TextStyle(size=9.5, leading=12.8, space_after=4, indent=14),
+        memo_heading=TextStyle(size=9.5, leading=12, space_before=5, space_after=3, bold=True),
+    )

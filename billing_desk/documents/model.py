@@ -1,0 +1,126 @@
+"""What a document is rendered from: one pure input object per case, and the kinds of
+document a determination calls for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+from ..domain.case import Case
+from ..domain.determination import Determination, Outcome
+from ..domain.fingerprint import case_fingerprint
+from ..domain.rulepacks import get_rule_pack
+from .settings import DEFAULT_SETTINGS, DocumentSettings, RefundMethod
+
+
+class DocumentKind(StrEnum):
+    LETTER = "letter"
+    CREDIT_MEMO = "credit_memo"
+    BACK_BILL_MEMO = "back_bill_memo"
+
+
+def kinds_for(determination: Determination) -> tuple[DocumentKind, ...]:
+    """The documents a determination calls for. Every case gets a customer letter (a
+    case with nothing to credit or bill still gets one saying so and why); a memo is the
+    instruction to finance to post an amount, so there is a credit memo when something
+    is credited, a back-bill memo when something is back-billed, both for a mixed case,
+    and none when nothing is posted."""
+    kinds = [DocumentKind.LETTER]
+    if determination.outcome in (Outcome.CREDIT, Outcome.CREDIT_AND_BACK_BILL):
+        kinds.append(DocumentKind.CREDIT_MEMO)
+    if determination.outcome in (Outcome.BACK_BILL, Outcome.CREDIT_AND_BACK_BILL):
+        kinds.append(DocumentKind.BACK_BILL_MEMO)
+    return tuple(kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class Signoff:
+    """Who prepared or approved the case, and when (a UTC timestamp)."""
+
+    name: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError(f"sign-off time of {self.name!r} must carry a time zone")
+        object.__setattr__(self, "at", self.at.astimezone(timezone.utc))
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """Everything a case's letter and memos are rendered from. Pure data: the store
+    builds it from the case file, the batch sends it to worker processes, the read-back
+    check compares the PDF against it.
+
+    ``determination`` is the approved determination of ``case``; ``fingerprint`` is what
+    the approval bound to (:func:`~billing_desk.domain.fingerprint.case_fingerprint`).
+    ``copy`` marks a reprint (stamped COPY on every page).
+    """
+
+    case_number: str
+    case: Case
+    determination: Determination
+    fingerprint: str
+    prepared: Signoff
+    approved: Signoff
+    issue_date: date
+    settings: DocumentSettings = field(default=DEFAULT_SETTINGS)
+    refund_method: RefundMethod | None = None
+    copy: bool = False
+
+    @classmethod
+    def for_case(cls, case_number: str, case: Case, *, prepared: Signoff, approved: Signoff,
+                 issue_date: date, settings: DocumentSettings = DEFAULT_SETTINGS,
+                 refund_method: RefundMethod | None = None, copy: bool = False,
+                 fingerprint: str | None = None) -> "DocumentInput":
+        """The input for a case, with its determination computed. Pass ``fingerprint``,
+        the one the approval recorded, when issuing: :func:`~.issue.prepare_issue` then
+        refuses a case that no longer matches it. Without it the case's current
+        fingerprint is used (previews, tests)."""
+        pack = get_rule_pack(case.rule_pack)
+        if fingerprint is None:
+            fingerprint = case_fingerprint(case, pack.name, pack.version)
+        return cls(case_number, case, pack.determine(case), fingerprint, prepared, approved,
+                   issue_date, settings, refund_method, copy)
+
+    @property
+    def kinds(self) -> tuple[DocumentKind, ...]:
+        return kinds_for(self.determination)
+
+    @property
+    def locale(self) -> str:
+        return self.case.account.effective_locale
+
+    @property
+    def memo_locale(self) -> str:
+        return self.settings.memo_locale or self.locale
+
+    @property
+    def effective_refund_method(self) -> RefundMethod:
+        # A former customer has no next bill to carry a credit: refund by check.
+        if not self.case.account.is_current_customer:
+            return RefundMethod.REFUND_CHECK
+        return self.refund_method or self.settings.refund_method
+
+    def as_copy(self) -> "DocumentInput":
+        """The same documents, stamped COPY (a reprint)."""
+        return self._replace(copy=True)
+
+    def _replace(self, **changes: object) -> "DocumentInput":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return DocumentInput(**values)  # type: ignore[arg-type]
+
+    def __reduce__(self):
+        # The determination holds read-only mappings that do not pickle; it is a pure
+        # function of the case, so a worker process recomputes it.
+        values = tuple(getattr(self, f.name) for f in fields(self) if f.name != "determination")
+        return (_rebuild_input, values)
+
+
+def _rebuild_input(case_number, case, fingerprint, prepared, approved, issue_date, settings,
+                   refund_method, copy) -> DocumentInput:
+    return DocumentInput(case_number, case, get_rule_pack(case.rule_pack).determine(case),
+                         fingerprint, prepared, approved, issue_date, settings, refund_method,
+                         copy)

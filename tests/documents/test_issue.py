@@ -1,0 +1,86 @@
+"""Issue preparation: every document of a case, rendered, read back, hashed — or a
+refusal that names the reason, and nothing to store."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+
+import pytest
+
+from billing_desk.documents.errors import StaleDetermination
+from billing_desk.documents.issue import prepare_issue
+from billing_desk.documents.model import DocumentInput, DocumentKind
+from billing_desk.documents.readback import extract_text
+from tests.documents.inputs import APPROVED, ISSUED_ON, PREPARED, document_input, worked
+from tests.shared_cases import worked_cases
+
+
+VALID_CASES = [p.stem for p in worked_cases() if not p.stem.startswith("bad-")]
+
+
+@pytest.mark.parametrize("stem", VALID_CASES)
+@pytest.mark.parametrize("locale", ["en_US", "es_US"])
+def test_every_worked_case_issues_in_both_languages(stem, locale):
+    inp = document_input(stem, locale=locale)
+    issued = prepare_issue(inp)
+    assert tuple(d.kind for d in issued) == inp.kinds
+    for doc in issued:
+        assert doc.sha256 == hashlib.sha256(doc.pdf).hexdigest()
+        assert doc.pages >= 1 and doc.fingerprint == inp.fingerprint
+        assert doc.case_number == "BD-2026-000123" and not doc.copy
+
+
+def test_issuing_the_same_input_twice_gives_the_same_bytes():
+    inp = document_input("18")
+    first, second = prepare_issue(inp), prepare_issue(inp)
+    assert [d.sha256 for d in first] == [d.sha256 for d in second]
+
+
+def test_a_case_edited_after_approval_is_refused():
+    inp = document_input("18")
+    edited = dataclasses.replace(inp.case, discovered_on=inp.case.discovered_on.replace(day=6))
+    stale = dataclasses.replace(inp, case=edited)
+    with pytest.raises(StaleDetermination, match="changed after it was approved"):
+        prepare_issue(stale)
+
+
+def test_the_approved_fingerprint_is_what_the_case_must_still_match():
+    case = worked("18")
+    approved = document_input(case).fingerprint
+    edited = dataclasses.replace(case, discovered_on=case.discovered_on.replace(day=6))
+    inp = DocumentInput.for_case("BD-1", edited, prepared=PREPARED, approved=APPROVED,
+                                 issue_date=ISSUED_ON, fingerprint=approved)
+    with pytest.raises(StaleDetermination, match="changed after it was approved"):
+        prepare_issue(inp)
+
+
+def test_another_cases_determination_is_refused():
+    inp = document_input("18")
+    other = document_input("13")
+    with pytest.raises(StaleDetermination, match="not the one its case produces"):
+        prepare_issue(dataclasses.replace(inp, determination=other.determination))
+
+
+def test_a_determination_under_other_rules_is_refused():
+    inp = document_input("18")
+    old = dataclasses.replace(inp.determination, rule_pack_version="0.9.0")
+    with pytest.raises(StaleDetermination, match="approve it again"):
+        prepare_issue(dataclasses.replace(inp, determination=old))
+
+
+def test_a_reprint_is_marked_copy():
+    issued = prepare_issue(document_input("01").as_copy())
+    assert all(d.copy for d in issued)
+    assert "COPIA" in extract_text(issued[0].pdf)
+
+
+def test_inputs_travel_to_worker_processes_intact():
+    inp = document_input(worked("23"))
+    assert pickle.loads(pickle.dumps(inp)) == inp
+
+
+def test_letter_comes_first_then_memos():
+    kinds = [d.kind for d in prepare_issue(document_input("18"))]
+    assert kinds == [DocumentKind.LETTER, DocumentKind.CREDIT_MEMO, DocumentKind.BACK_BILL_MEMO]
