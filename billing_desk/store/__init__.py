@@ -7,7 +7,7 @@ its documents. No SQL lives outside this package; the UI and the CLI use the API
 from .attachments import AttachmentRepository
 from .audit import AuditEntry
 from .casefile import SUFFIX, CaseFile, create_case_file, open_case_file
-from .cases import CaseRepository, NewCase, WorkflowStep, case_number_for
+from .cases import CaseRepository, NewCase, case_number_for
 from .errors import (
     AttachmentTooLarge,
     CaseFileBusy,
@@ -50,6 +50,6 @@ __all__ = [
     "NewCase", "NewerVersion", "NotACaseFile", "NotAUser", "NotSQLite", "QueueItem",
     "ReadOnlyFile", "RecordNotFound", "SETTINGS", "SUFFIX", "Setting", "SignInRefused",
     "Signature", "SortKey", "StaleRevision", "StoreError", "UserRecord", "UserRepository",
-    "VerifyReport", "WorkflowService", "WorkflowStep", "case_number_for", "create_case_file",
+    "VerifyReport", "WorkflowService", "case_number_for", "create_case_file",
     "open_case_file",
 ]

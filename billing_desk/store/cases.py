@@ -33,23 +33,11 @@ VOIDED_BY_EDIT = {
                            "Submission withdrawn: the case was edited after it was submitted."),
 }
 
-__all__ = ["CaseRepository", "NewCase", "WorkflowStep", "case_number_for", "fetch_record"]
+__all__ = ["CaseRepository", "NewCase", "case_number_for", "fetch_record"]
 
 
 def case_number_for(case_id: int) -> str:
     return f"{CASE_NUMBER_PREFIX}{case_id:06d}"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowStep:
-    """A workflow action on a case by ``actor``, taken in a batch (:meth:`CaseRepository.
-    take_steps`: a demo file, an import that carries history); the rules apply."""
-
-    case_id: int
-    action: Action
-    actor: str
-    reason: str | None = None
-    acknowledge_divergence: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +102,6 @@ class CaseRepository:
         insert_record(tx, record)
         tx.audit("create", "case", case_id, case_id, None, record.state(), actor=preparer)
         return record
-
-    def take_steps(self, steps: Iterable[WorkflowStep], *, actor: str) -> list[CaseRecord]:
-        """Many workflow steps in one transaction, all or none, each by its own actor
-        under the rules and with its own audit entry; ``actor`` runs the batch."""
-        with self._c.write(actor) as tx:
-            return [apply_action(tx, fetch_record(tx.conn, step.case_id), step.action,
-                                 actor=step.actor, reason=step.reason,
-                                 acknowledge_divergence=step.acknowledge_divergence)
-                    for step in steps]
 
     # -- changing --------------------------------------------------------------------------
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import platformdirs
 
-from ..demo import DEFAULT_SEED, DEMO_ADMINISTRATOR, DEMO_USERS, DemoCase, DemoClock, demo_cases
+from ..demo import (
+    DEFAULT_SEED, DEMO_ADMINISTRATOR, DEMO_USERS, DemoCase, DemoClock, DemoStep, demo_cases,
+)
 from .casefile import CaseFile, create_case_file
-from .cases import NewCase, WorkflowStep
+from .cases import NewCase
 from .errors import CaseFileExists, NotADemoFile
 from .passwords import DemoPasswords
 
@@ -50,25 +52,26 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
     """Add ``count`` demo cases, ``batch`` per transaction, on behalf of ``actor`` (a user
     of the demo file); the demo set continues after the cases already in the file. An
     empty file becomes a demo file first. The workflow steps come after all the cases
-    are created, first steps first, so that each happens later than the one before
-    (a case is approved after it was submitted). Returns the new case numbers."""
+    are created, first steps first, each its own action (as in the app, and dated by the
+    demo clock: a case is approved some time after it was submitted). Returns the new
+    case numbers."""
     if cf.users.needs_first_administrator() and cf.listing.count() == 0:
         add_demo_office(cf)
     elif not is_demo_file(cf):
         raise NotADemoFile(cf.path)
     numbers: list[str] = []
-    waves: defaultdict[int, list[WorkflowStep]] = defaultdict(list)  # wave k: every k-th step
+    waves: defaultdict[int, list[tuple[int, DemoStep]]] = defaultdict(list)  # k-th steps
     start = cf.listing.count()  # cases are never deleted: case i of the set gets id start + i + 1
     cases = enumerate(demo_cases(count, seed, start=start), start=start + 1)
     while chunk := list(islice(cases, batch)):
         numbers += cf.cases.create_many([new_case(d) for _, d in chunk], actor=actor)
         for case_id, d in chunk:
-            for k, s in enumerate(d.steps):
-                waves[k].append(WorkflowStep(case_id, s.action, s.actor, s.reason,
-                                             s.acknowledge_divergence))
+            for k, step in enumerate(d.steps):
+                waves[k].append((case_id, step))
     for k in sorted(waves):
-        for i in range(0, len(waves[k]), batch):
-            cf.cases.take_steps(waves[k][i:i + batch], actor=actor)
+        for case_id, step in waves[k]:
+            cf.workflow.act(case_id, step.action, actor=step.actor, reason=step.reason,
+                            acknowledge_divergence=step.acknowledge_divergence)
     return numbers
 
 
