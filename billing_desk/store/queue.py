@@ -15,8 +15,7 @@ from .timestamps import parse_utc
 _SELECT = """
 SELECT c.id, c.case_number, c.status, c.revision, c.account_number, c.customer_name,
        c.prepared_by, c.submitted_by, c.submitted_at, c.submitted_fingerprint, c.status_reason,
-       json_extract(d.snapshot, '$.refund_total'), json_extract(d.snapshot, '$.back_bill_total'),
-       json_extract(d.snapshot, '$.flags')
+       json_extract(d.snapshot, '$.refund_total', '$.back_bill_total', '$.flags')
 FROM cases AS c
 LEFT JOIN determinations AS d ON d.case_id = c.id AND d.fingerprint = c.submitted_fingerprint
 """
@@ -24,13 +23,14 @@ LEFT JOIN determinations AS d ON d.case_id = c.id AND d.fingerprint = c.submitte
 
 def _item(row: tuple) -> QueueItem:
     (case_id, number, status, revision, account, name, prepared_by, by, at, fingerprint,
-     reason, refund, back_bill, flags) = row
+     reason, totals) = row
+    # one json_extract of three paths: the snapshot is parsed once per row
+    refund, back_bill, flags = json.loads(totals) if totals else (None, None, [])
     return QueueItem(
         case_id, number, CaseStatus(status), revision, account, name, prepared_by,
         None if by is None else Signature(by, parse_utc(at), fingerprint),
         None if refund is None else Decimal(refund),
-        None if back_bill is None else Decimal(back_bill),
-        tuple(json.loads(flags)) if flags else (), reason)
+        None if back_bill is None else Decimal(back_bill), tuple(flags), reason)
 
 
 class WorkQueue:
@@ -38,6 +38,9 @@ class WorkQueue:
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+
+    def count_submitted(self) -> int:
+        return self._c.value("SELECT count(*) FROM cases WHERE status = 'submitted'")
 
     def submitted(self, limit: int = 1000) -> list[QueueItem]:
         """Cases waiting for approval, the longest-waiting first (a case submitted under

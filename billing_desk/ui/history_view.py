@@ -2,12 +2,14 @@
 the chain verifies for this case (each of its entries hashes to itself and links to the
 entries beside it, and the case matches its entries: checked each time a case is shown),
 and a button that verifies the file's whole chain (on demand: on a large file it reads
-every entry)."""
+every entry). The history is read when the view is shown, not on every save made while
+another tab is in front (a long history of a 72-period case takes tens of milliseconds)."""
 
 from __future__ import annotations
 
 import json
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -61,8 +63,13 @@ class HistoryView(QWidget):
         lay.addWidget(self.chain)
         lay.addLayout(top)
         lay.addWidget(self.table)
+        self._pending: tuple[int | None] | None = None  # a case to show once visible
 
     def show_case(self, case_id: int | None) -> None:
+        if not self.isVisible():
+            self._pending = (case_id,)
+            return
+        self._pending = None
         entries = self.session.history(case_id) if case_id is not None else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
@@ -83,6 +90,11 @@ class HistoryView(QWidget):
             "intact, linked into the file's chain, and the case matches them."
             if report.ok else f"✖ History does not verify: {report.problem}")
         self.chain.setStyleSheet("" if report.ok else "color: #a00000; font-weight: bold;")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._pending is not None:
+            self.show_case(*self._pending)
 
     def verify(self) -> None:
         if self.session.file is None:

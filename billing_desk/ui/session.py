@@ -193,8 +193,12 @@ class CaseSession(QObject):
 
     # -- queues and what was submitted --------------------------------------------------
 
-    def waiting_for_approval(self) -> list[QueueItem]:
-        return self._cf().queue.submitted() if self.file is not None else []
+    def waiting_for_approval(self, limit: int = 200) -> list[QueueItem]:
+        """The longest-waiting submitted cases (at most ``limit``)."""
+        return self._cf().queue.submitted(limit) if self.file is not None else []
+
+    def waiting_count(self) -> int:
+        return self._cf().queue.count_submitted() if self.file is not None else 0
 
     def returned_to_me(self) -> list[QueueItem]:
         return self._cf().queue.returned_to(self.actor) if self.file is not None else []

@@ -27,8 +27,12 @@ def _table(identifier: str, name: str, model: QueueModel) -> CaseTable:
     table.verticalHeader().hide()
     table.setWordWrap(False)
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    # sized to the first rows once per refresh: sizing to every row on every change is
+    # what made a long queue slow
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(40)
+    header.setStretchLastSection(True)
     return table
 
 
@@ -64,9 +68,16 @@ class WorkQueue(QWidget):
     def refresh(self) -> None:
         self.waiting.set_items(self.session.waiting_for_approval())
         self.returned.set_items(self.session.returned_to_me())
+        for table in (self.waiting_table, self.returned_table):
+            table.resizeColumnsToContents()
         n, m = self.waiting.rowCount(), self.returned.rowCount()
-        self.waiting_box.setTitle(f"Waiting for approval, oldest first ({n})")
+        total = self.session.waiting_count()
+        shown = f"{n:,}" if n == total else f"the oldest {n:,} of {total:,}"
+        self.waiting_box.setTitle(f"Waiting for approval, oldest first ({shown})")
         self.returned_box.setTitle(f"Returned to me ({m})")
+
+    def shows(self, case_id: int) -> bool:
+        return any(i.case_id == case_id for i in self.waiting.items + self.returned.items)
 
     def _waiting_activated(self, row: int) -> None:
         item = self.waiting.item(row)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from ..domain.workflow import TransitionRefused
+from ..domain.workflow import CaseStatus, TransitionRefused
 from ..store.errors import StoreError
 from ..store.records import CaseRecord
 from .approval_dialog import ApprovalDialog
@@ -97,7 +97,10 @@ class WorkflowActions(QObject):
         self._show_record(self.window.record)
 
     def _saved(self, record: CaseRecord) -> None:
-        self.queue.refresh()
+        # an edit of a draft changes no queue; a step, or an edit that withdraws a
+        # submission, does
+        if record.status in (CaseStatus.SUBMITTED, CaseStatus.RETURNED) or self.queue.shows(record.id):
+            self.queue.refresh()
         if self.window.record is not None and record.id == self.window.record.id:
             self._show_record(record)
 

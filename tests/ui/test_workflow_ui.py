@@ -272,6 +272,8 @@ def test_history_says_the_chain_verifies_and_shows_who_did_what(make_window, off
     w = make_window(office, "alice")
     w.open_case(1)
     history = w.history
+    assert history.table.rowCount() == 0  # read when shown, not on every save behind it
+    w.tabs.setCurrentWidget(history)
     assert history.chain.text().startswith("✔ History verified: the 2 entries of this case")
     rows = [[history.table.item(r, c).text() for c in range(4)] for r in range(history.table.rowCount())]
     assert [(r[1], r[2]) for r in rows] == [("alice", "create"), ("alice", "submit")]
@@ -292,5 +294,38 @@ def test_editing_an_approved_case_voids_the_approval_visibly(make_window, office
     w.open_case(1)
     assert record.status is CaseStatus.DRAFT and record.approved is None
     assert "Approval voided" in w.workflow.bar.text.text()
+    w.tabs.setCurrentWidget(w.history)
     assert w.history.table.item(w.history.table.rowCount() - 1, 2).text() == "edit, approval voided"
     assert Decimal("10.00") == Decimal(w.panel.refund.text().strip("$"))
+
+
+def test_void_asks_why_and_the_rules_judge_the_answer(make_window, office):
+    w = make_window(office, "alice")
+    w.open_case(4)
+    w.workflow.bar.void.click()
+    dialog = w.workflow.reason_dialog
+    dialog.ok.click()  # no reason given
+    assert "Say why the case is voided" in w.last_error_box.text()
+    w.workflow.bar.void.click()
+    dialog = w.workflow.reason_dialog
+    type_text(dialog.reason, "Opened twice")
+    dialog.ok.click()
+    assert (w.record.status, w.record.status_reason) == (CaseStatus.VOID, "Opened twice")
+    assert not w.workflow.bar.void.isVisibleTo(w.workflow.bar)
+
+
+def test_switch_user_and_sign_out(qtbot, office, tmp_path):
+    who = iter(["alice", "boss"])
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(CaseSession(sign_in=lambda g: g.sign_in(next(who), PASSWORD)), settings)
+    qtbot.addWidget(w)
+    w.open_path(office)
+    assert w.session.actor == "alice" and not w.workflow.bar.review.isVisibleTo(w.workflow.bar)
+    assert w.session.switch_user()
+    assert w.session.actor == "boss" and "Bea Boss (boss, supervisor" in w.user_label.text()
+    w.open_case(1)
+    assert w.workflow.bar.review.isVisibleTo(w.workflow.bar)  # boss may approve it
+    w.show()
+    w.workflow.sign_out_act.trigger()
+    assert w.workflow.signed_out and not w.isVisible()
+    w.session.close()
