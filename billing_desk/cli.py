@@ -24,7 +24,7 @@ from .cli_text import (
     read_input,
     table,
 )
-from .cli_users import PasswordUnavailable
+from .cli_users import NoTerminal
 from .domain.accounts import UserInvalid
 from .domain.case import Case
 from .domain.caseformat import loads_case
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TransitionRefused as e:  # the workflow or user rules said no, and why
         sys.stderr.write(f"billing-desk: refused: {e}\n")
         return cli_store.EXIT_REFUSED
-    except (UserInvalid, PasswordUnavailable) as e:  # nothing was changed
+    except (UserInvalid, NoTerminal) as e:  # nothing was changed
         sys.stderr.write(f"billing-desk: {e}\n")
         return EXIT_INVALID
     except Exception as e:  # an internal failure: say so, without a traceback by default

@@ -25,8 +25,9 @@ PASSWORD_ENV = "BILLING_DESK_PASSWORD"
 NEW_PASSWORD_ENV = "BILLING_DESK_NEW_PASSWORD"
 
 
-class PasswordUnavailable(ValueError):
-    """No password in the environment and no terminal to ask on (exit 2)."""
+class NoTerminal(ValueError):
+    """Something to ask (a password, a login) with no terminal to ask on and nothing in
+    the environment or the options (exit 2, nothing changed)."""
 
 
 def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False) -> str:
@@ -34,11 +35,11 @@ def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False
     if env in os.environ:
         return os.environ[env]
     if not sys.stdin.isatty():
-        raise PasswordUnavailable(f"{prompt.rstrip(': ')}: there is no terminal to ask on; set "
-                                  f"the environment variable {env}.")
+        raise NoTerminal(f"{prompt.rstrip(': ')}: there is no terminal to ask on; set the "
+                         f"environment variable {env}.")
     password = getpass.getpass(prompt)
     if confirm and getpass.getpass("Again, to confirm: ") != password:
-        raise PasswordUnavailable("The two passwords typed differ; nothing was changed.")
+        raise UserInvalid("password", "the two passwords typed differ; nothing was changed")
     return password
 
 
@@ -47,7 +48,7 @@ def ask(prompt: str, given: str | None, option: str) -> str:
     if given is not None:
         return given
     if not sys.stdin.isatty():
-        raise PasswordUnavailable(f"give {option} (there is no terminal to ask on)")
+        raise NoTerminal(f"give {option} (there is no terminal to ask on)")
     return input(prompt)
 
 
