@@ -47,7 +47,7 @@ from PySide6.QtCore import QSettings, QTimer
 from billing_desk.ui.app import make_application, build_main_window
 app = make_application()
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
-w = build_main_window("bench", settings, Path(sys.argv[1]))
+w = build_main_window("akim", settings, Path(sys.argv[1]))
 w.show()
 def done():
     print(time.perf_counter() - t0)
@@ -96,7 +96,7 @@ def keystroke(path: Path, tmp: Path, runs: int = 60) -> None:
     from dateutil.relativedelta import relativedelta
 
     app = make_application()
-    window = build_main_window("bench", QSettings(str(tmp / "k.ini"), QSettings.Format.IniFormat), path)
+    window = build_main_window("akim", QSettings(str(tmp / "k.ini"), QSettings.Format.IniFormat), path)
     window.show()
     window.new_case()
     first = date(2004, 8, 1)

@@ -24,11 +24,14 @@ from .cli_text import (
     read_input,
     table,
 )
+from .cli_users import NoTerminal
+from .domain.accounts import UserInvalid
 from .domain.case import Case
 from .domain.caseformat import loads_case
 from .domain.determination import Determination
 from .domain.problems import CaseInvalid
 from .domain.rulepacks import determine, get_rule_pack
+from .domain.workflow import TransitionRefused
 from .store.errors import StoreError
 
 
@@ -142,6 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as e:  # a case-file failure the user can act on: its own exit code
         sys.stderr.write(f"billing-desk: {e}\n")
         return cli_store.exit_code(e)
+    except TransitionRefused as e:  # the workflow or user rules said no, and why
+        sys.stderr.write(f"billing-desk: refused: {e}\n")
+        return cli_store.EXIT_REFUSED
+    except (UserInvalid, NoTerminal) as e:  # nothing was changed
+        sys.stderr.write(f"billing-desk: {e}\n")
+        return EXIT_INVALID
     except Exception as e:  # an internal failure: say so, without a traceback by default
         if os.environ.get("BILLING_DESK_DEBUG"):
             raise

@@ -1,8 +1,15 @@
-"""CLI commands on case files: new, import, export, search, verify, demo.
+"""CLI commands on case files: new, import, export, search, verify, demo (and, from
+:mod:`.cli_users`, user and the workflow steps).
 
 Each failure a clerk can meet with a case file has its own exit code (``EXIT_CODES``,
 shown by ``billing-desk --help`` and in docs/cli.md), so scripts can tell "read-only"
 from "damaged" from "someone else saved first".
+
+A file with users is changed only by one of them, signed in with their password
+(``--as LOGIN``; see :mod:`.cli_users`). A file without users -- made by an older
+Billing Desk or through the Python API -- keeps working as before: the login given
+(default: yours) is recorded as it is, but nobody can submit or approve in it until its
+first administrator exists.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import json
 import sys
 from pathlib import Path
 
+from . import cli_users
 from .cli_text import EXIT_INVALID, EXIT_OK, format_problems, input_problem, read_input, table
+from .cli_users import ask, read_password, sign_in
 from .demo import DEFAULT_SEED
 from .domain.caseformat import loads_case
 from .domain.draft import CaseDraft
@@ -28,17 +37,22 @@ from .store import (
     NewCase,
     NewerVersion,
     NotACaseFile,
+    NotAUser,
     NotSQLite,
     ReadOnlyFile,
     RecordNotFound,
+    SignInRefused,
     StaleRevision,
     StoreError,
     create_case_file,
     open_case_file,
 )
 from .store.demo_file import create_demo_file, fill_demo
+from .store.errors import NotADemoFile
 
 EXIT_VERIFY_FAILED = 14
+#: the workflow or user rules refused the action (own case, above limit, no reason...)
+EXIT_REFUSED = 15
 
 #: (exception, exit code, what it means) -- one code per failure, in --help and docs/cli.md
 EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
@@ -54,6 +68,9 @@ EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
     (CaseFileExists, 11, "new/demo: the file already exists (never overwritten)"),
     (StaleRevision, 12, "someone else saved the case first; nothing was overwritten"),
     (AttachmentTooLarge, 13, "the attachment is larger than the case file accepts"),
+    (SignInRefused, 16, "sign-in refused (login or password not correct, or account disabled)"),
+    (NotAUser, 16, ""),
+    (NotADemoFile, 17, "demo: the file is not a demo file (demo users have public passwords)"),
 )
 
 
@@ -65,11 +82,13 @@ def exit_code(error: StoreError) -> int:
 
 
 def exit_codes_epilog() -> str:
-    lines = ["exit codes:", "  0   success", "  1   internal failure",
-             "  2   invalid input or usage (import: at least one file was rejected)"]
-    lines += [f"  {code:<3} {text}" for _, code, text in EXIT_CODES if text]
-    lines.append(f"  {EXIT_VERIFY_FAILED:<3} verify: the history is broken or does not match the cases")
-    return "\n".join(lines)
+    codes = [(0, "success"), (1, "internal failure"),
+             (2, "invalid input or usage (import: at least one file was rejected)")]
+    codes += [(code, text) for _, code, text in EXIT_CODES if text]
+    codes += [(EXIT_VERIFY_FAILED, "verify: the history is broken or does not match the cases"),
+              (EXIT_REFUSED, "the workflow or user rules refused the action (the message says "
+                             "which rule)")]
+    return "\n".join(["exit codes:"] + [f"  {code:<3} {text}" for code, text in sorted(codes)])
 
 
 def _user() -> str:
@@ -82,8 +101,14 @@ def _user() -> str:
 # --- commands --------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace) -> int:
-    create_case_file(args.file).close()
-    print(f"Created {args.file} (an empty case file).")
+    """A new file gets its first administrator at once: without one nobody could add
+    users, and a file without users accepts any login."""
+    login = ask("Login of the first administrator: ", args.admin_login, "--admin-login")
+    name = ask("Their full name: ", args.admin_name, "--admin-name")
+    password = read_password(f"Password for {login.strip()}: ", confirm=True)
+    create_case_file(args.file, fill=lambda cf: cf.users.create_first_administrator(
+        login, name, password)).close()
+    print(f"Created {args.file} (an empty case file; administrator {login.strip()}).")
     return EXIT_OK
 
 
@@ -100,8 +125,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             except CaseInvalid as e:
                 outcomes.append((name, e))
         valid = [o for _, o in outcomes if isinstance(o, NewCase)]
+        actor = sign_in(cf, args.as_)
         # all valid files in one transaction: reported imported only once committed
-        numbers = iter(cf.cases.create_many(valid, actor=args.user) if valid else [])
+        numbers = iter(cf.cases.create_many(valid, actor=actor) if valid else [])
     for name, outcome in outcomes:
         if isinstance(outcome, CaseInvalid):
             print(f"Rejected {name}: " + format_problems(outcome.problems), end="")
@@ -150,7 +176,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.exists():
         with open_case_file(path) as cf:
-            fill_demo(cf, args.cases, args.seed)
+            if cf.users.needs_first_administrator():
+                fill_demo(cf, args.cases, args.seed)  # an empty file becomes a demo file
+            else:
+                fill_demo(cf, args.cases, args.seed, actor=sign_in(cf, args.as_))
             total = cf.listing.count()
     else:
         with create_demo_file(path, args.cases, args.seed) as cf:
@@ -162,12 +191,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- wiring ----------------------------------------------------------------------------
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    user = dict(default=_user(), metavar="LOGIN",
-                help="who is making the change, for the audit history (default: your login)")
-
-    p = sub.add_parser("new", help="create an empty case file",
-                       description="Create a new, empty case file (never over an existing file).")
+    p = sub.add_parser("new", help="create an empty case file with its first administrator",
+                       description="Create a new, empty case file (never over an existing "
+                                   "file) and its first administrator. The login and name are "
+                                   "asked for unless given; the password comes from "
+                                   f"${cli_users.PASSWORD_ENV} or is asked twice.")
     p.add_argument("file", metavar="FILE", help="the case file to create, e.g. office.bdesk")
+    p.add_argument("--admin-login", metavar="LOGIN", help="the first administrator's login")
+    p.add_argument("--admin-name", metavar="NAME", help="the first administrator's full name")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("import", help="add case@1 JSON files to a case file",
@@ -176,7 +207,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "imported together (exit 2 if any file was rejected).")
     p.add_argument("file", metavar="FILE", help="the case file")
     p.add_argument("cases", metavar="CASE.json", nargs="+", help="case files (- for standard input)")
-    p.add_argument("--user", **user)
+    _acting_user(p, "imports them; they are prepared by this user")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="print one case as case@1 JSON",
@@ -208,4 +239,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cases", type=int, default=200, metavar="N", help="how many (default 200)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="SEED",
                    help=f"random seed (default {DEFAULT_SEED}, the standard demo set)")
+    _acting_user(p, "adds them to an existing demo file")
     p.set_defaults(func=cmd_demo)
+    cli_users.add_commands(sub)
+
+
+def _acting_user(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--as", "--user", dest="as_", metavar="LOGIN", default=_user(),
+                   help=f"who {what}: on a file with users, one of them, signed in with the "
+                        f"password from ${cli_users.PASSWORD_ENV} or a prompt (default: your "
+                        "login)")

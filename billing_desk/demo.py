@@ -5,6 +5,12 @@ the bookkeeping a clerk's office would have: who prepared it, who has it, notes,
 workflow steps taken). Case ``i`` depends only on ``(seed, i)``, so a million cases can
 be streamed and any one of them regenerated. Pure Python: no clock, no I/O.
 
+The office is ``DEMO_USERS``: four clerks who prepare and submit, two supervisors with
+approval limits who approve or return, and an administrator. Their passwords are public
+(the demo file's sign-in screen shows them). The workflow steps are taken under the same
+rules as in the app: a case is approved by the first supervisor whose limit covers it,
+and stays submitted when none does.
+
 Besides ordinary cases over all four services, the set includes the situations the
 ordinance was written for:
 
@@ -30,13 +36,37 @@ from .domain.case import Evidence, OccurredBasis, Options, Reading, Service
 from .domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from .domain.meter import meter_failure_estimate
 from .domain.money import round_half_up
-from .domain.workflow import Action
+from .domain.rulepacks import determine
+from .domain.workflow import Action, Role, approval_amount
 
 DEFAULT_SEED = 26721
 STORMWATER_CUSTOMERS = 74
 
-CLERKS = ("akim", "bnguyen", "cortiz", "dpatel")
-SUPERVISORS = ("mwhitfield", "rsandoval")
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    login: str
+    name: str
+    role: Role
+    password: str
+    approval_limit: Decimal | None = None
+
+
+#: The demo office. The administrator comes first: the first user of a file.
+DEMO_USERS = (
+    DemoUser("admin", "Dana Whitaker", Role.ADMINISTRATOR, "admin-demo"),
+    DemoUser("akim", "Alex Kim", Role.CLERK, "akim-demo"),
+    DemoUser("bnguyen", "Bảo Nguyễn", Role.CLERK, "bnguyen-demo"),
+    DemoUser("cortiz", "Camila Ortiz", Role.CLERK, "cortiz-demo"),
+    DemoUser("dpatel", "Devi Patel", Role.CLERK, "dpatel-demo"),
+    DemoUser("mwhitfield", "Margaret Whitfield", Role.SUPERVISOR, "mwhitfield-demo",
+             Decimal("1000.00")),
+    DemoUser("rsandoval", "Ramón Sandoval", Role.SUPERVISOR, "rsandoval-demo",
+             Decimal("10000.00")),
+)
+DEMO_ADMINISTRATOR = DEMO_USERS[0].login
+CLERKS = tuple(u.login for u in DEMO_USERS if u.role is Role.CLERK)
+SUPERVISORS = tuple(u.login for u in DEMO_USERS if u.role is Role.SUPERVISOR)
 
 FIRST_NAMES = (
     "Maria", "James", "Linh", "Robert", "Ana", "David", "Sofía", "Michael", "Zoë", "Thomas",
@@ -89,6 +119,8 @@ class DemoStep:
     action: Action
     actor: str
     reason: str | None = None
+    #: the supervisor ticks "I reviewed the divergence" whenever the readings differ
+    acknowledge_divergence: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +322,12 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
 
     roll = rng.random()
     steps: tuple[DemoStep, ...] = ()
-    if roll < 0.22:
+    if roll < 0.10:
+        steps = (DemoStep(Action.SUBMIT, preparer),)
+        approver = _approver(draft)
+        if approver is not None:
+            steps += (DemoStep(Action.APPROVE, approver, acknowledge_divergence=True),)
+    elif roll < 0.22:
         steps = (DemoStep(Action.SUBMIT, preparer),)
     elif roll < 0.30:
         steps = (DemoStep(Action.SUBMIT, preparer),
@@ -302,6 +339,13 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
     notes = rng.choice(("", "", "Customer called twice about this.",
                         "Bills copied from the archive.", "Landlord pays; tenant informed."))
     return DemoCase(draft, prepared_by=preparer, assignee=assignee, notes=notes, steps=steps)
+
+
+def _approver(draft: CaseDraft) -> str | None:
+    """The first supervisor whose approval limit covers the case, if any."""
+    amount = approval_amount(determine(draft.check().case))
+    return next((u.login for u in DEMO_USERS if u.role is Role.SUPERVISOR
+                 and u.approval_limit is not None and amount <= u.approval_limit), None)
 
 
 def demo_case(i: int, seed: int = DEFAULT_SEED) -> DemoCase:

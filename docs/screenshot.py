@@ -25,7 +25,7 @@ def main() -> None:
     app = make_application()
     tmp = Path(tempfile.mkdtemp())
     create_demo_file(tmp / "demo.bdesk", 200).close()
-    window = build_main_window("demo.clerk", QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat),
+    window = build_main_window("akim", QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat),
                                tmp / "demo.bdesk")
     window.resize(1680, 980)
     window.show()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Mapping
 
-from .money import money_text
+from .money import money, money_text
 
 DETERMINATION_FORMAT = "billing-desk/determination@1"
 
@@ -147,3 +147,30 @@ class Determination:
             "periods": [p.to_json() for p in self.periods],
             "readings": {k: r.to_json() for k, r in self.readings.items()},
         }
+
+
+def determination_from_json(data: Mapping[str, Any], rule_pack_version: str) -> Determination:
+    """A determination@1 object back as a :class:`Determination` -- a snapshot kept when
+    the case was submitted, shown to the approver exactly as it was computed. The JSON
+    carries no version (the snapshot record does) and each reason only as its English
+    text (``Reason.code`` is empty)."""
+    return Determination(
+        rule_pack=data["rule_pack"], rule_pack_version=rule_pack_version,
+        account_number=data["account_number"], currency=data["currency"],
+        reading=data["reading"], minimal_threshold=money(data["minimal_threshold"]),
+        occurred_basis=data["occurred_basis"],
+        cutoffs={k: date.fromisoformat(v) for k, v in data["cutoffs"].items()},
+        outcome=Outcome(data["outcome"]), refund_total=money(data["refund_total"]),
+        back_bill_total=money(data["back_bill_total"]), net=money(data["net"]),
+        interest=money(data["interest"]), flags=tuple(data["flags"]),
+        periods=tuple(PeriodLine(
+            index=p["index"], direction=Direction(p["direction"]), difference=money(p["difference"]),
+            days=p["days"], days_in_window=p["days_in_window"],
+            in_window_amount=money(p["in_window_amount"]),
+            out_of_window_amount=money(p["out_of_window_amount"]),
+            included_amount=money(p["included_amount"]), excluded_amount=money(p["excluded_amount"]),
+            clause=p["clause"], reason=Reason("", p["reason"])) for p in data["periods"]),
+        readings={k: ReadingResult(money(r["refund_total"]), money(r["back_bill_total"]),
+                                   money(r["net"]), Outcome(r["outcome"]))
+                  for k, r in data["readings"].items()},
+    )

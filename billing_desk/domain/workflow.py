@@ -3,6 +3,11 @@
 draft -> submitted -> approved -> issued -> closed; submitted -> returned (with a
 reason) -> draft; any state before issued -> void (with a reason). An edit to a submitted
 or approved case returns it to draft (the approval no longer matches what was edited).
+A returned case may also be submitted again as it is, when the supervisor's reason asked
+for something outside the figures (the customer's bills attached, a date checked).
+
+The ``check_*`` functions are the rules of who may move a case: each returns the next
+state or raises :class:`WorkflowRefused` with a message for the user and a ``code``.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ TRANSITIONS = MappingProxyType({
     (S.SUBMITTED, A.APPROVE): S.APPROVED,
     (S.SUBMITTED, A.RETURN): S.RETURNED,
     (S.RETURNED, A.REOPEN): S.DRAFT,
+    (S.RETURNED, A.SUBMIT): S.SUBMITTED,  # resubmitted unchanged: the reason was answered
     (S.APPROVED, A.ISSUE): S.ISSUED,
     (S.ISSUED, A.CLOSE): S.CLOSED,
     (S.DRAFT, A.VOID): S.VOID,
@@ -128,23 +134,33 @@ def approval_amount(determination: Determination) -> Decimal:
     return max(determination.refund_total, determination.back_bill_total)
 
 
+def same_login(a: str | None, b: str | None) -> bool:
+    """Logins name the same user whatever their letter case (``AKim`` is ``akim``)."""
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
 def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
-                  last_edited_by: str | None, check: CaseCheck,
-                  determination: Determination | None,
-                  divergence_acknowledged: bool) -> CaseStatus:
-    """A supervisor approves exactly the determination submitted. Refused: own case,
-    above limit, validation problems, unacknowledged divergence between readings."""
+                  last_edited_by: str | None, submitted_by: str | None, check: CaseCheck,
+                  determination: Determination | None, divergence_acknowledged: bool,
+                  fingerprint: str | None, submitted_fingerprint: str | None) -> CaseStatus:
+    """A supervisor approves exactly the determination submitted. Refused: no approval
+    authority (a clerk never has it, whatever limit is set), own case (prepared, last
+    edited or submitted by the approver), validation problems, a case that is not what
+    was submitted (``fingerprint`` differs from ``submitted_fingerprint``), above limit,
+    unacknowledged divergence between readings."""
     _require_active(actor)
     new = next_status(status, A.APPROVE)
     if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) or actor.approval_limit is None:
         raise WorkflowRefused("not_an_approver",
                               f"User {actor.login} ({actor.role.value}) has no approval authority.")
-    if actor.login in (prepared_by, last_edited_by):
+    if any(same_login(actor.login, who) for who in (prepared_by, last_edited_by, submitted_by)):
         raise WorkflowRefused("own_case",
-                              "You cannot approve a case you prepared or last edited; "
+                              "You cannot approve a case you prepared, last edited or submitted; "
                               "another supervisor must approve it.")
     if check.case is None or determination is None:
         raise WorkflowRefused("invalid_case", _problems_message("approved", check))
+    _require_bound(fingerprint, submitted_fingerprint, "submission", "submitted",
+                   "return it so that the clerk submits it again")
     amount = approval_amount(determination)
     if amount > actor.approval_limit:
         raise WorkflowRefused("over_limit",
@@ -169,11 +185,50 @@ def check_return(status: CaseStatus, actor: Actor, reason: str) -> CaseStatus:
 
 
 def check_void(status: CaseStatus, actor: Actor, reason: str) -> CaseStatus:
+    """Any state before issued; once a case is in a supervisor's hands (submitted or
+    approved) only a supervisor or an administrator may void it."""
     _require_active(actor)
     new = next_status(status, A.VOID)
+    if status in (S.SUBMITTED, S.APPROVED) and actor.role is Role.CLERK:
+        raise WorkflowRefused("not_an_approver",
+                              f"A case that is {status.value} can only be voided by a supervisor.")
     if not reason.strip():
         raise WorkflowRefused("reason_required", "Say why the case is voided; it is kept in the history.")
     return new
+
+
+def check_reopen(status: CaseStatus, actor: Actor) -> CaseStatus:
+    """A returned case goes back to draft (any edit does this too)."""
+    _require_active(actor)
+    return next_status(status, A.REOPEN)
+
+
+def check_issue(status: CaseStatus, actor: Actor, *, fingerprint: str | None,
+                approved_fingerprint: str | None) -> CaseStatus:
+    """Letters and memos go out only for exactly what was approved."""
+    _require_active(actor)
+    new = next_status(status, A.ISSUE)
+    _require_bound(fingerprint, approved_fingerprint, "approval", "approved",
+                   "edit it and submit it for approval again before issuing")
+    return new
+
+
+def check_close(status: CaseStatus, actor: Actor) -> CaseStatus:
+    _require_active(actor)
+    return next_status(status, A.CLOSE)
+
+
+def _require_bound(fingerprint: str | None, signed: str | None, noun: str, verb: str,
+                   remedy: str) -> None:
+    """A signature binds to the fingerprint of exactly what was signed: the case as it is
+    now (under the rules as they are now) must still have it."""
+    if signed is None:
+        raise WorkflowRefused("not_signed", f"This case was {verb} before Billing Desk recorded "
+                              f"what was {verb}; {remedy}.")
+    if fingerprint != signed:
+        raise WorkflowRefused(f"changed_since_{noun}",
+                              f"The case, or the rules it is determined by, changed after it was "
+                              f"{verb}: the {noun} no longer binds to it; {remedy}.")
 
 
 def _problems_message(verb: str, check: CaseCheck) -> str:

@@ -7,7 +7,7 @@ its documents. No SQL lives outside this package; the UI and the CLI use the API
 from .attachments import AttachmentRepository
 from .audit import AuditEntry
 from .casefile import SUFFIX, CaseFile, create_case_file, open_case_file
-from .cases import CaseRepository, NewCase, WorkflowStep, case_number_for
+from .cases import CaseRepository, NewCase, case_number_for
 from .errors import (
     AttachmentTooLarge,
     CaseFileBusy,
@@ -17,9 +17,11 @@ from .errors import (
     DiskFull,
     NewerVersion,
     NotACaseFile,
+    NotAUser,
     NotSQLite,
     ReadOnlyFile,
     RecordNotFound,
+    SignInRefused,
     StaleRevision,
     StoreError,
 )
@@ -31,16 +33,23 @@ from .records import (
     DeterminationRecord,
     DocumentKind,
     DocumentRecord,
+    QueueItem,
+    Signature,
+    UserRecord,
 )
 from .settings import SETTINGS, InvalidSetting, Setting
+from .users import UserRepository
 from .verify import VerifyReport
+from .workflow import WorkflowService
 
 __all__ = [
     "AttachmentRecord", "AttachmentRepository", "AttachmentTooLarge", "AuditEntry",
     "CaseFile", "CaseFileBusy", "CaseFileExists", "CaseFileNotFound", "CaseListing",
     "CaseQuery", "CaseRecord", "CaseRepository", "CaseSummary", "CorruptFile",
     "DeterminationRecord", "DiskFull", "DocumentKind", "DocumentRecord", "InvalidSetting",
-    "NewCase", "NewerVersion", "NotACaseFile", "NotSQLite", "ReadOnlyFile", "RecordNotFound",
-    "SETTINGS", "SUFFIX", "Setting", "SortKey", "StaleRevision", "StoreError", "VerifyReport",
-    "WorkflowStep", "case_number_for", "create_case_file", "open_case_file",
+    "NewCase", "NewerVersion", "NotACaseFile", "NotAUser", "NotSQLite", "QueueItem",
+    "ReadOnlyFile", "RecordNotFound", "SETTINGS", "SUFFIX", "Setting", "SignInRefused",
+    "Signature", "SortKey", "StaleRevision", "StoreError", "UserRecord", "UserRepository",
+    "VerifyReport", "WorkflowService", "case_number_for", "create_case_file",
+    "open_case_file",
 ]

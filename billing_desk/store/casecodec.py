@@ -14,8 +14,8 @@ from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
 from ..domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from ..domain.money import money_text
 from ..domain.workflow import CaseStatus
-from .records import CaseRecord, CaseSummary
-from .timestamps import parse_utc
+from .records import CaseRecord, CaseSummary, Signature
+from .timestamps import format_utc, parse_utc
 
 #: ``cases`` columns holding the draft, in the order :func:`draft_values` gives them.
 CONTENT_COLUMNS = (
@@ -28,7 +28,10 @@ CONTENT_COLUMNS = (
 #: bookkeeping columns, in the order of :class:`CaseRecord`'s fields after ``draft``
 META_COLUMNS = ("status", "revision", "created_at", "updated_at", "prepared_by",
                 "last_edited_by", "assignee", "notes", "status_reason")
-RECORD_COLUMNS = ("id", "case_number") + META_COLUMNS + CONTENT_COLUMNS
+#: the submission and approval signatures (schema version 2), after the content
+SIGNATURE_COLUMNS = ("submitted_by", "submitted_at", "submitted_fingerprint", "approved_by",
+                     "approved_at", "approved_fingerprint", "divergence_acknowledged")
+RECORD_COLUMNS = ("id", "case_number") + META_COLUMNS + CONTENT_COLUMNS + SIGNATURE_COLUMNS
 PERIOD_COLUMNS = ("start_date", "end_date", "bill_date", "billed", "correct", "note")
 
 SUMMARY_COLUMNS = ("id", "case_number", "status", "account_number", "customer_name",
@@ -102,16 +105,32 @@ def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
     )
 
 
+def signature_values(r: CaseRecord) -> tuple:
+    """The SIGNATURE_COLUMNS values of a record."""
+    values: tuple = ()
+    for sig in (r.submitted, r.approved):
+        values += (None, None, None) if sig is None else (sig.login, format_utc(sig.at), sig.fingerprint)
+    return values + (int(r.divergence_acknowledged),)
+
+
+def _signature(login: str | None, at: str | None, fingerprint: str | None) -> Signature | None:
+    return None if login is None else Signature(login, parse_utc(at), fingerprint)
+
+
 def record_from_row(row: tuple, periods: list[tuple]) -> CaseRecord:
     """``row``: the RECORD_COLUMNS values."""
-    n_meta = len(META_COLUMNS)
+    n_meta, n_content = len(META_COLUMNS), len(CONTENT_COLUMNS)
     id_, number = row[0], row[1]
     status, revision, created, updated, prepared, edited, assignee, notes, reason = row[2:2 + n_meta]
+    content = row[2 + n_meta:2 + n_meta + n_content]
+    signatures = row[2 + n_meta + n_content:]
     return CaseRecord(
-        id=id_, case_number=number, draft=draft_from_row(row[2 + n_meta:], periods),
+        id=id_, case_number=number, draft=draft_from_row(content, periods),
         status=CaseStatus(status), revision=revision, created_at=parse_utc(created),
         updated_at=parse_utc(updated), prepared_by=prepared, last_edited_by=edited,
         assignee=assignee, notes=notes, status_reason=reason,
+        submitted=_signature(*signatures[0:3]), approved=_signature(*signatures[3:6]),
+        divergence_acknowledged=bool(signatures[6]),
     )
 
 

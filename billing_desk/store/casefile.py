@@ -24,10 +24,13 @@ from .documents import DocumentRepository
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
 from .header import APPLICATION_ID, check_case_file, check_writable
 from .listing import CaseListing
+from .queue import WorkQueue
 from .schema import LATEST_VERSION, migrate, user_version
 from .settings import SettingsRepository
 from .timestamps import Clock, utc_now
-from .verify import VerifyReport, verify
+from .users import UserRepository
+from .verify import VerifyReport, verify, verify_case
+from .workflow import WorkflowService
 
 #: The file extension of case files.
 SUFFIX = ".bdesk"
@@ -38,7 +41,10 @@ class CaseFile:
     """An open case file. The repositories are its attributes::
 
         with open_case_file(path) as cf:
-            record = cf.cases.create(draft, actor="alice")
+            alice = cf.users.authenticate("alice", password)
+            record = cf.cases.create(draft, actor=alice.login)
+            cf.workflow.submit(record.id, actor=alice.login)
+            waiting = cf.queue.submitted()
             hits = cf.listing.search("pena")
     """
 
@@ -50,6 +56,9 @@ class CaseFile:
         self.attachments = AttachmentRepository(connection, self.settings)
         self.determinations = DeterminationRepository(connection)
         self.documents = DocumentRepository(connection)
+        self.users = UserRepository(connection)
+        self.workflow = WorkflowService(connection)
+        self.queue = WorkQueue(connection)
 
     @property
     def path(self) -> Path:
@@ -67,6 +76,10 @@ class CaseFile:
 
     def verify(self) -> VerifyReport:
         return verify(self._c)
+
+    def verify_case(self, case_id: int) -> VerifyReport:
+        """One case's history against the chain and the case (see :func:`.verify.verify_case`)."""
+        return verify_case(self._c, case_id)
 
     def close(self) -> None:
         self._c.close()
@@ -126,6 +139,10 @@ def create_case_file(path: str | Path, *, clock: Clock = utc_now,
                 migrate(Database(conn, execute_plugins=False))
                 configure(conn)
                 if fill is not None:
+                    # a crash while filling leaves only the temporary file, which is never
+                    # used: syncing each of its commits would buy nothing (it is synced
+                    # once, complete, below)
+                    conn.execute("PRAGMA synchronous = OFF")
                     fill(CaseFile(Connection(temp, conn, clock)))
                 # closing the last connection copies the log into the file and removes it
             finally:

@@ -8,56 +8,36 @@ holds a newer one (another window or clerk saved in between) the save is refused
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from ..domain.draft import CaseDraft
-from ..domain.workflow import Action, CaseStatus, TransitionRefused, next_status
-from .audit import AUDIT_COLUMNS, AuditEntry, changes
-from .casecodec import PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_rows, record_from_row
+from ..domain.workflow import Action, CaseStatus, next_status
+from .audit import AUDIT_COLUMNS, AuditEntry
+from .caserows import fetch_record, insert_record, write_record
 from .connection import Connection, Transaction, translated_errors
-from .errors import RecordNotFound, StaleRevision
+from .errors import NotAUser, RecordNotFound, StaleRevision
 from .records import CaseRecord
-from .timestamps import format_utc
+from .users import find_user, has_users
+from .workflow import apply_action, last_actor
 
 CASE_NUMBER_PREFIX = "BD-"
 
-_SELECT_RECORD = f"SELECT {', '.join(RECORD_COLUMNS)} FROM cases"
-_SELECT_PERIODS = (f"SELECT {', '.join(PERIOD_COLUMNS)} FROM periods WHERE case_id = ? "
-                   "ORDER BY position")
-_INSERT_CASE = (f"INSERT INTO cases ({', '.join(RECORD_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
-_UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS[2:])} "
-                "WHERE id = ?")
-_INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
+#: what an edit of the content writes in the audit history and in the case's status
+#: reason, when it undoes a submission or an approval (DESIGN.md: "an edit after approval
+#: returns the case to draft and voids the approval")
+VOIDED_BY_EDIT = {
+    CaseStatus.APPROVED: ("edit, approval voided",
+                          "Approval voided: the case was edited after it was approved."),
+    CaseStatus.SUBMITTED: ("edit, submission withdrawn",
+                           "Submission withdrawn: the case was edited after it was submitted."),
+}
 
-#: workflow actions that must say why (DESIGN.md: "returned (with a reason)", "void")
-NEEDS_REASON = frozenset({Action.RETURN, Action.VOID})
+__all__ = ["CaseRepository", "NewCase", "case_number_for", "fetch_record"]
 
 
 def case_number_for(case_id: int) -> str:
     return f"{CASE_NUMBER_PREFIX}{case_id:06d}"
-
-
-def fetch_record(conn: sqlite3.Connection, case_id: int) -> CaseRecord:
-    """The case with id ``case_id`` as the connection sees it (inside or outside a
-    transaction); :class:`RecordNotFound` if there is none."""
-    found = conn.execute(f"{_SELECT_RECORD} WHERE id = ?", (case_id,)).fetchone()
-    if found is None:
-        raise RecordNotFound(f"Case #{case_id}")
-    return record_from_row(found, conn.execute(_SELECT_PERIODS, (case_id,)).fetchall())
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowStep:
-    """A workflow action taken on a new case as part of its creation (demo files,
-    imports that carry history), by ``actor``; each goes through ``next_status``."""
-
-    action: Action
-    actor: str
-    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +45,7 @@ class NewCase:
     draft: CaseDraft
     notes: str = ""
     assignee: str | None = None
-    steps: tuple[WorkflowStep, ...] = ()
     prepared_by: str | None = None  # default: the user creating it
-
-
-def _record_values(r: CaseRecord) -> tuple:
-    return (r.id, r.case_number, r.status.value, r.revision, format_utc(r.created_at),
-            format_utc(r.updated_at), r.prepared_by, r.last_edited_by, r.assignee, r.notes,
-            r.status_reason) + draft_values(r.draft)
 
 
 class CaseRepository:
@@ -109,25 +82,25 @@ class CaseRepository:
 
     def create_many(self, items: Iterable[NewCase], *, actor: str) -> list[str]:
         """Create many cases in one transaction (an import, a demo file): all or none.
-        Each case still gets its own audit entries. Returns the new case numbers."""
+        Each case still gets its own audit entry. Returns the new case numbers."""
         with self._c.write(actor) as tx:
             return [self._insert(tx, item).case_number for item in items]
 
     def _insert(self, tx: Transaction, item: NewCase) -> CaseRecord:
         case_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
-        preparer = item.prepared_by or tx.actor
+        preparer = tx.actor
+        if item.prepared_by is not None:  # on a file with users, one of them
+            named = find_user(tx.conn, item.prepared_by)
+            if named is None and has_users(tx.conn):
+                raise NotAUser(self._c.path, item.prepared_by)
+            preparer = named.login if named is not None else item.prepared_by
         record = CaseRecord(
             id=case_id, case_number=case_number_for(case_id), draft=item.draft,
             status=CaseStatus.DRAFT, revision=1, created_at=tx.at, updated_at=tx.at,
             prepared_by=preparer, last_edited_by=preparer, assignee=item.assignee,
             notes=item.notes)
-        tx.execute(_INSERT_CASE, _record_values(record))
-        tx.conn.executemany(_INSERT_PERIOD, period_rows(case_id, item.draft))
+        insert_record(tx, record)
         tx.audit("create", "case", case_id, case_id, None, record.state(), actor=preparer)
-        for step in item.steps:
-            record = self._write(tx, record, self._moved(record, step.action, step.reason,
-                                                         step.actor, tx),
-                                 step.action.value, actor=step.actor)
         return record
 
     # -- changing --------------------------------------------------------------------------
@@ -135,66 +108,61 @@ class CaseRepository:
     def save(self, case_id: int, draft: CaseDraft, *, expected_revision: int, actor: str,
              notes: str | None = None) -> CaseRecord:
         """Save the case content (and the notes, unless ``None``). Editing the content of
-        a submitted or approved case sends it back to draft (the approval no longer
-        matches what was edited); a case that is issued, closed or void cannot be
-        edited (:class:`TransitionRefused`). Notes can always be added to."""
+        a submitted or approved case sends it back to draft and clears the submission
+        and the approval (they no longer match what was edited), which that edit's audit
+        entry says; a case that is issued, closed or void cannot be edited
+        (:class:`TransitionRefused`). Notes can always be added to."""
+        action = "edit"
 
         def change(current: CaseRecord, tx: Transaction) -> CaseRecord:
+            nonlocal action
             new_notes = current.notes if notes is None else notes
             if draft == current.draft:
+                action = "notes"
                 return replace(current, notes=new_notes)
-            return replace(current, draft=draft, notes=new_notes,
-                           status=next_status(current.status, Action.EDIT), status_reason=None)
+            status = next_status(current.status, Action.EDIT)
+            # a returned case keeps the supervisor's reason until it is submitted again
+            reason = current.status_reason
+            if current.status in VOIDED_BY_EDIT:
+                action, reason = VOIDED_BY_EDIT[current.status]
+            return replace(current, draft=draft, notes=new_notes, status=status,
+                           status_reason=reason, submitted=None, approved=None,
+                           divergence_acknowledged=False)
 
-        return self._update(case_id, expected_revision, actor, change)
+        return self._update(case_id, expected_revision, actor, change, lambda: action)
 
     def assign(self, case_id: int, assignee: str | None, *, expected_revision: int,
                actor: str) -> CaseRecord:
         """Give the case to ``assignee`` (a login), or to nobody (``None``)."""
         return self._update(case_id, expected_revision, actor,
-                            lambda current, tx: replace(current, assignee=assignee), "assign")
+                            lambda current, tx: replace(current, assignee=assignee),
+                            lambda: "assign")
 
     def change_status(self, case_id: int, action: Action, *, expected_revision: int,
-                      actor: str, reason: str | None = None) -> CaseRecord:
-        """Move the case through the workflow (``next_status`` decides; a move the
-        state does not allow raises :class:`TransitionRefused`)."""
-        return self._update(case_id, expected_revision, actor,
-                            lambda current, tx: self._moved(current, action, reason, actor, tx),
-                            action.value)
+                      actor: str, reason: str | None = None,
+                      acknowledge_divergence: bool = False) -> CaseRecord:
+        """Move the case through the workflow, under the same rules as ``cf.workflow``
+        (which names each step; this is the one-call form for scripts)."""
+        with self._c.write(actor) as tx:
+            current = self._current(tx, case_id, expected_revision)
+            return apply_action(tx, current, action, actor=tx.actor, reason=reason,
+                                acknowledge_divergence=acknowledge_divergence)
 
     @staticmethod
-    def _moved(current: CaseRecord, action: Action, reason: str | None, actor: str,
-               tx: Transaction) -> CaseRecord:
-        if action in NEEDS_REASON and not (reason and reason.strip()):
-            raise TransitionRefused(f"Say why the case is being {'returned' if action is Action.RETURN else 'voided'}.")
-        return replace(current, status=next_status(current.status, action),
-                       status_reason=reason if action in NEEDS_REASON else None)
+    def _current(tx: Transaction, case_id: int, expected_revision: int) -> CaseRecord:
+        current = fetch_record(tx.conn, case_id)
+        if current.revision != expected_revision:
+            raise StaleRevision(current.case_number, expected_revision, current.revision,
+                                last_actor(tx, case_id))
+        return current
 
     def _update(self, case_id: int, expected_revision: int, actor: str,
                 change: Callable[[CaseRecord, Transaction], CaseRecord],
-                action: str | None = None) -> CaseRecord:
+                action: Callable[[], str]) -> CaseRecord:
         with self._c.write(actor) as tx:
-            current = fetch_record(tx.conn, case_id)
-            if current.revision != expected_revision:
-                raise StaleRevision(current.case_number, expected_revision, current.revision,
-                                    current.last_edited_by)
+            current = self._current(tx, case_id, expected_revision)
             new = change(current, tx)
             if new == current:
                 tx.unchanged()  # nothing to write, nothing to record
                 return current
-            if action is None:
-                action = "edit" if new.draft != current.draft else "notes"
-            return self._write(tx, current, new, action, actor=actor)
-
-    @staticmethod
-    def _write(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
-               actor: str) -> CaseRecord:
-        new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=actor)
-        values = _record_values(new)
-        tx.execute(_UPDATE_CASE, values[2:] + (new.id,))
-        if new.draft.periods != current.draft.periods:
-            tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
-            tx.conn.executemany(_INSERT_PERIOD, period_rows(new.id, new.draft))
-        before, after = changes(current.state(), new.state())
-        tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
-        return new
+            return write_record(tx, current, new, action(), actor=tx.actor)

@@ -2,8 +2,9 @@
 
 Every change goes through :meth:`Connection.write`: one ``BEGIN IMMEDIATE`` transaction
 that must append at least one audit entry before it may commit (a change nobody can see
-in the history is a bug, so it is refused). SQLite failures are turned into the typed
-errors of :mod:`.errors` here and nowhere else.
+in the history is a bug, so it is refused). Once a file has users, the acting login must
+be one of its active users (its spelling in the file is what the history records).
+SQLite failures are turned into the typed errors of :mod:`.errors` here and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlite_utils import Database
 
 from ..domain.fingerprint import canonical_json
 from .audit import GENESIS, entry_hash
-from .errors import CaseFileBusy, CorruptFile, DiskFull, ReadOnlyFile
+from .errors import CaseFileBusy, CorruptFile, DiskFull, NotAUser, ReadOnlyFile
 from .timestamps import Clock, format_utc
 
 #: How long a save waits for another window's save to finish before reporting "busy".
@@ -86,14 +87,17 @@ class Connection:
         return None if found is None else found[0]
 
     @contextmanager
-    def write(self, actor: str) -> Iterator["Transaction"]:
+    def write(self, actor: str, *, as_user: bool = True) -> Iterator["Transaction"]:
         """One transaction for one user action by ``actor``; committed on a normal exit,
-        rolled back on any exception (nothing half-written survives)."""
+        rolled back on any exception (nothing half-written survives). ``as_user=False``
+        only for what happens before anyone is signed in (a failed sign-in is counted)."""
         if not isinstance(actor, str) or not actor.strip():
             raise ValueError("every change needs the acting user's login")
         with translated_errors(self.path):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                if as_user:
+                    actor = self._acting_login(actor)
                 tx = Transaction(self.conn, actor, self.clock())
                 yield tx
                 if tx.entries:
@@ -106,6 +110,20 @@ class Connection:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+
+
+    def _acting_login(self, actor: str) -> str:
+        """The login as the file spells it, when the file has users; refused when it
+        names nobody, or a disabled account."""
+        found = self.conn.execute("SELECT login, active FROM users WHERE login = ?",
+                                  (actor.strip(),)).fetchone()
+        if found is not None:
+            if not found[1]:
+                raise NotAUser(self.path, found[0], disabled=True)
+            return found[0]
+        if self.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+            raise NotAUser(self.path, actor)
+        return actor
 
 
 class Transaction:

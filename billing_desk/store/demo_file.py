@@ -1,36 +1,77 @@
-"""Demo case files: the generator of :mod:`billing_desk.demo` written into a case file,
-and the default file the desktop app opens on first run."""
+"""Demo case files: the demo office of :mod:`billing_desk.demo` (its users, their cases,
+and the workflow steps they took, under the rules) written into a case file, and the
+default file the desktop app opens on first run.
+
+A demo file is marked so (setting ``demo_file``): its users' passwords are public, and
+its sign-in screen shows them. Demo cases go only into a new file or a demo file, never
+into an office's real file (that would give it an administrator with a public password).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from itertools import islice
 from pathlib import Path
 
 import platformdirs
 
-from ..demo import DEFAULT_SEED, DemoCase, DemoClock, demo_cases
+from ..demo import (
+    DEFAULT_SEED, DEMO_ADMINISTRATOR, DEMO_USERS, DemoCase, DemoClock, DemoStep, demo_cases,
+)
 from .casefile import CaseFile, create_case_file
-from .cases import NewCase, WorkflowStep
-from .errors import CaseFileExists
+from .cases import NewCase
+from .errors import CaseFileExists, NotADemoFile
+from .passwords import DemoPasswords
 
 DEFAULT_DEMO_CASES = 200
-DEMO_ACTOR = "demo"
 APP_NAME = "billing-desk"
 
 
 def new_case(d: DemoCase) -> NewCase:
-    return NewCase(d.draft, d.notes, d.assignee,
-                   tuple(WorkflowStep(s.action, s.actor, s.reason) for s in d.steps),
-                   prepared_by=d.prepared_by)
+    return NewCase(d.draft, d.notes, d.assignee, prepared_by=d.prepared_by)
 
 
-def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25) -> list[str]:
-    """Add ``count`` demo cases, ``batch`` per transaction; the demo set continues after
-    the cases already in the file. Returns the new case numbers."""
+def is_demo_file(cf: CaseFile) -> bool:
+    return bool(cf.settings.get("demo_file"))
+
+
+def add_demo_office(cf: CaseFile) -> None:
+    """Make an empty file a demo file: the demo administrator, then the other demo users
+    (cheap, deterministic password hashes: the passwords are public anyway)."""
+    users = cf.users.using(passwords=DemoPasswords())
+    first, *others = DEMO_USERS
+    users.create_first_administrator(first.login, first.name, first.password)
+    for u in others:
+        users.add(u.login, u.name, u.role, u.password, actor=first.login,
+                  approval_limit=u.approval_limit)
+    cf.settings.set("demo_file", True, actor=first.login)
+
+
+def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25,
+              actor: str = DEMO_ADMINISTRATOR) -> list[str]:
+    """Add ``count`` demo cases, ``batch`` per transaction, on behalf of ``actor`` (a user
+    of the demo file); the demo set continues after the cases already in the file. An
+    empty file becomes a demo file first. The workflow steps come after all the cases
+    are created, first steps first, each its own action (as in the app, and dated by the
+    demo clock: a case is approved some time after it was submitted). Returns the new
+    case numbers."""
+    if cf.users.needs_first_administrator() and cf.listing.count() == 0:
+        add_demo_office(cf)
+    elif not is_demo_file(cf):
+        raise NotADemoFile(cf.path)
     numbers: list[str] = []
-    cases = demo_cases(count, seed, start=cf.listing.count())
+    waves: defaultdict[int, list[tuple[int, DemoStep]]] = defaultdict(list)  # k-th steps
+    start = cf.listing.count()  # cases are never deleted: case i of the set gets id start + i + 1
+    cases = enumerate(demo_cases(count, seed, start=start), start=start + 1)
     while chunk := list(islice(cases, batch)):
-        numbers += cf.cases.create_many([new_case(d) for d in chunk], actor=DEMO_ACTOR)
+        numbers += cf.cases.create_many([new_case(d) for _, d in chunk], actor=actor)
+        for case_id, d in chunk:
+            for k, step in enumerate(d.steps):
+                waves[k].append((case_id, step))
+    for k in sorted(waves):
+        for case_id, step in waves[k]:
+            cf.workflow.act(case_id, step.action, actor=step.actor, reason=step.reason,
+                            acknowledge_divergence=step.acknowledge_divergence)
     return numbers
 
 

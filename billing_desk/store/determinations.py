@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 
+from ..domain.case import Case
 from ..domain.fingerprint import canonical_json, case_fingerprint
 from ..domain.problems import CaseInvalid
-from ..domain.rulepacks import get_rule_pack
-from .cases import fetch_record
-from .connection import Connection
+from ..domain.rulepacks import RulePack, get_rule_pack
+from .caserows import fetch_record
+from .connection import Connection, Transaction
 from .records import DeterminationRecord
 from .timestamps import parse_utc
 
@@ -27,6 +28,32 @@ def _record(row: tuple) -> DeterminationRecord:
     id_, case_id, revision, fp, pack, version, snapshot, created_at, created_by = row
     return DeterminationRecord(id_, case_id, revision, fp, pack, version, json.loads(snapshot),
                                parse_utc(created_at), created_by)
+
+
+def fingerprint_of(case: Case) -> tuple[RulePack, str]:
+    """The case's rule pack and the fingerprint of the case under it, now."""
+    pack = get_rule_pack(case.rule_pack)
+    return pack, case_fingerprint(case, pack.name, pack.version)
+
+
+def keep_snapshot(tx: Transaction, case_id: int, revision: int, case: Case
+                  ) -> tuple[DeterminationRecord, bool]:
+    """Determine ``case`` (the stored case ``case_id`` at ``revision``) and keep the
+    result unless this fingerprint was kept already. Returns the snapshot and whether it
+    is new. The caller's audit entry names it (by fingerprint)."""
+    pack, fingerprint = fingerprint_of(case)
+    existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
+                          "AND fingerprint = ?", (case_id, fingerprint)).fetchone()
+    if existing is not None:
+        return _record(existing), False
+    result = pack.determine(case).to_json()
+    cur = tx.execute(
+        "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
+        "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, revision, fingerprint, pack.name, pack.version, canonical_json(result),
+         tx.at_text, tx.actor))
+    return DeterminationRecord(cur.lastrowid, case_id, revision, fingerprint, pack.name,
+                               pack.version, result, tx.at, tx.actor), True
 
 
 class DeterminationRepository:
@@ -41,24 +68,14 @@ class DeterminationRepository:
             check = stored.draft.check()
             if check.case is None:
                 raise CaseInvalid(check.problems)
-            pack = get_rule_pack(check.case.rule_pack)
-            fingerprint = case_fingerprint(check.case, pack.name, pack.version)
-            existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
-                                  "AND fingerprint = ?", (case_id, fingerprint)).fetchone()
-            if existing is not None:
+            record, created = keep_snapshot(tx, case_id, stored.revision, check.case)
+            if not created:
                 tx.unchanged()
-                return _record(existing)
-            result = pack.determine(check.case).to_json()
-            cur = tx.execute(
-                "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
-                "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (case_id, stored.revision, fingerprint, pack.name, pack.version,
-                 canonical_json(result), tx.at_text, tx.actor))
-            record = DeterminationRecord(cur.lastrowid, case_id, stored.revision, fingerprint,
-                                         pack.name, pack.version, result, tx.at, tx.actor)
+                return record
+            result = record.determination
             tx.audit("determine", "determination", record.id, case_id, None, {
-                "fingerprint": fingerprint, "case_revision": stored.revision,
-                "rule_pack": pack.name, "rule_pack_version": pack.version,
+                "fingerprint": record.fingerprint, "case_revision": stored.revision,
+                "rule_pack": record.rule_pack, "rule_pack_version": record.rule_pack_version,
                 "outcome": result["outcome"], "refund_total": result["refund_total"],
                 "back_bill_total": result["back_bill_total"]})
             return record
@@ -66,6 +83,14 @@ class DeterminationRepository:
     def get(self, case_id: int, fingerprint: str) -> DeterminationRecord | None:
         row = self._c.row(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? AND "
                           "fingerprint = ?", (case_id, fingerprint))
+        return None if row is None else _record(row)
+
+    def submitted(self, case_id: int) -> DeterminationRecord | None:
+        """The snapshot named by the case's current submission: exactly the determination
+        the clerk submitted (``None`` if the case has no recorded submission)."""
+        row = self._c.row(f"SELECT {', '.join('d.' + c for c in _COLUMNS.split(', '))} "
+                          "FROM determinations AS d JOIN cases AS c ON c.id = d.case_id AND "
+                          "c.submitted_fingerprint = d.fingerprint WHERE c.id = ?", (case_id,))
         return None if row is None else _record(row)
 
     def latest(self, case_id: int) -> DeterminationRecord | None:

@@ -100,6 +100,38 @@ class AttachmentTooLarge(StoreError):
                          f"file accepts is {_megabytes(limit)}. It was not attached.")
 
 
+class NotAUser(StoreError):
+    """A change asked for by a login that is not an active user of this case file."""
+
+    def __init__(self, path: Path, login: str, disabled: bool = False) -> None:
+        self.path, self.login, self.disabled = path, login, disabled
+        if disabled:
+            text = f"The account {login} is disabled in {path.name}"
+        else:
+            text = f"{login} is not a user of {path.name}"
+        super().__init__(f"{text}: nothing was changed. Sign in as one of its active users.")
+
+
+class SignInRefused(StoreError):
+    """A sign-in that failed. A wrong login and a wrong password give the same message;
+    only after the correct password does it say that the account is disabled."""
+
+    WRONG = "Login or password is not correct."
+    DISABLED = ("This account is disabled; ask an administrator of the case file to "
+                "enable it.")
+
+    def __init__(self, message: str = WRONG) -> None:
+        super().__init__(message)
+
+
+class NotADemoFile(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is not a demo file: demo cases, and the demo users with "
+                         "public passwords who prepared them, only go into a new file or a "
+                         "demo file. Nothing was changed.")
+
+
 class RecordNotFound(StoreError):
     """A case (by number or id), attachment or document that the file does not hold."""
 

@@ -4,20 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from ..domain.case import Service
 from ..domain.draft import CaseDraft
-from ..domain.workflow import CaseStatus
-from .timestamps import format_utc
+from ..domain.money import money_text
+from ..domain.workflow import Actor, CaseStatus, Role
+from .timestamps import format_utc, parse_utc
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """Who submitted (or approved) a case, when (UTC), and the fingerprint of exactly
+    the case they saw (:func:`~billing_desk.domain.fingerprint.case_fingerprint` with
+    the rule pack's name and version at that moment)."""
+
+    login: str
+    at: datetime
+    fingerprint: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"login": self.login, "at": format_utc(self.at), "fingerprint": self.fingerprint}
+
+    @classmethod
+    def from_json(cls, value: dict[str, str]) -> "Signature":
+        return cls(value["login"], parse_utc(value["at"]), value["fingerprint"])
 
 
 @dataclass(frozen=True, slots=True)
 class CaseRecord:
     """A stored case: its content (a :class:`CaseDraft`, possibly incomplete) and its
     bookkeeping. ``revision`` goes up by one with every save; pass it back as
-    ``expected_revision`` so a save based on an older revision is refused."""
+    ``expected_revision`` so a save based on an older revision is refused.
+    ``last_edited_by`` is who last changed the content (not a note or a workflow step);
+    ``submitted``/``approved`` are the signatures of the current submission and approval
+    (an edit of the content clears both: the case is a draft again)."""
 
     id: int
     case_number: str
@@ -31,6 +54,10 @@ class CaseRecord:
     assignee: str | None = None
     notes: str = ""
     status_reason: str | None = None
+    submitted: Signature | None = None
+    approved: Signature | None = None
+    #: the approver ticked that they reviewed the divergence between readings
+    divergence_acknowledged: bool = False
 
     def state(self) -> dict[str, Any]:
         """The whole record as plain JSON values: what the audit history records (absent
@@ -49,6 +76,12 @@ class CaseRecord:
             state["assignee"] = self.assignee
         if self.status_reason is not None:
             state["status_reason"] = self.status_reason
+        if self.submitted is not None:
+            state["submitted"] = self.submitted.to_json()
+        if self.approved is not None:
+            state["approved"] = self.approved.to_json()
+        if self.divergence_acknowledged:
+            state["divergence_acknowledged"] = True
         content = self.draft.to_json()
         # to_json leaves a blank account number or name out (for the validator); the
         # history keeps exactly what was typed, spaces included
@@ -58,6 +91,53 @@ class CaseRecord:
                 content["account"][key] = getattr(account, key)
         state.update(content)
         return state
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A user of the case file (never the password hash: that stays in the store)."""
+
+    login: str
+    name: str
+    role: Role
+    active: bool
+    approval_limit: Decimal | None
+
+    def actor(self) -> Actor:
+        """The user as the workflow rules see them."""
+        return Actor(self.login, self.role, self.approval_limit, self.active)
+
+    def state(self) -> dict[str, Any]:
+        """What the audit history records about the user (no limit: left out)."""
+        state: dict[str, Any] = {"login": self.login, "name": self.name,
+                                 "role": self.role.value, "active": self.active}
+        if self.approval_limit is not None:
+            state["approval_limit"] = money_text(self.approval_limit)
+        return state
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A submitted case waiting for a supervisor (or a returned one back with its
+    clerk): the totals and flags of the determination recorded at submission."""
+
+    case_id: int
+    case_number: str
+    status: CaseStatus
+    revision: int
+    account_number: str
+    customer_name: str
+    prepared_by: str
+    #: ``None`` (and no totals) only for a case submitted under case-file version 1
+    submitted: Signature | None
+    refund_total: Decimal | None
+    back_bill_total: Decimal | None
+    flags: tuple[str, ...]
+    status_reason: str | None = None
+
+    @property
+    def readings_differ(self) -> bool:
+        return "readings_differ" in self.flags
 
 
 @dataclass(frozen=True, slots=True)

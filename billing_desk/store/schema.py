@@ -6,8 +6,12 @@ is always at exactly one version. Migrations are never edited once released: the
 below is history (the enum values are written out, not generated, for that reason; a
 test checks they still match the domain enums). To change the schema, append a
 function to ``MIGRATIONS`` (the ``_v1`` helpers are part of version 1's history and
-do not change either) -- e.g. the users table of the accounts issue -- and the
-migration tests run it from every earlier version automatically.
+do not change either) and the migration tests run it from every earlier version
+automatically.
+
+Versions: 1 cases, periods, search, attachments, determinations, documents, audit;
+2 users (roles, argon2 password hashes, sign-in failures) and the submission and
+approval signatures on cases.
 """
 
 from __future__ import annotations
@@ -213,10 +217,64 @@ def v1_case_file(db: Database) -> None:
     db.executescript(V1_CASE_FILE + V1_APPEND_ONLY)
 
 
+V2_USERS_AND_SIGNATURES = f"""
+-- The people who use the file. A login is compared without regard to letter case (it
+-- is ASCII, so NOCASE folds it exactly); a user is disabled, never deleted, because
+-- the audit history and the signatures on cases name them.
+CREATE TABLE users (
+    id              INTEGER PRIMARY KEY,
+    login           TEXT NOT NULL COLLATE NOCASE UNIQUE
+                        CHECK (length(login) BETWEEN 1 AND 64 AND login GLOB '[A-Za-z0-9]*'
+                               AND login NOT GLOB '*[^A-Za-z0-9._-]*'),
+    name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    role            TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'administrator')),
+    active          INTEGER NOT NULL {_v1_bool_check('active')},
+    approval_limit  TEXT {_v1_money_check('approval_limit')},
+    password_hash   TEXT NOT NULL CHECK (password_hash GLOB '$argon2id$*'),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users BEGIN
+    SELECT RAISE(ABORT, 'a user cannot be deleted; disable the account instead');
+END;
+
+-- Failed sign-ins in a row, per login typed, to slow down guessing. The key is the
+-- SHA-256 of the case-folded login, so what was typed (perhaps a password typed into
+-- the login field) is never kept.
+CREATE TABLE sign_in_failures (
+    login_key  TEXT PRIMARY KEY CHECK (length(login_key) = 64),
+    failures   INTEGER NOT NULL CHECK (failures >= 1),
+    last_at    TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Who submitted and who approved, when, and the fingerprint of exactly what they saw.
+ALTER TABLE cases ADD COLUMN submitted_by TEXT;
+ALTER TABLE cases ADD COLUMN submitted_at TEXT;
+ALTER TABLE cases ADD COLUMN submitted_fingerprint TEXT
+    CHECK (submitted_fingerprint IS NULL OR length(submitted_fingerprint) = 64);
+ALTER TABLE cases ADD COLUMN approved_by TEXT;
+ALTER TABLE cases ADD COLUMN approved_at TEXT;
+ALTER TABLE cases ADD COLUMN approved_fingerprint TEXT
+    CHECK (approved_fingerprint IS NULL OR length(approved_fingerprint) = 64);
+ALTER TABLE cases ADD COLUMN divergence_acknowledged INTEGER NOT NULL DEFAULT 0
+    {_v1_bool_check('divergence_acknowledged')};
+-- the supervisors' queue (submitted, oldest first) and each clerk's returned cases
+CREATE INDEX cases_queue ON cases (status, submitted_at);
+CREATE INDEX cases_submitted_by ON cases (submitted_by, status);
+"""
+
+
+def v2_users_and_signatures(db: Database) -> None:
+    """Users, sign-in failures, and the submission and approval signatures on cases.
+    Cases submitted or approved under version 1 keep their status without a signature
+    (version 1 did not record one): they must be submitted again to be approved."""
+    db.executescript(V2_USERS_AND_SIGNATURES)
+
+
 Migration = Callable[[Database], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: tuple[Migration, ...] = (v1_case_file,)
+MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures)
 LATEST_VERSION = len(MIGRATIONS)
 
 

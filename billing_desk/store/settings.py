@@ -30,6 +30,8 @@ class Setting:
 SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("attachment_max_bytes", 25_000_000, int,
             "Largest attachment accepted, in bytes (25 MB by default).", minimum=1),
+    Setting("demo_file", False, bool,
+            "A demo file: its users' passwords are public and shown on its sign-in screen."),
 )})
 
 

@@ -6,8 +6,16 @@
    first entry that fails is reported (an edited, removed or reordered entry).
 3. Every case replayed from its history equals the case as stored: a case edited behind
    the application's back (raw SQL on ``cases`` or ``periods``) is caught even though no
-   audit entry was touched.
-4. Attachment and document bytes still hash to the SHA-256 recorded for them.
+   audit entry was touched. Every submission and approval names a determination
+   snapshot that the file holds.
+4. Every user replayed from their history equals the user as stored (a role or an
+   approval limit raised with raw SQL is caught). Password hashes are not in the
+   history, so they are not covered.
+5. Attachment and document bytes still hash to the SHA-256 recorded for them.
+
+``verify_case`` checks one case's entries only (their hashes, their links to the
+entries before and after them, and the case against them): cheap enough to run each
+time the history view shows a case.
 
 What a hash chain cannot show on its own is the removal of the newest entries together
 with the changes they recorded; check 3 catches it when a case's stored state no longer
@@ -21,8 +29,9 @@ import json
 from dataclasses import dataclass
 
 from .audit import AUDIT_COLUMNS, GENESIS, HASHED, AuditEntry, entry_hash, replay
-from .cases import fetch_record
+from .caserows import fetch_record
 from .connection import Connection, translated_errors
+from .users import find_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,39 +87,91 @@ def _verify(c: Connection) -> VerifyReport:
         prev_hash = fields["hash"]
 
     cases = 0
-    state: dict | None = None
-    last: tuple[int, int] | None = None  # (case id, id of its newest entry)
-
-    def compare(case_id: int, newest_entry: int, replayed: dict) -> str | None:
-        stored = fetch_record(conn, case_id).state()
-        if stored == replayed:
-            return None
-        fields = sorted(k for k in stored.keys() | replayed.keys()
-                        if stored.get(k) != replayed.get(k))
-        return (f"case {stored['case_number']} does not match its history (audit entry "
-                f"{newest_entry} and before): {', '.join(fields)} changed without an audit entry.")
-
-    for case_id, entry_id, after in conn.execute(
-            "SELECT case_id, id, after FROM audit WHERE case_id IS NOT NULL AND entity = 'case' "
-            "ORDER BY case_id, id"):
-        if last is not None and last[0] != case_id:
-            cases += 1
-            if (problem := compare(last[0], last[1], state or {})) is not None:
-                return VerifyReport(count, cases, problem)
-            state = None
-        state = replay(state, json.loads(after))
-        last = (case_id, entry_id)
-    if last is not None:
+    for case_id, newest, replayed in _replayed(conn, "case_id",
+                                               "entity = 'case' AND case_id IS NOT NULL"):
         cases += 1
-        if (problem := compare(last[0], last[1], state or {})) is not None:
+        problem = _case_problem(conn, fetch_record(conn, case_id), newest, replayed)
+        if problem is not None:
             return VerifyReport(count, cases, problem)
     stored_cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     if stored_cases != cases:
         return VerifyReport(count, cases, f"{stored_cases - cases} case(s) have no history: "
                             "they were added without an audit entry.")
 
+    users = 0
+    for login, newest, replayed in _replayed(conn, "entity_id", "entity = 'user'"):
+        users += 1
+        stored_user = find_user(conn, login)
+        if stored_user is None or stored_user.state() != replayed:
+            return VerifyReport(count, cases, f"user {login} does not match their history "
+                                f"(audit entry {newest} and before): the account was changed "
+                                "without an audit entry.")
+    if conn.execute("SELECT count(*) FROM users").fetchone()[0] != users:
+        return VerifyReport(count, cases, "a user was added without an audit entry.")
+
     for table, column, what in (("blobs", "data", "attachment"), ("documents", "pdf", "document")):
         for sha, data in conn.execute(f"SELECT sha256, {column} FROM {table}"):
             if hashlib.sha256(data).hexdigest() != sha:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
     return VerifyReport(count, cases)
+
+
+def _replayed(conn, key: str, where: str):
+    """(key, newest entry id, replayed state) for each entity the matching entries are
+    about, in key order. Entries without an ``after`` (a password change) change no state."""
+    current, state, newest = None, None, 0
+    for k, entry_id, after in conn.execute(
+            f"SELECT {key}, id, after FROM audit WHERE {where} AND after IS NOT NULL "
+            f"ORDER BY {key}, id"):
+        if current is not None and k != current:
+            yield current, newest, state or {}
+            state = None
+        current, newest = k, entry_id
+        state = replay(state, json.loads(after))
+    if current is not None:
+        yield current, newest, state or {}
+
+
+def _case_problem(conn, stored, newest_entry: int, replayed: dict) -> str | None:
+    """Why the stored case does not match its replayed history, or None."""
+    state = stored.state()
+    if state != replayed:
+        fields = sorted(k for k in state.keys() | replayed.keys()
+                        if state.get(k) != replayed.get(k))
+        return (f"case {stored.case_number} does not match its history (audit entry "
+                f"{newest_entry} and before): {', '.join(fields)} changed without an audit entry.")
+    for what, signature in (("submission", stored.submitted), ("approval", stored.approved)):
+        if signature is not None and conn.execute(
+                "SELECT 1 FROM determinations WHERE case_id = ? AND fingerprint = ?",
+                (stored.id, signature.fingerprint)).fetchone() is None:
+            return (f"the {what} of case {stored.case_number} names determination "
+                    f"{signature.fingerprint[:12]}, which the file does not hold.")
+    return None
+
+
+def verify_case(c: Connection, case_id: int) -> VerifyReport:
+    """One case's history: each of its entries hashes to itself and is linked to the
+    entries on either side of it in the file's chain, and the case matches it."""
+    with translated_errors(c.path):
+        conn = c.conn
+        stored = fetch_record(conn, case_id)
+        rows = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? ORDER BY id",
+                            (case_id,)).fetchall()
+        state: dict = {}
+        for row in rows:
+            fields = dict(zip(HASHED + ("hash",), row))
+            entry = AuditEntry.from_row(row)
+            if entry_hash(fields) != fields["hash"]:
+                return VerifyReport(len(rows), 1, f"audit entry {entry.id} {_describe(entry)} was "
+                                    "altered: its contents no longer match its hash.", entry.id)
+            before = conn.execute("SELECT hash FROM audit WHERE id = ?", (entry.id - 1,)).fetchone()
+            after = conn.execute("SELECT prev_hash FROM audit WHERE id = ?", (entry.id + 1,)).fetchone()
+            if (before[0] if before else GENESIS) != entry.prev_hash or (
+                    after is not None and after[0] != entry.hash):
+                return VerifyReport(len(rows), 1, f"audit entry {entry.id} is not linked to the "
+                                    "entries beside it: the history was cut or reordered here.",
+                                    entry.id)
+            if entry.entity == "case" and entry.after is not None:
+                state = replay(state, entry.after)
+        problem = _case_problem(conn, stored, rows[-1][0] if rows else 0, state)
+        return VerifyReport(len(rows), 1, problem)

@@ -1,12 +1,13 @@
-"""Application start-up: QApplication, the case file to open, the main window.
+"""Application start-up: QApplication, the case file to open, signing in, the main window.
 
 With no file remembered, the app opens the demo case file under the user data directory
-(created on first run), so the README's launch command lands on real cases.
+(created on first run), so the README's launch command lands on real cases; its sign-in
+screen shows the demo logins and passwords. Signing out closes the window and asks who
+signs in next; cancelling the sign-in ends the application.
 """
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ..store.demo_file import ensure_default_case_file
+from ..store.records import UserRecord
 from .errors import install_excepthook
 from .main_window import MainWindow
-from .session import CaseSession
+from .session import CaseSession, SignIn
+from .sign_in_dialog import ask_to_sign_in
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -37,17 +40,32 @@ def file_to_open(settings: QSettings) -> Path:
     return ensure_default_case_file()
 
 
-def build_main_window(actor: str, settings: QSettings, path: Path | None = None) -> MainWindow:
-    session = CaseSession(actor)
+def build_main_window(actor: str | UserRecord | None, settings: QSettings,
+                      path: Path | None = None, *, sign_in: SignIn | None = None) -> MainWindow | None:
+    """The main window on ``path`` (default: the last file, or the demo file). With
+    ``sign_in`` (the app: the sign-in dialog) whoever signs in acts; ``None`` if they
+    cancel. Without it the window acts as ``actor`` (scripts, benchmarks, screenshots)."""
+    session = CaseSession(actor or "", sign_in=sign_in)
     window = MainWindow(session, settings)
-    window.open_path(path or file_to_open(settings))
-    return window
+    opened = window.open_path(path or file_to_open(settings))
+    if opened and session.file is None:  # the sign-in was cancelled
+        window.deleteLater()
+        return None
+    return window  # (a file that cannot be opened is reported in the window)
 
 
 def run_app(argv: list[str] | None = None) -> int:
     app = make_application(argv)
     settings = QSettings()
-    window = build_main_window(getpass.getuser(), settings)
-    install_excepthook(lambda: window)
-    window.show()
-    return app.exec()
+    current: list[MainWindow] = []
+    install_excepthook(lambda: current[-1] if current else None)
+    code = 0
+    while True:
+        window = build_main_window(None, settings, sign_in=ask_to_sign_in)
+        if window is None:  # nobody signed in
+            return code
+        current.append(window)
+        window.show()
+        code = app.exec()
+        if not window.workflow.signed_out:
+            return code

@@ -32,6 +32,7 @@ from .live_determination import LiveDetermination
 from .session import CaseSession
 from .text_fields import CommitPlainTextEdit
 from .undo import EditCaseCommand
+from .workflow_actions import WorkflowActions
 
 MAX_RECENT = 8
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._show_no_case()
         self.user_label.setText(f"Signed in: {session.actor}")
+        self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
 
     # -- actions and menus ----------------------------------------------------------------
 
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         file_menu.addAction(self.new_file_act)
         file_menu.addAction(self.open_file_act)
         self.recent_menu = QMenu("Open &recent", self)

@@ -4,21 +4,68 @@ All reads and writes of the app go through here (the store's repositories; never
 After a change, one signal tells every view to refresh itself (``caseSaved``), and a
 cheap poll of the file's change counter tells this window when *another* window or
 another clerk saved something (``externalChange``).
+
+Every file has its own users, so opening a file means signing in to it: ``sign_in`` (the
+sign-in dialog in the app) is asked, with a :class:`SignInGate` on the file, and
+returns the user or ``None`` (cancelled: the file is not opened). Without ``sign_in``
+(tests, benchmarks) the session acts as the login it was made with.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..demo import DEMO_USERS, DemoUser
 from ..domain.draft import CaseDraft
-from ..domain.workflow import Action
-from ..store.casefile import CaseFile, open_case_file
+from ..domain.workflow import Action, Role
 from ..store.audit import AuditEntry
-from ..store.records import AttachmentRecord, CaseRecord
+from ..store.casefile import CaseFile, open_case_file
+from ..store.demo_file import is_demo_file
+from ..store.records import (
+    AttachmentRecord, CaseRecord, DeterminationRecord, QueueItem, UserRecord,
+)
+from ..store.verify import VerifyReport
 
 POLL_MS = 1500
+
+
+class SignInGate:
+    """What the sign-in dialog may ask of a case file that nobody is signed in to yet."""
+
+    def __init__(self, cf: CaseFile) -> None:
+        self._cf = cf
+
+    @property
+    def path(self) -> Path:
+        return self._cf.path
+
+    @property
+    def needs_first_administrator(self) -> bool:
+        return self._cf.users.needs_first_administrator()
+
+    @property
+    def demo_users(self) -> tuple[DemoUser, ...]:
+        """The demo office, whose passwords are public: for a demo file only."""
+        return DEMO_USERS if is_demo_file(self._cf) else ()
+
+    def delay(self, login: str) -> float:
+        """Seconds the next sign-in with ``login`` must wait (after repeated failures)."""
+        return self._cf.users.sign_in_delay(login)
+
+    def sign_in(self, login: str, password: str, *, waited: bool = False) -> UserRecord:
+        """The user, or :class:`~billing_desk.store.errors.SignInRefused`. ``waited``:
+        the dialog already waited ``delay(login)`` on a timer (the window stays live)."""
+        return self._cf.users.authenticate(login, password,
+                                           sleep=(lambda _s: None) if waited else None)
+
+    def create_first_administrator(self, login: str, name: str, password: str) -> UserRecord:
+        return self._cf.users.create_first_administrator(login, name, password)
+
+
+SignIn = Callable[[SignInGate], "UserRecord | None"]
 
 
 class CaseSession(QObject):
@@ -26,10 +73,14 @@ class CaseSession(QObject):
     externalChange = Signal(object)  # frozenset of case ids changed by someone else
     fileOpened = Signal(object)  # Path
     fileClosed = Signal()
+    userChanged = Signal(object)  # UserRecord | None
 
-    def __init__(self, actor: str, parent=None) -> None:
+    def __init__(self, actor: str | UserRecord = "", parent=None, *,
+                 sign_in: SignIn | None = None) -> None:
         super().__init__(parent)
-        self.actor = actor
+        self.user: UserRecord | None = actor if isinstance(actor, UserRecord) else None
+        self._login = actor.login if isinstance(actor, UserRecord) else actor
+        self._sign_in = sign_in
         self.file: CaseFile | None = None
         self._counter = 0
         self._timer = QTimer(self)
@@ -38,15 +89,45 @@ class CaseSession(QObject):
 
     # -- the file ------------------------------------------------------------------------
 
-    def open(self, path: Path) -> CaseFile:
-        """Open a case file (the store raises a typed, clerk-readable error if it can't)."""
+    @property
+    def actor(self) -> str:
+        """The signed-in user's login: who every change is recorded as."""
+        return self.user.login if self.user is not None else self._login
+
+    def open(self, path: Path) -> CaseFile | None:
+        """Open a case file and sign in to it (the store raises a typed, clerk-readable
+        error if it can't). ``None`` if the sign-in was cancelled: the file that was open
+        stays open, with its user."""
         cf = open_case_file(path)
+        if self._sign_in is not None:
+            user = self._sign_in(SignInGate(cf))
+            if user is None:
+                cf.close()
+                return None
+        else:  # a session made for a login (tests, benchmarks): that user, if the file has it
+            user = cf.users.find(self.actor) if self.actor else None
         self.close()
         self.file = cf
+        self._set_user(user)
         self._counter = cf.listing.change_counter()
         self._timer.start()
         self.fileOpened.emit(cf.path)
         return cf
+
+    def switch_user(self) -> bool:
+        """Sign in again to the open file, as someone else perhaps; False if cancelled."""
+        if self.file is None or self._sign_in is None:
+            return False
+        user = self._sign_in(SignInGate(self.file))
+        if user is None:
+            return False
+        self._set_user(user)
+        return True
+
+    def _set_user(self, user: UserRecord | None) -> None:
+        if user is not None or self.user is not None:
+            self.user = user
+            self.userChanged.emit(user)
 
     def close(self) -> None:
         if self.file is not None:
@@ -89,11 +170,52 @@ class CaseSession(QObject):
         return record
 
     def change_status(self, case_id: int, action: Action, expected_revision: int,
-                      reason: str | None = None) -> CaseRecord:
-        record = self._cf().cases.change_status(case_id, action, expected_revision=expected_revision,
-                                                actor=self.actor, reason=reason)
+                      reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
+        """A workflow step under the rules (``WorkflowRefused`` says why not)."""
+        record = self._cf().workflow.act(case_id, action, actor=self.actor,
+                                         expected_revision=expected_revision, reason=reason,
+                                         acknowledge_divergence=acknowledge_divergence)
         self._saved(record)
         return record
+
+    def submit(self, case_id: int, expected_revision: int) -> CaseRecord:
+        return self.change_status(case_id, Action.SUBMIT, expected_revision)
+
+    def approve(self, case_id: int, expected_revision: int, acknowledge_divergence: bool) -> CaseRecord:
+        return self.change_status(case_id, Action.APPROVE, expected_revision,
+                                  acknowledge_divergence=acknowledge_divergence)
+
+    def return_case(self, case_id: int, reason: str, expected_revision: int) -> CaseRecord:
+        return self.change_status(case_id, Action.RETURN, expected_revision, reason)
+
+    def void(self, case_id: int, reason: str, expected_revision: int) -> CaseRecord:
+        return self.change_status(case_id, Action.VOID, expected_revision, reason)
+
+    # -- queues and what was submitted --------------------------------------------------
+
+    def waiting_for_approval(self, limit: int = 200) -> list[QueueItem]:
+        """The longest-waiting submitted cases (at most ``limit``)."""
+        return self._cf().queue.submitted(limit) if self.file is not None else []
+
+    def waiting_count(self) -> int:
+        return self._cf().queue.count_submitted() if self.file is not None else 0
+
+    def returned_to_me(self) -> list[QueueItem]:
+        return self._cf().queue.returned_to(self.actor) if self.file is not None else []
+
+    def submitted_determination(self, case_id: int) -> DeterminationRecord | None:
+        """Exactly the determination the clerk submitted (the snapshot kept then)."""
+        return self._cf().determinations.submitted(case_id)
+
+    def user_named(self, login: str) -> UserRecord | None:
+        return self._cf().users.find(login)
+
+    @property
+    def can_approve(self) -> bool:
+        """The signed-in user has approval authority at all (the rules decide each case)."""
+        u = self.user
+        return (u is not None and u.active and u.approval_limit is not None
+                and u.role is not Role.CLERK)
 
     # -- attachments and history --------------------------------------------------------
 
@@ -114,6 +236,13 @@ class CaseSession(QObject):
 
     def history(self, case_id: int) -> list[AuditEntry]:
         return self._cf().cases.history(case_id)
+
+    def verify_case(self, case_id: int) -> VerifyReport:
+        """The case's history checked against the chain and the case itself."""
+        return self._cf().verify_case(case_id)
+
+    def verify_file(self) -> VerifyReport:
+        return self._cf().verify()
 
     def _saved(self, record: CaseRecord) -> None:
         # our own change is not "external"; anything else saved since the last poll is

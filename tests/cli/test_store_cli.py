@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from billing_desk.cli import main
-from billing_desk.cli_store import EXIT_CODES, EXIT_VERIFY_FAILED
+from billing_desk.cli_store import EXIT_CODES, EXIT_REFUSED, EXIT_VERIFY_FAILED
 from billing_desk.store import open_case_file
 from tests.shared_cases import worked_cases
+from tests.staff import FAST, PASSWORD
 from tests.store.bad_files import BAD_FILES
 from tests.store.conftest import sha256_of
 
@@ -37,16 +38,27 @@ def without_nulls(value):
     return value
 
 
+NEW = ("--admin-login", "root", "--admin-name", "Rita Root")
+
+
+@pytest.fixture(autouse=True)
+def signed_in_as_root(monkeypatch):
+    """Every password the commands ask for is PASSWORD; new hashes are cheap here (the
+    subprocess tests in test_users_cli.py use the real parameters)."""
+    monkeypatch.setenv("BILLING_DESK_PASSWORD", PASSWORD)
+    monkeypatch.setattr("billing_desk.store.users.STRONG", FAST)
+
+
 @pytest.fixture
 def office(tmp_path, capsys):
     path = tmp_path / "office.bdesk"
-    assert run(capsys, "new", path)[0] == 0
+    assert run(capsys, "new", path, *NEW)[0] == 0
     return path
 
 
 def test_new_never_overwrites(office, capsys):
     before = sha256_of(office)
-    code, out, err = run(capsys, "new", office)
+    code, out, err = run(capsys, "new", office, *NEW)
     assert code == 11
     assert "already exists" in err and out == ""
     assert sha256_of(office) == before
@@ -55,7 +67,9 @@ def test_new_never_overwrites(office, capsys):
 def test_import_reports_each_rejected_file_and_imports_the_rest(office, capsys, tmp_path):
     missing = tmp_path / "missing.json"
     args = [VALID[0], INVALID[1], VALID[1], missing]
-    code, out, _ = run(capsys, "import", office, *args, "--user", "alice")
+    with open_case_file(office) as cf:
+        cf.users.add("alice", "Alice Archer", "clerk", PASSWORD, actor="root")
+    code, out, _ = run(capsys, "import", office, *args, "--as", "alice")
     assert code == 2
     assert f"Imported {VALID[0]} as BD-000001" in out
     assert f"Imported {VALID[1]} as BD-000002" in out
@@ -69,7 +83,7 @@ def test_import_reports_each_rejected_file_and_imports_the_rest(office, capsys, 
 
 
 def test_export_round_trips_every_worked_case_exactly(office, capsys, tmp_path):
-    assert run(capsys, "import", office, *VALID)[0] == 0
+    assert run(capsys, "import", office, *VALID, "--as", "root")[0] == 0
     for n, path in enumerate(VALID, start=1):
         code, out, err = run(capsys, "export", office, f"BD-{n:06d}")
         assert code == 0 and err == ""
@@ -80,15 +94,15 @@ def test_export_round_trips_every_worked_case_exactly(office, capsys, tmp_path):
         again = tmp_path / f"again-{n}.json"
         again.write_text(out, encoding="utf-8")
     second = tmp_path / "second.bdesk"
-    run(capsys, "new", second)
-    assert run(capsys, "import", second, *sorted(tmp_path.glob("again-*.json")))[0] == 0
+    run(capsys, "new", second, *NEW)
+    assert run(capsys, "import", second, *sorted(tmp_path.glob("again-*.json")), "--as", "root")[0] == 0
 
 
 def test_export_of_an_incomplete_case_says_so(office, capsys):
     from billing_desk.domain.draft import AccountDraft, CaseDraft
 
     with open_case_file(office) as cf:
-        cf.cases.create(CaseDraft(account=AccountDraft("1-2", "Zoë Dvořák")), actor="alice")
+        cf.cases.create(CaseDraft(account=AccountDraft("1-2", "Zoë Dvořák")), actor="root")
     code, out, err = run(capsys, "export", office, "BD-000001")
     assert code == 0
     assert json.loads(out)["account"] == {"number": "1-2", "customer_name": "Zoë Dvořák"}
@@ -101,7 +115,7 @@ def test_export_unknown_case_is_exit_3(office, capsys):
 
 
 def test_search_prints_matching_cases(office, capsys):
-    run(capsys, "import", office, *VALID)
+    run(capsys, "import", office, *VALID, "--as", "root")
     code, out, _ = run(capsys, "search", office, "okafor")
     assert code == 0
     assert re.search(r"BD-0000\d\d\s+draft\s+620-3318-44\s+R\. & L\. Okafor\s+1812 Peterson St", out)
@@ -110,9 +124,9 @@ def test_search_prints_matching_cases(office, capsys):
 
 
 def test_verify_ok_then_tampered(office, capsys):
-    run(capsys, "import", office, *VALID[:3])
+    run(capsys, "import", office, *VALID[:3], "--as", "root")
     code, out, _ = run(capsys, "verify", office)
-    assert code == 0 and "OK" in out and "3 entries" in out
+    assert code == 0 and "OK" in out and "4 entries" in out  # the administrator, 3 cases
     raw = sqlite3.connect(office, isolation_level=None)
     raw.execute("DROP TRIGGER audit_no_update")
     raw.execute("UPDATE audit SET actor = 'mallory' WHERE id = 2")
@@ -122,14 +136,25 @@ def test_verify_ok_then_tampered(office, capsys):
     assert "BROKEN" in out and "audit entry 2" in out
 
 
-def test_demo_creates_then_adds(tmp_path, capsys):
+def test_demo_creates_then_adds(tmp_path, capsys, monkeypatch):
     path = tmp_path / "demo.bdesk"
     code, out, _ = run(capsys, "demo", path, "--cases", "12")
     assert code == 0 and "12 demo cases added (12 cases in the file)" in out
-    code, out, _ = run(capsys, "demo", path, "--cases", "5")
+    # the demo file has users: adding to it needs one of them, signed in
+    code, _, err = run(capsys, "demo", path, "--cases", "5", "--as", "admin")
+    assert code == 16 and "Login or password is not correct." in err
+    monkeypatch.setenv("BILLING_DESK_PASSWORD", "admin-demo")
+    code, out, _ = run(capsys, "demo", path, "--cases", "5", "--as", "admin")
     assert code == 0 and "(17 cases in the file)" in out
     assert run(capsys, "verify", path)[0] == 0
     assert run(capsys, "demo", tmp_path / "x.bdesk", "--cases", "0")[0] == 2
+
+
+def test_demo_cases_never_go_into_an_office_file(office, capsys):
+    before = sha256_of(office)
+    code, _, err = run(capsys, "demo", office, "--cases", "3", "--as", "root")
+    assert code == 17 and "is not a demo file" in err
+    assert sha256_of(office) == before
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)
@@ -164,7 +189,7 @@ def test_exit_codes_are_documented_in_help_and_docs(capsys):
         main(["--help"])
     help_text = capsys.readouterr().out
     docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    codes = sorted({code for _, code, _ in EXIT_CODES} | {0, 1, 2, EXIT_VERIFY_FAILED})
+    codes = sorted({code for _, code, _ in EXIT_CODES} | {0, 1, 2, EXIT_VERIFY_FAILED, EXIT_REFUSED})
     for code in codes:
         assert re.search(rf"^\s+{code}\s+\S", help_text, re.M), code
         assert re.search(rf"^\| {code} \|", docs, re.M), code

@@ -32,3 +32,16 @@ def test_engine_matches_expected(path):
         assert got["format"] == expected["format"]
     else:
         assert got == expected
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if not p.name.startswith("bad-")],
+                         ids=lambda p: p.stem)
+def test_a_kept_determination_reads_back_as_it_was(path):
+    """The approval view shows the snapshot kept at submission: read back from its JSON,
+    it is the determination as computed (every amount, flag, line and reading)."""
+    from billing_desk.domain.determination import determination_from_json
+
+    d = determine(loads_case(path.read_bytes()))
+    back = determination_from_json(d.to_json(), d.rule_pack_version)
+    assert back.to_json() == d.to_json()
+    assert back.readings == d.readings and back.refund_total == d.refund_total

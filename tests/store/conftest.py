@@ -13,6 +13,7 @@ from billing_desk.domain.caseformat import loads_case
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.store import create_case_file
 from tests.shared_cases import worked_cases
+from tests.staff import add_staff
 
 START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -53,3 +54,9 @@ def case_file(tmp_path, clock):
     cf = create_case_file(tmp_path / "office.bdesk", clock=clock)
     yield cf
     cf.close()
+
+
+@pytest.fixture
+def staffed(case_file):
+    """A case file with the test office of tests/staff.py (root, alice, bob, sup, boss)."""
+    return add_staff(case_file)

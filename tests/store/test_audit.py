@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 
 from billing_desk.domain.fingerprint import canonical_json
-from billing_desk.domain.workflow import Action
 from billing_desk.store import open_case_file
 from billing_desk.store.audit import GENESIS
 
@@ -22,13 +21,13 @@ def _history_of_three_changes(case_file):
     record = case_file.cases.create(shared_draft("01-"), actor="alice")
     record = case_file.cases.save(record.id, replace(record.draft, discovered_on=date(2010, 6, 30)),
                                   expected_revision=1, actor="bob")
-    case_file.cases.change_status(record.id, Action.SUBMIT, expected_revision=2, actor="bob")
+    case_file.cases.assign(record.id, "carol", expected_revision=2, actor="bob")
     return record.id
 
 
 def test_each_change_is_one_entry_with_who_when_before_after(case_file):
     case_id = _history_of_three_changes(case_file)
-    create, edit, submit = case_file.cases.history(case_id)
+    create, edit, assign = case_file.cases.history(case_id)
     assert (create.action, create.actor, create.before) == ("create", "alice", None)
     assert create.after["account"]["number"] == "301-4411-02"
     assert create.at == START and create.at.utcoffset().total_seconds() == 0
@@ -37,9 +36,10 @@ def test_each_change_is_one_entry_with_who_when_before_after(case_file):
     assert edit.after["discovered_on"] == "2010-06-30"
     assert edit.after["revision"] == 2
     assert "periods" not in edit.after  # only what changed
-    assert (submit.before["status"], submit.after["status"]) == ("draft", "submitted")
+    assert (assign.action, assign.before["assignee"], assign.after["assignee"]) == (
+        "assign", None, "carol")
     assert create.prev_hash == GENESIS
-    assert edit.prev_hash == create.hash and submit.prev_hash == edit.hash
+    assert edit.prev_hash == create.hash and assign.prev_hash == edit.hash
 
 
 def test_before_and_after_are_canonical_json(case_file):
@@ -156,7 +156,7 @@ def test_history_of_a_reopened_file_continues_the_chain(case_file):
     path = case_file.path
     case_file.close()
     with open_case_file(path) as again:
-        again.cases.assign(case_id, "carol", expected_revision=3, actor="sup")
+        again.cases.assign(case_id, "dave", expected_revision=3, actor="sup")
         assert again.verify().ok
         assert [e.id for e in again.audit_log()] == [1, 2, 3, 4]
         assert again.listing.changed_since(3) == {case_id}

@@ -8,12 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from billing_desk.demo import STORMWATER_CUSTOMERS, demo_case
+from billing_desk.demo import CLERKS, DEMO_USERS, STORMWATER_CUSTOMERS, SUPERVISORS, demo_case
 from billing_desk.domain.case import Service
-from billing_desk.domain.rulepacks import determine
-from billing_desk.domain.workflow import CaseStatus
+from billing_desk.domain.fingerprint import case_fingerprint
+from billing_desk.domain.rulepacks import determine, get_rule_pack
+from billing_desk.domain.workflow import CaseStatus, Role, approval_amount
 from billing_desk.store import open_case_file
-from billing_desk.store.demo_file import create_demo_file, default_case_file_path, ensure_default_case_file
+from billing_desk.store.demo_file import (
+    create_demo_file, default_case_file_path, ensure_default_case_file, fill_demo,
+)
+from billing_desk.store.errors import NotADemoFile
 
 from .conftest import sha256_of
 
@@ -53,7 +57,8 @@ def test_every_outcome_every_service_every_status(demo_records):
         flags.update(d.flags)
     assert set(outcomes) == {"credit", "back_bill", "credit_and_back_bill", "no_adjustment"}
     assert set(services) >= set(Service)
-    assert {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.RETURNED, CaseStatus.VOID} <= set(statuses)
+    assert {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.RETURNED, CaseStatus.APPROVED,
+            CaseStatus.VOID} <= set(statuses)
     assert 0 < incomplete < 20  # some cases were just opened: no dates yet
     for flag in ("former_customer_undercharge_not_billable", "six_year_window_exceeded",
                  "concealment_possible_code_violation_26_721_b", "refund_conditions_not_met",
@@ -105,3 +110,41 @@ def test_default_file_is_made_once_quickly(tmp_path, monkeypatch):
         assert cf.verify().ok
     assert ensure_default_case_file() == path
     assert sha256_of(path) == first
+
+
+def test_the_demo_office_and_its_public_passwords(tmp_path):
+    with create_demo_file(tmp_path / "demo.bdesk", 5) as cf:
+        assert cf.settings.get("demo_file") is True
+        assert [(u.login, u.role) for u in cf.users.list()] == sorted(
+            ((u.login, u.role) for u in DEMO_USERS), key=lambda lr: lr[0])
+        for demo_user in DEMO_USERS:
+            user = cf.users.authenticate(demo_user.login, demo_user.password)
+            assert (user.role, user.approval_limit) == (demo_user.role, demo_user.approval_limit)
+        roles = {u.role for u in DEMO_USERS}
+        assert roles == set(Role) and all(u.approval_limit for u in DEMO_USERS
+                                          if u.role is Role.SUPERVISOR)
+
+
+def test_demo_workflow_steps_carry_real_signatures(demo_records):
+    approved = [r for r in demo_records if r.status is CaseStatus.APPROVED]
+    assert len(approved) >= 5
+    limits = {u.login: u.approval_limit for u in DEMO_USERS}
+    for r in approved:
+        case = r.draft.check().case
+        pack = get_rule_pack(case.rule_pack)
+        assert r.prepared_by in CLERKS and r.approved.login in SUPERVISORS
+        assert r.approved.fingerprint == r.submitted.fingerprint == case_fingerprint(
+            case, pack.name, pack.version)
+        assert approval_amount(determine(case)) <= limits[r.approved.login]
+        assert r.submitted.at < r.approved.at
+    returned = [r for r in demo_records if r.status is CaseStatus.RETURNED]
+    assert returned and all(r.status_reason and r.submitted.login in CLERKS for r in returned)
+    waiting = [r for r in demo_records if r.status is CaseStatus.SUBMITTED]
+    assert waiting and all(r.submitted and r.approved is None for r in waiting)
+
+
+def test_demo_cases_never_go_into_an_office_file(case_file):
+    case_file.cases.create(demo_case(0).draft, actor="alice")  # a file in use, no users yet
+    with pytest.raises(NotADemoFile):
+        fill_demo(case_file, 3)
+    assert case_file.listing.count() == 1 and case_file.users.needs_first_administrator()

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from billing_desk.domain.draft import AccountDraft, CaseDraft
-from billing_desk.domain.workflow import Action, CaseStatus
+from billing_desk.domain.workflow import CaseStatus
 from billing_desk.store import CaseQuery, SortKey
 from billing_desk.store.listing import fts_match
 
@@ -77,10 +77,11 @@ def test_query_words_are_quoted_prefixes():
     assert fts_match(" - ") is None
 
 
-def test_page_count_filters_and_sorts(case_file, people):
+def test_page_count_filters_and_sorts(staffed, people):
+    case_file = staffed
     cases = case_file.cases
-    cases.change_status(people[0], Action.SUBMIT, expected_revision=1, actor="alice")
-    cases.change_status(people[1], Action.SUBMIT, expected_revision=1, actor="alice")
+    case_file.workflow.void(people[0], "duplicate", actor="alice")
+    case_file.workflow.void(people[1], "opened twice", actor="alice")
     cases.assign(people[1], "bob", expected_revision=2, actor="sup")
     cases.assign(people[3], "bob", expected_revision=1, actor="sup")
     listing = case_file.listing
@@ -90,9 +91,9 @@ def test_page_count_filters_and_sorts(case_file, people):
         "Pat Example", "Penny Lane Bakery LLC", "R. & L. Okafor", "Ximena Peña Müller", "Zoë Dvořák"]
     assert numbers(listing.page(CaseQuery(sort=SortKey.CASE_NUMBER), offset=1, limit=2)) == [
         "BD-000004", "BD-000003"]
-    submitted = CaseQuery(statuses=frozenset({CaseStatus.SUBMITTED}))
-    assert listing.count(submitted) == 2
-    assert numbers(listing.page(submitted)) == ["BD-000002", "BD-000001"]  # last updated first
+    void = CaseQuery(statuses=frozenset({CaseStatus.VOID}))
+    assert listing.count(void) == 2
+    assert numbers(listing.page(void)) == ["BD-000002", "BD-000001"]  # last updated first
     assert numbers(listing.page(CaseQuery(assignee="bob", sort=SortKey.CASE_NUMBER))) == [
         "BD-000004", "BD-000002"]
     assert listing.count(CaseQuery(unassigned=True)) == 3

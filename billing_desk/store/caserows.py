@@ -1,0 +1,68 @@
+"""A case record as rows of ``cases`` and ``periods``: read one, write one change.
+
+Shared by the case repository, the workflow and ``verify``. Writing a change bumps the
+revision, stamps the time and the editor, and appends the audit entry holding exactly
+the fields that changed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from .audit import changes
+from .casecodec import (
+    PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_rows, record_from_row, signature_values,
+)
+from .connection import Transaction
+from .errors import RecordNotFound
+from .records import CaseRecord
+from .timestamps import format_utc
+
+SELECT_RECORD = f"SELECT {', '.join(RECORD_COLUMNS)} FROM cases"
+SELECT_PERIODS = (f"SELECT {', '.join(PERIOD_COLUMNS)} FROM periods WHERE case_id = ? "
+                  "ORDER BY position")
+INSERT_CASE = (f"INSERT INTO cases ({', '.join(RECORD_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
+UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS[2:])} "
+               "WHERE id = ?")
+INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
+
+
+def fetch_record(conn: sqlite3.Connection, case_id: int) -> CaseRecord:
+    """The case with id ``case_id`` as the connection sees it (inside or outside a
+    transaction); :class:`RecordNotFound` if there is none."""
+    found = conn.execute(f"{SELECT_RECORD} WHERE id = ?", (case_id,)).fetchone()
+    if found is None:
+        raise RecordNotFound(f"Case #{case_id}")
+    return record_from_row(found, conn.execute(SELECT_PERIODS, (case_id,)).fetchall())
+
+
+def record_values(r: CaseRecord) -> tuple:
+    """The RECORD_COLUMNS values of a record."""
+    return ((r.id, r.case_number, r.status.value, r.revision, format_utc(r.created_at),
+             format_utc(r.updated_at), r.prepared_by, r.last_edited_by, r.assignee, r.notes,
+             r.status_reason) + draft_values(r.draft) + signature_values(r))
+
+
+def insert_record(tx: Transaction, record: CaseRecord) -> None:
+    tx.execute(INSERT_CASE, record_values(record))
+    tx.conn.executemany(INSERT_PERIOD, period_rows(record.id, record.draft))
+
+
+def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
+                 actor: str) -> CaseRecord:
+    """Store ``new`` over ``current`` as the next revision by ``actor``, with one audit
+    entry (``action``) of the fields that changed. ``last_edited_by`` names who last
+    changed the case content (the figures an approval binds to), so a note, an
+    assignment or a workflow step does not make its author the case's editor."""
+    editor = actor if new.draft != current.draft else current.last_edited_by
+    new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=editor)
+    tx.execute(UPDATE_CASE, record_values(new)[2:] + (new.id,))
+    if new.draft.periods != current.draft.periods:
+        tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
+        tx.conn.executemany(INSERT_PERIOD, period_rows(new.id, new.draft))
+    before, after = changes(current.state(), new.state())
+    tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
+    return new

@@ -1,0 +1,260 @@
+"""Users of a case file: who they are, their role and approval limit, their password
+(an argon2id hash), and signing in.
+
+Only an active administrator changes users; each change is one transaction with one
+audit entry (entity ``user``: the fields that changed, never a password hash). A user is
+disabled, never deleted. A new file gets its first administrator from
+:meth:`UserRepository.create_first_administrator`, which refuses once there is one.
+
+Signing in: a wrong login and a wrong password give the same answer, checked in the same
+time (an unknown login is checked against a hash nobody knows). After a correct password
+a disabled account is told that it is disabled -- the password proved who is asking, and
+telling them saves a call to the help desk. Failed attempts in a row are counted per
+login typed (only a SHA-256 of it is kept) and each answer after the third failure waits
+longer (1 s, 2 s, 4 s ... 30 s at most); a correct password resets the count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from dataclasses import replace
+from decimal import Decimal
+from typing import Callable
+
+from ..domain.accounts import (
+    AccountRefused, check_administrators_remain, check_limit, check_login, check_manages_users,
+    check_name, check_password,
+)
+from ..domain.money import money_text
+from ..domain.workflow import Role
+from .audit import changes
+from .connection import Connection, Transaction
+from .errors import RecordNotFound, SignInRefused
+from .passwords import STRONG, UNKNOWN_LOGIN_HASH, Passwords
+from .records import UserRecord
+
+_COLUMNS = "login, name, role, active, approval_limit"
+#: who a failed sign-in is recorded as: nobody is signed in
+SIGN_IN_ACTOR = "(sign-in)"
+#: failures allowed before answers are slowed down, and the longest wait, in seconds
+FREE_FAILURES = 3
+MAX_DELAY = 30.0
+
+Sleep = Callable[[float], None]
+
+
+def _record(row: tuple) -> UserRecord:
+    login, name, role, active, limit = row
+    return UserRecord(login, name, Role(role), bool(active), None if limit is None else Decimal(limit))
+
+
+def find_user(conn: sqlite3.Connection, login: str) -> UserRecord | None:
+    """The user with this login (any letter case), as the connection sees it."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE login = ?", (login.strip(),)).fetchone()
+    return None if row is None else _record(row)
+
+
+def has_users(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
+def delay_after(failures: int) -> float:
+    """Seconds to wait before answering a sign-in after ``failures`` failures in a row."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES))
+
+
+def _login_key(login: str) -> str:
+    return hashlib.sha256(login.strip().casefold().encode("utf-8")).hexdigest()
+
+
+class UserRepository:
+    """``cf.users``. ``passwords`` makes new hashes (strong unless a test or the demo
+    says otherwise); ``sleep`` waits before a slowed-down sign-in answer."""
+
+    def __init__(self, connection: Connection, passwords: Passwords | None = None,
+                 sleep: Sleep = time.sleep) -> None:
+        self._c = connection
+        self.passwords = passwords or STRONG
+        self.sleep = sleep
+
+    def using(self, *, passwords: Passwords | None = None, sleep: Sleep | None = None) -> "UserRepository":
+        """The same users with another hasher or another way to wait (tests, the demo)."""
+        return UserRepository(self._c, passwords or self.passwords, sleep or self.sleep)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def needs_first_administrator(self) -> bool:
+        """True for a file with no users yet: the first sign-in creates the administrator."""
+        return not has_users(self._c.conn)
+
+    def find(self, login: str) -> UserRecord | None:
+        return find_user(self._c.conn, login)
+
+    def get(self, login: str) -> UserRecord:
+        found = self.find(login)
+        if found is None:
+            raise RecordNotFound(f"User {login.strip()}")
+        return found
+
+    def list(self) -> list[UserRecord]:
+        """Every user, disabled ones too, by login."""
+        return [_record(r) for r in self._c.rows(
+            f"SELECT {_COLUMNS} FROM users ORDER BY login COLLATE NOCASE")]
+
+    # -- changing ------------------------------------------------------------------------
+
+    def create_first_administrator(self, login: str, name: str, password: str) -> UserRecord:
+        """The first user of a new file: an administrator (with no approval limit).
+        Refused once the file has any user."""
+        user = UserRecord(check_login(login), check_name(name), Role.ADMINISTRATOR, True, None)
+        check_password(password)
+        with self._c.write(user.login, as_user=False) as tx:  # nobody to sign in as yet
+            if has_users(tx.conn):
+                raise AccountRefused("has_users", "This case file has users already; an "
+                                     "administrator adds the others.")
+            return self._insert(tx, user, password)
+
+    def add(self, login: str, name: str, role: Role, password: str, *, actor: str,
+            approval_limit: Decimal | None = None) -> UserRecord:
+        """A new active user (administrators only)."""
+        role = Role(role)
+        user = UserRecord(check_login(login), check_name(name), role, True,
+                          check_limit(role, approval_limit))
+        check_password(password)
+        with self._c.write(actor) as tx:
+            self._administrator(tx)
+            existing = find_user(tx.conn, user.login)
+            if existing is not None:
+                raise AccountRefused("login_taken", f"The login {user.login} is already used "
+                                     f"by {existing.name}; choose another.")
+            return self._insert(tx, user, password)
+
+    def disable(self, login: str, *, actor: str) -> UserRecord:
+        """The user can no longer sign in or change anything; their history stays."""
+        return self._change(login, actor, "disable", lambda u: replace(u, active=False))
+
+    def enable(self, login: str, *, actor: str) -> UserRecord:
+        return self._change(login, actor, "enable", lambda u: replace(u, active=True))
+
+    def set_role(self, login: str, role: Role, *, actor: str) -> UserRecord:
+        """A clerk has no approval limit, so making someone a clerk removes theirs."""
+        role = Role(role)
+        return self._change(login, actor, "set_role", lambda u: replace(
+            u, role=role, approval_limit=None if role is Role.CLERK else u.approval_limit))
+
+    def set_limit(self, login: str, limit: Decimal | None, *, actor: str) -> UserRecord:
+        """The largest refund or back bill the user may approve (``None``: none)."""
+        return self._change(login, actor, "set_limit",
+                            lambda u: replace(u, approval_limit=check_limit(u.role, limit)))
+
+    def set_password(self, login: str, password: str, *, actor: str) -> None:
+        """A user changes their own password; an administrator may set anyone's."""
+        check_password(password)
+        with self._c.write(actor) as tx:
+            target = self._existing(tx, login)
+            if target.login != tx.actor:
+                self._administrator(tx)
+            tx.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE login = ?",
+                       (self.passwords.hash(password, target.login), tx.at_text, target.login))
+            # the entry says that the password changed and by whom; nothing of the hash
+            tx.audit("set_password", "user", target.login, None, None, None)
+
+    def _insert(self, tx: Transaction, user: UserRecord, password: str) -> UserRecord:
+        tx.execute(
+            "INSERT INTO users (login, name, role, active, approval_limit, password_hash, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (user.login, user.name, user.role.value, int(user.active),
+             None if user.approval_limit is None else money_text(user.approval_limit),
+             self.passwords.hash(password, user.login), tx.at_text, tx.at_text))
+        tx.audit("add", "user", user.login, None, None, user.state())
+        return user
+
+    def _change(self, login: str, actor: str, action: str,
+                change: Callable[[UserRecord], UserRecord]) -> UserRecord:
+        with self._c.write(actor) as tx:
+            self._administrator(tx)
+            current = self._existing(tx, login)
+            new = change(current)
+            if new == current:
+                tx.unchanged()
+                return current
+            admins = tx.execute("SELECT count(*) FROM users WHERE role = 'administrator' AND "
+                                "active = 1 AND login != ?", (current.login,)).fetchone()[0]
+            check_administrators_remain(admins + (new.active and new.role is Role.ADMINISTRATOR))
+            tx.execute("UPDATE users SET name = ?, role = ?, active = ?, approval_limit = ?, "
+                       "updated_at = ? WHERE login = ?",
+                       (new.name, new.role.value, int(new.active),
+                        None if new.approval_limit is None else money_text(new.approval_limit),
+                        tx.at_text, current.login))
+            before, after = changes(current.state(), new.state())
+            tx.audit(action, "user", current.login, None, before, after)
+            return new
+
+    @staticmethod
+    def _existing(tx: Transaction, login: str) -> UserRecord:
+        found = find_user(tx.conn, login)
+        if found is None:
+            raise RecordNotFound(f"User {login.strip()}")
+        return found
+
+    @staticmethod
+    def _administrator(tx: Transaction) -> UserRecord:
+        """The acting user, who must be an active administrator."""
+        acting = find_user(tx.conn, tx.actor)
+        if acting is None:  # a file without users: nobody can be an administrator yet
+            raise AccountRefused("no_users", "This case file has no users yet; create its "
+                                 "first administrator.")
+        check_manages_users(acting.actor())
+        return acting
+
+    # -- signing in ----------------------------------------------------------------------
+
+    def failures(self, login: str) -> int:
+        """Failed sign-ins in a row with this login."""
+        return self._c.value("SELECT failures FROM sign_in_failures WHERE login_key = ?",
+                             (_login_key(login),)) or 0
+
+    def sign_in_delay(self, login: str) -> float:
+        """How long the next sign-in with this login waits before it is answered."""
+        return delay_after(self.failures(login))
+
+    def authenticate(self, login: str, password: str, *, sleep: Sleep | None = None) -> UserRecord:
+        """The user, if the password is theirs and the account is active; otherwise
+        :class:`SignInRefused`. Waits first when the login has failed repeatedly (pass
+        ``sleep`` when the caller has already waited, e.g. on a timer)."""
+        key = _login_key(login)
+        failures = self.failures(login)
+        delay = delay_after(failures)
+        if delay:
+            (sleep or self.sleep)(delay)
+        row = self._c.row(f"SELECT {_COLUMNS}, password_hash FROM users WHERE login = ?",
+                          (login.strip(),))
+        if row is None:
+            self.passwords.verify(UNKNOWN_LOGIN_HASH, password)  # the same time as a user's
+            user = None
+        else:
+            user = _record(row[:-1]) if self.passwords.verify(row[-1], password) else None
+        if user is None:
+            self._count_failure(key, failures + 1, None if row is None else row[0])
+            raise SignInRefused()
+        if not user.active:
+            raise SignInRefused(SignInRefused.DISABLED)
+        if failures:
+            with self._c.write(user.login) as tx:
+                tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?", (key,))
+                tx.audit("sign_in", "sign_in", user.login, None, {"failures": failures},
+                         {"failures": 0})
+        return user
+
+    def _count_failure(self, key: str, failures: int, login: str | None) -> None:
+        with self._c.write(SIGN_IN_ACTOR, as_user=False) as tx:
+            tx.execute("INSERT INTO sign_in_failures (login_key, failures, last_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, "
+                       "last_at = excluded.last_at", (key, failures, tx.at_text))
+            # what was typed as a login is not recorded unless it is a user's login
+            tx.audit("sign_in_failed", "sign_in", login or "(unknown login)", None, None,
+                     {"failures": failures})

@@ -1,0 +1,166 @@
+"""The workflow in the main window: the bar above the case, the work-queue dock, the menu
+actions (submit, review and approve, void, sign out), the signed-in user in the status
+bar. Installed by the main window with one line; it only adds to the window.
+
+Every step goes through the session (the rules decide); a refusal is shown by
+``show_error`` with the rules' message. After a step the case is shown again as the file
+now holds it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+
+from ..domain.workflow import CaseStatus, TransitionRefused
+from ..store.errors import StoreError
+from ..store.records import CaseRecord
+from .approval_dialog import ApprovalDialog
+from .a11y import identify
+from .reason_dialog import ReasonDialog
+from .signatures import user_label
+from .work_queue import WorkQueue
+from .workflow_bar import WorkflowBar
+
+
+class WorkflowActions(QObject):
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.signed_out = False
+        self.dialog: ApprovalDialog | None = None
+        self.reason_dialog: ReasonDialog | None = None
+
+        self.bar = WorkflowBar(self.session)
+        splitter, tabs = window.splitter, window.tabs
+        # the bar goes above the case tabs, in the tabs' place in the splitter. Keep the
+        # pane referenced: replaceWidget does not hand its ownership to the splitter, and
+        # a pane collected by Python would take the case tabs with it
+        self.pane = pane = QWidget()
+        splitter.replaceWidget(splitter.indexOf(tabs), pane)
+        lay = QVBoxLayout(pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.bar)
+        lay.addWidget(tabs, 1)
+        tabs.show()
+
+        self.queue = WorkQueue(self.session)
+        self.dock = QDockWidget("Work queues", window)
+        identify(self.dock, "work_queue_dock", "Work queues")
+        self.dock.setWidget(self.queue)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [190], Qt.Orientation.Vertical)  # the case keeps the room
+
+        self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+S", "submit_case_action")
+        self.review_act = self._action("Re&view and approve…", self.review_current, "Ctrl+Shift+A",
+                                       "review_case_action")
+        self.void_act = self._action("&Void case…", self.ask_void, None, "void_case_action")
+        self.queue_act = self.dock.toggleViewAction()
+        self.queue_act.setText("Work &queues")
+        self.queue_act.setShortcut(QKeySequence("Ctrl+4"))
+        self.sign_out_act = self._action("Sign &out / switch user…", self.sign_out, None, "sign_out")
+        window.case_menu.addSeparator()
+        for act in (self.submit_act, self.review_act, self.void_act, self.queue_act):
+            window.case_menu.addAction(act)
+        window.file_menu.insertAction(window.quit_act, self.sign_out_act)
+        window.file_menu.insertSeparator(window.quit_act)
+
+        self.bar.submitRequested.connect(self.submit)
+        self.bar.reviewRequested.connect(self.review_current)
+        self.bar.voidRequested.connect(self.ask_void)
+        self.queue.reviewRequested.connect(self.review)
+        self.queue.openRequested.connect(window.open_case)
+        window.caseOpened.connect(self._show_record)
+        self.session.caseSaved.connect(self._saved)
+        self.session.externalChange.connect(lambda _ids: self._refresh())
+        self.session.fileOpened.connect(lambda _p: self._refresh())
+        self.session.userChanged.connect(lambda _u: self._refresh())
+        self._refresh()
+
+    def _action(self, text: str, slot, shortcut, ident: str) -> QAction:
+        act = QAction(text, self.window)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setObjectName(ident)
+        act.triggered.connect(slot)
+        return act
+
+    # -- what is shown ----------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        user = self.session.user
+        self.window.user_label.setText(f"Signed in: {user_label(user)}" if user
+                                       else f"Signed in: {self.session.actor}")
+        self.queue.refresh()
+        self._show_record(self.window.record)
+
+    def _saved(self, record: CaseRecord) -> None:
+        # an edit of a draft changes no queue; a step, or an edit that withdraws a
+        # submission, does
+        if record.status in (CaseStatus.SUBMITTED, CaseStatus.RETURNED) or self.queue.shows(record.id):
+            self.queue.refresh()
+        if self.window.record is not None and record.id == self.window.record.id:
+            self._show_record(record)
+
+    def _show_record(self, record: CaseRecord | None) -> None:
+        self.bar.show_record(record)
+        status = record.status if record is not None else None
+        self.submit_act.setEnabled(self.bar.submit.isVisibleTo(self.bar))
+        self.review_act.setEnabled(self.bar.review.isVisibleTo(self.bar))
+        self.void_act.setEnabled(self.bar.void.isVisibleTo(self.bar) and status is not None)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        w = self.window
+        if w.record is None:
+            return
+        w.editor.flush()  # what is still being typed is saved first, then submitted
+        self._step("Not submitted", lambda r: self.session.submit(r.id, r.revision))
+
+    def ask_void(self) -> None:
+        if self.window.record is None:
+            return
+        self.window.editor.flush()
+        self.reason_dialog = ReasonDialog(
+            f"Void {self.window.record.case_number}",
+            "Why is this case voided? The reason is kept in its history.", "&Void case",
+            self.window)
+        self.reason_dialog.given.connect(lambda reason: self._step(
+            "Not voided", lambda r: self.session.void(r.id, reason, r.revision)))
+        self.reason_dialog.open()
+
+    def _step(self, title: str, step) -> None:
+        w = self.window
+        try:
+            record = step(w.record)
+        except (StoreError, TransitionRefused) as e:
+            w.error(title, e)
+            return
+        w.open_case(record.id)
+        w.statusBar().showMessage(f"{record.case_number} is now {record.status.value}", 6000)
+
+    def review_current(self) -> None:
+        if self.window.record is not None:
+            self.window.editor.flush()
+            self.review(self.window.record.id)
+
+    def review(self, case_id: int) -> ApprovalDialog:
+        """The approval view of a submitted case (window-modal, not blocking)."""
+        self.dialog = ApprovalDialog(self.session, case_id, self.window)
+        self.dialog.decided.connect(self._decided)
+        self.dialog.open()
+        return self.dialog
+
+    def _decided(self, record: CaseRecord) -> None:
+        w = self.window
+        if w.record is not None and w.record.id == record.id:
+            w.open_case(record.id)
+        w.statusBar().showMessage(f"{record.case_number} is now {record.status.value}", 6000)
+
+    def sign_out(self) -> None:
+        """Close the window; the application asks who signs in next (or ends)."""
+        self.signed_out = True
+        self.window.close()
