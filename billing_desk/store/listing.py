@@ -108,6 +108,12 @@ class CaseListing:
             "LIMIT ? OFFSET ?", (*params, limit, offset))
         return [summary_from_row(r) for r in rows]
 
+    def assignees(self) -> list[str]:
+        """Everyone some case is assigned to, sorted (the case list's assignee filter);
+        read from the assignee index, so it stays quick on a large file."""
+        return [r[0] for r in self._c.rows(
+            "SELECT DISTINCT assignee FROM cases WHERE assignee IS NOT NULL ORDER BY assignee")]
+
     def change_counter(self) -> int:
         """Goes up with every change anyone makes to the file (it is the newest audit
         entry's number): poll it to learn that another window saved something."""

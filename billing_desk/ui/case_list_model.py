@@ -83,7 +83,10 @@ class CaseListModel(QAbstractTableModel):
         return page[k] if k < len(page) else None
 
     def row_of(self, case_id: int) -> int | None:
-        """The row of a case among the pages already read (None if not seen)."""
+        """The row of a case among the pages already read, or on the first page (where a
+        new or just-saved case sorts by default); None if not seen."""
+        if 0 not in self._pages:
+            self.summary(0)
         for page_no, page in self._pages.items():
             for k, s in enumerate(page):
                 if s.id == case_id:

@@ -33,6 +33,7 @@ class DateField(QWidget):
         self.button.setToolTip("Pick a date")
         identify(self.button, identifier + "_pick", f"Pick {accessible_name.lower()}")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # "▾" says it
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         menu = QMenu(self.button)
         self.calendar = QCalendarWidget(menu)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHeaderView, QLabel, QListWidget,
     QListWidgetItem, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -105,14 +105,17 @@ class DeterminationPanel(QWidget):
         self.readings.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.readings.horizontalHeader().setStretchLastSection(True)
         self.readings.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.readings.setFixedHeight(self.readings.verticalHeader().defaultSectionSize() * 4 + 6)
+        self.readings.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readings.setFixedHeight(self.readings.horizontalHeader().sizeHint().height()
+                                     + 3 * self.readings.verticalHeader().defaultSectionSize()
+                                     + 2 * self.readings.frameWidth())
         rb.addWidget(self.readings)
         lay.addWidget(self.readings_box)
 
-        self.flags = QListWidget()
-        identify(self.flags, "flags_list", "Flags for the supervisor")
+        # a label, not a list: every flag is read in full, however narrow the panel
+        self.flags = value_label("flags_list", "Flags for the supervisor")
         self.flags.setWordWrap(True)
-        self.flags.setMaximumHeight(110)
         self.flags_box = QGroupBox("Flags")
         fb = QVBoxLayout(self.flags_box)
         fb.addWidget(self.flags)
@@ -141,6 +144,9 @@ class DeterminationPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the reason rows span the table: their height follows its width (Qt sizes a row
+        # by its first cell only), recomputed whenever the stretching column changes
+        header.sectionResized.connect(lambda section, _old, _new: section == 0 and self._fit_reasons())
         lb.addWidget(self.lines)
         lay.addWidget(lines_box, 1)
 
@@ -205,11 +211,7 @@ class DeterminationPanel(QWidget):
                         item.setFont(font)
                     self.readings.setItem(row, col, item)
 
-        self.flags.clear()
-        for flag in d.flags:
-            item = QListWidgetItem(f"⚑ {pack.flag_texts.get(flag, flag)}")
-            item.setToolTip(flag)
-            self.flags.addItem(item)
+        self.flags.setText("\n".join(f"⚑ {pack.flag_texts.get(flag, flag)}" for flag in d.flags))
         self.flags_box.setVisible(bool(d.flags))
         self.problems_box.hide()
         self.problems.clear()
@@ -238,6 +240,20 @@ class DeterminationPanel(QWidget):
             labels += [str(k + 1), ""]
         self.lines.setVerticalHeaderLabels(labels)
         self.lines.resizeRowsToContents()
+        self._fit_reasons()
+
+    def _fit_reasons(self) -> None:
+        """Give each spanning reason row the height its wrapped text needs."""
+        width = self.lines.viewport().width() - 8
+        if width <= 0:
+            return
+        for row in range(1, self.lines.rowCount(), 2):
+            item = self.lines.item(row, 0)
+            if item is None:
+                continue
+            text = QFontMetrics(item.font()).boundingRect(
+                QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), item.text())
+            self.lines.setRowHeight(row, text.height() + 6)
 
     def _fill_problems(self, problems: tuple[Problem, ...]) -> None:
         self.problems.clear()

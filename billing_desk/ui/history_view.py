@@ -43,7 +43,7 @@ class HistoryView(QWidget):
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.verify_button = QPushButton("&Verify history")
+        self.verify_button = QPushButton("Ver&ify history")
         identify(self.verify_button, "verify_history", "Verify the tamper-evident history")
         self.verify_button.clicked.connect(self.verify)
         top = QHBoxLayout()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -143,7 +144,7 @@ class PeriodsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if rejected:
                 return f"Not saved: {rejected[1]}"
-            return problem
+            return problem or (p.note if field == "note" else None)  # a long note read in full
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             if rejected:
                 return f"invalid, not saved: {rejected[1]}"
@@ -219,12 +220,42 @@ class PeriodsModel(QAbstractTableModel):
     def remove_period_rows(self, row: int, count: int = 1) -> None:
         if count <= 0 or row < 0 or row + count > len(self._periods):
             return
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._periods[row:row + count]
-        self._rejected = {(r, c): v for (r, c), v in self._rejected.items() if not row <= r < row + count}
-        self._shift_overlays(row + count, -count)
-        self.endRemoveRows()
-        self.periodsEdited.emit(self.periods(), f"Delete {count} period row{'s' if count > 1 else ''}")
+        self.remove_rows(range(row, row + count))
+
+    def remove_rows(self, rows: Iterable[int]) -> None:
+        """Delete these rows, contiguous or not (a selection): one edit for all of them."""
+        doomed = sorted({r for r in rows if 0 <= r < len(self._periods)}, reverse=True)
+        if not doomed:
+            return
+        for row in doomed:  # from the bottom, so the rows above keep their numbers
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._periods[row]
+            self._rejected = {(r, c): v for (r, c), v in self._rejected.items() if r != row}
+            self._shift_overlays(row + 1, -1)
+            self.endRemoveRows()
+        n = len(doomed)
+        self.periodsEdited.emit(self.periods(), f"Delete {n} period row{'s' if n > 1 else ''}")
+
+    def clear_cells(self, cells: Iterable[tuple[int, int]]) -> None:
+        """Empty these cells (Delete on a selection): one edit, refused entries dropped."""
+        periods = list(self._periods)
+        touched: set[int] = set()
+        for r, c in cells:
+            field = COLUMNS[c][0] if 0 <= c < len(COLUMNS) else None
+            if field is None or not 0 <= r < len(periods):
+                continue
+            if self._rejected.pop((r, c), None) is not None:
+                touched.add(r)
+            if getattr(periods[r], field) is not None:
+                periods[r] = replace(periods[r], **{field: None})
+                touched.add(r)
+        changed = periods != self._periods
+        self._periods = periods
+        for r in sorted(touched):
+            self._changed_row(r)
+        if changed:
+            n = len(touched)
+            self.periodsEdited.emit(self.periods(), f"Clear cells in {n} period row{'s' if n > 1 else ''}")
 
     def _shift_overlays(self, from_row: int, delta: int) -> None:
         self._rejected = {((r + delta) if r >= from_row else r, c): v

@@ -95,6 +95,9 @@ class CaseSession(QObject):
         self._saved(record)
         return record
 
+    def assignees(self) -> list[str]:
+        return self._cf().listing.assignees()
+
     # -- attachments and history --------------------------------------------------------
 
     def attachments(self, case_id: int) -> list[AttachmentRecord]:
