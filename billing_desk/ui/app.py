@@ -1,7 +1,8 @@
 """Application start-up: QApplication, the case file to open, the main window.
 
-With no file remembered, the app opens the demo case file under the user data directory
-(created on first run), so the README's launch command lands on real cases.
+With no file named or remembered, the app opens the demo case file under the user data
+directory (created on first run), so the README's launch command lands on real cases; so
+it does when the remembered file can no longer be opened (after saying why).
 """
 
 from __future__ import annotations
@@ -40,14 +41,16 @@ def file_to_open(settings: QSettings) -> Path:
 def build_main_window(actor: str, settings: QSettings, path: Path | None = None) -> MainWindow:
     session = CaseSession(actor)
     window = MainWindow(session, settings)
-    window.open_path(path or file_to_open(settings))
+    if not window.open_path(path or file_to_open(settings)) and path is None:
+        window.open_path(ensure_default_case_file())
     return window
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def run_app(argv: list[str] | None = None, path: Path | None = None) -> int:
+    """The desktop app on ``path`` (``billing-desk FILE.bdesk``), else as described above."""
     app = make_application(argv)
     settings = QSettings()
-    window = build_main_window(getpass.getuser(), settings)
+    window = build_main_window(getpass.getuser(), settings, path)
     install_excepthook(lambda: window)
     window.show()
     return app.exec()

@@ -20,13 +20,19 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def describe_change(before: dict | None, after: dict | None) -> str:
+def describe_change(before: dict | None, after: dict | None, entity: str = "case") -> str:
     if before is None and after is not None:
-        return "created"
+        # a new case is its whole content (see the case itself); anything else is
+        # described by what was added (an attachment's name and sha256)
+        return "created" if entity == "case" else "added: " + _fields(after)
     if after is None and before is not None:
-        return "removed: " + ", ".join(f"{k}" for k in before)
+        return "removed: " + _fields(before)
     keys = sorted(set(before or {}) | set(after or {}))
     return "; ".join(f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}" for k in keys)
+
+
+def _fields(values: dict) -> str:
+    return "; ".join(f"{k}: {_short(v)}" for k, v in values.items())
 
 
 class HistoryView(QWidget):
@@ -57,7 +63,7 @@ class HistoryView(QWidget):
         entries = self.session.history(case_id) if case_id is not None else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after)]
+            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after, e.entity)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

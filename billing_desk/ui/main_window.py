@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         tools.setObjectName("main_toolbar")
         for act in (self.new_case_act, self.undo_act, self.redo_act, self.reload_act):
             tools.addAction(act)
+            identify(tools.widgetForAction(act), f"toolbar_{act.objectName()}", act.text().replace("&", ""))
         self.addToolBar(tools)
         self._fill_recent()
 
