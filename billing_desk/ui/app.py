@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ..store.demo_file import ensure_default_case_file
 from .errors import install_excepthook
 from .main_window import MainWindow
 from .session import CaseSession
@@ -35,6 +34,13 @@ def file_to_open(settings: QSettings) -> Path:
     last = settings.value("last_file")
     if last and Path(str(last)).is_file():
         return Path(str(last))
+    return demo_case_file()
+
+
+def demo_case_file() -> Path:
+    # the demo generator is loaded only when the demo file is wanted
+    from ..store.demo_file import ensure_default_case_file
+
     return ensure_default_case_file()
 
 
@@ -42,7 +48,7 @@ def build_main_window(actor: str, settings: QSettings, path: Path | None = None)
     session = CaseSession(actor)
     window = MainWindow(session, settings)
     if not window.open_path(path or file_to_open(settings)) and path is None:
-        window.open_path(ensure_default_case_file())
+        window.open_path(demo_case_file())
     return window
 
 

@@ -30,6 +30,7 @@ AGE_FILTERS = (("Any age", None), ("Older than 30 days", 30), ("Older than 90 da
 ANYONE, MINE, UNASSIGNED = range(3)
 ASSIGNEE_CHOICES = ("Anyone", "Assigned to me", "Unassigned")
 SEARCH_DELAY_MS = 120
+REFRESH_DELAY_MS = 400
 
 
 class CaseTable(QTableView):
@@ -113,6 +114,10 @@ class CaseList(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._timer.start())
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.search.returnPressed.connect(self._open_first)
         for combo in (self.status, self.assignee, self.age):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -163,8 +168,14 @@ class CaseList(QWidget):
         return self.model.query
 
     def refresh(self) -> None:
+        self._refresh_timer.stop()
         self.model.refresh_rows()
         self._update_count()
+
+    def refresh_soon(self) -> None:
+        """Refresh once the clerk pauses: a save on every keystroke must not re-read and
+        repaint the list each time (the editor and the panel come first)."""
+        self._refresh_timer.start()
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

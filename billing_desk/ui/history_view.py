@@ -1,11 +1,13 @@
 """A case's history: every audit entry (who, when, what changed), oldest first, and a
 button that verifies the file's whole hash chain (on demand: on a large file it reads
-every entry)."""
+every entry). The entries are read when the history is shown, not on every save: a case
+edited all day has hundreds of them."""
 
 from __future__ import annotations
 
 import json
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -40,6 +42,8 @@ class HistoryView(QWidget):
         super().__init__(parent)
         identify(self, "history", "Case history")
         self.session = session
+        self._case_id: int | None = None
+        self._stale = False
         self.chain = QLabel()
         identify(self.chain, "history_chain", description="Audit chain verification")
         self.table = QTableWidget(0, 4)
@@ -60,6 +64,19 @@ class HistoryView(QWidget):
         lay.addWidget(self.table)
 
     def show_case(self, case_id: int | None) -> None:
+        self._case_id, self._stale = case_id, True
+        self.verify_button.setEnabled(case_id is not None)
+        if self.isVisible():
+            self._fill()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._fill()
+
+    def _fill(self) -> None:
+        self._stale = False
+        case_id = self._case_id
         entries = self.session.history(case_id) if case_id is not None else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
@@ -68,7 +85,6 @@ class HistoryView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
-        self.verify_button.setEnabled(case_id is not None)
 
     def verify(self) -> None:
         if self.session.file is None:

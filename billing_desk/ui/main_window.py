@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         editable = record.status in EDITABLE
         self.editor.load(record.draft, header=self._header(record), editable=editable)
         self.notes.set_text_silently(record.notes)
+        self.notes.setReadOnly(False)  # notes can be added in every status (store: save)
         self.attachments.show_case(record.id)
         self.history.show_case(record.id)
         self.live.recompute(record.draft)
@@ -344,7 +345,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved: notes", 4000)
 
     def _after_save(self, record: CaseRecord) -> None:
-        self.case_list.refresh()
+        self.case_list.refresh_soon()
         if self.record is not None and record.id == self.record.id:
             self.history.show_case(record.id)
 

@@ -17,8 +17,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ..domain.draft import PeriodDraft
 from ..domain.entry import EntryError, ParsedRows, parse_cell
@@ -44,7 +43,7 @@ _PROBLEM_BG = QColor(255, 240, 190)
 
 
 def format_date(d: date | None) -> str:
-    return "" if d is None else d.strftime("%m/%d/%Y")
+    return "" if d is None else f"{d.month:02d}/{d.day:02d}/{d.year:04d}"
 
 
 def format_amount(a: Decimal | None, *, grouping: bool = True) -> str:
@@ -63,8 +62,7 @@ class PeriodsModel(QAbstractTableModel):
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) -> (text, why)
         self._problems: dict[tuple[int, int], str] = {}  # from validation of the whole case
         self._row_problems: dict[int, str] = {}
-        self._warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) \
-            if QApplication.instance() else None
+        self._icon: QIcon | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -157,12 +155,20 @@ class PeriodsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             # colour is never the only signal: an icon marks a bad cell too
-            return self._warning_icon if (rejected or problem) else None
+            return self._warning_icon() if (rejected or problem) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if field in ("billed", "correct") or field is None:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         return None
+
+    def _warning_icon(self) -> QIcon:
+        if self._icon is None:
+            # fetched when a cell first needs it: QStyle costs more to load than the window
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            self._icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._icon
 
     @staticmethod
     def _display(p: PeriodDraft, field: str | None) -> str:

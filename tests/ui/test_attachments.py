@@ -47,6 +47,7 @@ def test_add_open_and_remove_an_attachment(make_window, case_file, tmp_path, mon
     history = w.session.history(w.record.id)
     assert [(h.action, h.actor) for h in history] == [("create", "clerk1"), ("attach", "clerk1"),
                                                        ("detach", "clerk1")]
+    w.tabs.setCurrentWidget(w.history)
     shown = w.history.table
     assert shown.rowCount() == 3 and shown.item(2, 2).text() == "detach"
     assert digest in shown.item(2, 3).text()  # the history says which file went

@@ -167,3 +167,17 @@ def test_every_control_has_an_accessible_identifier(ui):
             if not w.isVisibleTo(editor.window()) or w.objectName().startswith("qt_"):
                 continue
             assert w.accessibleIdentifier(), f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r}"
+
+
+def test_evidence_boxes_carry_the_rule_packs_clause_text_and_the_threshold_is_a_setting(ui):
+    from billing_desk.domain.rulepacks import get_rule_pack
+
+    editor, panel, live, edits = ui
+    pack = get_rule_pack("fort-collins-26-721")
+    for key, check in editor.evidence.items():
+        clause = editor.findChild(type(editor.header), f"clause_{key}")
+        for cid in pack.evidence_clauses[key]:
+            assert f"{cid}: {pack.clause(cid).text}" in clause.text()
+            assert pack.clause(cid).text in check.accessibleDescription()
+    assert editor.threshold.text() == "$25.00 (administrative setting, Sec. 26-720)"
+    assert not editor.threshold.accessibleName()  # a value label: its text is what is read

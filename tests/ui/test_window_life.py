@@ -146,3 +146,73 @@ def test_delete_on_selected_cells_is_one_saved_action(make_window, case_file):
 
     with open_case_file(case_file) as cf:
         assert cf.verify().ok
+
+
+def test_every_field_typed_picked_or_ticked_is_found_after_reopening(make_window, case_file, tmp_path):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from billing_desk.domain.rulepacks import determine
+
+    w = make_window(case_file)
+    w.new_case()
+    e = w.editor
+    for edit, text in ((e.number, "620-3391-04"), (e.customer_name, "Peña Müller"),
+                       (e.service_address, "412 Whedbee St, Fort Collins, CO 80524")):
+        edit.setFocus()
+        type_text(edit, text)
+        commit(edit)
+    e.mailing_address.setFocus()
+    type_text(e.mailing_address, "Apartado 12")
+    press(e.mailing_address, Qt.Key.Key_Return)
+    type_text(e.mailing_address, "Fort Collins, CO 80522")
+    press(e.mailing_address, Qt.Key.Key_Tab)  # leaving the field saves it
+    e.locale.setCurrentIndex(e.locale.findData("es_US"))
+    e.locale.activated.emit(e.locale.currentIndex())
+    e.current_customer.click()  # no longer a customer
+    e.service.setCurrentIndex(e.service.findData("electric"))
+    e.service.activated.emit(e.service.currentIndex())
+    e.discovered_on.edit.setFocus()
+    type_text(e.discovered_on.edit, "Jul 16 2010")
+    commit(e.discovered_on.edit)
+    e.made_known_on.calendar.clicked.emit(QDate(2010, 8, 2))  # picked, not typed
+    e.reading.setCurrentIndex(e.reading.findData("staff_practice"))
+    e.reading.activated.emit(e.reading.currentIndex())
+    e.evidence["documentation_available"].click()
+    e.periods_view.paste_text("Start\tEnd\tBilled\tCorrect\n"
+                              "6/1/2010\t6/30/2010\t$1,212.40\t1,180.00\n"
+                              "7/1/2010\t7/31/2010\t98.15\t$120.07\n")
+    w.tabs.setCurrentWidget(w.notes)
+    w.notes.setFocus()
+    type_text(w.notes, "Meter multiplier fixed on 7/16.")
+    w.tabs.setCurrentWidget(e)  # leaving the notes saves them
+    shown_refund, shown_back_bill = w.panel.refund.text(), w.panel.back_bill.text()
+    number = w.record.case_number
+    w.close()
+    w.session.close()
+
+    w2 = make_window(case_file)
+    w2.case_list.search.setText("620-3391")
+    w2.case_list.apply_filters()
+    w2.case_list._activate(0)
+    r = w2.session.load(w2.record.id)
+    a = r.draft.account
+    assert r.case_number == number
+    assert (a.number, a.customer_name, a.service_address, a.mailing_address, a.locale, a.current_customer) == (
+        "620-3391-04", "Peña Müller", "412 Whedbee St, Fort Collins, CO 80524",
+        "Apartado 12\nFort Collins, CO 80522", "es_US", False)
+    assert (r.draft.discovered_on, r.draft.made_known_on) == (date(2010, 7, 16), date(2010, 8, 2))
+    assert r.draft.options.undercharge_reading.value == "staff_practice"
+    assert r.draft.evidence.documentation_available and not r.draft.evidence.documentation_confirmed
+    assert [(p.billed, p.correct) for p in r.draft.periods] == [
+        (Decimal("1212.40"), Decimal("1180.00")), (Decimal("98.15"), Decimal("120.07"))]
+    assert r.notes == "Meter multiplier fixed on 7/16."
+    # the reopened window shows what the engine says, and what the first window showed
+    d = determine(r.draft.check().case)
+    assert d.reading == "staff_practice"
+    assert w2.panel.refund.text() == shown_refund == f"${d.refund_total:,.2f}"
+    assert w2.panel.back_bill.text() == shown_back_bill == f"${d.back_bill_total:,.2f}"
+    assert "Staff memo" in w2.panel.basis.text()
+    assert w2.editor.locale.currentData() == "es_US" and not w2.editor.current_customer.isChecked()
+    assert w2.editor.mailing_address.toPlainText() == "Apartado 12\nFort Collins, CO 80522"
