@@ -107,3 +107,29 @@ def test_a_new_case_is_selected_in_the_list(make_window, case_file):
     w = demo_window(make_window, case_file, 5)
     w.new_case_act.trigger()
     assert w.case_list.model.summary(w.case_list.current_index().row()).id == w.record.id
+
+
+def test_a_search_finding_very_many_cases_shows_the_first_and_says_so(make_window, case_file, monkeypatch, qtbot):
+    monkeypatch.setattr(case_list_model, "MAX_SEARCH_ROWS", 5)
+    w = demo_window(make_window, case_file, 30)
+    w.case_list.status.setCurrentIndex(1)
+    w.case_list.search.setText("fort")  # every demo address is in Fort Collins
+    w.case_list.apply_filters()
+    assert w.case_list.model.rowCount() == 5
+    assert w.case_list.count.text() == "The first 5 cases found — type more to narrow the search"
+    w.case_list.search.setText("")
+    w.case_list.apply_filters()
+    assert w.case_list.count.text() == "30 cases"
+
+
+def test_enter_or_a_double_click_in_the_list_opens_the_case(make_window, case_file, qtbot):
+    w = demo_window(make_window, case_file, 5)
+    table = w.case_list.table
+    table.setFocus()
+    table.setCurrentIndex(w.case_list.model.index(2, 0))
+    press(table, Qt.Key.Key_Return)
+    assert w.record.id == w.case_list.model.summary(2).id
+    rect = table.visualRect(w.case_list.model.index(3, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a mouse does:
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then double
+    assert w.record.id == w.case_list.model.summary(3).id
