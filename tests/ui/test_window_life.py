@@ -14,7 +14,7 @@ from billing_desk.store.casefile import create_case_file, open_case_file
 from billing_desk.ui import app as app_module
 from billing_desk.ui.app import build_main_window
 from tests.ui.test_main_window import case_file, commit, make_window  # noqa: F401 (fixtures)
-from tests.ui.typing import press, type_text
+from tests.ui.typing import enter_text, press, type_text
 
 
 def settings_in(tmp_path: Path, name: str = "s.ini") -> QSettings:
@@ -158,11 +158,9 @@ def test_every_field_typed_picked_or_ticked_is_found_after_reopening(make_window
     w = make_window(case_file)
     w.new_case()
     e = w.editor
-    for edit, text in ((e.number, "620-3391-04"), (e.customer_name, "Peña Müller"),
-                       (e.service_address, "412 Whedbee St, Fort Collins, CO 80524")):
-        edit.setFocus()
-        type_text(edit, text)
-        commit(edit)
+    enter_text(e.number, "620-3391-04")
+    enter_text(e.customer_name, "Peña Müller")
+    enter_text(e.service_address, "412 Whedbee St, Fort Collins, CO 80524")
     e.mailing_address.setFocus()
     type_text(e.mailing_address, "Apartado 12")
     press(e.mailing_address, Qt.Key.Key_Return)
