@@ -32,6 +32,7 @@ _UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS
                 "WHERE id = ?")
 _INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
                   f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
+_REPLACE_PERIOD = _INSERT_PERIOD.replace("INSERT INTO", "INSERT OR REPLACE INTO", 1)
 
 #: workflow actions that must say why (DESIGN.md: "returned (with a reason)", "void")
 NEEDS_REASON = frozenset({Action.RETURN, Action.VOID})
@@ -193,8 +194,15 @@ class CaseRepository:
         values = _record_values(new)
         tx.execute(_UPDATE_CASE, values[2:] + (new.id,))
         if new.draft.periods != current.draft.periods:
-            tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
-            tx.conn.executemany(_INSERT_PERIOD, period_rows(new.id, new.draft))
+            # only the rows that changed: a keystroke in one cell of a six-year case
+            # rewrites one period, not seventy-two
+            old_rows = period_rows(current.id, current.draft)
+            new_rows = period_rows(new.id, new.draft)
+            tx.conn.executemany(_REPLACE_PERIOD, [row for k, row in enumerate(new_rows)
+                                                  if k >= len(old_rows) or old_rows[k] != row])
+            if len(new_rows) < len(old_rows):
+                tx.execute("DELETE FROM periods WHERE case_id = ? AND position >= ?",
+                           (new.id, len(new_rows)))
         before, after = changes(current.state(), new.state())
         tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
         return new

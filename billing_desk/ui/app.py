@@ -21,9 +21,11 @@ from .session import CaseSession
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    if existing is None:  # the policy can only be set before the application exists
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = existing or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Billing Desk")
     app.setOrganizationName("Billing Desk")
     app.setApplicationDisplayName("Billing Desk")

@@ -38,6 +38,9 @@ FIELD_COLUMN = {f: i for i, (f, _) in enumerate(COLUMNS) if f}
 DIFFERENCE_COLUMN = 5
 EDITABLE_FIELDS = tuple(f for f, _ in COLUMNS if f)
 
+# combined once: the view asks for every cell's flags on every paint
+_READ_ONLY_CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_CELL = _READ_ONLY_CELL | Qt.ItemFlag.ItemIsEditable
 _REJECTED_BG = QColor(255, 214, 214)
 _PROBLEM_BG = QColor(255, 240, 190)
 
@@ -116,10 +119,7 @@ class PeriodsModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() != DIFFERENCE_COLUMN:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        return _READ_ONLY_CELL if index.column() == DIFFERENCE_COLUMN else _EDITABLE_CELL
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
