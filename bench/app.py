@@ -136,7 +136,7 @@ def keystroke(path: Path, tmp: Path, runs: int = 100) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, k, Qt.KeyboardModifier.NoModifier, text))
 
-    samples = []
+    samples, cpu = [], []
     for k in range(runs):
         view.setFocus()
         view.setCurrentIndex(model.index(k % 72, 4))  # "correct"
@@ -146,18 +146,22 @@ def keystroke(path: Path, tmp: Path, runs: int = 100) -> None:
         for ch in f"{19 + (k % 7)}.{10 + k % 80:02d}":  # typed, not timed: it changes nothing yet
             key(editor, Qt.Key(ord(ch)), ch)
         app.processEvents()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         key(editor, Qt.Key.Key_Return)  # the keystroke that makes the edit
         window.panel.repaint()  # the panel painted with the new figures
         samples.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         app.processEvents()  # the rest of the window (periods row, status bar) after it
     assert window.record.revision == revision + runs, "every keystroke saved once"
     expected = window.live.last_determination.refund_total
     assert window.panel.refund.text() == f"${expected:,.2f}"
-    samples.sort()
-    med, p95 = statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
-    print(f"keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the save: median "
-          f"{med * 1e3:.1f} ms, p95 {p95 * 1e3:.1f} ms over {runs} (target < 16 ms)")
+    def p95(xs: list[float]) -> float:
+        return sorted(xs)[int(0.95 * (len(xs) - 1))]
+
+    print(f"keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the save: wall "
+          f"median {statistics.median(samples) * 1e3:.1f} ms, p95 {p95(samples) * 1e3:.1f} ms; CPU "
+          f"median {statistics.median(cpu) * 1e3:.1f} ms, p95 {p95(cpu) * 1e3:.1f} ms over {runs} "
+          f"(target < 16 ms)")
     window.close()
 
 
