@@ -1,14 +1,41 @@
 """Desktop app figures, in one run (headless, QT_QPA_PLATFORM=offscreen):
 
 1. cold start to the main window shown with a 10,000-case file, as a ratio to a bare
-   PySide6 QMainWindow process started the same way (target <= 1.5x);
-2. keystroke in the periods table (an amount typed and Enter) to the determination panel
-   repainted, with 72 periods — including the save to the case file (target < 16 ms,
-   median and p95);
-3. resident memory with a 100,000-case file open (target < 250 MB).
+   PySide6 QMainWindow process started the same way (target <= 1.5x). Each is a new
+   process; both are run once first so that their bytecode is compiled and the files are
+   in the page cache (as for an installed app started the second time). Wall-clock and
+   CPU time are both reported: on a shared machine the CPU time is the steadier ratio;
+2. keystroke in the periods table to the determination panel repainted, with 72
+   periods: the Enter that commits an amount typed into a cell, through the save to the
+   case file (one transaction, one audit entry, synced) and the recomputation, until the
+   panel has painted (target < 16 ms, median and p95);
+3. resident memory with a 100,000-case file open (target < 250 MB);
+4. and, for "stays responsive with 100,000 cases": the case list answering a search as
+   typed (count and first page read, list repainted) and a change of filter, on that file.
 
 Run:  .venv/bin/python bench/app.py [--keep DIR]
-The case files are generated under a temporary directory (or DIR, kept for re-runs).
+The case files are generated under a temporary directory (or DIR, kept for re-runs;
+generating the 100,000-case file takes about 7 minutes on 2 cores).
+
+Figures from one full run on the 2-core development machine, shared with other sessions'
+tests and benchmarks throughout (load average 6.30 at the start, 5.81 at the end, so the
+wall-clock figures carry waiting for a CPU; the CPU figures are the steadier ones):
+
+    cold start, 10,000 cases: wall 773 ms vs bare QMainWindow 329 ms = 2.35x;
+      CPU 609 ms vs 258 ms = 2.36x -- TARGET MISSED (<= 1.5x). What the bare window does
+      not pay, in CPU: Python modules of the domain, store and UI with the standard
+      library they need (dataclasses, decimal, json, sqlite3, hashlib...) ~150 ms; the
+      Qt namespace and the other Qt classes and enums PySide6 builds on first use
+      ~60-80 ms; building the widgets ~60 ms; the first paint of a full window ~25 ms;
+      opening the file and reading the first page of cases ~8 ms. Already taken out of
+      the start: sqlite-utils (~250 ms, now imported only to create or migrate a file),
+      the demo generator, QStyle, the two calendar pop-ups.
+    keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the synced save:
+      wall median 7.3 ms, p95 14.8 ms; CPU median 5.7 ms, p95 7.9 ms (target < 16 ms: met;
+      before this run's fixes 1,535 ms median -- a widget item per panel cell)
+    resident memory, 100,000-case file open: 75 MB (target < 250 MB: met); bare 49 MB
+    case list, 100,000 cases: search as typed median 126 ms, slowest 333 ms over 40
+      prefixes; filter changed median 51 ms, slowest 128 ms over 18
 """
 
 from __future__ import annotations
@@ -26,18 +53,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+#: what both start-up scripts print when the window is shown: wall s, CPU s, RSS MB
+REPORT = r"""
+def report():
+    status = Path("/proc/self/status").read_text()
+    rss = next(l for l in status.splitlines() if l.startswith("VmRSS"))
+    print(time.perf_counter() - t0, time.process_time(), int(rss.split()[1]) // 1024)
+    app.quit()
+QTimer.singleShot(0, report)
+app.exec()
+"""
+
 BARE = r"""
 import sys, time
 t0 = time.perf_counter()
+from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
 from PySide6.QtCore import QTimer
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.setCentralWidget(QLabel("bare")); w.resize(1600, 950); w.show()
-def done():
-    print(time.perf_counter() - t0); app.quit()
-QTimer.singleShot(0, done)
-app.exec()
-"""
+""" + REPORT
 
 APP = r"""
 import sys, time
@@ -49,16 +84,7 @@ app = make_application()
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
 w = build_main_window("akim", settings, Path(sys.argv[1]))
 w.show()
-def done():
-    print(time.perf_counter() - t0)
-    if len(sys.argv) > 3:
-        status = Path("/proc/self/status").read_text()
-        rss = next(l for l in status.splitlines() if l.startswith("VmRSS"))
-        print(int(rss.split()[1]) // 1024)
-    app.quit()
-QTimer.singleShot(0, done)
-app.exec()
-"""
+""" + REPORT
 
 
 def make_file(path: Path, n: int) -> Path:
@@ -71,29 +97,43 @@ def make_file(path: Path, n: int) -> Path:
     return path
 
 
-def run_script(code: str, *args: str) -> list[str]:
+def run_script(code: str, *args: str) -> tuple[float, float, int]:
+    # bytecode is written and used, as by an installed app (the test runner turns it off)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return out.stdout.split()
+                         check=True, env={**env, "PYTHONPATH": str(ROOT)})
+    wall, cpu, rss = out.stdout.split()
+    return float(wall), float(cpu), int(rss)
 
 
-def cold_start(path: Path, tmp: Path, runs: int = 7) -> None:
-    bare = [float(run_script(BARE)[0]) for _ in range(runs)]
-    app = [float(run_script(APP, str(path), str(tmp / "settings.ini"))[0]) for _ in range(runs)]
-    b, a = statistics.median(bare), statistics.median(app)
-    print(f"cold start to main window shown, 10,000 cases: {a * 1e3:.0f} ms (median of {runs}); "
-          f"bare QMainWindow {b * 1e3:.0f} ms; ratio {a / b:.2f}x (target <= 1.5x)")
+def cold_start(path: Path, tmp: Path, runs: int = 9) -> None:
+    args = (str(path), str(tmp / "settings.ini"))
+    run_script(BARE)
+    run_script(APP, *args)
+    bare, app = [], []
+    for _ in range(runs):  # interleaved, so a burst of load on the machine hits both
+        bare.append(run_script(BARE))
+        app.append(run_script(APP, *args))
+    bw, aw = statistics.median(b[0] for b in bare), statistics.median(a[0] for a in app)
+    bc, ac = statistics.median(b[1] for b in bare), statistics.median(a[1] for a in app)
+    print(f"cold start to main window shown, 10,000 cases (median of {runs}): "
+          f"wall {aw * 1e3:.0f} ms vs bare QMainWindow {bw * 1e3:.0f} ms = {aw / bw:.2f}x; "
+          f"CPU {ac * 1e3:.0f} ms vs {bc * 1e3:.0f} ms = {ac / bc:.2f}x (target <= 1.5x)")
 
 
-def keystroke(path: Path, tmp: Path, runs: int = 60) -> None:
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtWidgets import QApplication
-
-    from billing_desk.domain.draft import CaseDraft, PeriodDraft
-    from billing_desk.ui.app import build_main_window, make_application
+def keystroke(path: Path, tmp: Path, runs: int = 100) -> None:
+    from dataclasses import replace
     from datetime import date
     from decimal import Decimal
+
     from dateutil.relativedelta import relativedelta
+    from PySide6.QtCore import QEvent, QSettings, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from billing_desk.domain.case import Evidence, Service
+    from billing_desk.domain.draft import AccountDraft, CaseDraft, PeriodDraft
+    from billing_desk.ui.app import build_main_window, make_application
 
     app = make_application()
     window = build_main_window("akim", QSettings(str(tmp / "k.ini"), QSettings.Format.IniFormat), path)
@@ -103,40 +143,87 @@ def keystroke(path: Path, tmp: Path, runs: int = 60) -> None:
     periods = tuple(PeriodDraft(first + relativedelta(months=k),
                                 first + relativedelta(months=k + 1) - relativedelta(days=1), None,
                                 Decimal("31.46"), Decimal("19.65")) for k in range(72))
-    from dataclasses import replace
-    from billing_desk.domain.draft import AccountDraft
-    from billing_desk.domain.case import Service, Evidence
     draft = replace(CaseDraft(), account=AccountDraft("300-4400-17", "Peña Müller"),
                     service=Service.STORMWATER, discovered_on=date(2010, 7, 16),
                     evidence=Evidence(False, True, True, False), periods=periods)
     window._edited(draft, "bench: 72 periods")
+    window.open_case(window.record.id)
     app.processEvents()
     model, view = window.editor.periods_model, window.editor.periods_view
-    samples = []
+    revision = window.record.revision
+
+    def key(widget, k: Qt.Key, text: str = "") -> None:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, k, Qt.KeyboardModifier.NoModifier, text))
+
+    samples, cpu = [], []
     for k in range(runs):
-        index = model.index(k % 72, 4)  # "correct"
-        amount = f"{19 + (k % 7)}.{10 + k % 80:02d}"
-        t0 = time.perf_counter()
-        model.setData(index, amount)  # what the cell editor commits on Enter
+        view.setFocus()
+        view.setCurrentIndex(model.index(k % 72, 4))  # "correct"
+        view.edit(view.currentIndex())
+        editor = view.focusWidget()
+        editor.selectAll()
+        for ch in f"{19 + (k % 7)}.{10 + k % 80:02d}":  # typed, not timed: it changes nothing yet
+            key(editor, Qt.Key(ord(ch)), ch)
+        app.processEvents()
+        t0, c0 = time.perf_counter(), time.process_time()
+        key(editor, Qt.Key.Key_Return)  # the keystroke that makes the edit
         window.panel.repaint()  # the panel painted with the new figures
-        QApplication.processEvents()
         samples.append(time.perf_counter() - t0)
-    samples.sort()
-    med, p95 = statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
-    print(f"keystroke (commit a cell) to panel repainted, 72 periods, incl. save: median "
-          f"{med * 1e3:.1f} ms, p95 {p95 * 1e3:.1f} ms (target < 16 ms)")
-    assert window.panel.refund.text().startswith("$")
+        cpu.append(time.process_time() - c0)
+        app.processEvents()  # the rest of the window (periods row, status bar) after it
+    assert window.record.revision == revision + runs, "every keystroke saved once"
+    expected = window.live.last_determination.refund_total
+    assert window.panel.refund.text() == f"${expected:,.2f}"
+    def p95(xs: list[float]) -> float:
+        return sorted(xs)[int(0.95 * (len(xs) - 1))]
+
+    print(f"keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the save: wall "
+          f"median {statistics.median(samples) * 1e3:.1f} ms, p95 {p95(samples) * 1e3:.1f} ms; CPU "
+          f"median {statistics.median(cpu) * 1e3:.1f} ms, p95 {p95(cpu) * 1e3:.1f} ms over {runs} "
+          f"(target < 16 ms)")
     window.close()
 
 
+def search(path: Path, tmp: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from billing_desk.ui.app import build_main_window, make_application
+
+    app = make_application()
+    window = build_main_window("bench", QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat), path)
+    window.show()
+    cl = window.case_list
+
+    def timed(change) -> float:
+        t0 = time.perf_counter()
+        change()
+        cl.table.repaint()
+        QApplication.processEvents()
+        return time.perf_counter() - t0
+
+    typed = [timed(lambda text=text: (cl.search.setText(text), cl.apply_filters()))
+             for word in ("müller", "fort collins", "s college", "620-33", "bd-0500")
+             for text in (word[:k] for k in range(1, len(word) + 1))]
+    cl.search.setText("")
+    filters = [timed(lambda i=i: cl.status.setCurrentIndex(i)) for i in range(cl.status.count())]
+    filters += [timed(lambda i=i: cl.assignee.setCurrentIndex(i)) for i in range(cl.assignee.count())
+                if cl.assignee.itemText(i)]
+    window.close()
+    window.session.close()
+    for label, xs in (("search as typed", typed), ("filter changed", filters)):
+        xs.sort()
+        print(f"case list, 100,000 cases, {label}: median {statistics.median(xs) * 1e3:.0f} ms, "
+              f"slowest {xs[-1] * 1e3:.0f} ms over {len(xs)}")
+
+
 def memory(path: Path, tmp: Path) -> None:
-    out = run_script(APP, str(path), str(tmp / "m.ini"), "rss")
-    print(f"resident memory with the 100,000-case file open: {out[1]} MB (target < 250 MB)")
-    bare = run_script(BARE.replace("print(time.perf_counter() - t0)",
-                                   "print(time.perf_counter() - t0); import pathlib; "
-                                   "print(int(next(l for l in pathlib.Path('/proc/self/status')"
-                                   ".read_text().splitlines() if l.startswith('VmRSS')).split()[1])//1024)"))
-    print(f"  (bare QMainWindow process: {bare[1]} MB)")
+    run_script(APP, str(path), str(tmp / "m.ini"))
+    _, _, rss = run_script(APP, str(path), str(tmp / "m.ini"))
+    _, _, bare = run_script(BARE)
+    print(f"resident memory with the 100,000-case file open: {rss} MB (target < 250 MB); "
+          f"bare QMainWindow process {bare} MB")
 
 
 def main() -> None:
@@ -147,9 +234,12 @@ def main() -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     small = make_file(tmp / "10k.bdesk", 10_000)
     big = make_file(tmp / "100k.bdesk", 100_000)
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     cold_start(small, tmp)
     keystroke(small, tmp)
     memory(big, tmp)
+    search(big, tmp)
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

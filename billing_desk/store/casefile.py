@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Callable
 
 from .attachments import AttachmentRepository
 from .audit import AUDIT_COLUMNS, AuditEntry
 from .cases import CaseRepository
-from .connection import Connection, configure, connect, translated_errors
+from .connection import Connection, configure, connect, database, translated_errors
 from .determinations import DeterminationRepository
 from .documents import DocumentRepository
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
@@ -31,6 +29,9 @@ from .timestamps import Clock, utc_now
 from .users import UserRepository
 from .verify import VerifyReport, verify, verify_case
 from .workflow import WorkflowService
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: The file extension of case files.
 SUFFIX = ".bdesk"
@@ -105,14 +106,15 @@ def open_case_file(path: str | Path, *, clock: Clock = utc_now) -> CaseFile:
             # the header said so already; ask SQLite too, which sees the write-ahead log
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 raise NotACaseFile(path)
-            db = Database(conn, execute_plugins=False)
-            version = user_version(db)
+            version = user_version(conn)
             if version > LATEST_VERSION:
                 raise NewerVersion(path, version, LATEST_VERSION)
-            if version and not set(_CORE_TABLES) <= set(db.table_names()):
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version and not set(_CORE_TABLES) <= tables:
                 raise CorruptFile(path, "its case tables are missing")
             configure(conn)
-            migrate(db)
+            if version < LATEST_VERSION:
+                migrate(database(conn))
     except BaseException:
         conn.close()
         raise
@@ -136,7 +138,7 @@ def create_case_file(path: str | Path, *, clock: Clock = utc_now,
             conn = connect(temp)
             try:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                migrate(Database(conn, execute_plugins=False))
+                migrate(database(conn))
                 configure(conn)
                 if fill is not None:
                     # a crash while filling leaves only the temporary file, which is never

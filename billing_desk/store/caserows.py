@@ -28,6 +28,7 @@ UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS[
                "WHERE id = ?")
 INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
+REPLACE_PERIOD = INSERT_PERIOD.replace("INSERT INTO", "INSERT OR REPLACE INTO", 1)
 
 
 def fetch_record(conn: sqlite3.Connection, case_id: int) -> CaseRecord:
@@ -61,8 +62,15 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=editor)
     tx.execute(UPDATE_CASE, record_values(new)[2:] + (new.id,))
     if new.draft.periods != current.draft.periods:
-        tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
-        tx.conn.executemany(INSERT_PERIOD, period_rows(new.id, new.draft))
+        # only the rows that changed: a keystroke in one cell of a six-year case
+        # rewrites one period, not seventy-two
+        old_rows = period_rows(current.id, current.draft)
+        new_rows = period_rows(new.id, new.draft)
+        tx.conn.executemany(REPLACE_PERIOD, [row for k, row in enumerate(new_rows)
+                                             if k >= len(old_rows) or old_rows[k] != row])
+        if len(new_rows) < len(old_rows):
+            tx.execute("DELETE FROM periods WHERE case_id = ? AND position >= ?",
+                       (new.id, len(new_rows)))
     before, after = changes(current.state(), new.state())
     tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
     return new

@@ -13,17 +13,27 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from ..domain.fingerprint import canonical_json
 from .audit import GENESIS, entry_hash
 from .errors import CaseFileBusy, CorruptFile, DiskFull, NotAUser, ReadOnlyFile
 from .timestamps import Clock, format_utc
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 #: How long a save waits for another window's save to finish before reporting "busy".
 BUSY_TIMEOUT_MS = 5000
+
+
+def database(conn: sqlite3.Connection) -> "Database":
+    """The sqlite-utils handle over ``conn``, imported on first use: sqlite-utils (with
+    click and pluggy) takes longer to import than the desktop app takes to open a file
+    and show it, and opening, reading and saving cases never need it."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -68,8 +78,14 @@ class Connection:
     def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False)
         self.clock = clock
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> "Database":
+        if self._db is None:
+            self._db = database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()

@@ -91,14 +91,23 @@ class CaseListing:
             "LIMIT ?) ORDER BY id DESC", (match, limit))
         return [summary_from_row(r) for r in rows]
 
-    def count(self, query: CaseQuery = CaseQuery()) -> int:
-        where, params = _where(query)
+    def count(self, query: CaseQuery = CaseQuery(), *, at_most: int | None = None) -> int:
+        """How many cases the query finds; with ``at_most``, counting stops there (a
+        one-letter search matches most of a large file, and counting every match takes
+        longer than the clerk takes to type the next letter)."""
+        # with text, the matches stream from the index joined to their cases, so a
+        # count that stops early reads no further than it counts
+        source = "case_search JOIN cases ON cases.id = case_search.rowid" if query.text.strip() else "cases"
+        where, params = _where(query, joined=True)
         if where is None:
             return 0
-        return self._c.value(f"SELECT count(*) FROM cases{where}", params)
+        if at_most is None:
+            return self._c.value(f"SELECT count(*) FROM {source}{where}", params)
+        return self._c.value(f"SELECT count(*) FROM (SELECT 1 FROM {source}{where} LIMIT ?)",
+                             (*params, at_most))
 
     def page(self, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 100) -> list[CaseSummary]:
-        where, params = _where(query)
+        where, params = _where(query, ordered=True)
         if where is None:
             return []
         direction = " DESC" if query.descending else ""
@@ -107,6 +116,12 @@ class CaseListing:
             f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {order} "
             "LIMIT ? OFFSET ?", (*params, limit, offset))
         return [summary_from_row(r) for r in rows]
+
+    def assignees(self) -> list[str]:
+        """Everyone some case is assigned to, sorted (the case list's assignee filter);
+        read from the assignee index, so it stays quick on a large file."""
+        return [r[0] for r in self._c.rows(
+            "SELECT DISTINCT assignee FROM cases WHERE assignee IS NOT NULL ORDER BY assignee")]
 
     def change_counter(self) -> int:
         """Goes up with every change anyone makes to the file (it is the newest audit
@@ -120,19 +135,28 @@ class CaseListing:
             (counter,)))
 
 
-def _where(q: CaseQuery) -> tuple[str | None, list]:
+def _where(q: CaseQuery, *, ordered: bool = False, joined: bool = False) -> tuple[str | None, list]:
     """The WHERE clause and its parameters; ``None`` when text was typed but holds no
-    searchable word (nothing can match)."""
+    searchable word (nothing can match). ``ordered``: for a sorted page; ``joined``: the
+    search index is joined in (see ``count``)."""
     clauses: list[str] = []
     params: list = []
     if q.text.strip():
         match = fts_match(q.text)
         if match is None:
             return None, []
-        clauses.append("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+        # for a page, "+id" walks the sort column's index keeping the matches and stops at
+        # the page's end, rather than sorting every match (at 100,000 cases a common
+        # prefix matches most of them: 40 ms instead of 300 ms and more)
+        clauses.append("case_search MATCH ?" if joined else
+                       f"{'+' if ordered else ''}id IN "
+                       "(SELECT rowid FROM case_search WHERE case_search MATCH ?)")
         params.append(match)
     if q.statuses:
-        clauses.append(f"status IN ({', '.join('?' * len(q.statuses))})")
+        # several statuses (the open cases): walk the sort index too, or a page far down
+        # the list sorts every open case first
+        plus = "+" if ordered and len(q.statuses) > 1 else ""
+        clauses.append(f"{plus}status IN ({', '.join('?' * len(q.statuses))})")
         params += sorted(s.value for s in q.statuses)
     if q.unassigned:
         clauses.append("assignee IS NULL")

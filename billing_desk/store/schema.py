@@ -16,9 +16,11 @@ approval signatures on cases.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+import sqlite3
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _v1_money_check(column: str) -> str:
@@ -271,15 +273,16 @@ def v2_users_and_signatures(db: Database) -> None:
     db.executescript(V2_USERS_AND_SIGNATURES)
 
 
-Migration = Callable[[Database], None]
+Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures)
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def user_version(db: Database) -> int:
-    return db.conn.execute("PRAGMA user_version").fetchone()[0]
+def user_version(db: Database | sqlite3.Connection) -> int:
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:

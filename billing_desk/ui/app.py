@@ -1,9 +1,10 @@
 """Application start-up: QApplication, the case file to open, signing in, the main window.
 
-With no file remembered, the app opens the demo case file under the user data directory
-(created on first run), so the README's launch command lands on real cases; its sign-in
-screen shows the demo logins and passwords. Signing out closes the window and asks who
-signs in next; cancelling the sign-in ends the application.
+With no file named or remembered, the app opens the demo case file under the user data
+directory (created on first run), so the README's launch command lands on real cases; so
+it does when the remembered file can no longer be opened (after saying why). The demo
+file's sign-in screen shows the demo logins and passwords. Signing out closes the window
+and asks who signs in next; cancelling the sign-in ends the application.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ..store.demo_file import ensure_default_case_file
 from ..store.records import UserRecord
 from .errors import install_excepthook
 from .main_window import MainWindow
@@ -24,9 +24,11 @@ from .sign_in_dialog import ask_to_sign_in
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    if existing is None:  # the policy can only be set before the application exists
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = existing or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Billing Desk")
     app.setOrganizationName("Billing Desk")
     app.setApplicationDisplayName("Billing Desk")
@@ -37,6 +39,13 @@ def file_to_open(settings: QSettings) -> Path:
     last = settings.value("last_file")
     if last and Path(str(last)).is_file():
         return Path(str(last))
+    return demo_case_file()
+
+
+def demo_case_file() -> Path:
+    # the demo generator is loaded only when the demo file is wanted
+    from ..store.demo_file import ensure_default_case_file
+
     return ensure_default_case_file()
 
 
@@ -48,20 +57,25 @@ def build_main_window(actor: str | UserRecord | None, settings: QSettings,
     session = CaseSession(actor or "", sign_in=sign_in)
     window = MainWindow(session, settings)
     opened = window.open_path(path or file_to_open(settings))
+    if not opened and path is None:  # the remembered file went bad: the demo file instead
+        opened = window.open_path(demo_case_file())
     if opened and session.file is None:  # the sign-in was cancelled
         window.deleteLater()
         return None
     return window  # (a file that cannot be opened is reported in the window)
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def run_app(argv: list[str] | None = None, path: Path | None = None) -> int:
+    """The desktop app on ``path`` (``billing-desk FILE.bdesk``), else as described above."""
     app = make_application(argv)
     settings = QSettings()
     current: list[MainWindow] = []
     install_excepthook(lambda: current[-1] if current else None)
     code = 0
     while True:
-        window = build_main_window(None, settings, sign_in=ask_to_sign_in)
+        # the file named on the command line first; after a sign-out, the file in use
+        window = build_main_window(None, settings, path if not current else None,
+                                   sign_in=ask_to_sign_in)
         if window is None:  # nobody signed in
             return code
         current.append(window)

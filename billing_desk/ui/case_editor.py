@@ -24,7 +24,7 @@ from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify
 from .date_field import DateField
-from .periods_model import FIELD_COLUMN, PeriodsModel
+from .periods_model import COLUMNS, FIELD_COLUMN, PeriodsModel
 from .periods_view import PeriodsView
 from .text_fields import CommitPlainTextEdit
 
@@ -36,8 +36,9 @@ EVIDENCE_LABELS = {
     "documentation_confirmed": "The utility confirmed the documentation from its records",
     "customer_concealed_error": "Customer knew of the error and concealed or withheld it",
 }
-BASIS_LABELS = {OccurredBasis.SERVICE_DAYS: "Service days (pro-rate at the cutoff)",
-                OccurredBasis.BILL_DATE: "Bill date (whole period on its bill date)"}
+#: how a period counts as occurred before the six-year cutoff: (short label, explanation)
+BASIS_LABELS = {OccurredBasis.SERVICE_DAYS: ("Service days", "Service days: a period is pro-rated at the cutoff"),
+                OccurredBasis.BILL_DATE: ("Bill date", "Bill date: the whole period counts on its bill date")}
 
 
 class CaseEditor(QWidget):
@@ -63,8 +64,8 @@ class CaseEditor(QWidget):
 
         top = QHBoxLayout()
         outer.addLayout(top)
-        top.addWidget(self._build_account(), 3)
-        top.addWidget(self._build_dates_and_options(), 2)
+        top.addWidget(self._build_account(), 4)
+        top.addWidget(self._build_dates_and_options(), 3)
         outer.addWidget(self._build_evidence())
         outer.addWidget(self._build_periods(), 1)
         self.set_read_only(True)
@@ -82,10 +83,8 @@ class CaseEditor(QWidget):
 
     def _field(self, form: QFormLayout, caption: str, widget: QWidget, path: str,
                identifier: str) -> None:
-        if isinstance(widget, DateField):
-            target = widget.edit
-        else:
-            target = widget
+        target = widget.edit if isinstance(widget, DateField) else widget
+        if not isinstance(widget, (DateField, QLabel)):  # a value label keeps its text as name
             identify(widget, identifier, caption.rstrip(":").replace("&", ""))
         self._field_widgets[path] = target
         box = QWidget()
@@ -101,6 +100,7 @@ class CaseEditor(QWidget):
     def _build_account(self) -> QWidget:
         box = QGroupBox("Account and customer")
         form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.number = QLineEdit()
         self.customer_name = QLineEdit()
         self.service_address = QLineEdit()
@@ -109,12 +109,14 @@ class CaseEditor(QWidget):
         self.locale = QComboBox()
         for code, name in LOCALES:
             self.locale.addItem(name, code)
-        self.current_customer = QCheckBox("&Current customer (still receives service)")
-        self._field(form, "Account &number:", self.number, "account.number", "account_number")
-        self._field(form, "Customer na&me:", self.customer_name, "account.customer_name", "customer_name")
-        self._field(form, "Ser&vice address:", self.service_address, "account.service_address",
+        self.current_customer = QCheckBox("Current cus&tomer (still receives service)")
+        # mnemonics are unique in the window: Alt+C, E, F, H, V are the menus, Alt+O, M, Y
+        # the other tabs (tests/ui/test_keyboard.py checks)
+        self._field(form, "Acco&unt number:", self.number, "account.number", "account_number")
+        self._field(form, "Customer &name:", self.customer_name, "account.customer_name", "customer_name")
+        self._field(form, "Service &address:", self.service_address, "account.service_address",
                     "service_address")
-        self._field(form, "Mailin&g address:", self.mailing_address, "account.mailing_address",
+        self._field(form, "Mai&ling address:", self.mailing_address, "account.mailing_address",
                     "mailing_address")
         self._field(form, "Letter lan&guage:", self.locale, "account.locale", "locale")
         identify(self.current_customer, "current_customer", "Current customer")
@@ -140,6 +142,7 @@ class CaseEditor(QWidget):
     def _build_dates_and_options(self) -> QWidget:
         box = QGroupBox("Error, dates and rule options")
         form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.service = QComboBox()
         for value, name in SERVICES:
             self.service.addItem(name, value)
@@ -152,8 +155,9 @@ class CaseEditor(QWidget):
             self.reading.addItem(info.title, r.value)
             self.reading.setItemData(self.reading.count() - 1, info.source, Qt.ItemDataRole.ToolTipRole)
         self.basis = QComboBox()
-        for b, text in BASIS_LABELS.items():
+        for b, (text, explanation) in BASIS_LABELS.items():
             self.basis.addItem(text, b.value)
+            self.basis.setItemData(self.basis.count() - 1, explanation, Qt.ItemDataRole.ToolTipRole)
         self.threshold = QLabel()
         identify(self.threshold, "minimal_threshold",
                  description="Minimal threshold, an administrative setting under Sec. 26-720")
@@ -161,11 +165,14 @@ class CaseEditor(QWidget):
         self._field(form, "&Discovered on:", self.discovered_on, "discovered_on", "discovered_on")
         self._field(form, "Made &known on:", self.made_known_on, "made_known_on", "made_known_on")
         self._field(form, "&Reading of (a)(2):", self.reading, "options.undercharge_reading", "reading")
-        self._field(form, "&Occurred by:", self.basis, "options.occurred_basis", "occurred_basis")
-        cap = QLabel("Minimal threshold:")
-        cap.setBuddy(self.threshold)
-        form.addRow(cap, self.threshold)
-        self._problem_labels["options.minimal_threshold"] = self._problem_label("options.minimal_threshold")
+        self._field(form, "Occurred &by:", self.basis, "options.occurred_basis", "occurred_basis")
+        self.threshold.setWordWrap(True)
+        self._field(form, "Minimal threshold:", self.threshold, "options.minimal_threshold",
+                    "minimal_threshold")
+        for combo in (self.service, self.reading, self.basis, self.locale):
+            # long item texts must not widen the form: the popup shows them in full
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
 
         self.service.activated.connect(self._commit_service)
         self.discovered_on.dateCommitted.connect(lambda d: self._commit(replace(self._draft, discovered_on=d),
@@ -213,9 +220,9 @@ class CaseEditor(QWidget):
         self.periods_view.setModel(self.periods_model)
         self._field_widgets["periods"] = self.periods_view
         buttons = QHBoxLayout()
-        self.add_row_button = QPushButton("&Add row")
+        self.add_row_button = QPushButton("Add ro&w")
         identify(self.add_row_button, "add_period_row", "Add a period row (Insert)")
-        self.delete_rows_button = QPushButton("De&lete rows")
+        self.delete_rows_button = QPushButton("Delete rows")  # every letter is taken; Ctrl+Delete
         identify(self.delete_rows_button, "delete_period_rows", "Delete selected period rows (Ctrl+Delete)")
         self.paste_button = QPushButton("&Paste rows")
         identify(self.paste_button, "paste_period_rows", "Paste rows from a spreadsheet (Ctrl+V)")
@@ -226,9 +233,10 @@ class CaseEditor(QWidget):
         buttons.addStretch(1)
         self.periods_summary = QLabel()
         identify(self.periods_summary, "periods_summary", description="Period count and totals")
-        buttons.addWidget(self.periods_summary)
+        self.periods_summary.setWordWrap(True)
         v.addLayout(buttons)
         v.addWidget(self.periods_view, 1)
+        v.addWidget(self.periods_summary)
         v.addWidget(self._problem_label("periods"))
         self.add_row_button.clicked.connect(self.periods_view.insert_row)
         self.delete_rows_button.clicked.connect(self.periods_view.delete_selected_rows)
@@ -253,6 +261,7 @@ class CaseEditor(QWidget):
                                 (self.service_address, a.service_address or "")):
                 if edit.text() != value:
                     edit.setText(value)
+                    edit.setCursorPosition(0)  # a long address shows its beginning
             if self.mailing_address.toPlainText() != (a.mailing_address or ""):
                 self.mailing_address.set_text_silently(a.mailing_address or "")
             self.locale.setCurrentIndex(max(0, self.locale.findData(a.locale or "en_US")))
@@ -290,6 +299,14 @@ class CaseEditor(QWidget):
 
     def draft(self) -> CaseDraft:
         return self._draft
+
+    def refused_entries(self) -> list[str]:
+        """What the clerk typed that was refused and so is not saved, in their words."""
+        refused = [f"{field.edit.accessibleName()}: “{field.edit.text()}” — {field.error()}"
+                   for field in (self.discovered_on, self.made_known_on) if field.error()]
+        for (row, col), (text, why) in sorted(self.periods_model.rejected_cells().items()):
+            refused.append(f"Period {row + 1} {COLUMNS[col][1].lower()}: “{text}” — {why}")
+        return refused
 
     def flush(self) -> None:
         """Commit an edit still in progress (the window is closing, another case opens)."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from ..domain.workflow import CaseStatus
 from ..store.listing import CaseQuery
 from .a11y import identify
-from .case_list_model import CaseListModel
+from .case_list_model import COLUMNS, CaseListModel
 from .session import CaseSession
 
 STATUS_FILTERS = (
@@ -26,7 +26,11 @@ STATUS_FILTERS = (
 ) + tuple((s.value.capitalize(), frozenset({s})) for s in CaseStatus)
 AGE_FILTERS = (("Any age", None), ("Older than 30 days", 30), ("Older than 90 days", 90),
                ("Older than a year", 365))
+#: the assignee filter's fixed choices; the people cases are assigned to follow them
+ANYONE, MINE, UNASSIGNED = range(3)
+ASSIGNEE_CHOICES = ("Anyone", "Assigned to me", "Unassigned")
 SEARCH_DELAY_MS = 120
+REFRESH_DELAY_MS = 400
 
 
 class CaseTable(QTableView):
@@ -58,13 +62,16 @@ class CaseList(QWidget):
             self.status.addItem(label)
         identify(self.status, "status_filter", "Filter by status")
         self.assignee = QComboBox()
-        for label in ("Anyone", "Assigned to me", "Unassigned"):
-            self.assignee.addItem(label)
         identify(self.assignee, "assignee_filter", "Filter by assignee")
+        self._fill_assignees()
         self.age = QComboBox()
         for label, _ in AGE_FILTERS:
             self.age.addItem(label)
         identify(self.age, "age_filter", "Filter by age")
+        for combo in (self.status, self.assignee, self.age):
+            # the popup shows the whole text; the closed box must not widen the list
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(7)
         self.count = QLabel()
         identify(self.count, "case_count", description="Number of cases shown")
 
@@ -74,9 +81,19 @@ class CaseList(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # a read-only list: Tab leaves it for the editor (arrows move between rows)
+        self.table.setTabKeyNavigation(False)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        fm = self.fontMetrics()
+        for column, sample in enumerate(("BD-000000", "submitted", "000-0000-00", "Customer name here",
+                                         "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000",
+                                         "assignee", "0000-00-00 00:00")):
+            self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
+        self._sorted = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+        header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
@@ -97,9 +114,14 @@ class CaseList(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._timer.start())
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.search.returnPressed.connect(self._open_first)
         for combo in (self.status, self.assignee, self.age):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        session.fileOpened.connect(lambda _path: self._fill_assignees())
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
         self.table.activatedRow.connect(self._activate)
         self.model.modelReset.connect(self._update_count)
@@ -110,21 +132,57 @@ class CaseList(QWidget):
         age_days = AGE_FILTERS[self.age.currentIndex()][1]
         before = (datetime.now(timezone.utc) - timedelta(days=age_days)) if age_days else None
         who = self.assignee.currentIndex()
+        assignee = self.session.actor if who == MINE else self.assignee.currentData() if who > UNASSIGNED else None
         q = replace(q, text=self.search.text(), statuses=STATUS_FILTERS[self.status.currentIndex()][1],
-                    assignee=self.session.actor if who == 1 else None, unassigned=who == 2,
-                    created_before=before)
+                    assignee=assignee, unassigned=who == UNASSIGNED, created_before=before)
         self.model.set_query(q)
+
+    def _fill_assignees(self) -> None:
+        """Anyone, me, unassigned, then everyone the open file assigns cases to."""
+        chosen = self.assignee.currentData() if self.assignee.currentIndex() > UNASSIGNED else None
+        keep = self.assignee.currentIndex() if ANYONE <= self.assignee.currentIndex() <= UNASSIGNED else ANYONE
+        people = self.session.assignees() if self.session.file is not None else []
+        self.assignee.blockSignals(True)
+        self.assignee.clear()
+        for label in ASSIGNEE_CHOICES:
+            self.assignee.addItem(label)
+        if people:
+            self.assignee.insertSeparator(len(ASSIGNEE_CHOICES))
+        for login in people:
+            self.assignee.addItem(f"Assigned to {login}", login)
+        found = self.assignee.findData(chosen) if chosen is not None else -1
+        self.assignee.setCurrentIndex(found if found >= 0 else keep)
+        self.assignee.blockSignals(False)
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """A column the store cannot sort by keeps the indicator where the sort is."""
+        if COLUMNS[column][1] is None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sorted)
+            header.blockSignals(False)
+        else:
+            self._sorted = (column, order)
 
     def query(self) -> CaseQuery:
         return self.model.query
 
     def refresh(self) -> None:
+        self._refresh_timer.stop()
         self.model.refresh_rows()
         self._update_count()
 
+    def refresh_soon(self) -> None:
+        """Refresh once the clerk pauses: a save on every keystroke must not re-read and
+        repaint the list each time (the editor and the panel come first)."""
+        self._refresh_timer.start()
+
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
+        if self.model.capped:
+            self.count.setText(f"The first {n:,} cases found — type more to narrow the search")
+        else:
+            self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
 
     def _activate(self, row: int) -> None:
         s = self.model.summary(row)

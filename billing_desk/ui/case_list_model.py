@@ -18,6 +18,9 @@ from .session import CaseSession
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 MAX_CACHED_PAGES = 50
+#: a search shows at most this many cases (typing more narrows it); counting every match
+#: of one letter in a large file would hold up the typing
+MAX_SEARCH_ROWS = 10_000
 
 #: (header, sort key, how to show a summary)
 COLUMNS = (
@@ -39,6 +42,7 @@ class CaseListModel(QAbstractTableModel):
         self.session = session
         self.query = CaseQuery()
         self._count = 0
+        self.capped = False  # the search found more than MAX_SEARCH_ROWS
         self._pages: dict[int, list[CaseSummary]] = {}
 
     # -- query ---------------------------------------------------------------------------
@@ -51,14 +55,23 @@ class CaseListModel(QAbstractTableModel):
         """Re-read the count and drop cached pages (after a save, a filter change)."""
         self.beginResetModel()
         self._pages.clear()
-        cf = self.session.file
-        self._count = cf.listing.count(self.query) if cf is not None else 0
+        self._count = self._read_count()
         self.endResetModel()
+
+    def _read_count(self) -> int:
+        cf = self.session.file
+        if cf is None:
+            return 0
+        if not self.query.text.strip():
+            self.capped = False
+            return cf.listing.count(self.query)
+        count = cf.listing.count(self.query, at_most=MAX_SEARCH_ROWS + 1)
+        self.capped = count > MAX_SEARCH_ROWS
+        return min(count, MAX_SEARCH_ROWS)
 
     def refresh_rows(self) -> None:
         """Cheaper refresh when only row contents may have changed (same count)."""
-        cf = self.session.file
-        count = cf.listing.count(self.query) if cf is not None else 0
+        count = self._read_count()
         if count != self._count:
             self.refresh()
             return
@@ -83,7 +96,10 @@ class CaseListModel(QAbstractTableModel):
         return page[k] if k < len(page) else None
 
     def row_of(self, case_id: int) -> int | None:
-        """The row of a case among the pages already read (None if not seen)."""
+        """The row of a case among the pages already read, or on the first page (where a
+        new or just-saved case sorts by default); None if not seen."""
+        if 0 not in self._pages:
+            self.summary(0)
         for page_no, page in self._pages.items():
             for k, s in enumerate(page):
                 if s.id == case_id:

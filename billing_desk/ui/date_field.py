@@ -33,17 +33,13 @@ class DateField(QWidget):
         self.button.setToolTip("Pick a date")
         identify(self.button, identifier + "_pick", f"Pick {accessible_name.lower()}")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # "▾" says it
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         menu = QMenu(self.button)
-        self.calendar = QCalendarWidget(menu)
-        identify(self.calendar, identifier + "_calendar", f"{accessible_name} calendar")
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
         menu.aboutToShow.connect(self._sync_calendar)
-        self.calendar.clicked.connect(self._picked)
-        self.calendar.activated.connect(self._picked)
         self.button.setMenu(menu)
+        self._identifier, self._name = identifier, accessible_name
+        self._calendar: QCalendarWidget | None = None
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -54,6 +50,21 @@ class DateField(QWidget):
         self.edit.textEdited.connect(self._typed)
 
     # -- API -----------------------------------------------------------------------------
+
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The calendar the button pops up, made the first time it is wanted (one costs
+        as much to build as the rest of the field)."""
+        if self._calendar is None:
+            menu = self.button.menu()
+            self._calendar = QCalendarWidget(menu)
+            identify(self._calendar, self._identifier + "_calendar", f"{self._name} calendar")
+            action = QWidgetAction(menu)
+            action.setDefaultWidget(self._calendar)
+            menu.addAction(action)
+            self._calendar.clicked.connect(self._picked)
+            self._calendar.activated.connect(self._picked)
+        return self._calendar
 
     def value(self) -> date | None:
         return self._value

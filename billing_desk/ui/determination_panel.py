@@ -8,14 +8,11 @@ Text always says what colour also shows.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QListWidgetItem, QSizePolicy, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..domain.case import Case
@@ -23,6 +20,7 @@ from ..domain.determination import Determination, Outcome
 from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify, value_label
+from .determination_lines_model import HEADERS, DeterminationLinesModel, money_display
 from .periods_model import format_date
 
 OUTCOME_TEXT = {
@@ -31,25 +29,12 @@ OUTCOME_TEXT = {
     Outcome.CREDIT_AND_BACK_BILL: "Credit and back bill",
     Outcome.NO_ADJUSTMENT: "No adjustment",
 }
-DIRECTION_TEXT = {"overcharge": "Overcharge", "undercharge": "Undercharge", "none": "No difference"}
 OUTCOME_SHORT = {
     Outcome.CREDIT: "Credit", Outcome.BACK_BILL: "Back bill",
     Outcome.CREDIT_AND_BACK_BILL: "Both", Outcome.NO_ADJUSTMENT: "None",
 }
 READING_TITLES = {"ordinance": "Ordinance", "executive_summary": "Executive summary",
                   "staff_practice": "Staff practice"}
-
-
-def period_label(start: date, end: date) -> str:
-    """"May 2012" for a calendar month, else "05/01/12–06/14/12": short enough for the panel."""
-    if start.day == 1 and end.month == start.month and end.year == start.year and \
-            (end + timedelta(days=1)).day == 1:
-        return start.strftime("%b %Y")
-    return f"{start:%m/%d/%y}–{end:%m/%d/%y}"
-
-
-def money_display(amount: Decimal) -> str:
-    return f"${amount:,.2f}" if amount >= 0 else f"−${-amount:,.2f}"
 
 
 class DeterminationPanel(QWidget):
@@ -105,14 +90,17 @@ class DeterminationPanel(QWidget):
         self.readings.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.readings.horizontalHeader().setStretchLastSection(True)
         self.readings.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.readings.setFixedHeight(self.readings.verticalHeader().defaultSectionSize() * 4 + 6)
+        self.readings.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readings.setFixedHeight(self.readings.horizontalHeader().sizeHint().height()
+                                     + 3 * self.readings.verticalHeader().defaultSectionSize()
+                                     + 2 * self.readings.frameWidth())
         rb.addWidget(self.readings)
         lay.addWidget(self.readings_box)
 
-        self.flags = QListWidget()
-        identify(self.flags, "flags_list", "Flags for the supervisor")
+        # a label, not a list: every flag is read in full, however narrow the panel
+        self.flags = value_label("flags_list", "Flags for the supervisor")
         self.flags.setWordWrap(True)
-        self.flags.setMaximumHeight(110)
         self.flags_box = QGroupBox("Flags")
         fb = QVBoxLayout(self.flags_box)
         fb.addWidget(self.flags)
@@ -130,17 +118,26 @@ class DeterminationPanel(QWidget):
 
         lines_box = QGroupBox("Per period")
         lb = QVBoxLayout(lines_box)
-        self.lines = QTableWidget(0, 4)
+        self.lines_model = DeterminationLinesModel(self)
+        self.lines = QTableView()
+        self.lines.setModel(self.lines_model)
         identify(self.lines, "determination_lines", "Determination per period")
-        # each period takes two rows: the amounts, then its direction and reason spanning
-        # the width, so the reason can be read in full in a narrow panel
-        self.lines.setHorizontalHeaderLabels(["Period", "Included", "Excluded", "Clause"])
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.setWordWrap(True)
         header = self.lines.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the font, not from the contents: measuring 144 rows on every
+        # keystroke costs more than the determination itself
+        fm = self.lines.fontMetrics()
+        for col, sample in ((1, "$00,000.00"), (2, "$00,000.00"), (3, "26-721(a)(1)")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 14)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.lines.verticalHeader().setDefaultSectionSize(fm.height() + 6)
         self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the reason rows span the table: their height follows its width (Qt sizes a row
+        # by its first cell only), recomputed whenever the stretching column changes
+        header.sectionResized.connect(lambda section, _old, _new: section == 0 and self._fit_reasons())
         lb.addWidget(self.lines)
         lay.addWidget(lines_box, 1)
 
@@ -159,7 +156,7 @@ class DeterminationPanel(QWidget):
         self.readings_box.hide()
         self.flags_box.hide()
         self.problems_box.hide()
-        self.lines.setRowCount(0)
+        self.lines_model.show(None, None)
 
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
         """The case is not yet valid: say so, list what to fix; no amounts are shown."""
@@ -172,7 +169,7 @@ class DeterminationPanel(QWidget):
         self.readings_box.hide()
         self.flags_box.hide()
         self._fill_problems(problems)
-        self.lines.setRowCount(0)
+        self.lines_model.show(None, None)
 
     def show_determination(self, case: Case, d: Determination) -> None:
         pack = get_rule_pack(d.rule_pack)
@@ -205,39 +202,31 @@ class DeterminationPanel(QWidget):
                         item.setFont(font)
                     self.readings.setItem(row, col, item)
 
-        self.flags.clear()
-        for flag in d.flags:
-            item = QListWidgetItem(f"⚑ {pack.flag_texts.get(flag, flag)}")
-            item.setToolTip(flag)
-            self.flags.addItem(item)
+        self.flags.setText("\n".join(f"⚑ {pack.flag_texts.get(flag, flag)}" for flag in d.flags))
         self.flags_box.setVisible(bool(d.flags))
         self.problems_box.hide()
         self.problems.clear()
 
         self.lines.clearSpans()
-        self.lines.setRowCount(2 * len(d.periods))
-        labels = []
-        for k, (line, period) in enumerate(zip(d.periods, case.periods)):
-            row = 2 * k
-            cells = [period_label(period.start, period.end),
-                     money_display(line.included_amount), money_display(line.excluded_amount),
-                     line.clause or "—"]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col in (1, 2):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.lines.setItem(row, col, item)
-            text = f"{DIRECTION_TEXT[line.direction.value]} — {line.reason.text}"
-            reason = QTableWidgetItem(text)
-            reason.setToolTip(text)
-            font = reason.font()
-            font.setItalic(True)
-            reason.setFont(font)
-            self.lines.setItem(row + 1, 0, reason)
-            self.lines.setSpan(row + 1, 0, 1, 4)
-            labels += [str(k + 1), ""]
-        self.lines.setVerticalHeaderLabels(labels)
-        self.lines.resizeRowsToContents()
+        self.lines_model.show(case, d)
+        for row in self.lines_model.reason_rows():
+            self.lines.setSpan(row, 0, 1, len(HEADERS))
+        self._fit_reasons()
+
+    def _fit_reasons(self) -> None:
+        """Give each spanning reason row the height its wrapped text needs."""
+        width = self.lines.viewport().width() - 8
+        if width <= 0:
+            return
+        metrics = QFontMetrics(self.lines_model.data(self.lines_model.index(1, 0), Qt.ItemDataRole.FontRole)
+                               or self.lines.font())
+        heights: dict[str, int] = {}  # the same reason says the same on many periods
+        for row in self.lines_model.reason_rows():
+            text = self.lines_model.reason(row)
+            if text not in heights:
+                heights[text] = metrics.boundingRect(QRect(0, 0, width, 100_000),
+                                                     int(Qt.TextFlag.TextWordWrap), text).height() + 6
+            self.lines.setRowHeight(row, heights[text])
 
     def _fill_problems(self, problems: tuple[Problem, ...]) -> None:
         self.problems.clear()

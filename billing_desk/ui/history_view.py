@@ -26,13 +26,19 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def describe_change(before: dict | None, after: dict | None) -> str:
+def describe_change(before: dict | None, after: dict | None, entity: str = "case") -> str:
     if before is None and after is not None:
-        return "created"
+        # a new case is its whole content (see the case itself); anything else is
+        # described by what was added (an attachment's name and sha256)
+        return "created" if entity == "case" else "added: " + _fields(after)
     if after is None and before is not None:
-        return "removed: " + ", ".join(f"{k}" for k in before)
+        return "removed: " + _fields(before)
     keys = sorted(set(before or {}) | set(after or {}))
     return "; ".join(f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}" for k in keys)
+
+
+def _fields(values: dict) -> str:
+    return "; ".join(f"{k}: {_short(v)}" for k, v in values.items())
 
 
 class HistoryView(QWidget):
@@ -40,6 +46,8 @@ class HistoryView(QWidget):
         super().__init__(parent)
         identify(self, "history", "Case history")
         self.session = session
+        self._case_id: int | None = None
+        self._stale = False
         self.chain = QLabel()
         identify(self.chain, "history_chain", description="Verification of this case's history")
         self.chain.setWordWrap(True)
@@ -53,7 +61,7 @@ class HistoryView(QWidget):
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.verify_button = QPushButton("&Verify history")
+        self.verify_button = QPushButton("Ver&ify history")
         identify(self.verify_button, "verify_history", "Verify the tamper-evident history")
         self.verify_button.clicked.connect(self.verify)
         top = QHBoxLayout()
@@ -63,17 +71,25 @@ class HistoryView(QWidget):
         lay.addWidget(self.chain)
         lay.addLayout(top)
         lay.addWidget(self.table)
-        self._pending: tuple[int | None] | None = None  # a case to show once visible
 
     def show_case(self, case_id: int | None) -> None:
-        if not self.isVisible():
-            self._pending = (case_id,)
-            return
-        self._pending = None
+        self._case_id, self._stale = case_id, True
+        self.verify_button.setEnabled(case_id is not None)
+        if self.isVisible():
+            self._fill()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._fill()
+
+    def _fill(self) -> None:
+        self._stale = False
+        case_id = self._case_id
         entries = self.session.history(case_id) if case_id is not None else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after)]
+            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after, e.entity)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -90,11 +106,6 @@ class HistoryView(QWidget):
             "intact, linked into the file's chain, and the case matches them."
             if report.ok else f"✖ History does not verify: {report.problem}")
         self.chain.setStyleSheet("" if report.ok else "color: #a00000; font-weight: bold;")
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._pending is not None:
-            self.show_case(*self._pending)
 
     def verify(self) -> None:
         if self.session.file is None:

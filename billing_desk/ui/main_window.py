@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar,
+    QFileDialog, QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
+    QWidget,
 )
 
 from .. import __version__
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.record: CaseRecord | None = None
         self.undo_stack = QUndoStack(self)
         self.last_error_box = None
+        self._discard_refused = False  # the clerk agreed to close without refused entries
 
         self.case_list = CaseList(session)
         self.editor = CaseEditor()
@@ -61,15 +63,22 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         identify(self.tabs, "case_tabs", "Case sections")
-        self.tabs.addTab(self.editor, "&Case")
+        # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
+        self.tabs.addTab(self.editor, "Case")
         self.tabs.addTab(self.notes, "N&otes")
-        self.tabs.addTab(self.attachments, "Attac&hments")
+        self.tabs.addTab(self.attachments, "Attach&ments")
         self.tabs.addTab(self.history, "Histor&y")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         identify(self.splitter, "main_splitter", "Main areas")
+        # the case pane: the tabs, with room above them for the workflow bar
+        # (workflow_actions.py), built before the splitter so Tab follows the screen
+        self.case_pane = QWidget()
+        self.case_pane_layout = QVBoxLayout(self.case_pane)
+        self.case_pane_layout.setContentsMargins(0, 0, 0, 0)
+        self.case_pane_layout.addWidget(self.tabs, 1)
         self.splitter.addWidget(self.case_list)
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.case_pane)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
@@ -126,8 +135,7 @@ class MainWindow(QMainWindow):
         self.redo_act.setObjectName("redo")
         self.focus_list_act = self._action("Case &list", lambda: self.case_list.table.setFocus(), "Ctrl+1",
                                            "focus_list")
-        self.focus_editor_act = self._action("Case &editor", lambda: self.editor.number.setFocus(), "Ctrl+2",
-                                             "focus_editor")
+        self.focus_editor_act = self._action("Case &editor", self.focus_editor, "Ctrl+2", "focus_editor")
         self.focus_panel_act = self._action("&Determination", lambda: self.panel.lines.setFocus(), "Ctrl+3",
                                             "focus_panel")
         self.about_act = self._action("&About Billing Desk", self.about, None, "about")
@@ -159,6 +167,7 @@ class MainWindow(QMainWindow):
         tools.setObjectName("main_toolbar")
         for act in (self.new_case_act, self.undo_act, self.redo_act, self.reload_act):
             tools.addAction(act)
+            identify(tools.widgetForAction(act), f"toolbar_{act.objectName()}", act.text().replace("&", ""))
         self.addToolBar(tools)
         self._fill_recent()
 
@@ -182,6 +191,7 @@ class MainWindow(QMainWindow):
             self.session.open(Path(path))
         except StoreError as e:
             self.error("Cannot open the case file", e)
+            self._forget_recent(str(path))
             return False
         return True
 
@@ -202,6 +212,13 @@ class MainWindow(QMainWindow):
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])]
+
+    def _forget_recent(self, path: str) -> None:
+        """A file that cannot be opened (moved, deleted, damaged) leaves the recent list."""
+        recent = self._recent()
+        if path in recent:
+            self.settings.setValue("recent_files", [p for p in recent if p != path])
+            self._fill_recent()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -270,6 +287,7 @@ class MainWindow(QMainWindow):
         editable = record.status in EDITABLE
         self.editor.load(record.draft, header=self._header(record), editable=editable)
         self.notes.set_text_silently(record.notes)
+        self.notes.setReadOnly(False)  # notes can be added in every status (store: save)
         self.attachments.show_case(record.id)
         self.history.show_case(record.id)
         self.live.recompute(record.draft)
@@ -306,8 +324,9 @@ class MainWindow(QMainWindow):
             record = self.session.save_draft(case_id, draft, self.record.revision)
         except (StaleRevision, TransitionRefused, StoreError) as e:
             self.error(f"Not saved: {description}", e)
-            self.undo_stack.clear()
-            self.reload_case()
+            # the stack is running this very command (an undo, a redo): clearing it now
+            # would delete the command under its own feet, so reload once it has returned
+            QTimer.singleShot(0, self._reload_after_refusal)
             return False
         self.record = record
         if self.editor.draft() != draft:  # an undo or redo: show the saved draft
@@ -317,6 +336,10 @@ class MainWindow(QMainWindow):
             self.editor.header.setText(self._header(record))
         self.statusBar().showMessage(f"Saved: {description}", 4000)
         return True
+
+    def _reload_after_refusal(self) -> None:
+        self.undo_stack.clear()
+        self.reload_case()
 
     def _notes_edited(self) -> None:
         if self.record is None:
@@ -332,7 +355,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved: notes", 4000)
 
     def _after_save(self, record: CaseRecord) -> None:
-        self.case_list.refresh()
+        self.case_list.refresh_soon()
         if self.record is not None and record.id == self.record.id:
             self.history.show_case(record.id)
 
@@ -382,6 +405,10 @@ class MainWindow(QMainWindow):
 
     # -- misc ----------------------------------------------------------------------------
 
+    def focus_editor(self) -> None:
+        self.tabs.setCurrentWidget(self.editor)
+        self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def focus_search(self) -> None:
         self.case_list.search.setFocus()
         self.case_list.search.selectAll()
@@ -393,6 +420,30 @@ class MainWindow(QMainWindow):
                           f"Billing Desk {__version__}\nBilling-error cases under Fort Collins "
                           "City Code Sec. 26-721.")
 
+    def confirm_discard(self, refused: list[str]) -> None:
+        """Entries that were refused (a date that is no date, an amount with too many
+        decimals) were never saved: closing would lose them, so ask first (window-modal,
+        without blocking; Discard closes the window)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "Entries not saved",
+                          "These entries are not valid and were not saved:\n\n"
+                          + "\n".join(f"• {r}" for r in refused)
+                          + "\n\nClose anyway and lose them?",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("discard_dialog")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+                self._discard_refused = True
+                self.close()
+
+        box.buttonClicked.connect(answered)
+        self.last_error_box = box
+        box.open()
+
     def error(self, title: str, e: BaseException) -> None:
         self.last_error_box = show_error(self, title, e)
 
@@ -400,8 +451,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 950)
+        else:  # first run: as large as is comfortable on this screen, never larger
+            free = self.screen().availableGeometry()
+            self.resize(min(1600, free.width() - 40), min(950, free.height() - 40))
         state = self.settings.value("splitter")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.splitter.restoreState(state)
@@ -411,8 +463,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # an edit still being typed is committed (saved) before the window goes
         self.editor.flush()
-        if self.notes.hasFocus():
-            self.notes.finish()
+        self.notes.finish()
+        refused = self.editor.refused_entries()
+        if refused and not self._discard_refused:
+            event.ignore()
+            self.confirm_discard(refused)
+            return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ..domain.draft import PeriodDraft
 from ..domain.entry import EntryError, ParsedRows, parse_cell
@@ -38,12 +38,15 @@ FIELD_COLUMN = {f: i for i, (f, _) in enumerate(COLUMNS) if f}
 DIFFERENCE_COLUMN = 5
 EDITABLE_FIELDS = tuple(f for f, _ in COLUMNS if f)
 
+# combined once: the view asks for every cell's flags on every paint
+_READ_ONLY_CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_CELL = _READ_ONLY_CELL | Qt.ItemFlag.ItemIsEditable
 _REJECTED_BG = QColor(255, 214, 214)
 _PROBLEM_BG = QColor(255, 240, 190)
 
 
 def format_date(d: date | None) -> str:
-    return "" if d is None else d.strftime("%m/%d/%Y")
+    return "" if d is None else f"{d.month:02d}/{d.day:02d}/{d.year:04d}"
 
 
 def format_amount(a: Decimal | None, *, grouping: bool = True) -> str:
@@ -62,8 +65,7 @@ class PeriodsModel(QAbstractTableModel):
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) -> (text, why)
         self._problems: dict[tuple[int, int], str] = {}  # from validation of the whole case
         self._row_problems: dict[int, str] = {}
-        self._warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) \
-            if QApplication.instance() else None
+        self._icon: QIcon | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -117,10 +119,7 @@ class PeriodsModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() != DIFFERENCE_COLUMN:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        return _READ_ONLY_CELL if index.column() == DIFFERENCE_COLUMN else _EDITABLE_CELL
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -143,7 +142,7 @@ class PeriodsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if rejected:
                 return f"Not saved: {rejected[1]}"
-            return problem
+            return problem or (p.note if field == "note" else None)  # a long note read in full
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             if rejected:
                 return f"invalid, not saved: {rejected[1]}"
@@ -156,12 +155,20 @@ class PeriodsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             # colour is never the only signal: an icon marks a bad cell too
-            return self._warning_icon if (rejected or problem) else None
+            return self._warning_icon() if (rejected or problem) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if field in ("billed", "correct") or field is None:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         return None
+
+    def _warning_icon(self) -> QIcon:
+        if self._icon is None:
+            # fetched when a cell first needs it: QStyle costs more to load than the window
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            self._icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._icon
 
     @staticmethod
     def _display(p: PeriodDraft, field: str | None) -> str:
@@ -219,12 +226,42 @@ class PeriodsModel(QAbstractTableModel):
     def remove_period_rows(self, row: int, count: int = 1) -> None:
         if count <= 0 or row < 0 or row + count > len(self._periods):
             return
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._periods[row:row + count]
-        self._rejected = {(r, c): v for (r, c), v in self._rejected.items() if not row <= r < row + count}
-        self._shift_overlays(row + count, -count)
-        self.endRemoveRows()
-        self.periodsEdited.emit(self.periods(), f"Delete {count} period row{'s' if count > 1 else ''}")
+        self.remove_rows(range(row, row + count))
+
+    def remove_rows(self, rows: Iterable[int]) -> None:
+        """Delete these rows, contiguous or not (a selection): one edit for all of them."""
+        doomed = sorted({r for r in rows if 0 <= r < len(self._periods)}, reverse=True)
+        if not doomed:
+            return
+        for row in doomed:  # from the bottom, so the rows above keep their numbers
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._periods[row]
+            self._rejected = {(r, c): v for (r, c), v in self._rejected.items() if r != row}
+            self._shift_overlays(row + 1, -1)
+            self.endRemoveRows()
+        n = len(doomed)
+        self.periodsEdited.emit(self.periods(), f"Delete {n} period row{'s' if n > 1 else ''}")
+
+    def clear_cells(self, cells: Iterable[tuple[int, int]]) -> None:
+        """Empty these cells (Delete on a selection): one edit, refused entries dropped."""
+        periods = list(self._periods)
+        touched: set[int] = set()
+        for r, c in cells:
+            field = COLUMNS[c][0] if 0 <= c < len(COLUMNS) else None
+            if field is None or not 0 <= r < len(periods):
+                continue
+            if self._rejected.pop((r, c), None) is not None:
+                touched.add(r)
+            if getattr(periods[r], field) is not None:
+                periods[r] = replace(periods[r], **{field: None})
+                touched.add(r)
+        changed = periods != self._periods
+        self._periods = periods
+        for r in sorted(touched):
+            self._changed_row(r)
+        if changed:
+            n = len(touched)
+            self.periodsEdited.emit(self.periods(), f"Clear cells in {n} period row{'s' if n > 1 else ''}")
 
     def _shift_overlays(self, from_row: int, delta: int) -> None:
         self._rejected = {((r + delta) if r >= from_row else r, c): v

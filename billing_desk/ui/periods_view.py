@@ -1,19 +1,23 @@
 """The periods table as a clerk uses it: like a spreadsheet.
 
-Enter commits and moves down (staying on the last row), Tab moves right (wrapping to the next row, adding one at
-the end), Insert adds a row above, Ctrl+Delete/Shift+Delete removes the selected rows,
-Delete clears the selected cells, Ctrl+V pastes rows copied from a spreadsheet.
+Enter commits and moves down (staying on the last row), Tab moves right (wrapping to the
+next row, adding one at the end), Insert adds a row above, Ctrl+Delete/Shift+Delete
+removes the selected rows, Delete clears the selected cells, Ctrl+V pastes rows copied
+from a spreadsheet. Since Tab stays in the table, Ctrl+Tab and Ctrl+Shift+Tab leave it
+(as they leave a text box that takes Tab). Each of these is one saved edit.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget,
+)
 
 from ..domain.entry import parse_rows, split_pasted_text
 from .a11y import identify
-from .periods_model import COLUMNS, DIFFERENCE_COLUMN, PeriodsModel
+from .periods_model import COLUMNS, PeriodsModel
 
 
 class PeriodsView(QTableView):
@@ -41,8 +45,13 @@ class PeriodsView(QTableView):
 
     def setModel(self, model) -> None:  # noqa: N802 (Qt name)
         super().setModel(model)
-        for c, width in enumerate((100, 100, 100, 100, 100, 100, 200)):
-            self.setColumnWidth(c, self.fontMetrics().horizontalAdvance("0") * (width // 8) + 24)
+        # wide enough for what the column holds (a date, a five-figure amount), so the
+        # note keeps the rest; the warning icon of a refused cell needs its room too
+        fm = self.fontMetrics()
+        pad = fm.height() + 8
+        for c, sample in enumerate(("00/00/0000", "00/00/0000", "00/00/0000", "00,000.00", "00,000.00",
+                                    "+00,000.00")):
+            self.setColumnWidth(c, fm.horizontalAdvance(sample) + pad)
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -58,6 +67,10 @@ class PeriodsView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and mods & Qt.KeyboardModifier.ControlModifier:
+            QWidget.focusNextPrevChild(self, key == Qt.Key.Key_Tab
+                                       and not mods & Qt.KeyboardModifier.ShiftModifier)
+            return
         if self._read_only and (event.matches(QKeySequence.StandardKey.Paste)
                                 or key in (Qt.Key.Key_Insert, Qt.Key.Key_Delete)):
             return
@@ -123,24 +136,11 @@ class PeriodsView(QTableView):
         return sorted(rows)
 
     def delete_selected_rows(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            return
-        # contiguous blocks from the bottom, so indexes stay right; one edit per block
-        blocks: list[list[int]] = []
-        for r in rows:
-            if blocks and r == blocks[-1][-1] + 1:
-                blocks[-1].append(r)
-            else:
-                blocks.append([r])
-        for block in reversed(blocks):
-            self.periods_model().remove_period_rows(block[0], len(block))
+        self.periods_model().remove_rows(self.selected_rows())
 
     def clear_selected_cells(self) -> None:
-        model = self.periods_model()
-        for index in self.selectionModel().selectedIndexes():
-            if index.column() != DIFFERENCE_COLUMN and (model.flags(index) & Qt.ItemFlag.ItemIsEditable):
-                model.setData(index, "")
+        indexes = self.selectionModel().selectedIndexes() or [self.currentIndex()]
+        self.periods_model().clear_cells((i.row(), i.column()) for i in indexes if i.isValid())
 
     def paste_clipboard(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())

@@ -217,6 +217,9 @@ class CaseSession(QObject):
         return (u is not None and u.active and u.approval_limit is not None
                 and u.role is not Role.CLERK)
 
+    def assignees(self) -> list[str]:
+        return self._cf().listing.assignees()
+
     # -- attachments and history --------------------------------------------------------
 
     def attachments(self, case_id: int) -> list[AttachmentRecord]:

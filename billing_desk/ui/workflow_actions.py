@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..domain.workflow import CaseStatus, TransitionRefused
 from ..store.errors import StoreError
@@ -34,17 +34,7 @@ class WorkflowActions(QObject):
         self.reason_dialog: ReasonDialog | None = None
 
         self.bar = WorkflowBar(self.session)
-        splitter, tabs = window.splitter, window.tabs
-        # the bar goes above the case tabs, in the tabs' place in the splitter. Keep the
-        # pane referenced: replaceWidget does not hand its ownership to the splitter, and
-        # a pane collected by Python would take the case tabs with it
-        self.pane = pane = QWidget()
-        splitter.replaceWidget(splitter.indexOf(tabs), pane)
-        lay = QVBoxLayout(pane)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.bar)
-        lay.addWidget(tabs, 1)
-        tabs.show()
+        window.case_pane_layout.insertWidget(0, self.bar)  # above the case tabs
 
         self.queue = WorkQueue(self.session)
         self.dock = QDockWidget("Work queues", window)
@@ -56,7 +46,7 @@ class WorkflowActions(QObject):
         self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+S", "submit_case_action")
         self.review_act = self._action("Re&view and approve…", self.review_current, "Ctrl+Shift+A",
                                        "review_case_action")
-        self.void_act = self._action("&Void case…", self.ask_void, None, "void_case_action")
+        self.void_act = self._action("&Void case…", self.ask_void, "Ctrl+Shift+V", "void_case_action")
         self.queue_act = self.dock.toggleViewAction()
         self.queue_act.setText("Work &queues")
         self.queue_act.setShortcut(QKeySequence("Ctrl+4"))

@@ -136,3 +136,18 @@ def test_seventy_two_periods_in_order(case_file):
     loaded = case_file.cases.load(record.id)
     assert loaded.draft.periods == shorter.periods == saved.draft.periods
     assert len(loaded.draft.periods) == 67
+
+
+def test_periods_changed_one_cell_inserted_or_cut_read_back_exactly(case_file, tmp_path):
+    draft = shared_draft("23-")
+    record = case_file.cases.create(draft, actor="alice")
+    one_cell = draft.with_period(40, replace(draft.periods[40], correct=Decimal("1.23")))
+    inserted = one_cell.with_periods_inserted(3, (PeriodDraft(note="added by hand"),))
+    cut = inserted.without_periods(60, 13)
+    emptied = replace(cut, periods=())
+    for step in (one_cell, inserted, cut, emptied, draft):
+        record = case_file.cases.save(record.id, step, expected_revision=record.revision, actor="alice")
+        assert case_file.cases.load(record.id).draft.periods == step.periods
+    with open_case_file(case_file.path) as again:  # what another window reads
+        assert again.cases.load(record.id).draft == draft
+        assert again.verify().ok  # the file equals its history at every step

@@ -115,3 +115,20 @@ def test_change_counter_tells_a_second_window_what_changed(case_file, people):
         assert other_window.listing.change_counter() > seen
         assert other_window.listing.changed_since(seen) == {people[3]}
         assert other_window.cases.load(people[3]).assignee == "carol"
+
+
+def test_count_can_stop_early_and_agrees_with_the_pages(case_file, people):
+    listing = case_file.listing
+    fort = CaseQuery(text="fort")
+    assert listing.count(fort) == 5
+    assert listing.count(fort, at_most=3) == 3
+    assert listing.count(fort, at_most=10) == 5
+    assert listing.count(replace(fort, statuses=frozenset({CaseStatus.DRAFT})), at_most=2) == 2
+    assert listing.count(CaseQuery(text="mason"), at_most=3) == 1
+    assert listing.assignees() == []
+    # every sort, searched or not, pages through the same cases the count counts
+    for query in (fort, CaseQuery(statuses=frozenset({CaseStatus.DRAFT, CaseStatus.SUBMITTED}))):
+        for key in SortKey:
+            q = replace(query, sort=key)
+            pages = listing.page(q, 0, 2) + listing.page(q, 2, 2) + listing.page(q, 4, 2)
+            assert len({s.id for s in pages}) == listing.count(q) == 5

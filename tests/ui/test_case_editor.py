@@ -167,3 +167,38 @@ def test_every_control_has_an_accessible_identifier(ui):
             if not w.isVisibleTo(editor.window()) or w.objectName().startswith("qt_"):
                 continue
             assert w.accessibleIdentifier(), f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r}"
+
+
+def test_evidence_boxes_carry_the_rule_packs_clause_text_and_the_threshold_is_a_setting(ui):
+    from billing_desk.domain.rulepacks import get_rule_pack
+
+    editor, panel, live, edits = ui
+    pack = get_rule_pack("fort-collins-26-721")
+    for key, check in editor.evidence.items():
+        clause = editor.findChild(type(editor.header), f"clause_{key}")
+        for cid in pack.evidence_clauses[key]:
+            assert f"{cid}: {pack.clause(cid).text}" in clause.text()
+            assert pack.clause(cid).text in check.accessibleDescription()
+    assert editor.threshold.text() == "$25.00 (administrative setting, Sec. 26-720)"
+    assert not editor.threshold.accessibleName()  # a value label: its text is what is read
+
+
+def test_per_period_lines_show_included_excluded_clause_and_reason(ui, qtmodeltester):
+    editor, panel, live, edits = ui
+    path = next(p for p in worked_cases() if p.name.startswith("03-"))  # straddles the cutoff
+    case = loads_case(path.read_bytes())
+    draft = CaseDraft.from_case(case)
+    editor.load(draft)
+    live.recompute(draft)
+    d = determine(case)
+    model = panel.lines_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2 * len(d.periods)
+    for k, line in enumerate(d.periods):
+        cells = [model.data(model.index(2 * k, c)) for c in range(4)]
+        assert cells[1:] == [f"${line.included_amount:,.2f}", f"${line.excluded_amount:,.2f}", line.clause]
+        reason = model.data(model.index(2 * k + 1, 0))
+        assert line.reason.text in reason and reason.startswith(line.direction.value.capitalize())
+        assert panel.lines.columnSpan(2 * k + 1, 0) == 4  # the reason reads across the panel
+    excluded = [line for line in d.periods if line.excluded_amount]
+    assert excluded and "older than six years" in model.data(model.index(3, 0))

@@ -24,3 +24,10 @@ def press(widget: QWidget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, key, modifiers))
     QApplication.processEvents()
+
+
+def enter_text(widget: QWidget, text: str) -> None:
+    """Go to a field, type into it and finish with Enter, as a clerk does."""
+    widget.setFocus()
+    type_text(widget, text)
+    press(widget, Qt.Key.Key_Return)

@@ -1,0 +1,97 @@
+"""The determination's per-period lines as a table model for the panel.
+
+Each period takes two rows: its amounts (period, included, excluded, clause), then its
+direction and reason, which the view spans over the whole width so a reason can be read
+in full in a narrow panel. One model reset per determination: the panel is refilled on
+every keystroke, so it must not build a widget item per cell.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from ..domain.case import Case
+from ..domain.determination import Determination
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Period", "Included", "Excluded", "Clause")
+DIRECTION_TEXT = {"overcharge": "Overcharge", "undercharge": "Undercharge", "none": "No difference"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def period_label(start: date, end: date) -> str:
+    """"May 2012" for a calendar month, else "05/01/12–06/14/12": short enough for the panel."""
+    if start.day == 1 and end.month == start.month and end.year == start.year and \
+            (end + timedelta(days=1)).day == 1:
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    return f"{start.month:02d}/{start.day:02d}/{start.year % 100:02d}–" \
+           f"{end.month:02d}/{end.day:02d}/{end.year % 100:02d}"
+
+
+def money_display(amount: Decimal) -> str:
+    return f"${amount:,.2f}" if amount >= 0 else f"−${-amount:,.2f}"
+
+
+class DeterminationLinesModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._amounts: list[tuple[str, str, str, str]] = []
+        self._reasons: list[str] = []
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    def show(self, case: Case | None, d: Determination | None) -> None:
+        self.beginResetModel()
+        self._amounts, self._reasons = [], []
+        if case is not None and d is not None:
+            for line, period in zip(d.periods, case.periods):
+                self._amounts.append((period_label(period.start, period.end),
+                                      money_display(line.included_amount),
+                                      money_display(line.excluded_amount), line.clause or "—"))
+                self._reasons.append(f"{DIRECTION_TEXT[line.direction.value]} — {line.reason.text}")
+        self.endResetModel()
+
+    def reason_rows(self) -> range:
+        """The rows the view spans over the whole width."""
+        return range(1, 2 * len(self._reasons), 2)
+
+    def reason(self, row: int) -> str:
+        return self._reasons[row // 2]
+
+    # -- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 2 * len(self._amounts)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return "" if section % 2 else str(section // 2 + 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if row % 2:  # the reason row
+            if col != 0:
+                return None
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self._reasons[row // 2]
+            if role == Qt.ItemDataRole.FontRole:
+                return self._italic
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._amounts[row // 2][col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
+            return _RIGHT
+        return None

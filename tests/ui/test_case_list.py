@@ -1,0 +1,141 @@
+"""The case list over a real case file: search as you type, status / assignee / age
+filters, sortable columns, pages read only as they are shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from billing_desk.demo import DEMO_USERS
+from billing_desk.domain.workflow import Role
+from billing_desk.store.demo_file import create_demo_file, fill_demo
+from billing_desk.store.listing import SortKey
+from billing_desk.ui import case_list_model
+from tests.ui.test_main_window import case_file, make_window  # noqa: F401 (fixtures)
+from tests.ui.typing import press, type_text
+
+
+def shown(w, column: int) -> list[str]:
+    model = w.case_list.model
+    return [model.data(model.index(r, column)) for r in range(model.rowCount())]
+
+
+#: a demo file has the demo office as its users: the window acts as its clerk
+CLERK = next(u.login for u in DEMO_USERS if u.role is Role.CLERK)
+
+
+def demo_window(make_window, case_file, count: int = 60):
+    w = make_window(case_file, actor=CLERK)
+    fill_demo(w.session.file, count)
+    w.session.fileOpened.emit(w.session.path)  # as on opening it: assignees, list
+    return w
+
+
+def test_search_as_you_type_narrows_the_list(make_window, case_file, qtbot):
+    w = demo_window(make_window, case_file)
+    w.case_list.status.setCurrentIndex(1)  # all statuses
+    everyone = w.case_list.model.rowCount()
+    target = w.case_list.model.summary(7)
+    search = w.case_list.search
+    search.setFocus()
+    type_text(search, target.customer_name.split()[0][:3])
+    qtbot.waitUntil(lambda: w.case_list.model.rowCount() < everyone)
+    assert target.customer_name in shown(w, 3)
+    search.clear()
+    type_text(search, target.account_number)
+    qtbot.waitUntil(lambda: w.case_list.model.rowCount() == 1)
+    press(search, Qt.Key.Key_Return)  # Enter opens the (first) match
+    assert w.record.id == target.id
+    assert w.case_list.count.text() == "1 case"
+
+
+def test_filters_by_status_assignee_and_age(make_window, case_file):
+    w = demo_window(make_window, case_file)
+    cl = w.case_list
+    cl.status.setCurrentIndex(cl.status.findText("Submitted"))
+    assert cl.model.rowCount() > 0 and set(shown(w, 1)) == {"submitted"}
+
+    cl.status.setCurrentIndex(1)
+    people = [cl.assignee.itemData(i) for i in range(cl.assignee.count()) if cl.assignee.itemData(i)]
+    assert "akim" in people and people == sorted(people)
+    cl.assignee.setCurrentIndex(cl.assignee.findData("akim"))
+    assert cl.model.rowCount() > 0 and set(shown(w, 7)) == {"akim"}
+    cl.assignee.setCurrentIndex(cl.assignee.findText("Unassigned"))
+    assert set(shown(w, 7)) <= {""}
+    cl.assignee.setCurrentIndex(cl.assignee.findText("Assigned to me"))
+    assert cl.model.rowCount() > 0 and set(shown(w, 7)) == {CLERK}  # the window's clerk
+
+
+
+def test_age_filter_leaves_out_recent_cases(make_window, tmp_path):
+    path = tmp_path / "demo.bdesk"
+    create_demo_file(path, 20).close()  # cases dated January 2025 by the demo clock
+    w = make_window(path, actor=CLERK)
+    cl = w.case_list
+    cl.status.setCurrentIndex(1)
+    w.new_case()  # today
+    cl.age.setCurrentIndex(cl.age.findText("Older than 30 days"))
+    assert cl.model.rowCount() == 20 and w.record.case_number not in shown(w, 0)
+    cl.age.setCurrentIndex(0)
+    assert cl.model.rowCount() == 21
+
+
+def test_columns_sort_through_the_store(make_window, case_file):
+    w = demo_window(make_window, case_file)
+    header = w.case_list.table.horizontalHeader()
+    w.case_list.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # customer
+    assert w.case_list.model.query.sort is SortKey.CUSTOMER_NAME
+    names = shown(w, 3)
+    assert names == sorted(names, key=str.casefold)
+    w.case_list.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    numbers = shown(w, 0)
+    assert numbers == sorted(numbers, reverse=True)
+    # the service address is not an indexed column: the indicator stays on the real sort
+    header.setSortIndicator(4, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == 0 and shown(w, 0) == numbers
+
+
+def test_only_the_pages_shown_are_read(make_window, case_file, monkeypatch, qtbot):
+    monkeypatch.setattr(case_list_model, "PAGE", 10)
+    w = demo_window(make_window, case_file, 120)
+    w.case_list.status.setCurrentIndex(1)
+    reads = []
+    listing = w.session.file.listing
+    real_page = listing.page
+    monkeypatch.setattr(listing, "page", lambda q, offset, limit: reads.append(offset) or real_page(q, offset, limit))
+    w.case_list.refresh()
+    w.case_list.table.scrollToBottom()
+    qtbot.wait(50)
+    assert w.case_list.model.rowCount() == 120
+    assert 0 < len(reads) <= 4 and 110 in reads  # the first and the last page, not all twelve
+
+
+def test_a_new_case_is_selected_in_the_list(make_window, case_file):
+    w = demo_window(make_window, case_file, 5)
+    w.new_case_act.trigger()
+    assert w.case_list.model.summary(w.case_list.current_index().row()).id == w.record.id
+
+
+def test_a_search_finding_very_many_cases_shows_the_first_and_says_so(make_window, case_file, monkeypatch, qtbot):
+    monkeypatch.setattr(case_list_model, "MAX_SEARCH_ROWS", 5)
+    w = demo_window(make_window, case_file, 30)
+    w.case_list.status.setCurrentIndex(1)
+    w.case_list.search.setText("fort")  # every demo address is in Fort Collins
+    w.case_list.apply_filters()
+    assert w.case_list.model.rowCount() == 5
+    assert w.case_list.count.text() == "The first 5 cases found — type more to narrow the search"
+    w.case_list.search.setText("")
+    w.case_list.apply_filters()
+    assert w.case_list.count.text() == "30 cases"
+
+
+def test_enter_or_a_double_click_in_the_list_opens_the_case(make_window, case_file, qtbot):
+    w = demo_window(make_window, case_file, 5)
+    table = w.case_list.table
+    table.setFocus()
+    table.setCurrentIndex(w.case_list.model.index(2, 0))
+    press(table, Qt.Key.Key_Return)
+    assert w.record.id == w.case_list.model.summary(2).id
+    rect = table.visualRect(w.case_list.model.index(3, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a mouse does:
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then double
+    assert w.record.id == w.case_list.model.summary(3).id
