@@ -118,14 +118,25 @@ def _cents(n: int) -> Decimal:
     return Decimal(n).scaleb(-2)
 
 
+def _month_start(first: date, k: int) -> date:
+    """The first day of the month ``k`` months after ``first``'s month (plain arithmetic:
+    ``relativedelta`` was most of the time of generating a million-case file)."""
+    months = first.month - 1 + k
+    return date(first.year + months // 12, months % 12 + 1, 1)
+
+
 def _monthly_periods(first: date, months: int, billed: list[int], correct: list[int],
                      note: str | None) -> tuple[PeriodDraft, ...]:
+    """Whole calendar months from ``first`` (the 1st of a month), billed 8 days after."""
+    assert first.day == 1, first
     periods = []
+    start = first
     for k in range(months):
-        start = first + relativedelta(months=k)
-        end = start + relativedelta(months=1) - timedelta(days=1)
+        following = _month_start(first, k + 1)
+        end = following - timedelta(days=1)
         periods.append(PeriodDraft(start, end, end + timedelta(days=8), _cents(billed[k]),
                                    _cents(correct[k]), note))
+        start = following
     return tuple(periods)
 
 
