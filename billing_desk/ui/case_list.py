@@ -124,7 +124,10 @@ class CaseList(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
+        if self.model.capped:
+            self.count.setText(f"The newest {n:,} matching cases; type more to narrow the search")
+        else:
+            self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
 
     def _activate(self, row: int) -> None:
         s = self.model.summary(row)

@@ -55,6 +55,12 @@ class CaseListModel(QAbstractTableModel):
         self._count = cf.listing.count(self.query) if cf is not None else 0
         self.endResetModel()
 
+    @property
+    def capped(self) -> bool:
+        """A search that lists only the newest matches (the store caps a search list)."""
+        cf = self.session.file
+        return cf is not None and cf.listing.is_capped(self.query)
+
     def refresh_rows(self) -> None:
         """Cheaper refresh when only row contents may have changed (same count)."""
         cf = self.session.file

@@ -114,3 +114,38 @@ def test_change_counter_tells_a_second_window_what_changed(case_file, people):
         assert other_window.listing.change_counter() > seen
         assert other_window.listing.changed_since(seen) == {people[3]}
         assert other_window.cases.load(people[3]).assignee == "carol"
+
+
+def test_a_search_list_holds_the_newest_matches_in_the_chosen_order(case_file, people):
+    """A one-letter prefix in a million cases matches hundreds of thousands: the list
+    holds the newest ``search_limit`` matches (filters applied first), sorted as asked,
+    and says that it left older ones out."""
+    listing = case_file.listing
+    listing.search_limit = 3
+    fort = CaseQuery(text="fort", sort=SortKey.CUSTOMER_NAME, descending=False)
+    assert listing.count(fort) == 3 and listing.is_capped(fort)
+    assert [s.customer_name for s in listing.page(fort)] == [
+        "Pat Example", "Penny Lane Bakery LLC", "Zoë Dvořák"]  # BD-000003..5 by name
+    assert numbers(listing.page(fort, offset=1, limit=1)) == ["BD-000005"]
+    # the filters choose the cases before the limit does: old submitted cases are found
+    case_file.cases.change_status(people[0], Action.SUBMIT, expected_revision=1, actor="alice")
+    submitted = CaseQuery(text="fort", statuses=frozenset({CaseStatus.SUBMITTED}))
+    assert numbers(listing.page(submitted)) == ["BD-000001"]
+    assert not listing.is_capped(submitted)
+    # exactly as many matches as the limit: nothing left out
+    listing.search_limit = 2
+    assert listing.count(CaseQuery(text="330")) == 2
+    assert not listing.is_capped(CaseQuery(text="330"))
+    assert not listing.is_capped(CaseQuery())  # the list without search text is complete
+
+
+def test_a_search_list_follows_saves(case_file, people):
+    """The list of the last search is kept for its page reads, until anything changes."""
+    listing = case_file.listing
+    q = CaseQuery(text="pe")
+    assert listing.count(q) == 3
+    record = case_file.cases.load(people[4])
+    renamed = replace(record.draft, account=replace(record.draft.account, customer_name="Lane Bakery"))
+    case_file.cases.save(record.id, renamed, expected_revision=1, actor="alice")
+    assert listing.count(q) == 2
+    assert numbers(listing.page(q)) == ["BD-000002", "BD-000001"]
