@@ -4,12 +4,12 @@ Built for a Qt model over a million cases: ``count`` and ``page`` (offset and li
 sorted on an indexed column) never load whole cases, and ``search`` stops at its limit
 instead of ranking every match, so a one-letter query on a million cases is as quick as
 an eight-letter one. The list with search text typed works the same way: it holds the
-newest ``SEARCH_LIMIT`` matching cases at most (in the order chosen), because counting
-the 300,000 cases a one-letter prefix matches takes longer than a keystroke may
-(bench/store.py); a clerk narrows a search by typing more, and the list says when it
-left older matches out (``is_capped``). A second window learns that something changed
-by polling ``change_counter`` (the newest audit entry) and asking ``changed_since``
-which cases.
+newest ``SEARCH_LIMIT`` matching cases at most (the highest case numbers, shown in the
+order chosen), because counting the 300,000 cases a one-letter prefix matches takes
+longer than a keystroke may (bench/store.py); a clerk narrows a search by typing more,
+and the list says when it left older matches out (``is_capped``). A second window
+learns that something changed by polling ``change_counter`` (the newest audit entry)
+and asking ``changed_since`` which cases.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def fts_match(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) if words else None
 
 
-#: The most cases a list with search text holds: the newest that match.
+#: The most cases a list with search text holds: the newest that match (an old case
+#: edited today is found by typing a little more of its name, number or address).
 SEARCH_LIMIT = 5000
 
 #: the columns a bounded search sorts on (every ``_ORDER`` column)
