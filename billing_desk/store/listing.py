@@ -80,7 +80,7 @@ def fts_match(text: str) -> str | None:
 
 #: The most cases a list with search text holds: the newest that match (an old case
 #: edited today is found by typing a little more of its name, number or address).
-SEARCH_LIMIT = 5000
+SEARCH_LIMIT = 1000
 
 #: the columns a bounded search sorts on (every ``_ORDER`` column)
 _SORT_COLUMNS = ("id", "account_number", "customer_name", "status", "assignee",
