@@ -149,3 +149,24 @@ def test_a_search_list_follows_saves(case_file, people):
     case_file.cases.save(record.id, renamed, expected_revision=1, actor="alice")
     assert listing.count(q) == 2
     assert numbers(listing.page(q)) == ["BD-000002", "BD-000001"]
+
+
+def test_counts_by_status_match_the_cases(case_file, people, monkeypatch):
+    """The case list's count by status (read as all cases less those in the other
+    statuses when they are few) is the number of cases shown, either way it is taken."""
+    import billing_desk.store.listing as listing_module
+
+    cases = case_file.cases
+    cases.change_status(people[0], Action.SUBMIT, expected_revision=1, actor="alice")
+    cases.change_status(people[1], Action.VOID, expected_revision=1, actor="sup", reason="Duplicate.")
+    listing = case_file.listing
+    open_cases = frozenset(set(CaseStatus) - {CaseStatus.CLOSED, CaseStatus.VOID})
+    for few in (50_000, 0):  # the other statuses counted, or these counted directly
+        monkeypatch.setattr(listing_module, "_FEW_OTHERS", few)
+        for statuses, expected in ((frozenset(), 5), (open_cases, 4),
+                                   (frozenset({CaseStatus.VOID}), 1),
+                                   (frozenset({CaseStatus.SUBMITTED, CaseStatus.DRAFT}), 4),
+                                   (frozenset(CaseStatus), 5)):
+            q = CaseQuery(statuses=statuses, sort=SortKey.CUSTOMER_NAME)
+            assert listing.count(q) == expected == len(listing.page(q)), (few, statuses)
+    assert listing.count(CaseQuery(statuses=open_cases, assignee="nobody")) == 0
