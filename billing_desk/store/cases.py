@@ -30,8 +30,6 @@ _SELECT_PERIODS = (f"SELECT {', '.join(PERIOD_COLUMNS)} FROM periods WHERE case_
                    "ORDER BY position")
 _INSERT_CASE = (f"INSERT INTO cases ({', '.join(RECORD_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
-_UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS[2:])} "
-                "WHERE id = ?")
 _INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
                   f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
 _REPLACE_PERIOD = _INSERT_PERIOD.replace("INSERT INTO", "INSERT OR REPLACE INTO")
@@ -193,8 +191,13 @@ class CaseRepository:
     def _write(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
                actor: str) -> CaseRecord:
         new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=actor)
-        values = _record_values(new)
-        tx.execute(_UPDATE_CASE, values[2:] + (new.id,))
+        # only the columns that changed: an index whose columns are not set is not
+        # rewritten (an amount edited leaves the account, name and date indexes alone)
+        changed = [(column, value) for column, value, old in
+                   zip(RECORD_COLUMNS[2:], _record_values(new)[2:], _record_values(current)[2:])
+                   if value != old]
+        tx.execute(f"UPDATE cases SET {', '.join(f'{c} = ?' for c, _ in changed)} WHERE id = ?",
+                   (*(value for _, value in changed), new.id))
         if new.draft.periods != current.draft.periods:
             _write_periods(tx, new.id, current.draft.periods, new.draft.periods)
         before, after = changes(current.state(), new.state())
