@@ -150,14 +150,25 @@ def _cents(n: int) -> Decimal:
     return Decimal(n).scaleb(-2)
 
 
+def _month_start(first: date, k: int) -> date:
+    """The first day of the month ``k`` months after ``first``'s month (plain arithmetic:
+    ``relativedelta`` was most of the time of generating a million-case file)."""
+    months = first.month - 1 + k
+    return date(first.year + months // 12, months % 12 + 1, 1)
+
+
 def _monthly_periods(first: date, months: int, billed: list[int], correct: list[int],
                      note: str | None) -> tuple[PeriodDraft, ...]:
+    """Whole calendar months from ``first`` (the 1st of a month), billed 8 days after."""
+    assert first.day == 1, first
     periods = []
+    start = first
     for k in range(months):
-        start = first + relativedelta(months=k)
-        end = start + relativedelta(months=1) - timedelta(days=1)
+        following = _month_start(first, k + 1)
+        end = following - timedelta(days=1)
         periods.append(PeriodDraft(start, end, end + timedelta(days=8), _cents(billed[k]),
                                    _cents(correct[k]), note))
+        start = following
     return tuple(periods)
 
 
@@ -169,9 +180,10 @@ def _account_number(rng: random.Random) -> str:
     return f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}-{rng.randint(10, 99)}"
 
 
-def _customer(rng: random.Random) -> tuple[str, str]:
-    """A customer name and the locale of their letters."""
-    if rng.random() < 0.08:
+def _customer(rng: random.Random, residential: bool = False) -> tuple[str, str]:
+    """A customer name and the locale of their letters (a business now and then, unless
+    the customer is ``residential``)."""
+    if not residential and rng.random() < 0.08:
         return rng.choice(BUSINESSES), "en_US"
     last = rng.choice(LAST_NAMES)
     locale = "es_US" if last in SPANISH_NAMES and rng.random() < 0.5 else "en_US"
@@ -186,16 +198,19 @@ def _customer(rng: random.Random) -> tuple[str, str]:
 def stormwater_runoff_case(k: int) -> DemoCase:
     """Customer ``k`` (0..73) of the 2009 run-off-factor error: billed with the wrong
     factor from their plat approval until discovery on 2009-07-16 (at most the 72 bills
-    Jul 2003-Jun 2009); the totals spread from about $42 to about $850."""
+    Jul 2003-Jun 2009); the refunds spread from $42 to $850, as in the agenda item."""
     rng = random.Random(f"stormwater-2009:{k}")
     target_cents = 4200 + (85000 - 4200) * k // (STORMWATER_CUSTOMERS - 1)
     # the wrong factor overcharged each bill by $4.00-$11.81; the longer since plat
     # approval, the larger the total (72 bills Jul 2003-Jun 2009 at most)
     months = min(72, max(3, target_cents // rng.randint(400, 1181)))
-    over = int(round_half_up(Decimal(target_cents) / months, 0))
+    # 26-721(a)(1): of the Jul 2003 bill only the 16 days from 2003-07-16 are within six
+    # years of the error being made known, so the refund, not the overcharge, is aimed
+    refunded_months = Decimal(months) if months < 72 else Decimal(71) + Decimal(16) / 31
+    over = int(round_half_up(Decimal(target_cents) / refunded_months, 0))
     correct = rng.randint(1400, 2400)
     first = date(2009, 7, 1) - relativedelta(months=months)
-    name, locale = _customer(rng)
+    name, locale = _customer(rng, residential=True)
     address = _address(rng)
     draft = CaseDraft(
         account=AccountDraft(f"620-{3300 + k:04d}-{rng.randint(10, 99)}", name, address,

@@ -79,9 +79,13 @@ def draft_values(d: CaseDraft) -> tuple:
     )
 
 
+def period_row(case_id: int, position: int, p: PeriodDraft) -> tuple:
+    return (case_id, position, _iso(p.start), _iso(p.end), _iso(p.bill_date), _money(p.billed),
+            _money(p.correct), p.note)
+
+
 def period_rows(case_id: int, d: CaseDraft) -> list[tuple]:
-    return [(case_id, i, _iso(p.start), _iso(p.end), _iso(p.bill_date), _money(p.billed),
-             _money(p.correct), p.note) for i, p in enumerate(d.periods)]
+    return [period_row(case_id, i, p) for i, p in enumerate(d.periods)]
 
 
 def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:

@@ -24,8 +24,6 @@ SELECT_PERIODS = (f"SELECT {', '.join(PERIOD_COLUMNS)} FROM periods WHERE case_i
                   "ORDER BY position")
 INSERT_CASE = (f"INSERT INTO cases ({', '.join(RECORD_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
-UPDATE_CASE = (f"UPDATE cases SET {', '.join(f'{c} = ?' for c in RECORD_COLUMNS[2:])} "
-               "WHERE id = ?")
 INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
 REPLACE_PERIOD = INSERT_PERIOD.replace("INSERT INTO", "INSERT OR REPLACE INTO", 1)
@@ -60,7 +58,13 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     assignment or a workflow step does not make its author the case's editor."""
     editor = actor if new.draft != current.draft else current.last_edited_by
     new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=editor)
-    tx.execute(UPDATE_CASE, record_values(new)[2:] + (new.id,))
+    # only the columns that changed: an index whose columns are not set is not
+    # rewritten (an amount edited leaves the account, name and date indexes alone)
+    changed = [(column, value) for column, value, old in
+               zip(RECORD_COLUMNS[2:], record_values(new)[2:], record_values(current)[2:])
+               if value != old]
+    tx.execute(f"UPDATE cases SET {', '.join(f'{c} = ?' for c, _ in changed)} WHERE id = ?",
+               (*(value for _, value in changed), new.id))
     if new.draft.periods != current.draft.periods:
         # only the rows that changed: a keystroke in one cell of a six-year case
         # rewrites one period, not seventy-two

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import islice
 from pathlib import Path
+from typing import Callable
 
 import platformdirs
 
@@ -48,13 +49,15 @@ def add_demo_office(cf: CaseFile) -> None:
 
 
 def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25,
-              actor: str = DEMO_ADMINISTRATOR) -> list[str]:
+              actor: str = DEMO_ADMINISTRATOR,
+              progress: Callable[[int], None] | None = None) -> list[str]:
     """Add ``count`` demo cases, ``batch`` per transaction, on behalf of ``actor`` (a user
     of the demo file); the demo set continues after the cases already in the file. An
     empty file becomes a demo file first. The workflow steps come after all the cases
     are created, first steps first, each its own action (as in the app, and dated by the
     demo clock: a case is approved some time after it was submitted). Returns the new
-    case numbers."""
+    case numbers. ``progress``, if given, is told how many cases have been added after
+    each transaction (bench/store.py writes a million)."""
     if cf.users.needs_first_administrator() and cf.listing.count() == 0:
         add_demo_office(cf)
     elif not is_demo_file(cf):
@@ -68,6 +71,8 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
         for case_id, d in chunk:
             for k, step in enumerate(d.steps):
                 waves[k].append((case_id, step))
+        if progress is not None:
+            progress(len(numbers))
     for k in sorted(waves):
         for case_id, step in waves[k]:
             cf.workflow.act(case_id, step.action, actor=step.actor, reason=step.reason,
@@ -75,10 +80,12 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
     return numbers
 
 
-def create_demo_file(path: Path, count: int, seed: int = DEFAULT_SEED) -> CaseFile:
+def create_demo_file(path: Path, count: int, seed: int = DEFAULT_SEED, *,
+                     progress: Callable[[int], None] | None = None) -> CaseFile:
     """A new case file holding ``count`` demo cases: the same bytes for the same seed
     (a :class:`DemoClock` dates every change). Complete or absent, never half-made."""
-    return create_case_file(path, clock=DemoClock(), fill=lambda cf: fill_demo(cf, count, seed))
+    return create_case_file(path, clock=DemoClock(),
+                            fill=lambda cf: fill_demo(cf, count, seed, progress=progress))
 
 
 def default_case_file_path() -> Path:

@@ -1,16 +1,22 @@
 """Finding cases: search as you type, and a sorted, filtered list read page by page.
 
-Built for a Qt model over hundreds of thousands of cases: ``count`` and ``page`` (offset
-and limit, sorted on an indexed column) never load whole cases, and ``search`` stops at
-its limit instead of ranking every match, so a one-letter query on a million cases is as
-quick as an eight-letter one. A second window learns that something changed by polling
-``change_counter`` (the newest audit entry) and asking ``changed_since`` which cases.
+Built for a Qt model over a million cases: ``count`` and ``page`` (offset and limit,
+sorted on an indexed column) never load whole cases, and ``search`` stops at its limit
+instead of ranking every match, so a one-letter query on a million cases is as quick as
+an eight-letter one. The list with search text typed works the same way: it holds the
+newest ``SEARCH_LIMIT`` matching cases at most (the highest case numbers, shown in the
+order chosen), because counting the 300,000 cases a one-letter prefix matches takes
+longer than a keystroke may (bench/store.py); a clerk narrows a search by typing more,
+and the list says when it left older matches out (``is_capped``). A second window
+learns that something changed by polling ``change_counter`` (the newest audit entry)
+and asking ``changed_since`` which cases.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -72,9 +78,28 @@ def fts_match(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) if words else None
 
 
+#: The most cases a list with search text holds: the newest that match (an old case
+#: edited today is found by typing a little more of its name, number or address).
+SEARCH_LIMIT = 1000
+
+#: counting the cases in the statuses left out is cheaper up to this many of them
+_FEW_OTHERS = 50_000
+
+#: the columns a bounded search sorts on (every ``_ORDER`` column)
+_SORT_COLUMNS = ("id", "account_number", "customer_name", "status", "assignee",
+                 "discovered_on", "updated_at")
+
+
 class CaseListing:
+    #: the most cases a list with search text holds (tests lower it)
+    search_limit: int = SEARCH_LIMIT
+
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        # the last search: its key, the ids in list order, whether more cases match;
+        # ``count`` and then ``page`` for the same query (what the case list asks after
+        # a keystroke) search once
+        self._last: tuple[tuple[CaseQuery, int, int], tuple[int, ...], bool] | None = None
 
     def search(self, text: str, limit: int = 20) -> list[CaseSummary]:
         """Cases matching ``text`` as typed so far (case number, account number, customer
@@ -91,31 +116,85 @@ class CaseListing:
             "LIMIT ?) ORDER BY id DESC", (match, limit))
         return [summary_from_row(r) for r in rows]
 
-    def count(self, query: CaseQuery = CaseQuery(), *, at_most: int | None = None) -> int:
-        """How many cases the query finds; with ``at_most``, counting stops there (a
-        one-letter search matches most of a large file, and counting every match takes
-        longer than the clerk takes to type the next letter)."""
-        # with text, the matches stream from the index joined to their cases, so a
-        # count that stops early reads no further than it counts
-        source = "case_search JOIN cases ON cases.id = case_search.rowid" if query.text.strip() else "cases"
-        where, params = _where(query, joined=True)
-        if where is None:
-            return 0
-        if at_most is None:
-            return self._c.value(f"SELECT count(*) FROM {source}{where}", params)
-        return self._c.value(f"SELECT count(*) FROM (SELECT 1 FROM {source}{where} LIMIT ?)",
-                             (*params, at_most))
+    def count(self, query: CaseQuery = CaseQuery()) -> int:
+        """How many cases the list for ``query`` holds: all that match, or with search
+        text at most ``search_limit`` (see ``is_capped``)."""
+        if query.text.strip():
+            return len(self._matching(query)[0])
+        if replace(query, statuses=frozenset(), sort=SortKey.UPDATED_AT,
+                   descending=True) == CaseQuery():
+            return self._count_statuses(query.statuses)
+        where, params = _where(query)
+        return self._c.value(f"SELECT count(*) FROM cases{where}", params)
+
+    def _count_statuses(self, statuses: frozenset[CaseStatus]) -> int:
+        """The cases in ``statuses`` (all when empty), without reading a million index
+        entries for the case list's default "Open cases". Cases are never deleted and are
+        numbered 1, 2, 3, ... (``cases_no_delete``; a new case gets the highest id + 1), so
+        the highest id is the number of cases; when the cases in the other statuses are
+        few, the count is that less theirs."""
+        total = self._c.value("SELECT coalesce(max(id), 0) FROM cases")
+        others = sorted(s.value for s in CaseStatus if statuses and s not in statuses)
+        if not others:
+            return total
+        marks = ", ".join("?" * len(others))
+        few = self._c.value(f"SELECT count(*) FROM (SELECT 1 FROM cases WHERE status IN "
+                            f"({marks}) LIMIT ?)", (*others, _FEW_OTHERS + 1))
+        if few <= _FEW_OTHERS:
+            return total - few
+        where, params = _where(CaseQuery(statuses=statuses))
+        return self._c.value(f"SELECT count(*) FROM cases{where}", params)
+
+    def is_capped(self, query: CaseQuery) -> bool:
+        """Whether the list for ``query`` leaves older matches out: a search holds the
+        newest ``search_limit`` matches at most."""
+        return bool(query.text.strip()) and self._matching(query)[1]
 
     def page(self, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 100) -> list[CaseSummary]:
+        if query.text.strip():
+            return self._summaries(self._matching(query)[0][offset:offset + limit])
         where, params = _where(query, ordered=True)
-        if where is None:
-            return []
-        direction = " DESC" if query.descending else ""
-        order = ", ".join(column + direction for column in _ORDER[query.sort])
         rows = self._c.rows(
-            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {order} "
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {_order(query)} "
             "LIMIT ? OFFSET ?", (*params, limit, offset))
         return [summary_from_row(r) for r in rows]
+
+    def _matching(self, q: CaseQuery) -> tuple[tuple[int, ...], bool]:
+        """The ids of the newest ``search_limit`` cases matching the search text and the
+        filters, in the query's order, and whether more match. The index yields matches
+        newest first and stops at the limit, so a one-letter prefix costs what an
+        eight-letter one does."""
+        key = (q, self.search_limit, self.change_counter())
+        if self._last is not None and self._last[0] == key:
+            return self._last[1], self._last[2]
+        match = fts_match(q.text)
+        ids: tuple[int, ...] = ()
+        more = False
+        if match is not None:
+            filters, params = _filters(q)
+            where = "".join(f" AND {f}" for f in filters)
+            columns = ", ".join(f"cases.{c} AS {c}" for c in _SORT_COLUMNS)
+            ids = tuple(r[0] for r in self._c.rows(
+                f"SELECT id FROM (SELECT {columns} FROM case_search "
+                "JOIN cases ON cases.id = case_search.rowid WHERE case_search MATCH ?"
+                f"{where} ORDER BY case_search.rowid DESC LIMIT ?) ORDER BY {_order(q)}",
+                (match, *params, self.search_limit + 1)))
+            if len(ids) > self.search_limit:  # the one over the limit is the oldest
+                more = True
+                oldest = min(ids)
+                ids = tuple(i for i in ids if i != oldest)
+        self._last = (key, ids, more)
+        return ids, more
+
+    def _summaries(self, ids: tuple[int, ...]) -> list[CaseSummary]:
+        """The list rows of the cases ``ids``, in that order."""
+        if not ids:
+            return []
+        rows = self._c.rows(
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+        by_id = {r[0]: summary_from_row(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def assignees(self) -> list[str]:
         """Everyone some case is assigned to, sorted (the case list's assignee filter);
@@ -135,38 +214,38 @@ class CaseListing:
             (counter,)))
 
 
-def _where(q: CaseQuery, *, ordered: bool = False, joined: bool = False) -> tuple[str | None, list]:
-    """The WHERE clause and its parameters; ``None`` when text was typed but holds no
-    searchable word (nothing can match). ``ordered``: for a sorted page; ``joined``: the
-    search index is joined in (see ``count``)."""
+def _order(q: CaseQuery) -> str:
+    direction = " DESC" if q.descending else ""
+    return ", ".join(column + direction for column in _ORDER[q.sort])
+
+
+def _where(q: CaseQuery, *, ordered: bool = False) -> tuple[str, list]:
+    """The WHERE clause of a list without search text, and its parameters. ``ordered``:
+    for a sorted page, where several statuses (the open cases) are read by walking the
+    sort column's index ("+status" keeps SQLite off the status index) and the page stops
+    at its end, rather than sorting every open case first."""
+    filters, params = _filters(q)
+    if ordered and len(q.statuses) > 1:
+        filters = ["+" + f if f.startswith("cases.status IN") else f for f in filters]
+    return (" WHERE " + " AND ".join(filters) if filters else ""), params
+
+
+def _filters(q: CaseQuery) -> tuple[list[str], list]:
+    """The conditions of the filters on ``cases`` (search text aside), with parameters."""
     clauses: list[str] = []
     params: list = []
-    if q.text.strip():
-        match = fts_match(q.text)
-        if match is None:
-            return None, []
-        # for a page, "+id" walks the sort column's index keeping the matches and stops at
-        # the page's end, rather than sorting every match (at 100,000 cases a common
-        # prefix matches most of them: 40 ms instead of 300 ms and more)
-        clauses.append("case_search MATCH ?" if joined else
-                       f"{'+' if ordered else ''}id IN "
-                       "(SELECT rowid FROM case_search WHERE case_search MATCH ?)")
-        params.append(match)
     if q.statuses:
-        # several statuses (the open cases): walk the sort index too, or a page far down
-        # the list sorts every open case first
-        plus = "+" if ordered and len(q.statuses) > 1 else ""
-        clauses.append(f"{plus}status IN ({', '.join('?' * len(q.statuses))})")
+        clauses.append(f"cases.status IN ({', '.join('?' * len(q.statuses))})")
         params += sorted(s.value for s in q.statuses)
     if q.unassigned:
-        clauses.append("assignee IS NULL")
+        clauses.append("cases.assignee IS NULL")
     elif q.assignee is not None:
-        clauses.append("assignee = ?")
+        clauses.append("cases.assignee = ?")
         params.append(q.assignee)
     if q.created_before is not None:
-        clauses.append("created_at < ?")
+        clauses.append("cases.created_at < ?")
         params.append(format_utc(q.created_before))
     if q.created_after is not None:
-        clauses.append("created_at >= ?")
+        clauses.append("cases.created_at >= ?")
         params.append(format_utc(q.created_after))
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return clauses, params

@@ -180,7 +180,7 @@ class CaseList(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         if self.model.capped:
-            self.count.setText(f"The first {n:,} cases found — type more to narrow the search")
+            self.count.setText(f"The newest {n:,} matching cases; type more to narrow the search")
         else:
             self.count.setText(f"{n:,} case{'s' if n != 1 else ''}")
 

@@ -18,9 +18,6 @@ from .session import CaseSession
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 MAX_CACHED_PAGES = 50
-#: a search shows at most this many cases (typing more narrows it); counting every match
-#: of one letter in a large file would hold up the typing
-MAX_SEARCH_ROWS = 10_000
 
 #: (header, sort key, how to show a summary)
 COLUMNS = (
@@ -42,7 +39,6 @@ class CaseListModel(QAbstractTableModel):
         self.session = session
         self.query = CaseQuery()
         self._count = 0
-        self.capped = False  # the search found more than MAX_SEARCH_ROWS
         self._pages: dict[int, list[CaseSummary]] = {}
 
     # -- query ---------------------------------------------------------------------------
@@ -60,14 +56,13 @@ class CaseListModel(QAbstractTableModel):
 
     def _read_count(self) -> int:
         cf = self.session.file
-        if cf is None:
-            return 0
-        if not self.query.text.strip():
-            self.capped = False
-            return cf.listing.count(self.query)
-        count = cf.listing.count(self.query, at_most=MAX_SEARCH_ROWS + 1)
-        self.capped = count > MAX_SEARCH_ROWS
-        return min(count, MAX_SEARCH_ROWS)
+        return cf.listing.count(self.query) if cf is not None else 0
+
+    @property
+    def capped(self) -> bool:
+        """A search that lists only the newest matches (the store caps a search list)."""
+        cf = self.session.file
+        return cf is not None and cf.listing.is_capped(self.query)
 
     def refresh_rows(self) -> None:
         """Cheaper refresh when only row contents may have changed (same count)."""

@@ -1,10 +1,12 @@
 """Saves cases into a case file in a loop until it is killed (the crash tests' victim).
 
-    python tests/store/crash_driver.py FILE SEED
-
-Prints ``ready`` once the file is open, then after each save *has returned* one line
-per case saved: ``CASE-NUMBER REVISION SHA256-OF-STATE``, flushed at once. Whatever it
-printed before a SIGKILL must be in the file afterwards, exactly.
+``run(path, seed, conn)`` is the body of the process :mod:`.crash` starts and kills (a
+child of a fork server that has imported Billing Desk but never opened a case file, so
+each kill cycle costs milliseconds, not an interpreter start-up). It sends ``ready``
+once the file is open, then after each save *has returned* one message with a line per
+case saved: ``CASE-NUMBER REVISION SHA256-OF-STATE``. Whatever it sent before a SIGKILL
+must be in the file afterwards, exactly. ``python tests/store/crash_driver.py FILE SEED``
+does the same on standard output.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import random
 import sys
 from dataclasses import replace
 from decimal import Decimal
+from multiprocessing.connection import Connection
+from typing import Callable
 
 from billing_desk.demo import demo_case
 from billing_desk.domain.draft import PeriodDraft
@@ -25,15 +29,14 @@ def digest(record: CaseRecord) -> str:
     return hashlib.sha256(canonical_json(record.state()).encode("utf-8")).hexdigest()
 
 
-def report(records: list[CaseRecord]) -> None:
-    sys.stdout.write("".join(f"{r.case_number} {r.revision} {digest(r)}\n" for r in records))
-    sys.stdout.flush()
+def report_line(record: CaseRecord) -> str:
+    return f"{record.case_number} {record.revision} {digest(record)}\n"
 
 
-def main(path: str, seed: int) -> None:
+def main(path: str, seed: int, send: Callable[[str], None]) -> None:
     rng = random.Random(seed)
     cf = open_case_file(path)
-    print("ready", flush=True)
+    send("ready\n")
     count = cf.listing.count()
     while True:
         roll = rng.random()
@@ -43,17 +46,29 @@ def main(path: str, seed: int) -> None:
             saved = cf.cases.save(current.id, replace(current.draft, periods=periods),
                                   expected_revision=current.revision, actor="crash",
                                   notes=f"edit {rng.random()}")
-            report([saved])
+            send(report_line(saved))
         elif roll < 0.5:  # an import of three cases at once
             numbers = cf.cases.create_many(
                 [NewCase(demo_case(rng.randrange(10_000), seed).draft) for _ in range(3)],
                 actor="crash")
-            report([cf.cases.find(n) for n in numbers])
+            send("".join(report_line(cf.cases.find(n)) for n in numbers))
             count += 3
         else:
-            report([cf.cases.create(demo_case(rng.randrange(10_000), seed).draft, actor="crash")])
+            send(report_line(cf.cases.create(demo_case(rng.randrange(10_000), seed).draft,
+                                             actor="crash")))
             count += 1
 
 
+def run(path: str, seed: int, conn: Connection) -> None:
+    """The killed process: each message is written straight to the pipe (no buffer in
+    this process), so a message sent is a message the parent reads after the kill."""
+    main(path, seed, lambda text: conn.send_bytes(text.encode()))
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), _print)

@@ -12,5 +12,7 @@ from .crash import crash_loop
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_kill_while_saving_loses_nothing_that_returned(tmp_path, seed):
     log = crash_loop(tmp_path / "office.bdesk", kills=25, seed=seed)
-    assert log.kills == 25
-    assert len(log.confirmed) > 25  # it really was saving between the kills
+    assert log.problems == []
+    assert log.kills == log.checks == log.integrity_ok == log.verify_ok == 25
+    assert log.missing == log.half_written == 0
+    assert log.saves_reported >= log.saves_awaited > 0  # it really was saving at the kills

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
-from billing_desk.demo import CLERKS, DEMO_USERS, STORMWATER_CUSTOMERS, SUPERVISORS, demo_case
+from billing_desk.demo import BUSINESSES, CLERKS, DEMO_USERS, STORMWATER_CUSTOMERS, SUPERVISORS, demo_case
 from billing_desk.domain.case import Service
 from billing_desk.domain.fingerprint import case_fingerprint
 from billing_desk.domain.rulepacks import determine, get_rule_pack
@@ -70,17 +69,19 @@ def test_the_2009_stormwater_run_off_factor_error(demo_records):
     storm = [r for r in demo_records if r.draft.why and "run-off factor" in r.draft.why]
     assert len(storm) == STORMWATER_CUSTOMERS == 74
     refunds = sorted(Decimal(determine(r.draft.check().case).to_json()["refund_total"]) for r in storm)
-    assert Decimal("40") <= refunds[0] <= Decimal("45")
-    assert Decimal("840") <= refunds[-1] <= Decimal("850")
+    assert refunds[0] == Decimal("42.00")  # "refunds ranging from $42 to $850"
+    assert abs(refunds[-1] - Decimal("850")) < Decimal("0.50")
+    assert len(set(refunds)) == 74
     assert all(r.draft.service is Service.STORMWATER and r.draft.account.current_customer
                for r in storm)
+    assert not {r.draft.account.customer_name for r in storm} & set(BUSINESSES)  # residential
     assert max(len(r.draft.periods) for r in storm) == 72
 
 
 def test_the_named_cases(demo_records):
     meter = next(r for r in demo_records if "26-119" in (r.draft.why or ""))
     assert [p.correct for p in meter.draft.periods] == [Decimal("34.50"), Decimal("35.25")]
-    concealed = next(r for r in demo_records if r.draft.account.customer_name == "Robert Castañeda")
+    concealed = next(r for r in demo_records if r.draft.account.number == "330-5120-77")
     assert concealed.draft.evidence.customer_concealed_error
     d = determine(concealed.draft.check().case)
     assert d.back_bill_total > 0 and "concealment_possible_code_violation_26_721_b" in d.flags
@@ -97,13 +98,12 @@ def test_names_and_addresses_look_local(demo_records):
     assert {r.draft.account.locale for r in demo_records} >= {"en_US", "es_US"}
 
 
-def test_default_file_is_made_once_quickly(tmp_path, monkeypatch):
+def test_default_file_is_made_once(tmp_path, monkeypatch):
+    # how fast demo files are made is measured by bench/store.py (a timed test fails on
+    # a busy machine)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    started = time.perf_counter()
     path = ensure_default_case_file()
-    elapsed = time.perf_counter() - started
     assert path == default_case_file_path() == tmp_path / "data" / "billing-desk" / "demo.bdesk"
-    assert elapsed < 2.0
     first = sha256_of(path)
     with open_case_file(path) as cf:
         assert cf.listing.count() == 200

@@ -115,14 +115,16 @@ def test_a_new_case_is_selected_in_the_list(make_window, case_file):
     assert w.case_list.model.summary(w.case_list.current_index().row()).id == w.record.id
 
 
-def test_a_search_finding_very_many_cases_shows_the_first_and_says_so(make_window, case_file, monkeypatch, qtbot):
-    monkeypatch.setattr(case_list_model, "MAX_SEARCH_ROWS", 5)
+def test_a_search_finding_very_many_cases_shows_the_newest_and_says_so(make_window, case_file, monkeypatch, qtbot):
     w = demo_window(make_window, case_file, 30)
+    monkeypatch.setattr(w.session.file.listing, "search_limit", 5)
     w.case_list.status.setCurrentIndex(1)
     w.case_list.search.setText("fort")  # every demo address is in Fort Collins
     w.case_list.apply_filters()
     assert w.case_list.model.rowCount() == 5
-    assert w.case_list.count.text() == "The first 5 cases found — type more to narrow the search"
+    assert w.case_list.count.text() == "The newest 5 matching cases; type more to narrow the search"
+    newest = sorted((w.case_list.model.summary(r).id for r in range(5)), reverse=True)
+    assert newest == list(range(30, 25, -1))  # the highest case numbers
     w.case_list.search.setText("")
     w.case_list.apply_filters()
     assert w.case_list.count.text() == "30 cases"

@@ -266,3 +266,24 @@ def test_keyboard_row_editing(make_window, case_file):
     press(view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
     assert len(w.session.load(w.record.id).draft.periods) == 1
     assert [h.action for h in w.session.history(w.record.id)].count("edit") == 3
+
+
+def test_a_search_matching_many_cases_lists_the_newest_and_says_so(make_window, case_file):
+    w = make_window(case_file)
+    for name in ("Ana Okafor", "Ana Peña", "Anders Olsen", "Bob Smith"):
+        w.new_case()
+        w.editor.customer_name.setText(name)
+        commit(w.editor.customer_name)
+    w.session.file.listing.search_limit = 2
+    w.case_list.search.setText("an")
+    w.case_list.apply_filters()
+    assert w.case_list.model.rowCount() == 2
+    assert [w.case_list.model.summary(r).customer_name for r in range(2)] == [
+        "Anders Olsen", "Ana Peña"]
+    assert w.case_list.count.text() == "The newest 2 matching cases; type more to narrow the search"
+    w.case_list.search.setText("ana")
+    w.case_list.apply_filters()
+    assert w.case_list.count.text() == "2 cases"
+    w.case_list.search.setText("")
+    w.case_list.apply_filters()
+    assert w.case_list.count.text() == "4 cases"
