@@ -4,8 +4,8 @@ they are issued. No Qt and no SQL here: the case file stores what :func:`prepare
 returns; the app previews and prints the stored bytes. See docs/documents.md."""
 
 from .batch import BatchInterrupted, Prepared, Refused, prepare_batch
-from .errors import (DocumentError, DocumentMismatch, MissingMailingAddress, SettingInvalid,
-                     StaleDetermination, UnprintableText, UnsupportedLocale)
+from .errors import (DocumentError, DocumentMismatch, MissingMailingAddress, MissingSignoff,
+                     SettingInvalid, StaleDetermination, UnprintableText, UnsupportedLocale)
 from .issue import IssuedDocument, prepare_issue, verify_determination
 from .model import DocumentInput, DocumentKind, Signoff, kinds_for
 from .readback import check_document, extract_text
@@ -16,6 +16,7 @@ from .settings import (DEFAULT_SETTINGS, SETTINGS, DocumentSettings, RefundMetho
 __all__ = [
     "BatchInterrupted", "DEFAULT_SETTINGS", "DocumentError", "DocumentInput", "DocumentKind",
     "DocumentMismatch", "DocumentSettings", "IssuedDocument", "MissingMailingAddress",
+    "MissingSignoff",
     "Prepared", "RefundMethod", "Refused", "RenderedPdf", "SETTINGS", "Setting",
     "SettingInvalid", "Signoff", "StaleDetermination", "UnprintableText", "UnsupportedLocale",
     "check_document", "document_settings", "extract_text", "kinds_for", "prepare_batch",

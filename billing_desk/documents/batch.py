@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -90,6 +91,14 @@ def _warm_worker() -> None:
         wording_for(locale)
 
 
+def _start_worker() -> None:
+    """A worker process ignores Ctrl+C: the terminal sends it to the whole process
+    group, and the batch in the parent decides what stops (it cancels, lets the cases
+    in flight come back and stores them), so a worker must not die under it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _warm_worker()
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))
@@ -131,7 +140,7 @@ def prepare_batch(inputs: Iterable[DocumentInput], *, workers: int | None = None
     context = multiprocessing.get_context("spawn")
     pending: set[Future] = set()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_warm_worker) as pool:
+                             initializer=_start_worker) as pool:
         try:
             while True:
                 while not cancel.is_set() and len(pending) < 3 * workers:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..domain.fingerprint import case_fingerprint
 from ..domain.rulepacks import get_rule_pack
-from .errors import StaleDetermination
+from .errors import MissingSignoff, StaleDetermination
 from .identity import identity_of
 from .model import DocumentInput, DocumentKind
 from .readback import check_document
@@ -28,6 +28,7 @@ class IssuedDocument:
     pages: int
     fingerprint: str
     copy: bool
+    preview: bool = False
 
 
 def verify_determination(inp: DocumentInput) -> None:
@@ -54,10 +55,18 @@ def verify_determination(inp: DocumentInput) -> None:
 
 def prepare_issue(inp: DocumentInput) -> tuple[IssuedDocument, ...]:
     """Render every document ``inp``'s case calls for (letter, and the credit and/or
-    back-bill memo), read each back and check it against the case. Raises a
+    back-bill memo), read each back and check it against the case (a preview input gives
+    watermarked previews, checked the same way, never to be stored). Raises a
     :class:`~.errors.DocumentError` (nothing is returned, nothing should be stored) when
     any document cannot be rendered or does not match its case."""
     verify_determination(inp)
+    if not inp.preview:
+        missing = [what for what, signoff in (("prepared (submitted)", inp.prepared),
+                                              ("approved", inp.approved)) if signoff is None]
+        if missing:
+            raise MissingSignoff(
+                f"Case {inp.case_number} has no record of who {' or '.join(missing)} it; "
+                f"its documents cannot be issued until it has been submitted and approved.")
     ident = identity_of(inp.case.account, inp.case_number)
     out = []
     for kind in inp.kinds:
@@ -65,5 +74,5 @@ def prepare_issue(inp: DocumentInput) -> tuple[IssuedDocument, ...]:
         pages = check_document(inp, kind, rendered.pdf, ident)
         out.append(IssuedDocument(inp.case_number, kind, rendered.pdf,
                                   hashlib.sha256(rendered.pdf).hexdigest(), pages,
-                                  inp.fingerprint, inp.copy))
+                                  inp.fingerprint, inp.copy, inp.preview))
     return tuple(out)
