@@ -15,6 +15,7 @@ from .errors import (
     CaseFileNotFound,
     CorruptFile,
     DiskFull,
+    IssueRefused,
     NewerVersion,
     NotACaseFile,
     NotSQLite,
@@ -23,6 +24,7 @@ from .errors import (
     StaleRevision,
     StoreError,
 )
+from .issues import Issue, IssueRequest, NewDocument
 from .listing import CaseListing, CaseQuery, SortKey
 from .records import (
     AttachmentRecord,
@@ -40,7 +42,7 @@ __all__ = [
     "CaseFile", "CaseFileBusy", "CaseFileExists", "CaseFileNotFound", "CaseListing",
     "CaseQuery", "CaseRecord", "CaseRepository", "CaseSummary", "CorruptFile",
     "DeterminationRecord", "DiskFull", "DocumentKind", "DocumentRecord", "InvalidSetting",
-    "NewCase", "NewerVersion", "NotACaseFile", "NotSQLite", "ReadOnlyFile", "RecordNotFound",
+    "Issue", "IssueRefused", "IssueRequest", "NewCase", "NewDocument", "NewerVersion", "NotACaseFile", "NotSQLite", "ReadOnlyFile", "RecordNotFound",
     "SETTINGS", "SUFFIX", "Setting", "SortKey", "StaleRevision", "StoreError", "VerifyReport",
     "WorkflowStep", "case_number_for", "create_case_file", "open_case_file",
 ]

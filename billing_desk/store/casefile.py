@@ -23,6 +23,7 @@ from .determinations import DeterminationRepository
 from .documents import DocumentRepository
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
 from .header import APPLICATION_ID, check_case_file, check_writable
+from .issues import IssueRepository
 from .listing import CaseListing
 from .schema import LATEST_VERSION, migrate, user_version
 from .settings import SettingsRepository
@@ -50,6 +51,7 @@ class CaseFile:
         self.attachments = AttachmentRepository(connection, self.settings)
         self.determinations = DeterminationRepository(connection)
         self.documents = DocumentRepository(connection)
+        self.issues = IssueRepository(connection)
 
     @property
     def path(self) -> Path:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, CaseStatus, TransitionRefused, next_status
-from .audit import AUDIT_COLUMNS, AuditEntry, changes
+from .audit import AUDIT_COLUMNS, DETAILS, AuditEntry, changes
 from .casecodec import PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_rows, record_from_row
 from .connection import Connection, Transaction, translated_errors
 from .errors import RecordNotFound, StaleRevision
@@ -125,9 +125,9 @@ class CaseRepository:
         tx.conn.executemany(_INSERT_PERIOD, period_rows(case_id, item.draft))
         tx.audit("create", "case", case_id, case_id, None, record.state(), actor=preparer)
         for step in item.steps:
-            record = self._write(tx, record, self._moved(record, step.action, step.reason,
-                                                         step.actor, tx),
-                                 step.action.value, actor=step.actor)
+            record = write_record(tx, record, self._moved(record, step.action, step.reason,
+                                                          step.actor, tx),
+                                  step.action.value, actor=step.actor)
         return record
 
     # -- changing --------------------------------------------------------------------------
@@ -184,17 +184,22 @@ class CaseRepository:
                 return current
             if action is None:
                 action = "edit" if new.draft != current.draft else "notes"
-            return self._write(tx, current, new, action, actor=actor)
+            return write_record(tx, current, new, action, actor=actor)
 
-    @staticmethod
-    def _write(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
-               actor: str) -> CaseRecord:
-        new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=actor)
-        values = _record_values(new)
-        tx.execute(_UPDATE_CASE, values[2:] + (new.id,))
-        if new.draft.periods != current.draft.periods:
-            tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
-            tx.conn.executemany(_INSERT_PERIOD, period_rows(new.id, new.draft))
-        before, after = changes(current.state(), new.state())
-        tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
-        return new
+
+def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
+                 actor: str, details: dict | None = None) -> CaseRecord:
+    """Store ``new`` in place of ``current`` (next revision) with one audit entry for
+    ``action`` holding the fields that changed, and ``details`` (what the action
+    recorded beside them, see :data:`~.audit.DETAILS`) if given."""
+    new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=actor)
+    values = _record_values(new)
+    tx.execute(_UPDATE_CASE, values[2:] + (new.id,))
+    if new.draft.periods != current.draft.periods:
+        tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
+        tx.conn.executemany(_INSERT_PERIOD, period_rows(new.id, new.draft))
+    before, after = changes(current.state(), new.state())
+    if details is not None:
+        after[DETAILS] = details
+    tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
+    return new

@@ -15,8 +15,8 @@ from ..domain.fingerprint import canonical_json, case_fingerprint
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import get_rule_pack
 from .cases import fetch_record
-from .connection import Connection
-from .records import DeterminationRecord
+from .connection import Connection, Transaction
+from .records import CaseRecord, DeterminationRecord
 from .timestamps import parse_utc
 
 _COLUMNS = ("id, case_id, case_revision, fingerprint, rule_pack, rule_pack_version, snapshot, "
@@ -37,30 +37,12 @@ class DeterminationRepository:
         """Determine the stored case and keep the result. Raises ``CaseInvalid`` (with
         every problem) when the case is not complete and valid yet."""
         with self._c.write(actor) as tx:
-            stored = fetch_record(tx.conn, case_id)
-            check = stored.draft.check()
-            if check.case is None:
-                raise CaseInvalid(check.problems)
-            pack = get_rule_pack(check.case.rule_pack)
-            fingerprint = case_fingerprint(check.case, pack.name, pack.version)
-            existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
-                                  "AND fingerprint = ?", (case_id, fingerprint)).fetchone()
-            if existing is not None:
+            record, created = snapshot(tx, fetch_record(tx.conn, case_id))
+            if not created:
                 tx.unchanged()
-                return _record(existing)
-            result = pack.determine(check.case).to_json()
-            cur = tx.execute(
-                "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
-                "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (case_id, stored.revision, fingerprint, pack.name, pack.version,
-                 canonical_json(result), tx.at_text, tx.actor))
-            record = DeterminationRecord(cur.lastrowid, case_id, stored.revision, fingerprint,
-                                         pack.name, pack.version, result, tx.at, tx.actor)
-            tx.audit("determine", "determination", record.id, case_id, None, {
-                "fingerprint": fingerprint, "case_revision": stored.revision,
-                "rule_pack": pack.name, "rule_pack_version": pack.version,
-                "outcome": result["outcome"], "refund_total": result["refund_total"],
-                "back_bill_total": result["back_bill_total"]})
+                return record
+            tx.audit("determine", "determination", record.id, case_id, None,
+                     snapshot_summary(record))
             return record
 
     def get(self, case_id: int, fingerprint: str) -> DeterminationRecord | None:
@@ -72,3 +54,35 @@ class DeterminationRepository:
         row = self._c.row(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
                           "ORDER BY id DESC LIMIT 1", (case_id,))
         return None if row is None else _record(row)
+
+
+def snapshot(tx: Transaction, stored: CaseRecord) -> tuple[DeterminationRecord, bool]:
+    """The determination of ``stored`` (the case as the transaction sees it), recorded
+    unless it is already; returns it and whether it was recorded now. The caller writes
+    the audit entry (its own, or the one of the action it is part of: an issue)."""
+    check = stored.draft.check()
+    if check.case is None:
+        raise CaseInvalid(check.problems)
+    pack = get_rule_pack(check.case.rule_pack)
+    fingerprint = case_fingerprint(check.case, pack.name, pack.version)
+    existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
+                          "AND fingerprint = ?", (stored.id, fingerprint)).fetchone()
+    if existing is not None:
+        return _record(existing), False
+    result = pack.determine(check.case).to_json()
+    cur = tx.execute(
+        "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
+        "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (stored.id, stored.revision, fingerprint, pack.name, pack.version,
+         canonical_json(result), tx.at_text, tx.actor))
+    return DeterminationRecord(cur.lastrowid, stored.id, stored.revision, fingerprint,
+                               pack.name, pack.version, result, tx.at, tx.actor), True
+
+
+def snapshot_summary(record: DeterminationRecord) -> dict:
+    """What the history says about a recorded determination."""
+    result = record.determination
+    return {"fingerprint": record.fingerprint, "case_revision": record.case_revision,
+            "rule_pack": record.rule_pack, "rule_pack_version": record.rule_pack_version,
+            "outcome": result["outcome"], "refund_total": result["refund_total"],
+            "back_bill_total": result["back_bill_total"]}

@@ -8,6 +8,9 @@
    the application's back (raw SQL on ``cases`` or ``periods``) is caught even though no
    audit entry was touched.
 4. Attachment and document bytes still hash to the SHA-256 recorded for them.
+5. Every issued document and every recorded determination is named, with its hash or
+   fingerprint, by the audit entry that stored it (a document slipped into the file
+   behind the application's back has none).
 
 What a hash chain cannot show on its own is the removal of the newest entries together
 with the changes they recorded; check 3 catches it when a case's stored state no longer
@@ -20,7 +23,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .audit import AUDIT_COLUMNS, GENESIS, HASHED, AuditEntry, entry_hash, replay
+from .audit import AUDIT_COLUMNS, DETAILS, GENESIS, HASHED, AuditEntry, entry_hash, replay
 from .cases import fetch_record
 from .connection import Connection, translated_errors
 
@@ -113,4 +116,40 @@ def _verify(c: Connection) -> VerifyReport:
         for sha, data in conn.execute(f"SELECT sha256, {column} FROM {table}"):
             if hashlib.sha256(data).hexdigest() != sha:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
+    if (problem := _unrecorded(conn)) is not None:
+        return VerifyReport(count, cases, problem)
     return VerifyReport(count, cases)
+
+
+def _unrecorded(conn) -> str | None:
+    """The first document or determination that no audit entry stored (check 5)."""
+    documents: dict[int, str] = {}  # id -> sha256, as the history recorded them
+    determinations: dict[int, str] = {}  # id -> fingerprint
+    for entity, entity_id, after in conn.execute(
+            "SELECT entity, entity_id, after FROM audit WHERE (action = 'issue' AND entity IN "
+            "('case', 'document')) OR (action = 'determine' AND entity = 'determination')"):
+        recorded = json.loads(after)
+        if entity == "document":
+            documents[int(entity_id)] = recorded["sha256"]
+        elif entity == "determination":
+            determinations[int(entity_id)] = recorded["fingerprint"]
+        else:
+            details = recorded.get(DETAILS, {})
+            for d in details.get("documents", ()):
+                documents[d["id"]] = d["sha256"]
+            if details.get("determination", {}).get("recorded"):
+                determinations[details["determination"]["id"]] = details["fingerprint"]
+    for id_, case_number, kind, sha in conn.execute(
+            "SELECT d.id, c.case_number, d.kind, d.sha256 FROM documents d JOIN cases c ON "
+            "c.id = d.case_id ORDER BY d.id"):
+        if documents.get(id_) != sha:
+            return (f"document #{id_} ({kind} of case {case_number}, {sha[:12]}) was not "
+                    "stored by an issue in the history: it was added behind the "
+                    "application's back.")
+    for id_, case_number, fingerprint in conn.execute(
+            "SELECT d.id, c.case_number, d.fingerprint FROM determinations d JOIN cases c ON "
+            "c.id = d.case_id ORDER BY d.id"):
+        if determinations.get(id_) != fingerprint:
+            return (f"determination #{id_} of case {case_number} ({fingerprint[:12]}) has no "
+                    "audit entry: it was added behind the application's back.")
+    return None
