@@ -185,17 +185,39 @@ def check_document(inp: DocumentInput, kind: DocumentKind, pdf: bytes,
     return check_pdf(pdf, expectations(inp, kind, identity), inp.case_number, kind.value)
 
 
-def extract_text(pdf: bytes) -> str:
-    """The whole text of a PDF, normalised (for tests, search and the manifest)."""
+def page_texts(pdf: bytes) -> list[str]:
+    """The normalised text of each page of a PDF."""
     doc = pdfium.PdfDocument(pdf)
     try:
         parts = []
         for i in range(len(doc)):
             page = doc[i]
             tp = page.get_textpage()
-            parts.append(tp.get_text_range())
+            parts.append(normalise(tp.get_text_range()))
             tp.close()
             page.close()
-        return normalise(" ".join(parts))
+        return parts
     finally:
         doc.close()
+
+
+def extract_text(pdf: bytes) -> str:
+    """The whole text of a PDF, normalised (for tests, search and the manifest)."""
+    return normalise(" ".join(page_texts(pdf)))
+
+
+def check_copy(inp: DocumentInput, kind: DocumentKind, original: bytes, copy: bytes) -> None:
+    """A reprint is the issued document again and nothing else: page for page the text
+    of ``original`` (the stored issue) with only the COPY stamp added (drawn last on
+    each page). Raises :class:`DocumentMismatch` naming the first page that differs."""
+    stamp = normalise(document_wording(inp, kind).text("page.copy_stamp"))
+    issued, copied = page_texts(original), page_texts(copy)
+    problems = []
+    if len(copied) != len(issued):
+        problems.append(f"the copy has {len(copied)} page(s), the issued document {len(issued)}")
+    else:
+        problems += [f"page {n} of the copy does not read as the issued page"
+                     for n, (a, b) in enumerate(zip(issued, copied), start=1)
+                     if b != f"{a} {stamp}"]
+    if problems:
+        raise DocumentMismatch(inp.case_number, kind.value, problems[:1])
