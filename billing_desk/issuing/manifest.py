@@ -38,10 +38,21 @@ class CaseRef:
     customer_name: str
 
 
+def _free_stem(folder: Path, stem: str) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``...: a second run in the same second never
+    writes over the manifest of the first."""
+    candidate, n = stem, 1
+    while any((folder / f"{candidate}{ext}").exists()
+              for ext in (".csv", ".json", ".csv.part", ".json.part")):
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
 class Manifest:
     def __init__(self, folder: Path, *, case_file: Path, actor: str, issue_date: date,
                  started: datetime) -> None:
-        self.stem = f"issue-batch-{started:%Y%m%dT%H%M%SZ}"
+        self.stem = _free_stem(folder, f"issue-batch-{started:%Y%m%dT%H%M%SZ}")
         self.csv_path = folder / f"{self.stem}.csv"
         self.json_path = folder / f"{self.stem}.json"
         self._parts = [p.with_name(p.name + ".part") for p in (self.csv_path, self.json_path)]

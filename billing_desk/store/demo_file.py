@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from itertools import islice
 from pathlib import Path
+from typing import Callable
 
 import platformdirs
 
@@ -24,20 +25,27 @@ def new_case(d: DemoCase) -> NewCase:
                    prepared_by=d.prepared_by)
 
 
-def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25) -> list[str]:
+def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25,
+              progress: Callable[[int], None] | None = None) -> list[str]:
     """Add ``count`` demo cases, ``batch`` per transaction; the demo set continues after
-    the cases already in the file. Returns the new case numbers."""
+    the cases already in the file. Returns the new case numbers. ``progress``, if given,
+    is told how many have been added after each transaction (bench/store.py writes a
+    million)."""
     numbers: list[str] = []
     cases = demo_cases(count, seed, start=cf.listing.count())
     while chunk := list(islice(cases, batch)):
         numbers += cf.cases.create_many([new_case(d) for d in chunk], actor=DEMO_ACTOR)
+        if progress is not None:
+            progress(len(numbers))
     return numbers
 
 
-def create_demo_file(path: Path, count: int, seed: int = DEFAULT_SEED) -> CaseFile:
+def create_demo_file(path: Path, count: int, seed: int = DEFAULT_SEED, *,
+                     progress: Callable[[int], None] | None = None) -> CaseFile:
     """A new case file holding ``count`` demo cases: the same bytes for the same seed
     (a :class:`DemoClock` dates every change). Complete or absent, never half-made."""
-    return create_case_file(path, clock=DemoClock(), fill=lambda cf: fill_demo(cf, count, seed))
+    return create_case_file(path, clock=DemoClock(),
+                            fill=lambda cf: fill_demo(cf, count, seed, progress=progress))
 
 
 def default_case_file_path() -> Path:

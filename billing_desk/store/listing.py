@@ -1,14 +1,20 @@
 """Finding cases: search as you type, and a sorted, filtered list read page by page.
 
-Built for a Qt model over hundreds of thousands of cases: ``count`` and ``page`` (offset
-and limit, sorted on an indexed column) never load whole cases, and ``search`` stops at
-its limit instead of ranking every match, so a one-letter query on a million cases is as
-quick as an eight-letter one. A second window learns that something changed by polling
-``change_counter`` (the newest audit entry) and asking ``changed_since`` which cases.
+Built for a Qt model over a million cases: ``count`` and ``page`` (offset and limit,
+sorted on an indexed column) never load whole cases, and ``search`` stops at its limit
+instead of ranking every match, so a one-letter query on a million cases is as quick as
+an eight-letter one. The list with search text typed works the same way: it holds the
+newest ``SEARCH_LIMIT`` matching cases at most (in the order chosen), because counting
+the 300,000 cases a one-letter prefix matches takes longer than a keystroke may
+(bench/store.py); a clerk narrows a search by typing more, and the list says when it
+left older matches out (``is_capped``). A second window learns that something changed
+by polling ``change_counter`` (the newest audit entry) and asking ``changed_since``
+which cases.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,9 +78,23 @@ def fts_match(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) if words else None
 
 
+#: The most cases a list with search text holds: the newest that match.
+SEARCH_LIMIT = 5000
+
+#: the columns a bounded search sorts on (every ``_ORDER`` column)
+_SORT_COLUMNS = ("id", "account_number", "customer_name", "status", "assignee",
+                 "discovered_on", "updated_at")
+
+
 class CaseListing:
+    #: the most cases a list with search text holds (tests lower it)
+    search_limit: int = SEARCH_LIMIT
+
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        # the ids of the last search, in list order: ``count`` and then ``page`` for the
+        # same query (what the case list asks after a keystroke) search once
+        self._last: tuple[tuple[CaseQuery, int, int], tuple[int, ...]] | None = None
 
     def search(self, text: str, limit: int = 20) -> list[CaseSummary]:
         """Cases matching ``text`` as typed so far (case number, account number, customer
@@ -92,21 +112,57 @@ class CaseListing:
         return [summary_from_row(r) for r in rows]
 
     def count(self, query: CaseQuery = CaseQuery()) -> int:
+        """How many cases the list for ``query`` holds: all that match, or with search
+        text at most ``search_limit`` (see ``is_capped``)."""
+        if query.text.strip():
+            return len(self._matching_ids(query))
         where, params = _where(query)
-        if where is None:
-            return 0
         return self._c.value(f"SELECT count(*) FROM cases{where}", params)
 
+    def is_capped(self, query: CaseQuery, count: int) -> bool:
+        """Whether a list of ``count`` cases for ``query`` may leave older matches out:
+        a search holds the newest ``search_limit`` matches at most."""
+        return bool(query.text.strip()) and count >= self.search_limit
+
     def page(self, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 100) -> list[CaseSummary]:
+        if query.text.strip():
+            return self._summaries(self._matching_ids(query)[offset:offset + limit])
         where, params = _where(query)
-        if where is None:
-            return []
-        direction = " DESC" if query.descending else ""
-        order = ", ".join(column + direction for column in _ORDER[query.sort])
         rows = self._c.rows(
-            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {order} "
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {_order(query)} "
             "LIMIT ? OFFSET ?", (*params, limit, offset))
         return [summary_from_row(r) for r in rows]
+
+    def _matching_ids(self, q: CaseQuery) -> tuple[int, ...]:
+        """The ids of the newest ``search_limit`` cases matching the search text and the
+        filters, in the query's order. The index yields matches newest first and stops
+        at the limit, so a one-letter prefix costs what an eight-letter one does."""
+        key = (q, self.search_limit, self.change_counter())
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        match = fts_match(q.text)
+        ids: tuple[int, ...] = ()
+        if match is not None:
+            filters, params = _filters(q)
+            where = "".join(f" AND {f}" for f in filters)
+            columns = ", ".join(f"cases.{c} AS {c}" for c in _SORT_COLUMNS)
+            ids = tuple(r[0] for r in self._c.rows(
+                f"SELECT id FROM (SELECT {columns} FROM case_search "
+                "JOIN cases ON cases.id = case_search.rowid WHERE case_search MATCH ?"
+                f"{where} ORDER BY case_search.rowid DESC LIMIT ?) ORDER BY {_order(q)}",
+                (match, *params, self.search_limit)))
+        self._last = (key, ids)
+        return ids
+
+    def _summaries(self, ids: tuple[int, ...]) -> list[CaseSummary]:
+        """The list rows of the cases ``ids``, in that order."""
+        if not ids:
+            return []
+        rows = self._c.rows(
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+        by_id = {r[0]: summary_from_row(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def change_counter(self) -> int:
         """Goes up with every change anyone makes to the file (it is the newest audit
@@ -120,29 +176,33 @@ class CaseListing:
             (counter,)))
 
 
-def _where(q: CaseQuery) -> tuple[str | None, list]:
-    """The WHERE clause and its parameters; ``None`` when text was typed but holds no
-    searchable word (nothing can match)."""
+def _order(q: CaseQuery) -> str:
+    direction = " DESC" if q.descending else ""
+    return ", ".join(column + direction for column in _ORDER[q.sort])
+
+
+def _where(q: CaseQuery) -> tuple[str, list]:
+    """The WHERE clause of a list without search text, and its parameters."""
+    filters, params = _filters(q)
+    return (" WHERE " + " AND ".join(filters) if filters else ""), params
+
+
+def _filters(q: CaseQuery) -> tuple[list[str], list]:
+    """The conditions of the filters on ``cases`` (search text aside), with parameters."""
     clauses: list[str] = []
     params: list = []
-    if q.text.strip():
-        match = fts_match(q.text)
-        if match is None:
-            return None, []
-        clauses.append("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
-        params.append(match)
     if q.statuses:
-        clauses.append(f"status IN ({', '.join('?' * len(q.statuses))})")
+        clauses.append(f"cases.status IN ({', '.join('?' * len(q.statuses))})")
         params += sorted(s.value for s in q.statuses)
     if q.unassigned:
-        clauses.append("assignee IS NULL")
+        clauses.append("cases.assignee IS NULL")
     elif q.assignee is not None:
-        clauses.append("assignee = ?")
+        clauses.append("cases.assignee = ?")
         params.append(q.assignee)
     if q.created_before is not None:
-        clauses.append("created_at < ?")
+        clauses.append("cases.created_at < ?")
         params.append(format_utc(q.created_before))
     if q.created_after is not None:
-        clauses.append("created_at >= ?")
+        clauses.append("cases.created_at >= ?")
         params.append(format_utc(q.created_after))
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return clauses, params
