@@ -38,12 +38,16 @@ DEFAULT_CHUNK = 16
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A case's documents, checked and ready to store (with what a manifest lists)."""
+    """A case's documents, checked and ready to store (with what a manifest lists), and
+    the determination they were rendered from (``determination@1`` JSON values, computed
+    here from the case and checked against its fingerprint: the snapshot the case file
+    keeps with the issue, so the parent process need not compute it again)."""
 
     case_number: str
     account_number: str
     customer_name: str
     documents: tuple[IssuedDocument, ...]
+    determination: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,7 @@ def prepare_one(inp: DocumentInput) -> BatchResult:
     account = inp.case.account
     who = (inp.case_number, account.number, account.customer_name)
     try:
-        return Prepared(*who, prepare_issue(inp))
+        return Prepared(*who, prepare_issue(inp), inp.determination.to_json())
     except DocumentError as e:
         return Refused(*who, str(e))
     except Exception as e:  # noqa: BLE001 - reported per case, see docstring

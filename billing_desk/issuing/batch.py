@@ -26,7 +26,7 @@ from ..domain.problems import CaseInvalid
 from ..domain.workflow import CaseStatus, TransitionRefused
 from ..store import CaseFile, CaseQuery, CaseRecord, CaseSummary, Issue, SortKey, StoreError
 from .errors import NotApproved
-from .inputs import document_input, settings_values
+from .inputs import checked_case, document_input, settings_values
 from .manifest import CaseRef, Manifest
 from .service import issue_request, issued_documents
 from .signoffs import signoffs_for
@@ -136,8 +136,9 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
                     issued(ref, Issue(record, stored, created=False))
                     tick()
                     continue
-                inp = document_input(record, signoffs_for(cf, record), issue_date=issue_date,
-                                     settings=settings)
+                case = checked_case(record)
+                inp = document_input(record, signoffs_for(cf, record, case),
+                                     issue_date=issue_date, settings=settings, case=case)
             except (StoreError, TransitionRefused, CaseInvalid, DocumentError) as e:
                 refuse(ref, str(e))
                 continue
@@ -150,8 +151,8 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
     def flush() -> None:
         if not group:
             return
-        requests = [issue_request(record, inp, prepared.documents, values)
-                    for _, record, inp, prepared in group]
+        requests = [issue_request(record, inp, prepared.documents, prepared.determination,
+                                  values) for _, record, inp, prepared in group]
         outcomes = cf.issues.issue_many(requests, actor=actor)
         for (ref, *_), outcome in zip(group, outcomes):
             if isinstance(outcome, Issue):

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from ..documents import (DocumentInput, DocumentSettings, RefundMethod, Signoff,
                          document_settings)
+from ..domain.case import Case
 from ..domain.problems import CaseInvalid
 from ..store import CaseFile, CaseRecord
 from ..store.timestamps import format_utc, parse_utc
@@ -28,16 +29,22 @@ def set_document_settings(cf: CaseFile, values: Mapping[str, Any], *, actor: str
     cf.settings.set("documents", dict(values), actor=actor)
 
 
-def document_input(record: CaseRecord, signoffs: Signoffs, *, issue_date: date,
-                   settings: DocumentSettings, refund_method: RefundMethod | None = None,
-                   preview: bool = False) -> DocumentInput:
-    """The input for ``record``'s documents. Raises ``CaseInvalid`` when the case is not
+def checked_case(record: CaseRecord) -> Case:
+    """The record's case, validated; ``CaseInvalid`` (every problem) when it is not
     complete and valid (there is nothing to put in a letter yet)."""
     check = record.draft.check()
     if check.case is None:
         raise CaseInvalid(check.problems)
+    return check.case
+
+
+def document_input(record: CaseRecord, signoffs: Signoffs, *, issue_date: date,
+                   settings: DocumentSettings, refund_method: RefundMethod | None = None,
+                   preview: bool = False, case: Case | None = None) -> DocumentInput:
+    """The input for ``record``'s documents (``case``: its case, if checked already).
+    Raises ``CaseInvalid`` when the case is not complete and valid."""
     return DocumentInput.for_case(
-        record.case_number, check.case, prepared=signoffs.prepared,
+        record.case_number, case or checked_case(record), prepared=signoffs.prepared,
         approved=signoffs.approved, issue_date=issue_date, settings=settings,
         refund_method=refund_method, fingerprint=None if preview else signoffs.fingerprint,
         preview=preview)
@@ -60,12 +67,9 @@ def recorded_input(record: CaseRecord, recorded: Mapping[str, Any], fingerprint:
     def signoff(value: Mapping | None) -> Signoff | None:
         return None if value is None else Signoff(value["name"], parse_utc(value["at"]))
 
-    check = record.draft.check()
-    if check.case is None:
-        raise CaseInvalid(check.problems)
     method = recorded.get("refund_method")
     return DocumentInput.for_case(
-        record.case_number, check.case, prepared=signoff(recorded["prepared"]),
+        record.case_number, checked_case(record), prepared=signoff(recorded["prepared"]),
         approved=signoff(recorded["approved"]),
         issue_date=date.fromisoformat(recorded["issue_date"]),
         settings=document_settings(recorded["settings"]),

@@ -39,11 +39,12 @@ def issued_documents(cf: CaseFile, record: CaseRecord) -> tuple[DocumentRecord, 
 
 
 def issue_request(record: CaseRecord, inp: DocumentInput, documents: tuple[IssuedDocument, ...],
-                  values: dict) -> IssueRequest:
-    """What the store is asked to keep for the checked documents of ``record``."""
+                  determination: dict, values: dict) -> IssueRequest:
+    """What the store is asked to keep for the checked documents of ``record``, rendered
+    from ``inp`` (built from ``record``) with ``determination`` (its JSON values)."""
     if any(d.preview or d.copy for d in documents):
         raise IssueRefused(record.case_number, "a preview or a copy is never issued.")
-    return IssueRequest(record.id, record.revision, inp.fingerprint,
+    return IssueRequest(record, inp.fingerprint, determination,
                         tuple(NewDocument(StoredKind(d.kind.value), d.pdf, d.pages)
                               for d in documents),
                         rendered_from(inp, values))
@@ -67,8 +68,9 @@ def issue_documents(cf: CaseFile, case_id: int, *, actor: str, issue_date: date,
     values = settings_values(cf)
     inp = document_input(record, signoffs_for(cf, record), issue_date=issue_date,
                          settings=document_settings(values), refund_method=refund_method)
-    documents = prepare_issue(inp)
-    return cf.issues.issue(issue_request(record, inp, documents, values), actor=actor)
+    documents = prepare_issue(inp)  # checks inp.determination is what the case gives
+    return cf.issues.issue(issue_request(record, inp, documents, inp.determination.to_json(),
+                                         values), actor=actor)
 
 
 def preview_documents(cf: CaseFile, record: CaseRecord, *,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..documents import Signoff
+from ..domain.case import Case
 from ..domain.fingerprint import case_fingerprint
 from ..domain.rulepacks import get_rule_pack
 from ..domain.workflow import CaseStatus
@@ -32,19 +33,21 @@ class Signoffs:
     fingerprint: str | None  # what the approval bound to (None: the case is not valid)
 
 
-def current_fingerprint(record: CaseRecord) -> str | None:
-    """The fingerprint of the case as stored (None while it is incomplete or invalid)."""
-    case = record.draft.check().case
+def current_fingerprint(record: CaseRecord, case: Case | None = None) -> str | None:
+    """The fingerprint of the case as stored (None while it is incomplete or invalid);
+    ``case``: the record's case, when it is checked already."""
+    case = case or record.draft.check().case
     if case is None:
         return None
     pack = get_rule_pack(case.rule_pack)
     return case_fingerprint(case, pack.name, pack.version)
 
 
-def signoffs_for(cf: CaseFile, record: CaseRecord) -> Signoffs:
-    """The sign-offs in force for ``record`` (see the module docstring)."""
+def signoffs_for(cf: CaseFile, record: CaseRecord, case: Case | None = None) -> Signoffs:
+    """The sign-offs in force for ``record`` (see the module docstring); ``case``: the
+    record's case, when the caller has checked it already (a batch)."""
     submitted = approved = None
-    for entry in cf.cases.history(record.id):
+    for entry in cf.cases.history(record.id, actions=("submit", "approve")):
         if entry.entity != "case":
             continue
         if entry.action == "submit":
@@ -58,4 +61,4 @@ def signoffs_for(cf: CaseFile, record: CaseRecord) -> Signoffs:
 
     return Signoffs(signoff(submitted) if record.status in _SUBMITTED else None,
                     signoff(approved) if record.status in _APPROVED else None,
-                    current_fingerprint(record))
+                    current_fingerprint(record, case))

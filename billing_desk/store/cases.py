@@ -93,11 +93,16 @@ class CaseRepository:
             raise RecordNotFound(f"Case {case_number.strip()}")
         return self.load(case_id)
 
-    def history(self, case_id: int) -> list[AuditEntry]:
+    def history(self, case_id: int, actions: Iterable[str] | None = None) -> list[AuditEntry]:
         """Every audit entry about the case (its content, attachments, determinations,
-        documents), oldest first."""
+        documents), oldest first; only those of ``actions`` (``"submit"``...) if given."""
+        if actions is None:
+            return [AuditEntry.from_row(r) for r in self._c.rows(
+                f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? ORDER BY id", (case_id,))]
+        wanted = sorted(set(actions))
         return [AuditEntry.from_row(r) for r in self._c.rows(
-            f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? ORDER BY id", (case_id,))]
+            f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? AND action IN "
+            f"({', '.join('?' * len(wanted))}) ORDER BY id", (case_id, *wanted))]
 
     # -- creating --------------------------------------------------------------------------
 
@@ -198,7 +203,10 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     if new.draft.periods != current.draft.periods:
         tx.execute("DELETE FROM periods WHERE case_id = ?", (new.id,))
         tx.conn.executemany(_INSERT_PERIOD, period_rows(new.id, new.draft))
-    before, after = changes(current.state(), new.state())
+    if new.draft is current.draft:  # a workflow move: only the bookkeeping can differ
+        before, after = changes(current.bookkeeping(), new.bookkeeping())
+    else:
+        before, after = changes(current.state(), new.state())
     if details is not None:
         after[DETAILS] = details
     tx.audit(action, "case", new.id, new.id, before, after, actor=actor)

@@ -10,6 +10,7 @@ first snapshot.
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 from ..domain.fingerprint import canonical_json, case_fingerprint
 from ..domain.problems import CaseInvalid
@@ -59,24 +60,36 @@ class DeterminationRepository:
 def snapshot(tx: Transaction, stored: CaseRecord) -> tuple[DeterminationRecord, bool]:
     """The determination of ``stored`` (the case as the transaction sees it), recorded
     unless it is already; returns it and whether it was recorded now. The caller writes
-    the audit entry (its own, or the one of the action it is part of: an issue)."""
+    the audit entry."""
     check = stored.draft.check()
     if check.case is None:
         raise CaseInvalid(check.problems)
     pack = get_rule_pack(check.case.rule_pack)
     fingerprint = case_fingerprint(check.case, pack.name, pack.version)
+    return keep_snapshot(tx, stored, fingerprint, pack.name, pack.version,
+                         lambda: pack.determine(check.case).to_json())
+
+
+def keep_snapshot(tx: Transaction, stored: CaseRecord, fingerprint: str, rule_pack: str,
+                  rule_pack_version: str, result: Callable[[], dict]
+                  ) -> tuple[DeterminationRecord, bool]:
+    """Record ``result()`` -- the engine's determination@1 JSON for ``stored`` at its
+    revision under ``rule_pack`` ``rule_pack_version``, whose fingerprint is
+    ``fingerprint`` -- unless a snapshot with that fingerprint is recorded already;
+    returns it and whether it was recorded now."""
     existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
                           "AND fingerprint = ?", (stored.id, fingerprint)).fetchone()
     if existing is not None:
         return _record(existing), False
-    result = pack.determine(check.case).to_json()
+    determination = result()
     cur = tx.execute(
         "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
         "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (stored.id, stored.revision, fingerprint, pack.name, pack.version,
-         canonical_json(result), tx.at_text, tx.actor))
+        (stored.id, stored.revision, fingerprint, rule_pack, rule_pack_version,
+         canonical_json(determination), tx.at_text, tx.actor))
     return DeterminationRecord(cur.lastrowid, stored.id, stored.revision, fingerprint,
-                               pack.name, pack.version, result, tx.at, tx.actor), True
+                               rule_pack, rule_pack_version, determination, tx.at,
+                               tx.actor), True
 
 
 def snapshot_summary(record: DeterminationRecord) -> dict:

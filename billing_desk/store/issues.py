@@ -14,7 +14,12 @@ needs no lock); inside the transaction the file is asked again, so two processes
 issuing the same case at once end with exactly one set of documents.
 
 Rendering and the read-back check belong to the documents layer; the service that
-joins the two is :mod:`billing_desk.issuing`.
+joins the two is :mod:`billing_desk.issuing`. It renders from a :class:`CaseRecord` it
+loaded, and the documents layer computes the determination and checks it and the
+fingerprint against that very case; so the store need not parse and determine the case
+again (a batch issues tens of thousands): it checks that the record is still the
+current revision -- every change to a case makes a new one -- and that the
+determination is of this account under the rules in force.
 """
 
 from __future__ import annotations
@@ -24,16 +29,16 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from ..domain.fingerprint import case_fingerprint
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import get_rule_pack
-from ..domain.workflow import Action, TransitionRefused, next_status
+from ..domain.workflow import Action, CaseStatus, TransitionRefused, next_status
 from .audit import DETAILS
 from .cases import fetch_record, write_record
 from .connection import Connection, Transaction
-from .determinations import snapshot, snapshot_summary
-from .documents import COLUMNS as DOCUMENT_COLUMNS, document_record
-from .errors import IssueRefused, StaleRevision, StoreError
+from .determinations import keep_snapshot, snapshot_summary
+from .documents import COLUMNS as DOCUMENT_COLUMNS
+from .documents import document_record
+from .errors import IssueRefused, RecordNotFound, StaleRevision, StoreError
 from .records import CaseRecord, DocumentKind, DocumentRecord
 
 
@@ -49,13 +54,14 @@ class NewDocument:
 
 @dataclass(frozen=True, slots=True)
 class IssueRequest:
-    """The documents of one case, rendered from ``revision`` of it, whose determination
-    has ``fingerprint``. ``rendered_from``: JSON values saying what else they were
-    rendered from (issue date, sign-offs, settings), kept in the audit entry."""
+    """The documents of one case, rendered from ``case`` (the record as loaded), with
+    ``determination`` (determination@1 JSON values) whose fingerprint is
+    ``fingerprint``. ``rendered_from``: JSON values saying what else they were rendered
+    from (issue date, sign-offs, settings), kept in the audit entry."""
 
-    case_id: int
-    revision: int
+    case: CaseRecord
     fingerprint: str
+    determination: Mapping[str, Any]
     documents: tuple[NewDocument, ...]
     rendered_from: Mapping[str, Any]
 
@@ -127,32 +133,36 @@ class IssueRepository:
 
 
 def _issue(tx: Transaction, request: IssueRequest) -> Issue:
-    current = fetch_record(tx.conn, request.case_id)
+    rendered = request.case
     existing = tuple(document_record(r) for r in tx.execute(
         f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = ? AND fingerprint = ? "
-        "ORDER BY id", (current.id, request.fingerprint)))
+        "ORDER BY id", (rendered.id, request.fingerprint)))
     if existing:
         if {d.kind for d in existing} != {d.kind for d in request.documents}:
-            raise IssueRefused(current.case_number, "other documents of this determination "
+            raise IssueRefused(rendered.case_number, "other documents of this determination "
                                "are stored already; the issue is not repeated.")
-        return Issue(current, existing, created=False)
+        return Issue(fetch_record(tx.conn, rendered.id), existing, created=False)
     if not request.documents:
-        raise IssueRefused(current.case_number, "there are no documents to issue.")
-    if current.revision != request.revision:
+        raise IssueRefused(rendered.case_number, "there are no documents to issue.")
+    row = tx.execute("SELECT revision, status, last_edited_by FROM cases WHERE id = ?",
+                     (rendered.id,)).fetchone()
+    if row is None:
+        raise RecordNotFound(f"Case #{rendered.id}")
+    revision, status, edited_by = row
+    if revision != rendered.revision:
         # changed since the documents were rendered (even a new approval of the same
         # content changes who signed off): they may no longer be this case's documents
-        raise StaleRevision(current.case_number, request.revision, current.revision,
-                            current.last_edited_by)
-    status = next_status(current.status, Action.ISSUE)  # only an approved case
-    check = current.draft.check()
-    if check.case is None:
-        raise CaseInvalid(check.problems)
-    pack = get_rule_pack(check.case.rule_pack)
-    if case_fingerprint(check.case, pack.name, pack.version) != request.fingerprint:
-        raise IssueRefused(current.case_number, "the documents were rendered from another "
-                           "determination than the case has now.")
-    determination, recorded = snapshot(tx, current)
-    stored = [_store(tx, current.id, request.fingerprint, d) for d in request.documents]
+        raise StaleRevision(rendered.case_number, rendered.revision, revision, edited_by)
+    new_status = next_status(CaseStatus(status), Action.ISSUE)  # only an approved case
+    pack = get_rule_pack(rendered.draft.rule_pack)
+    det = request.determination
+    if (det.get("rule_pack") != pack.name
+            or det.get("account_number") != rendered.draft.account.number):
+        raise IssueRefused(rendered.case_number, "the determination given is not this "
+                           "case's under the rules in force.")
+    determination, recorded = keep_snapshot(tx, rendered, request.fingerprint, pack.name,
+                                            pack.version, lambda: dict(det))
+    stored = [_store(tx, rendered.id, request.fingerprint, d) for d in request.documents]
     details = {
         "fingerprint": request.fingerprint,
         "determination": {"id": determination.id, "recorded": recorded,
@@ -161,7 +171,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
                        "sha256": d.sha256, "page_count": d.page_count} for d in stored],
         "rendered_from": dict(request.rendered_from),
     }
-    case = write_record(tx, current, replace(current, status=status, status_reason=None),
+    case = write_record(tx, rendered, replace(rendered, status=new_status, status_reason=None),
                         Action.ISSUE.value, actor=tx.actor, details=details)
     return Issue(case, tuple(stored), created=True)
 

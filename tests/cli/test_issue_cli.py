@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from billing_desk.cli import main
+from billing_desk.documents import kinds_for
+from billing_desk.domain.rulepacks import determine
 from billing_desk.cli_store import EXIT_BATCH_STOPPED, EXIT_ISSUE_REFUSED
 from billing_desk.store import create_case_file, open_case_file
 from tests.issuing.cases import CLERK, approved_case, approved_cases, draft_of
@@ -104,3 +106,39 @@ def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
         assert f"documents issued for {statuses['issued']} cases" in out
         assert f"not attempted {statuses['approved']}" in out
         assert cf.verify().ok
+
+
+@pytest.mark.slow
+def test_a_batch_killed_mid_run_leaves_no_case_half_stored(tmp_path):
+    path = tmp_path / "office.bdesk"
+    with create_case_file(path) as cf:
+        approved_cases(cf, 120)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "billing_desk", "issue-batch", str(path),
+                             "--out", str(tmp_path), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            start_new_session=True)
+    watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    deadline = time.monotonic() + 60
+    while watch.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+    watch.close()
+    time.sleep(0.3)  # well inside the run: groups of cases are being committed
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, as a power cut would
+    proc.communicate(timeout=60)
+    with open_case_file(path) as cf:
+        assert cf.verify().ok
+        issued = 0
+        for case_id, status in cf.db.execute("SELECT id, status FROM cases").fetchall():
+            record = cf.cases.load(case_id)
+            kinds = {d.kind.value for d in cf.documents.list(case_id)}
+            if status == "issued":
+                issued += 1
+                wanted = {k.value for k in kinds_for(determine(record.draft.check().case))}
+                assert kinds == wanted, record.case_number  # the whole set, or nothing
+                assert [e.action for e in cf.cases.history(case_id)].count("issue") == 1
+            else:
+                assert status == "approved" and kinds == set(), record.case_number
+        assert 0 < issued < 120
+    assert not list(tmp_path.glob("issue-batch-*.csv"))  # no manifest claims a finished run

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from billing_desk.domain.fingerprint import case_fingerprint
-from billing_desk.domain.rulepacks import get_rule_pack
+from billing_desk.domain.rulepacks import determine, get_rule_pack
 from billing_desk.domain.workflow import Action, CaseStatus, TransitionRefused
 from billing_desk.store import (DocumentKind, IssueRefused, IssueRequest, NewDocument,
                                 StaleRevision)
@@ -34,8 +34,9 @@ def fingerprint_of(record) -> str:
 def request(record, *kinds: DocumentKind, revision: int | None = None) -> IssueRequest:
     kinds = kinds or (DocumentKind.LETTER, DocumentKind.CREDIT_MEMO)
     docs = tuple(NewDocument(k, f"%PDF {record.case_number} {k}".encode(), 1) for k in kinds)
-    return IssueRequest(record.id, record.revision if revision is None else revision,
-                        fingerprint_of(record), docs, {"issue_date": "2026-03-04"})
+    rendered = record if revision is None else replace(record, revision=revision)
+    return IssueRequest(rendered, fingerprint_of(record), determine(record.draft.check().case)
+                        .to_json(), docs, {"issue_date": "2026-03-04"})
 
 
 def test_an_issue_is_one_action_with_one_audit_entry(case_file):
@@ -77,8 +78,9 @@ def test_only_an_approved_case_unchanged_since_rendering_is_issued(case_file):
     record = approved(case_file, "01-")
     with pytest.raises(StaleRevision):
         case_file.issues.issue(request(record, revision=record.revision - 1), actor="mail")
-    other = replace(request(record), fingerprint="f" * 64)
-    with pytest.raises(IssueRefused, match="another determination"):
+    other = replace(request(record), determination=determine(
+        shared_draft("13-").check().case).to_json())
+    with pytest.raises(IssueRefused, match="determination given is not this case's"):
         case_file.issues.issue(other, actor="mail")
     assert case_file.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert case_file.cases.load(record.id).status is CaseStatus.APPROVED
