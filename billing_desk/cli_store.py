@@ -51,8 +51,8 @@ EXIT_VERIFY_FAILED = 14
 #: issue: the case was refused; issue-batch: at least one case was refused (the others
 #: were issued; the manifest and the reconciliation line give each reason)
 EXIT_ISSUE_REFUSED = 15
-#: issue-batch: stopped before the end (Ctrl+C, a worker process died); the cases not
-#: attempted are still approved and the next run issues them
+#: issue-batch: stopped before the end (Ctrl+C, a worker process died, the case file
+#: failed part-way); the cases not attempted are still approved, the next run issues them
 EXIT_BATCH_STOPPED = 16
 #: issue-batch: the reconciliation does not add up (a defect: report it)
 EXIT_BATCH_UNRECONCILED = 17

@@ -180,6 +180,8 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
     except BatchInterrupted as e:
         flush()
         report.stopped = str(e)
+    except StoreError as e:  # the file failed (disk full, busy): the group in hand is undone
+        report.stopped = f"The case file stopped the batch: {e}"
     if cancel.is_set() and report.stopped is None:
         report.stopped = "The batch was cancelled."
     report.not_attempted = [CaseRef(s.case_number, s.account_number, s.customer_name)
