@@ -13,7 +13,7 @@ import pytest
 
 from billing_desk.domain.workflow import CaseStatus
 from billing_desk.issuing import Manifest, issue_batch
-from billing_desk.store import create_case_file
+from billing_desk.store import DiskFull, create_case_file
 
 from .cases import CLERK, ISSUE_DATE, MAIL_ROOM, approved_case, approved_cases, draft_of
 
@@ -93,4 +93,26 @@ def test_cancel_stores_what_is_done_and_leaves_the_rest_approved(cf, tmp_path):
     assert list(statuses.values()).count("issued") == report.issued_cases
     rest, _ = run(cf, tmp_path / "rest", workers=1)
     assert rest.issued_cases == rest.new_cases == 30 - report.issued_cases
+    assert cf.verify().ok
+
+
+def test_a_disk_full_part_way_stops_the_batch_with_what_was_done(cf, tmp_path, monkeypatch):
+    approved_cases(cf, 8)
+    real = cf.issues.issue_many
+    calls = []
+
+    def fill_up(requests, *, actor):
+        calls.append(len(requests))
+        if len(calls) == 2:
+            raise DiskFull(cf.path)
+        return real(requests, actor=actor)
+
+    monkeypatch.setattr(cf.issues, "issue_many", fill_up)
+    report, (csv_path, _) = run(cf, tmp_path, workers=1, chunk_size=2, cases_per_commit=2)
+    assert report.adds_up and report.stopped.startswith("The case file stopped the batch: ")
+    assert "disk holding" in report.stopped
+    assert report.issued_cases == 2 and len(report.not_attempted) == 6
+    assert [r["status"] for r in csv.DictReader(csv_path.open(encoding="utf-8"))].count(
+        "not_attempted") == 6
+    assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'approved'").fetchone()[0] == 6
     assert cf.verify().ok
