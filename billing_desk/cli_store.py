@@ -227,6 +227,10 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
             report = issue_batch(cf, actor=args.user, issue_date=args.issue_date,
                                  workers=args.workers, cancel=cancel, progress=display,
                                  manifest=manifest)
+        except DocumentError as e:  # a document setting of the file is invalid: no case began
+            manifest.discard()
+            sys.stderr.write(f"billing-desk issue-batch: {e}\n")
+            return EXIT_INVALID
         except BaseException:
             manifest.discard()
             raise

@@ -137,8 +137,12 @@ class Transaction:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO part")
-            self.conn.execute("RELEASE part")
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
+                except sqlite3.Error:
+                    pass  # SQLite undid the whole transaction (disk full): the error raised says so
             self._head, self.entries = head, entries
             raise
         self.conn.execute("RELEASE part")

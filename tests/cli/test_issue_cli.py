@@ -142,3 +142,15 @@ def test_a_batch_killed_mid_run_leaves_no_case_half_stored(tmp_path):
                 assert status == "approved" and kinds == set(), record.case_number
         assert 0 < issued < 120
     assert not list(tmp_path.glob("issue-batch-*.csv"))  # no manifest claims a finished run
+
+
+def test_an_invalid_document_setting_stops_the_batch_before_any_case(tmp_path, capsys):
+    path = tmp_path / "office.bdesk"
+    with create_case_file(path) as cf:
+        approved_cases(cf, 2)
+        cf.settings.set("documents", {"backbill.installment_months": "twelve"}, actor="admin")
+    assert main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1"]) == 2
+    assert "backbill.installment_months must be a whole number" in capsys.readouterr().err
+    assert list(tmp_path.glob("issue-batch-*")) == []
+    with open_case_file(path) as cf:
+        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0

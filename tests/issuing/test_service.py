@@ -8,12 +8,12 @@ import hashlib
 import pypdfium2 as pdfium
 import pytest
 
-from billing_desk.documents import DocumentMismatch, extract_text
+from billing_desk.documents import DocumentMismatch, SettingInvalid, extract_text
 from billing_desk.documents import render as render_module
 from billing_desk.domain.workflow import Action, CaseStatus
 from billing_desk.issuing import (NotApproved, current_fingerprint, issue_documents,
                                   preview_documents, print_document, reprint_document,
-                                  save_document, signoffs_for)
+                                  save_document, set_document_settings, signoffs_for)
 from billing_desk.store import DocumentKind, create_case_file
 from tests.documents.inputs import document_input
 
@@ -172,3 +172,14 @@ def test_sign_offs_come_from_the_latest_submission_and_approval(cf):
                            expected_revision=record.revision, actor=CLERK)  # back to draft
     assert edited.status is CaseStatus.DRAFT
     assert signoffs_for(cf, edited).approved is None and signoffs_for(cf, edited).prepared is None
+
+
+def test_the_offices_document_settings_are_what_the_letter_prints(cf):
+    with pytest.raises(SettingInvalid, match="letterhead.phone must not be blank"):
+        set_document_settings(cf, {"letterhead.phone": " "}, actor="admin")
+    set_document_settings(cf, {"letterhead.name": "Loveland Water & Power"}, actor="admin")
+    record = approved_case(cf, "01")
+    letter = issue_documents(cf, record.id, actor=MAIL_ROOM, issue_date=ISSUE_DATE).documents[0]
+    assert "Loveland Water & Power" in extract_text(cf.documents.pdf(letter.id))
+    set_document_settings(cf, {}, actor="admin")  # later changes do not touch a reprint
+    assert "Loveland Water & Power" in extract_text(reprint_document(cf, letter.id, "ann").pdf)
