@@ -70,7 +70,7 @@ def test_a_batch_issues_every_approved_case_and_reconciles(cf, tmp_path):
     assert cf.cases.load(unmailable.id).status is CaseStatus.APPROVED
     assert cf.verify().ok
 
-    again, _ = run(cf, tmp_path / "again", workers=2)  # only the refused case is selected again
+    again, _ = run(cf, tmp_path / "again", workers=1)  # only the refused case is selected again
     assert (again.selected, again.issued_cases, len(again.refused)) == (1, 0, 1)
     assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == len(stored)
 
