@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -37,12 +38,16 @@ DEFAULT_CHUNK = 16
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A case's documents, checked and ready to store (with what a manifest lists)."""
+    """A case's documents, checked and ready to store (with what a manifest lists), and
+    the determination they were rendered from (``determination@1`` JSON values, computed
+    here from the case and checked against its fingerprint: the snapshot the case file
+    keeps with the issue, so the parent process need not compute it again)."""
 
     case_number: str
     account_number: str
     customer_name: str
     documents: tuple[IssuedDocument, ...]
+    determination: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +75,7 @@ def prepare_one(inp: DocumentInput) -> BatchResult:
     account = inp.case.account
     who = (inp.case_number, account.number, account.customer_name)
     try:
-        return Prepared(*who, prepare_issue(inp))
+        return Prepared(*who, prepare_issue(inp), inp.determination.to_json())
     except DocumentError as e:
         return Refused(*who, str(e))
     except Exception as e:  # noqa: BLE001 - reported per case, see docstring
@@ -88,6 +93,14 @@ def _warm_worker() -> None:
     styles()
     for locale in SUPPORTED_LOCALES:
         wording_for(locale)
+
+
+def _start_worker() -> None:
+    """A worker process ignores Ctrl+C: the terminal sends it to the whole process
+    group, and the batch in the parent decides what stops (it cancels, lets the cases
+    in flight come back and stores them), so a worker must not die under it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _warm_worker()
 
 
 def default_workers() -> int:
@@ -131,7 +144,7 @@ def prepare_batch(inputs: Iterable[DocumentInput], *, workers: int | None = None
     context = multiprocessing.get_context("spawn")
     pending: set[Future] = set()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_warm_worker) as pool:
+                             initializer=_start_worker) as pool:
         try:
             while True:
                 while not cancel.is_set() and len(pending) < 3 * workers:

@@ -41,6 +41,11 @@ class StaleDetermination(DocumentError):
     fingerprint no longer matches, so documents are not issued from it."""
 
 
+class MissingSignoff(DocumentError):
+    """A document to be issued must name who prepared the case and who approved it, and
+    when (the memo prints both); only a preview may go without."""
+
+
 class UnsupportedLocale(DocumentError):
     """No letter texts exist for the case's locale."""
 

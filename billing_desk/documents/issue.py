@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..domain.fingerprint import case_fingerprint
 from ..domain.rulepacks import get_rule_pack
-from .errors import StaleDetermination
-from .identity import identity_of
+from .errors import MissingSignoff, StaleDetermination
+from .identity import Identity, identity_of
 from .model import DocumentInput, DocumentKind
 from .readback import check_document
 from .render import render_document
@@ -28,6 +28,7 @@ class IssuedDocument:
     pages: int
     fingerprint: str
     copy: bool
+    preview: bool = False
 
 
 def verify_determination(inp: DocumentInput) -> None:
@@ -54,16 +55,40 @@ def verify_determination(inp: DocumentInput) -> None:
 
 def prepare_issue(inp: DocumentInput) -> tuple[IssuedDocument, ...]:
     """Render every document ``inp``'s case calls for (letter, and the credit and/or
-    back-bill memo), read each back and check it against the case. Raises a
+    back-bill memo), read each back and check it against the case (a preview input gives
+    watermarked previews, checked the same way, never to be stored). Raises a
     :class:`~.errors.DocumentError` (nothing is returned, nothing should be stored) when
     any document cannot be rendered or does not match its case."""
     verify_determination(inp)
+    _require_signoffs(inp)
     ident = identity_of(inp.case.account, inp.case_number)
-    out = []
-    for kind in inp.kinds:
-        rendered = render_document(inp, kind, ident)
-        pages = check_document(inp, kind, rendered.pdf, ident)
-        out.append(IssuedDocument(inp.case_number, kind, rendered.pdf,
-                                  hashlib.sha256(rendered.pdf).hexdigest(), pages,
-                                  inp.fingerprint, inp.copy))
-    return tuple(out)
+    return tuple(_prepared(inp, kind, ident) for kind in inp.kinds)
+
+
+def prepare_document(inp: DocumentInput, kind: DocumentKind) -> IssuedDocument:
+    """One document of the case (a reprint of one issued document), rendered and
+    checked as :func:`prepare_issue` does."""
+    verify_determination(inp)
+    _require_signoffs(inp)
+    if kind not in inp.kinds:
+        raise StaleDetermination(f"Case {inp.case_number} calls for no "
+                                 f"{kind.value.replace('_', ' ')} under its determination.")
+    return _prepared(inp, kind, identity_of(inp.case.account, inp.case_number))
+
+
+def _prepared(inp: DocumentInput, kind: DocumentKind, ident: Identity) -> IssuedDocument:
+    rendered = render_document(inp, kind, ident)
+    pages = check_document(inp, kind, rendered.pdf, ident)
+    return IssuedDocument(inp.case_number, kind, rendered.pdf,
+                          hashlib.sha256(rendered.pdf).hexdigest(), pages, inp.fingerprint,
+                          inp.copy, inp.preview)
+
+
+def _require_signoffs(inp: DocumentInput) -> None:
+    if not inp.preview:
+        missing = [what for what, signoff in (("prepared (submitted)", inp.prepared),
+                                              ("approved", inp.approved)) if signoff is None]
+        if missing:
+            raise MissingSignoff(
+                f"Case {inp.case_number} has no record of who {' or '.join(missing)} it; "
+                f"its documents cannot be issued until it has been submitted and approved.")

@@ -61,6 +61,14 @@ FOOTER_RECT = value_rect(MARGIN, FOOTER_SPLIT - 10, FOOTER_BASELINE, FOOTER_BASE
 PAGE_NUMBER_RECT = value_rect(FOOTER_SPLIT, PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
                               FOOTER_BASELINE, FOOTER_SIZE)
 COPY_BOX = Rect(PAGE_WIDTH - MARGIN - 96, PAGE_HEIGHT - 40, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 14)
+#: The preview watermark: one diagonal line across the middle of every page, clear of
+#: every place the read-back check reads (envelope window, reference and identity
+#: blocks above y 570, the footer below y 50), so a preview is checked like an issue.
+WATERMARK_CENTRE = (PAGE_WIDTH / 2, 330.0)
+WATERMARK_ANGLE = 30.0
+WATERMARK_LENGTH = 500.0
+WATERMARK_MAX_SIZE = 46.0
+WATERMARK_ALPHA = 0.22
 LATER_PAGE_TOP = PAGE_HEIGHT - 60.0
 
 # --- letter, first page -------------------------------------------------------------------
@@ -108,6 +116,7 @@ class PageDecor:
     footer: str
     page_of: str  # template with {page} and {pages}
     copy_stamp: str | None
+    preview_stamp: str | None = None
     characters: str = ""  # non-ASCII characters to pre-assign in the fonts (fonts.py)
     pages: int = 0
 
@@ -154,7 +163,8 @@ def draw_lines(canvas: Canvas, x: float, top_baseline: float, leading: float, fo
 
 class DecoratedCanvas(Canvas):
     """A canvas that holds its pages until the document is complete, then draws on
-    each the footer (identity, "Page n of m") and, on a reprint, the COPY stamp."""
+    each the footer (identity, "Page n of m"), on a reprint the COPY stamp and on a
+    preview the PREVIEW · NOT ISSUED watermark."""
 
     def __init__(self, *args, decor: PageDecor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -190,6 +200,19 @@ class DecoratedCanvas(Canvas):
             self.rect(box.x0 + 2, box.y0 + 2, box.width - 4, box.y1 - box.y0 - 4)
             self.setFont(BOLD, 15)
             self.drawCentredString((box.x0 + box.x1) / 2, box.y0 + 8, decor.copy_stamp)
+        if decor.preview_stamp:
+            self._watermark(decor.preview_stamp)
+        self.restoreState()
+
+    def _watermark(self, text: str) -> None:
+        size = min(WATERMARK_MAX_SIZE, WATERMARK_LENGTH / stringWidth(text, BOLD, 1))
+        self.saveState()
+        self.setFillColor(STAMP_RED)
+        self.setFillAlpha(WATERMARK_ALPHA)
+        self.translate(*WATERMARK_CENTRE)
+        self.rotate(WATERMARK_ANGLE)
+        self.setFont(BOLD, size)
+        self.drawCentredString(0, -size / 3, text)
         self.restoreState()
 
 

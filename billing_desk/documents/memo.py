@@ -18,7 +18,7 @@ from . import layout as L
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR
 from .identity import Identity
-from .model import DocumentInput, DocumentKind
+from .model import DocumentInput, DocumentKind, Signoff
 from .summaries import memo_rows
 from .wording import Wording
 
@@ -212,14 +212,20 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
     out.append(KeepTogether([TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags]))
     out.append(KeepTogether([
         TextBlock(w.text("memo.section_signoff"), st.memo_heading),
-        TextBlock(w.text("memo.prepared", name=inp.prepared.name,
-                         when=w.timestamp(inp.prepared.at)), st.small),
-        TextBlock(w.text("memo.approved", name=inp.approved.name,
-                         when=w.timestamp(inp.approved.at)), st.small),
+        TextBlock(_signoff(w, "memo.prepared", "memo.not_submitted", inp.prepared), st.small),
+        TextBlock(_signoff(w, "memo.approved", "memo.not_approved", inp.approved), st.small),
         TextBlock([(w.text("memo.fingerprint") + ": ", False), (inp.fingerprint, False)],
                   st.small),
     ]))
     return out
+
+
+def _signoff(w: Wording, key: str, missing: str, signoff: Signoff | None) -> str:
+    """"Approved by Sam Supervisor on ..." -- or, on a preview of a case not yet that
+    far, that it is not (an issued memo always has both: see issue.prepare_issue)."""
+    if signoff is None:
+        return w.text(missing)
+    return w.text(key, name=signoff.name, when=w.timestamp(signoff.at))
 
 
 def _signed(w: Wording, amount: Decimal) -> str:

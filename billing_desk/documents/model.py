@@ -55,25 +55,30 @@ class DocumentInput:
 
     ``determination`` is the approved determination of ``case``; ``fingerprint`` is what
     the approval bound to (:func:`~billing_desk.domain.fingerprint.case_fingerprint`).
-    ``copy`` marks a reprint (stamped COPY on every page).
+    ``copy`` marks a reprint (stamped COPY on every page); ``preview`` a document shown
+    before it is issued (watermarked PREVIEW · NOT ISSUED on every page, so a printout
+    can never pass for a notice). Only a preview may lack a sign-off: a case not yet
+    submitted has no ``prepared``, one not yet approved no ``approved``.
     """
 
     case_number: str
     case: Case
     determination: Determination
     fingerprint: str
-    prepared: Signoff
-    approved: Signoff
+    prepared: Signoff | None
+    approved: Signoff | None
     issue_date: date
     settings: DocumentSettings = field(default=DEFAULT_SETTINGS)
     refund_method: RefundMethod | None = None
     copy: bool = False
+    preview: bool = False
 
     @classmethod
-    def for_case(cls, case_number: str, case: Case, *, prepared: Signoff, approved: Signoff,
-                 issue_date: date, settings: DocumentSettings = DEFAULT_SETTINGS,
+    def for_case(cls, case_number: str, case: Case, *, prepared: Signoff | None,
+                 approved: Signoff | None, issue_date: date,
+                 settings: DocumentSettings = DEFAULT_SETTINGS,
                  refund_method: RefundMethod | None = None, copy: bool = False,
-                 fingerprint: str | None = None) -> "DocumentInput":
+                 fingerprint: str | None = None, preview: bool = False) -> "DocumentInput":
         """The input for a case, with its determination computed. Pass ``fingerprint``,
         the one the approval recorded, when issuing: :func:`~.issue.prepare_issue` then
         refuses a case that no longer matches it. Without it the case's current
@@ -82,7 +87,7 @@ class DocumentInput:
         if fingerprint is None:
             fingerprint = case_fingerprint(case, pack.name, pack.version)
         return cls(case_number, case, pack.determine(case), fingerprint, prepared, approved,
-                   issue_date, settings, refund_method, copy)
+                   issue_date, settings, refund_method, copy, preview)
 
     @property
     def kinds(self) -> tuple[DocumentKind, ...]:
@@ -107,6 +112,10 @@ class DocumentInput:
         """The same documents, stamped COPY (a reprint)."""
         return self._replace(copy=True)
 
+    def as_preview(self) -> "DocumentInput":
+        """The same documents, watermarked PREVIEW · NOT ISSUED (never stored)."""
+        return self._replace(preview=True)
+
     def _replace(self, **changes: object) -> "DocumentInput":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
@@ -120,7 +129,7 @@ class DocumentInput:
 
 
 def _rebuild_input(case_number, case, fingerprint, prepared, approved, issue_date, settings,
-                   refund_method, copy) -> DocumentInput:
+                   refund_method, copy, preview) -> DocumentInput:
     return DocumentInput(case_number, case, get_rule_pack(case.rule_pack).determine(case),
                          fingerprint, prepared, approved, issue_date, settings, refund_method,
-                         copy)
+                         copy, preview)

@@ -8,6 +8,8 @@ What is checked, on the text as a reader would see it:
   and case numbers (letter reference block, memo identity block), and on every page the
   footer (account, case) and "Page n of m" (no page missing or foreign);
 - the COPY stamp on a reprint, and its absence on an original;
+- the PREVIEW · NOT ISSUED watermark on every page of a preview, and its absence from
+  every page of a document to be issued;
 - anywhere in the document: the customer name, the service address, the totals as the
   document formats them (Babel, the document's locale) and, in a memo, the fingerprint.
 
@@ -49,6 +51,8 @@ class Expectations:
     footer: str
     page_of: str  # template with {page} and {pages}
     copy_stamp: str  # what the COPY box must show ("" on an original)
+    preview_stamp: str  # the watermark of a preview, in the document's language
+    preview: bool  # every page carries preview_stamp (True) or none does (False)
     present: tuple[tuple[str, str], ...]  # (label, text) that must appear somewhere
 
 
@@ -89,6 +93,7 @@ def expectations(inp: DocumentInput, kind: DocumentKind,
                                 case_number=ident.case_number)),
         page_of=w.raw("page.page_of"),
         copy_stamp=normalise(w.text("page.copy_stamp")) if inp.copy else "",
+        preview_stamp=normalise(w.text("page.preview_stamp")), preview=inp.preview,
         present=tuple((label, normalise(text)) for label, text in present))
 
 
@@ -157,6 +162,9 @@ def check_pdf(pdf: bytes, exp: Expectations, case_number: str, kind: str) -> int
         if page.places["copy stamp"] != exp.copy_stamp:
             problems.append(f"page {number} copy stamp shows {_shown(page.places['copy stamp'])}, "
                             f"expected {_shown(exp.copy_stamp)}")
+        if (exp.preview_stamp in page.text) != exp.preview:
+            problems.append(f"page {number} {'lacks' if exp.preview else 'carries'} the "
+                            f"preview watermark {_shown(exp.preview_stamp)}")
     whole = " ".join(p.text for p in pages)
     for label, text in exp.present:
         if text not in whole:
@@ -177,17 +185,39 @@ def check_document(inp: DocumentInput, kind: DocumentKind, pdf: bytes,
     return check_pdf(pdf, expectations(inp, kind, identity), inp.case_number, kind.value)
 
 
-def extract_text(pdf: bytes) -> str:
-    """The whole text of a PDF, normalised (for tests, search and the manifest)."""
+def page_texts(pdf: bytes) -> list[str]:
+    """The normalised text of each page of a PDF."""
     doc = pdfium.PdfDocument(pdf)
     try:
         parts = []
         for i in range(len(doc)):
             page = doc[i]
             tp = page.get_textpage()
-            parts.append(tp.get_text_range())
+            parts.append(normalise(tp.get_text_range()))
             tp.close()
             page.close()
-        return normalise(" ".join(parts))
+        return parts
     finally:
         doc.close()
+
+
+def extract_text(pdf: bytes) -> str:
+    """The whole text of a PDF, normalised (for tests, search and the manifest)."""
+    return normalise(" ".join(page_texts(pdf)))
+
+
+def check_copy(inp: DocumentInput, kind: DocumentKind, original: bytes, copy: bytes) -> None:
+    """A reprint is the issued document again and nothing else: page for page the text
+    of ``original`` (the stored issue) with only the COPY stamp added (drawn last on
+    each page). Raises :class:`DocumentMismatch` naming the first page that differs."""
+    stamp = normalise(document_wording(inp, kind).text("page.copy_stamp"))
+    issued, copied = page_texts(original), page_texts(copy)
+    problems = []
+    if len(copied) != len(issued):
+        problems.append(f"the copy has {len(copied)} page(s), the issued document {len(issued)}")
+    else:
+        problems += [f"page {n} of the copy does not read as the issued page"
+                     for n, (a, b) in enumerate(zip(issued, copied), start=1)
+                     if b != f"{a} {stamp}"]
+    if problems:
+        raise DocumentMismatch(inp.case_number, kind.value, problems[:1])

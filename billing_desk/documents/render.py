@@ -55,6 +55,7 @@ def render_document(inp: DocumentInput, kind: DocumentKind,
                       case_number=ident.case_number),
         page_of=w.raw("page.page_of"),
         copy_stamp=w.text("page.copy_stamp") if inp.copy else None,
+        preview_stamp=w.text("page.preview_stamp") if inp.preview else None,
         characters=w.glyph_seed)
     buf = io.BytesIO()
     doc = BaseDocTemplate(

@@ -15,6 +15,7 @@ from .errors import (
     CaseFileNotFound,
     CorruptFile,
     DiskFull,
+    IssueRefused,
     NewerVersion,
     NotACaseFile,
     NotAUser,
@@ -25,6 +26,7 @@ from .errors import (
     StaleRevision,
     StoreError,
 )
+from .issues import Issue, IssueRequest, NewDocument
 from .listing import CaseListing, CaseQuery, SortKey
 from .records import (
     AttachmentRecord,
@@ -47,9 +49,9 @@ __all__ = [
     "CaseFile", "CaseFileBusy", "CaseFileExists", "CaseFileNotFound", "CaseListing",
     "CaseQuery", "CaseRecord", "CaseRepository", "CaseSummary", "CorruptFile",
     "DeterminationRecord", "DiskFull", "DocumentKind", "DocumentRecord", "InvalidSetting",
-    "NewCase", "NewerVersion", "NotACaseFile", "NotAUser", "NotSQLite", "QueueItem",
-    "ReadOnlyFile", "RecordNotFound", "SETTINGS", "SUFFIX", "Setting", "SignInRefused",
-    "Signature", "SortKey", "StaleRevision", "StoreError", "UserRecord", "UserRepository",
-    "VerifyReport", "WorkflowService", "case_number_for", "create_case_file",
-    "open_case_file",
+    "Issue", "IssueRefused", "IssueRequest", "NewCase", "NewDocument", "NewerVersion",
+    "NotACaseFile", "NotAUser", "NotSQLite", "QueueItem", "ReadOnlyFile", "RecordNotFound",
+    "SETTINGS", "SUFFIX", "Setting", "SignInRefused", "Signature", "SortKey", "StaleRevision",
+    "StoreError", "UserRecord", "UserRepository", "VerifyReport", "WorkflowService",
+    "case_number_for", "create_case_file", "open_case_file",
 ]

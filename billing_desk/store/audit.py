@@ -7,7 +7,10 @@ entry (``billing-desk verify``). The table itself refuses UPDATE and DELETE (tri
 
 For a case, ``after`` of its creation is the whole case; later entries hold only the
 fields that changed (``before`` their old values, ``after`` the new ones, ``null`` for a
-field that became empty), so replaying a case's entries gives its current state.
+field that became empty), so replaying a case's entries gives its current state. An
+entry may also carry, under :data:`DETAILS` in ``after``, what the action recorded
+beside the case's own fields (an issue: the documents stored and what they were
+rendered from); replaying leaves it out.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from .timestamps import parse_utc
 
 #: ``prev_hash`` of the first entry.
 GENESIS = "0" * 64
+
+#: The key of a case entry's ``after`` holding what the action recorded beside the
+#: case's fields (no case field has this name); :func:`replay` skips it.
+DETAILS = "details"
 
 #: The columns an entry's hash covers, in the order they are stored.
 HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "case_id", "before", "after",
@@ -70,6 +77,8 @@ def replay(state: dict | None, after: Mapping[str, Any]) -> dict:
     """Apply one entry's ``after`` to a state (``None`` removes a field)."""
     new = dict(state or {})
     for key, value in after.items():
+        if key == DETAILS:
+            continue
         if value is None:
             new.pop(key, None)
         else:

@@ -21,6 +21,7 @@ from .determinations import DeterminationRepository
 from .documents import DocumentRepository
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
 from .header import APPLICATION_ID, check_case_file, check_writable
+from .issues import IssueRepository
 from .listing import CaseListing
 from .queue import WorkQueue
 from .schema import LATEST_VERSION, migrate, user_version
@@ -60,6 +61,7 @@ class CaseFile:
         self.users = UserRepository(connection)
         self.workflow = WorkflowService(connection)
         self.queue = WorkQueue(connection)
+        self.issues = IssueRepository(connection)
 
     @property
     def path(self) -> Path:

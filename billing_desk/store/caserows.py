@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from .audit import changes
+from .audit import DETAILS, changes
 from .casecodec import (
     PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_rows, record_from_row, signature_values,
 )
@@ -51,11 +51,13 @@ def insert_record(tx: Transaction, record: CaseRecord) -> None:
 
 
 def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
-                 actor: str) -> CaseRecord:
+                 actor: str, details: dict | None = None) -> CaseRecord:
     """Store ``new`` over ``current`` as the next revision by ``actor``, with one audit
     entry (``action``) of the fields that changed. ``last_edited_by`` names who last
     changed the case content (the figures an approval binds to), so a note, an
-    assignment or a workflow step does not make its author the case's editor."""
+    assignment or a workflow step does not make its author the case's editor.
+    ``details``: what the action recorded beside the fields (see :data:`~.audit.DETAILS`),
+    kept in the entry's ``after``."""
     editor = actor if new.draft != current.draft else current.last_edited_by
     new = replace(new, revision=current.revision + 1, updated_at=tx.at, last_edited_by=editor)
     # only the columns that changed: an index whose columns are not set is not
@@ -75,6 +77,11 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
         if len(new_rows) < len(old_rows):
             tx.execute("DELETE FROM periods WHERE case_id = ? AND position >= ?",
                        (new.id, len(new_rows)))
-    before, after = changes(current.state(), new.state())
+    if new.draft is current.draft:  # a workflow move: only the bookkeeping can differ
+        before, after = changes(current.bookkeeping(), new.bookkeeping())
+    else:
+        before, after = changes(current.state(), new.state())
+    if details is not None:
+        after[DETAILS] = details
     tx.audit(action, "case", new.id, new.id, before, after, actor=actor)
     return new

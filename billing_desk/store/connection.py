@@ -161,6 +161,26 @@ class Transaction:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 
+    @contextmanager
+    def part(self) -> Iterator[None]:
+        """One user action among several committed together (a batch storing many
+        cases in one commit): if it raises, its writes and its audit entries are undone
+        (an SQLite savepoint) and the others stay; nothing of it is ever half-kept."""
+        head, entries = self._head, list(self.entries)
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
+                except sqlite3.Error:
+                    pass  # SQLite undid the whole transaction (disk full): the error raised says so
+            self._head, self.entries = head, entries
+            raise
+        self.conn.execute("RELEASE part")
+
     def audit(self, action: str, entity: str, entity_id: str | int, case_id: int | None,
               before: dict | None, after: dict | None, *, actor: str | None = None) -> int:
         """Append one entry to the hash chain (by ``actor``, default the transaction's);

@@ -10,6 +10,7 @@ first snapshot.
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 from ..domain.case import Case
 from ..domain.fingerprint import canonical_json, case_fingerprint
@@ -42,18 +43,40 @@ def keep_snapshot(tx: Transaction, case_id: int, revision: int, case: Case
     result unless this fingerprint was kept already. Returns the snapshot and whether it
     is new. The caller's audit entry names it (by fingerprint)."""
     pack, fingerprint = fingerprint_of(case)
+    return store_snapshot(tx, case_id, revision, fingerprint, pack.name, pack.version,
+                          lambda: pack.determine(case).to_json())
+
+
+def store_snapshot(tx: Transaction, case_id: int, revision: int, fingerprint: str,
+                   rule_pack: str, rule_pack_version: str, result: Callable[[], dict]
+                   ) -> tuple[DeterminationRecord, bool]:
+    """Record ``result()`` -- the engine's determination@1 JSON for the stored case
+    ``case_id`` at ``revision`` under ``rule_pack`` ``rule_pack_version``, whose
+    fingerprint is ``fingerprint`` -- unless a snapshot with that fingerprint is
+    recorded already (then ``result`` is not called: an issue passes the determination
+    its documents were checked against, rather than computing it again); returns it and
+    whether it was recorded now."""
     existing = tx.execute(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
                           "AND fingerprint = ?", (case_id, fingerprint)).fetchone()
     if existing is not None:
         return _record(existing), False
-    result = pack.determine(case).to_json()
+    determination = result()
     cur = tx.execute(
         "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
         "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, revision, fingerprint, pack.name, pack.version, canonical_json(result),
-         tx.at_text, tx.actor))
-    return DeterminationRecord(cur.lastrowid, case_id, revision, fingerprint, pack.name,
-                               pack.version, result, tx.at, tx.actor), True
+        (case_id, revision, fingerprint, rule_pack, rule_pack_version,
+         canonical_json(determination), tx.at_text, tx.actor))
+    return DeterminationRecord(cur.lastrowid, case_id, revision, fingerprint, rule_pack,
+                               rule_pack_version, determination, tx.at, tx.actor), True
+
+
+def snapshot_summary(record: DeterminationRecord) -> dict:
+    """What the history says about a recorded determination."""
+    result = record.determination
+    return {"fingerprint": record.fingerprint, "case_revision": record.case_revision,
+            "rule_pack": record.rule_pack, "rule_pack_version": record.rule_pack_version,
+            "outcome": result["outcome"], "refund_total": result["refund_total"],
+            "back_bill_total": result["back_bill_total"]}
 
 
 class DeterminationRepository:
@@ -72,12 +95,8 @@ class DeterminationRepository:
             if not created:
                 tx.unchanged()
                 return record
-            result = record.determination
-            tx.audit("determine", "determination", record.id, case_id, None, {
-                "fingerprint": record.fingerprint, "case_revision": stored.revision,
-                "rule_pack": record.rule_pack, "rule_pack_version": record.rule_pack_version,
-                "outcome": result["outcome"], "refund_total": result["refund_total"],
-                "back_bill_total": result["back_bill_total"]})
+            tx.audit("determine", "determination", record.id, case_id, None,
+                     snapshot_summary(record))
             return record
 
     def get(self, case_id: int, fingerprint: str) -> DeterminationRecord | None:
@@ -97,3 +116,4 @@ class DeterminationRepository:
         row = self._c.row(f"SELECT {_COLUMNS} FROM determinations WHERE case_id = ? "
                           "ORDER BY id DESC LIMIT 1", (case_id,))
         return None if row is None else _record(row)
+

@@ -4,23 +4,27 @@ Issuing is idempotent: there is one issue per (case, kind, determination fingerp
 numbered in sequence per kind, and asking again returns that issue unchanged. A document
 must name a determination recorded for its case. Rows are never changed or deleted
 (triggers). Rendering, the text check before issue and printing copies belong to the
-documents layer; this is only where the result is kept.
+documents layer; this is only where the result is kept. The app stores a case's whole
+issue at once (:mod:`.issues`); every later use of an issued document -- printed,
+reprinted as a COPY, saved as a file -- is recorded in the audit history here.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from .audit import AUDIT_COLUMNS, AuditEntry
 from .connection import Connection
 from .errors import RecordNotFound
 from .records import DocumentKind, DocumentRecord
 from .timestamps import parse_utc
 
-_COLUMNS = ("id, case_id, kind, issue_number, fingerprint, sha256, page_count, created_at, "
+COLUMNS = ("id, case_id, kind, issue_number, fingerprint, sha256, page_count, created_at, "
             "created_by")
 
 
-def _record(row: tuple) -> DocumentRecord:
+def document_record(row: tuple) -> DocumentRecord:
+    """A ``documents`` row (``COLUMNS``) as a record."""
     id_, case_id, kind, number, fp, sha, pages, created_at, created_by = row
     return DocumentRecord(id_, case_id, DocumentKind(kind), number, fp, sha, pages,
                           parse_utc(created_at), created_by)
@@ -36,12 +40,12 @@ class DocumentRepository:
         return that issue (its bytes are not replaced)."""
         kind = DocumentKind(kind)
         with self._c.write(actor) as tx:
-            existing = tx.execute(f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? AND "
+            existing = tx.execute(f"SELECT {COLUMNS} FROM documents WHERE case_id = ? AND "
                                   "kind = ? AND fingerprint = ?",
                                   (case_id, kind.value, fingerprint)).fetchone()
             if existing is not None:
                 tx.unchanged()
-                return _record(existing)
+                return document_record(existing)
             if tx.execute("SELECT 1 FROM determinations WHERE case_id = ? AND fingerprint = ?",
                           (case_id, fingerprint)).fetchone() is None:
                 raise RecordNotFound(f"A determination {fingerprint[:12]} of case #{case_id}")
@@ -61,13 +65,37 @@ class DocumentRepository:
             return record
 
     def get(self, case_id: int, kind: DocumentKind, fingerprint: str) -> DocumentRecord | None:
-        row = self._c.row(f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? AND kind = ? "
+        row = self._c.row(f"SELECT {COLUMNS} FROM documents WHERE case_id = ? AND kind = ? "
                           "AND fingerprint = ?", (case_id, DocumentKind(kind).value, fingerprint))
-        return None if row is None else _record(row)
+        return None if row is None else document_record(row)
+
+    def find(self, document_id: int) -> DocumentRecord:
+        row = self._c.row(f"SELECT {COLUMNS} FROM documents WHERE id = ?", (document_id,))
+        if row is None:
+            raise RecordNotFound(f"Document #{document_id}")
+        return document_record(row)
+
+    def record_use(self, document_id: int, action: str, details: dict, *, actor: str) -> int:
+        """Record in the history that ``actor`` used an issued document (``print``,
+        ``reprint``, ``save``), with ``details`` (for a reprint: the copy's sha256);
+        the document itself never changes. Returns the audit entry's id."""
+        document = self.find(document_id)
+        with self._c.write(actor) as tx:
+            return tx.audit(action, "document", document.id, document.case_id, None, {
+                "kind": document.kind.value, "issue_number": document.issue_number,
+                "sha256": document.sha256, **details})
+
+    def uses(self, document_id: int) -> list[AuditEntry]:
+        """The history of one document: its issue (when stored on its own) and every
+        use recorded by :meth:`record_use`, oldest first."""
+        document = self.find(document_id)
+        return [AuditEntry.from_row(r) for r in self._c.rows(
+            f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? AND entity = 'document' "
+            "AND entity_id = ? ORDER BY id", (document.case_id, str(document.id)))]
 
     def list(self, case_id: int) -> list[DocumentRecord]:
-        return [_record(r) for r in self._c.rows(
-            f"SELECT {_COLUMNS} FROM documents WHERE case_id = ? ORDER BY id", (case_id,))]
+        return [document_record(r) for r in self._c.rows(
+            f"SELECT {COLUMNS} FROM documents WHERE case_id = ? ORDER BY id", (case_id,))]
 
     def pdf(self, document_id: int) -> bytes:
         data = self._c.value("SELECT pdf FROM documents WHERE id = ?", (document_id,))

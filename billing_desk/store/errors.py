@@ -140,5 +140,14 @@ class RecordNotFound(StoreError):
         super().__init__(f"{what} is not in this case file.")
 
 
+class IssueRefused(StoreError):
+    """Documents that cannot be stored as the issue of their case: rendered from
+    another determination than the case has now, or a case already issued otherwise."""
+
+    def __init__(self, case_number: str, reason: str) -> None:
+        self.case_number, self.reason = case_number, reason
+        super().__init__(f"Case {case_number} was not issued: {reason} Nothing was stored.")
+
+
 def _megabytes(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"

@@ -62,6 +62,20 @@ class CaseRecord:
     def state(self) -> dict[str, Any]:
         """The whole record as plain JSON values: what the audit history records (absent
         fields left out) and what ``verify`` compares the history with."""
+        state = self.bookkeeping()
+        content = self.draft.to_json()
+        # to_json leaves a blank account number or name out (for the validator); the
+        # history keeps exactly what was typed, spaces included
+        account = self.draft.account
+        for key in ("number", "customer_name"):
+            if getattr(account, key):
+                content["account"][key] = getattr(account, key)
+        state.update(content)
+        return state
+
+    def bookkeeping(self) -> dict[str, Any]:
+        """The part of :meth:`state` that is not the case content (status, revision,
+        who and when): all that changes when a case moves through the workflow."""
         state: dict[str, Any] = {
             "case_number": self.case_number,
             "status": self.status.value,
@@ -82,14 +96,6 @@ class CaseRecord:
             state["approved"] = self.approved.to_json()
         if self.divergence_acknowledged:
             state["divergence_acknowledged"] = True
-        content = self.draft.to_json()
-        # to_json leaves a blank account number or name out (for the validator); the
-        # history keeps exactly what was typed, spaces included
-        account = self.draft.account
-        for key in ("number", "customer_name"):
-            if getattr(account, key):
-                content["account"][key] = getattr(account, key)
-        state.update(content)
         return state
 
 

@@ -7,10 +7,13 @@ is a change like any other: one transaction, one audit entry.
 
 from __future__ import annotations
 
+import copy
+import json
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ..domain.fingerprint import canonical_json
 from .connection import Connection
 
 
@@ -32,10 +35,18 @@ SETTINGS = MappingProxyType({s.key: s for s in (
             "Largest attachment accepted, in bytes (25 MB by default).", minimum=1),
     Setting("demo_file", False, bool,
             "A demo file: its users' passwords are public and shown on its sign-in screen."),
+    # The documents layer declares and validates these (billing_desk.documents.settings:
+    # letterhead, installments, refund method, memo language); the case file keeps the
+    # office's choices as one set of named text values, so declaring them twice is
+    # never needed and a key left out takes the documents' default.
+    Setting("documents", {}, dict,
+            "Letter and memo settings chosen by this office (key -> value; see "
+            "docs/documents.md). A key not given takes its default."),
 )})
 
 
-_KINDS = {int: "a whole number", str: "text", bool: "true or false"}
+_KINDS = {int: "a whole number", str: "text", bool: "true or false",
+          dict: "a set of named values"}
 
 
 def _encode(setting: Setting, value: Any) -> str:
@@ -46,12 +57,18 @@ def _encode(setting: Setting, value: Any) -> str:
         raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
     if setting.type is bool:
         return "true" if value else "false"
+    if setting.type is dict:
+        if not all(isinstance(k, str) for k in value):
+            raise InvalidSetting(f"{setting.key} must name each of its values")
+        return canonical_json(value)
     return str(value)
 
 
 def _decode(setting: Setting, text: str) -> Any:
     if setting.type is bool:
         return text == "true"
+    if setting.type is dict:
+        return json.loads(text)
     return setting.type(text)
 
 
@@ -69,7 +86,8 @@ class SettingsRepository:
     def get(self, key: str) -> Any:
         setting = _declared(key)
         text = self._c.value("SELECT value FROM settings WHERE key = ?", (key,))
-        return setting.default if text is None else _decode(setting, text)
+        # a copy of a mutable default, so a caller changing it changes nothing shared
+        return copy.deepcopy(setting.default) if text is None else _decode(setting, text)
 
     def all(self) -> dict[str, Any]:
         return {key: self.get(key) for key in SETTINGS}

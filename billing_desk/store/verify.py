@@ -16,6 +16,9 @@
 ``verify_case`` checks one case's entries only (their hashes, their links to the
 entries before and after them, and the case against them): cheap enough to run each
 time the history view shows a case.
+6. Every issued document and every recorded determination is named, with its hash or
+   fingerprint, by the audit entry that stored it (a document slipped into the file
+   behind the application's back has none).
 
 What a hash chain cannot show on its own is the removal of the newest entries together
 with the changes they recorded; check 3 catches it when a case's stored state no longer
@@ -28,7 +31,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .audit import AUDIT_COLUMNS, GENESIS, HASHED, AuditEntry, entry_hash, replay
+from .audit import AUDIT_COLUMNS, DETAILS, GENESIS, HASHED, AuditEntry, entry_hash, replay
 from .caserows import fetch_record
 from .connection import Connection, translated_errors
 from .users import find_user
@@ -113,6 +116,8 @@ def _verify(c: Connection) -> VerifyReport:
         for sha, data in conn.execute(f"SELECT sha256, {column} FROM {table}"):
             if hashlib.sha256(data).hexdigest() != sha:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
+    if (problem := _unrecorded(conn)) is not None:
+        return VerifyReport(count, cases, problem)
     return VerifyReport(count, cases)
 
 
@@ -175,3 +180,43 @@ def verify_case(c: Connection, case_id: int) -> VerifyReport:
                 state = replay(state, entry.after)
         problem = _case_problem(conn, stored, rows[-1][0] if rows else 0, state)
         return VerifyReport(len(rows), 1, problem)
+
+
+def _unrecorded(conn) -> str | None:
+    """The first document or determination that no audit entry stored (check 6). A
+    determination is recorded by its own entry (``determine``), by a submission (which
+    keeps the snapshot it names) or by an issue."""
+    documents: dict[int, str] = {}  # id -> sha256, as the history recorded them
+    determinations: set[tuple[int, str]] = set()  # (case id, fingerprint)
+    for entity, entity_id, case_id, action, after in conn.execute(
+            "SELECT entity, entity_id, case_id, action, after FROM audit WHERE (action IN ('issue', "
+            "'submit') AND entity IN ('case', 'document')) OR (action = 'determine' AND "
+            "entity = 'determination')"):
+        recorded = json.loads(after)
+        if entity == "document":
+            documents[int(entity_id)] = recorded["sha256"]
+        elif entity == "determination":
+            determinations.add((case_id, recorded["fingerprint"]))
+        elif action == "submit":
+            if "submitted" in recorded:
+                determinations.add((case_id, recorded["submitted"]["fingerprint"]))
+        else:
+            details = recorded.get(DETAILS, {})
+            for d in details.get("documents", ()):
+                documents[d["id"]] = d["sha256"]
+            if details.get("determination", {}).get("recorded"):
+                determinations.add((case_id, details["fingerprint"]))
+    for id_, case_number, kind, sha in conn.execute(
+            "SELECT d.id, c.case_number, d.kind, d.sha256 FROM documents d JOIN cases c ON "
+            "c.id = d.case_id ORDER BY d.id"):
+        if documents.get(id_) != sha:
+            return (f"document #{id_} ({kind} of case {case_number}, {sha[:12]}) was not "
+                    "stored by an issue in the history: it was added behind the "
+                    "application's back.")
+    for id_, case_id, case_number, fingerprint in conn.execute(
+            "SELECT d.id, d.case_id, c.case_number, d.fingerprint FROM determinations d JOIN "
+            "cases c ON c.id = d.case_id ORDER BY d.id"):
+        if (case_id, fingerprint) not in determinations:
+            return (f"determination #{id_} of case {case_number} ({fingerprint[:12]}) has no "
+                    "audit entry: it was added behind the application's back.")
+    return None

@@ -67,6 +67,9 @@ class DocumentPreview(QWidget):
         self.chooser.blockSignals(False)
         self._show(0 if self._documents else -1)
 
+    def documents(self) -> list[tuple[str, str, bytes]]:
+        return list(self._documents)
+
     def current_kind(self) -> str | None:
         index = self.chooser.currentIndex()
         return self._documents[index][0] if 0 <= index < len(self._documents) else None

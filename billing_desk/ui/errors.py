@@ -11,11 +11,12 @@ from types import TracebackType
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..documents.errors import DocumentError
 from ..domain.problems import CaseInvalid
 from ..domain.workflow import TransitionRefused
 from ..store.errors import StoreError
 
-EXPECTED = (StoreError, TransitionRefused, CaseInvalid, OSError)
+EXPECTED = (StoreError, TransitionRefused, CaseInvalid, DocumentError, OSError)
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> QMessageBox:

@@ -27,6 +27,8 @@ from .attachments_view import AttachmentsView
 from .case_editor import CaseEditor
 from .case_list import CaseList
 from .determination_panel import DeterminationPanel
+from .document_actions import DocumentActions
+from .documents_tab import DocumentsTab
 from .errors import show_error
 from .history_view import HistoryView
 from .live_determination import LiveDetermination
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.notes, "N&otes")
         self.tabs.addTab(self.attachments, "Attach&ments")
         self.tabs.addTab(self.history, "Histor&y")
+        self.documents = DocumentsTab(session)
+        self.tabs.addTab(self.documents, "Documents")  # Ctrl+Shift+D shows it (Alt+D: Discovered on)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         identify(self.splitter, "main_splitter", "Main areas")
@@ -160,6 +164,9 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
             view_menu.addAction(act)
+        self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
+                                                self.editor.flush)
+        bar.addMenu(self.document_actions.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_act)
 
@@ -173,6 +180,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.case_list.caseActivated.connect(self.open_case)
+        self.caseOpened.connect(self.document_actions.case_opened)
+        self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
         self.editor.draftEdited.connect(self._edited)
         self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.editor.import_csv_button.clicked.connect(self.import_periods_csv)

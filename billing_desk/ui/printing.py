@@ -76,15 +76,23 @@ def print_pdf_to_file(pdf: bytes, path: str | Path) -> int:
     return print_pdf(pdf, printer)
 
 
-def print_with_dialog(pdf: bytes, parent: QWidget | None = None) -> int:
-    """Ask for a printer (QPrintDialog) and print; returns pages printed, 0 if the user
-    cancelled."""
+def choose_printer(parent: QWidget | None = None) -> QPrinter | None:
+    """Ask for a printer (QPrintDialog); None if the user cancelled. Choosing comes
+    first so that what is printed (an original, or a COPY) is decided, and recorded,
+    only for a print that happens."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setObjectName("print-dialog")
     if dialog.exec() != QDialog.DialogCode.Accepted:
-        return 0
-    return print_pdf(pdf, printer)
+        return None
+    return printer
+
+
+def print_with_dialog(pdf: bytes, parent: QWidget | None = None) -> int:
+    """Ask for a printer (QPrintDialog) and print; returns pages printed, 0 if the user
+    cancelled."""
+    printer = choose_printer(parent)
+    return 0 if printer is None else print_pdf(pdf, printer)
 
 
 def save_pdf_as(pdf: bytes, path: str | Path) -> None:

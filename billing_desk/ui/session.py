@@ -13,19 +13,23 @@ returns the user or ``None`` (cancelled: the file is not opened). Without ``sign
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from .. import issuing
 from ..demo import DEMO_USERS, DemoUser
+from ..documents import IssuedDocument
 from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, Role
+from ..store import Issue
 from ..store.audit import AuditEntry
 from ..store.casefile import CaseFile, open_case_file
 from ..store.demo_file import is_demo_file
 from ..store.records import (
-    AttachmentRecord, CaseRecord, DeterminationRecord, QueueItem, UserRecord,
+    AttachmentRecord, CaseRecord, DeterminationRecord, DocumentRecord, QueueItem, UserRecord,
 )
 from ..store.verify import VerifyReport
 
@@ -246,6 +250,41 @@ class CaseSession(QObject):
 
     def verify_file(self) -> VerifyReport:
         return self._cf().verify()
+
+    # -- documents (the issuing service) -------------------------------------------------
+
+    def issued_documents(self, record: CaseRecord) -> tuple[DocumentRecord, ...]:
+        return issuing.issued_documents(self._cf(), record)
+
+    def document_pdf(self, document_id: int) -> bytes:
+        return self._cf().documents.pdf(document_id)
+
+    def preview_documents(self, record: CaseRecord) -> tuple[IssuedDocument, ...]:
+        """Watermarked previews of the case's documents as of today (nothing stored)."""
+        return issuing.preview_documents(self._cf(), record, issue_date=date.today())
+
+    def issue(self, case_id: int) -> Issue:
+        """Issue the case's documents dated today (one transaction, one audit entry)."""
+        issue = issuing.issue_documents(self._cf(), case_id, actor=self.actor,
+                                        issue_date=date.today())
+        if issue.created:
+            self._saved(issue.case)
+        return issue
+
+    def print_document(self, document_id: int, send: Callable[[bytes], int]) -> issuing.Printout:
+        """The original on the first print, a COPY after; recorded once ``send`` printed."""
+        printout = issuing.print_document(self._cf(), document_id, self.actor, send)
+        self._counter = self._cf().listing.change_counter()
+        return printout
+
+    def save_document(self, document_id: int, path: Path,
+                      write: Callable[[bytes, Path], None]) -> None:
+        issuing.save_document(self._cf(), document_id, path, self.actor, write)
+        self._counter = self._cf().listing.change_counter()
+
+    def issuable_count(self) -> int:
+        """Approved cases waiting for their documents (what a batch would issue)."""
+        return len(issuing.selected_cases(self._cf()))
 
     def _saved(self, record: CaseRecord) -> None:
         # our own change is not "external"; anything else saved since the last poll is

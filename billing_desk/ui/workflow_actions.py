@@ -43,7 +43,7 @@ class WorkflowActions(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [190], Qt.Orientation.Vertical)  # the case keeps the room
 
-        self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+S", "submit_case_action")
+        self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+Return", "submit_case_action")
         self.review_act = self._action("Re&view and approve…", self.review_current, "Ctrl+Shift+A",
                                        "review_case_action")
         self.void_act = self._action("&Void case…", self.ask_void, "Ctrl+Shift+V", "void_case_action")

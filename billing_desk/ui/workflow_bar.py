@@ -34,7 +34,7 @@ class WorkflowBar(QFrame):
         # no Alt-letters here: every letter is taken on the Case tab; the buttons repeat
         # the Case menu's actions, which carry the shortcuts (named in the tooltips)
         self.submit = QPushButton("Submit for approval")
-        self.submit.setToolTip("Submit the case for approval (Ctrl+Shift+S)")
+        self.submit.setToolTip("Submit the case for approval (Ctrl+Shift+Enter)")
         identify(self.submit, "submit_case", "Submit the case for approval")
         self.review = QPushButton("Review and approve…")
         self.review.setToolTip("Open the approval view (Ctrl+Shift+A)")

@@ -9,10 +9,10 @@ import pickle
 
 import pytest
 
-from billing_desk.documents.errors import StaleDetermination
-from billing_desk.documents.issue import prepare_issue
+from billing_desk.documents.errors import DocumentMismatch, StaleDetermination
+from billing_desk.documents.issue import prepare_document, prepare_issue
 from billing_desk.documents.model import DocumentInput, DocumentKind
-from billing_desk.documents.readback import extract_text
+from billing_desk.documents.readback import check_copy, extract_text
 from tests.documents.inputs import APPROVED, ISSUED_ON, PREPARED, document_input, worked
 from tests.shared_cases import worked_cases
 
@@ -84,3 +84,19 @@ def test_inputs_travel_to_worker_processes_intact():
 def test_letter_comes_first_then_memos():
     kinds = [d.kind for d in prepare_issue(document_input("18"))]
     assert kinds == [DocumentKind.LETTER, DocumentKind.CREDIT_MEMO, DocumentKind.BACK_BILL_MEMO]
+
+
+def test_a_reprint_reads_page_for_page_as_the_issued_document_with_the_stamp():
+    inp = document_input("23", locale="es_US")
+    memo = prepare_issue(inp)[1]
+    copy = prepare_document(inp.as_copy(), DocumentKind.CREDIT_MEMO)
+    assert copy.copy and copy.pages == memo.pages == 3 and copy.sha256 != memo.sha256
+    check_copy(inp.as_copy(), DocumentKind.CREDIT_MEMO, memo.pdf, copy.pdf)
+    other = prepare_document(document_input("01", locale="es_US").as_copy(), DocumentKind.LETTER)
+    with pytest.raises(DocumentMismatch, match="the copy has 1 page"):
+        check_copy(inp.as_copy(), DocumentKind.CREDIT_MEMO, memo.pdf, other.pdf)
+
+
+def test_a_document_the_case_does_not_call_for_is_not_rendered():
+    with pytest.raises(StaleDetermination, match="calls for no back bill memo"):
+        prepare_document(document_input("23"), DocumentKind.BACK_BILL_MEMO)

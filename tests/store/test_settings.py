@@ -34,3 +34,17 @@ def test_bad_values_are_refused(case_file, key, value, message):
 def test_every_setting_is_described():
     for s in SETTINGS.values():
         assert s.description and isinstance(s.default, s.type)
+
+
+def test_document_settings_are_kept_as_named_values(case_file):
+    assert case_file.settings.get("documents") == {}
+    chosen = {"letterhead.name": "Loveland Water & Power", "backbill.installment_months": "6"}
+    case_file.settings.set("documents", chosen, actor="admin")
+    assert case_file.settings.get("documents") == chosen
+    entry = case_file.audit_log()[-1]
+    assert (entry.before, entry.after) == ({"documents": {}}, {"documents": chosen})
+    with pytest.raises(InvalidSetting, match="must be a set of named values"):
+        case_file.settings.set("documents", "Loveland", actor="admin")
+    case_file.settings.get("documents")["letterhead.name"] = "changed in memory only"
+    assert case_file.settings.get("documents") == chosen
+    assert case_file.verify().ok

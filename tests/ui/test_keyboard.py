@@ -174,3 +174,25 @@ def test_alt_letters_reach_their_field_and_tab(make_window, case_file, qtbot):
         # turn later tests' clicks into Ctrl+clicks: let go of it
         QTest.keyRelease(w, Qt.Key.Key_Control)
     assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+
+
+def test_every_menu_action_has_a_shortcut_and_no_two_share_one(make_window, case_file):
+    """A key that two actions hold triggers neither (Qt calls it ambiguous), and an
+    action a clerk can only reach by mouse is not keyboard-first."""
+    from PySide6.QtGui import QAction
+
+    w = make_window(case_file)
+    open_demo_case(w)
+    owners: dict[str, list[str]] = {}
+    for action in w.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    twice = {k: v for k, v in owners.items() if len(set(v)) > 1}
+    assert not twice, f"shortcuts held by more than one action: {twice}"
+    for menu_action in w.menuBar().actions():
+        menu = menu_action.menu()
+        for action in menu.actions():
+            if action.isSeparator() or action.menu() is not None:
+                continue
+            assert action.shortcuts() or mnemonic(action.text()), (
+                f"{menu_action.text()!r} > {action.text()!r} has no shortcut and no Alt-letter")

@@ -1,0 +1,116 @@
+"""The Documents menu of the main window: Issue (Ctrl+Shift+I, enabled only for an
+approved case), Preview, Print, Save as PDF, Issue batch. The window adds the menu and
+tells it which case is open; the work is the issuing service's, through the session,
+and refusals go to the one error dialog (``errors.show_error``)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
+
+from ..documents import DocumentError
+from ..domain.problems import CaseInvalid
+from ..domain.workflow import CaseStatus, TransitionRefused
+from ..store import CaseRecord, StoreError
+from .batch_dialog import BatchIssueDialog
+from .documents_tab import DocumentsTab
+from .errors import show_error
+from .session import CaseSession
+
+
+class DocumentActions(QObject):
+    caseIssued = Signal(object)  # CaseRecord, now issued
+
+    def __init__(self, window: QMainWindow, session: CaseSession, tab: DocumentsTab,
+                 tabs: QTabWidget, flush: Callable[[], None]) -> None:
+        """``flush`` commits an edit still being typed (it is saved before an issue, and
+        an edit sends an approved case back to draft: the issue is then refused)."""
+        super().__init__(window)
+        self.window, self.session, self.tab, self.tabs = window, session, tab, tabs
+        self.flush = flush
+        self.record: CaseRecord | None = None
+        self.last_error_box = None
+        self.batch_dialog: BatchIssueDialog | None = None
+
+        def action(text: str, slot, shortcut, name: str, tip: str) -> QAction:
+            act = QAction(text, window)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setObjectName(name)
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+            act.triggered.connect(slot)
+            return act
+
+        self.issue_act = action("&Issue documents", self.issue, "Ctrl+Shift+I", "issue_documents",
+                                "Render, check and store the letter and memos of the approved "
+                                "case (Ctrl+Shift+I)")
+        self.preview_act = action("&Preview documents", self.show_tab, "Ctrl+Shift+D",
+                                  "preview_documents", "Show the case's letter and memos")
+        self.print_act = action("&Print document…", self.print_current,
+                                QKeySequence.StandardKey.Print, "print_document",
+                                "Print the document shown (again: a copy stamped COPY)")
+        self.save_act = action("&Save document as PDF…", self.save_current, "Ctrl+Shift+S",
+                               "save_document", "Save the document shown as a PDF file")
+        self.batch_act = action("Issue &batch…", self.open_batch, "Ctrl+Shift+B", "issue_batch",
+                                "Issue every approved case, with a manifest")
+        self.menu = QMenu("Documents", window)
+        self.menu.setObjectName("documents_menu")
+        for act in (self.issue_act, self.preview_act, self.print_act, self.save_act):
+            self.menu.addAction(act)
+        self.menu.addSeparator()
+        self.menu.addAction(self.batch_act)
+        tab.issueRequested.connect(self.issue)
+        session.fileOpened.connect(lambda _path: self.case_opened(None))
+        self.case_opened(None)
+
+    def case_opened(self, record: CaseRecord | None) -> None:
+        self.record = record
+        self.issue_act.setEnabled(record is not None and record.status is CaseStatus.APPROVED)
+        for act in (self.preview_act, self.print_act, self.save_act):
+            act.setEnabled(record is not None)
+        self.batch_act.setEnabled(self.session.file is not None)
+        self.tab.show_case(record)
+
+    def issue(self) -> None:
+        if self.record is None:
+            return
+        self.flush()
+        try:
+            issue = self.session.issue(self.record.id)
+        except (TransitionRefused, DocumentError, CaseInvalid, StoreError) as e:
+            self.last_error_box = show_error(self.window, "Documents not issued", e)
+            return
+        self.window.statusBar().showMessage(
+            f"{'Issued' if issue.created else 'Already issued'}: {issue.case.case_number}, "
+            f"{len(issue.documents)} document(s)", 8000)
+        self.caseIssued.emit(issue.case)
+        self.show_tab()
+
+    def show_tab(self) -> None:
+        self.tabs.setCurrentWidget(self.tab)
+
+    def print_current(self) -> None:
+        if (kind := self.tab.preview.current_kind()) is not None:
+            self.tab.print_kind(kind)
+
+    def save_current(self) -> None:
+        if (kind := self.tab.preview.current_kind()) is not None:
+            self.tab.save_kind(kind)
+
+    def open_batch(self) -> BatchIssueDialog | None:
+        if self.session.file is None:
+            return None
+        self.batch_dialog = BatchIssueDialog(self.session, self.window)
+        self.batch_dialog.batchFinished.connect(lambda _report: self._after_batch())
+        self.batch_dialog.open()
+        return self.batch_dialog
+
+    def _after_batch(self) -> None:
+        # the batch wrote through its own connection: the session's poll notices, and the
+        # open case (perhaps issued by the batch) is shown as it is now
+        self.session.poll()
+        if self.record is not None:
+            self.caseIssued.emit(self.session.load(self.record.id))

@@ -1,0 +1,147 @@
+"""The Documents tab of the open case: its issued letter and memos (the stored PDFs),
+or, before issue, a preview rendered from the case as it is now and watermarked
+PREVIEW · NOT ISSUED on every page, so that neither the screen nor a printout can be
+taken for a notice. Print and Save as PDF act on the document shown.
+
+No rules here: what is shown, whether a print is the original or a copy stamped COPY,
+and what is recorded, are the issuing service's (through the session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..documents import DocumentError
+from ..domain.problems import CaseInvalid
+from ..domain.workflow import CaseStatus
+from ..store import CaseRecord, StoreError
+from . import printing
+from .a11y import identify
+from .document_preview import DocumentPreview
+from .errors import show_error
+from .session import CaseSession
+
+KIND_LABELS = {"letter": "Customer letter", "credit_memo": "Credit memo",
+               "back_bill_memo": "Back-bill memo"}
+
+
+class DocumentsTab(QWidget):
+    issueRequested = Signal()
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        identify(self, "documents_tab", "Documents of the case")
+        self.session = session
+        self.record: CaseRecord | None = None
+        self.stored: dict[str, int] = {}  # kind -> document id, when issued
+        self.last_error_box = None
+        self._stale = False
+        self.status = QLabel()
+        identify(self.status, "documents_status", description="What the documents shown are")
+        self.status.setWordWrap(True)
+        self.issue_button = QPushButton("&Issue documents")
+        identify(self.issue_button, "documents_issue", "Issue the documents of this case",
+                 "Render, check and store the letter and memos (Ctrl+Shift+I)")
+        self.preview = DocumentPreview()
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.issue_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.preview, 1)
+        self.issue_button.clicked.connect(self.issueRequested)
+        self.preview.printRequested.connect(self.print_kind)
+        self.preview.saveRequested.connect(self.save_kind)
+        session.fileOpened.connect(lambda _path: self.show_case(None))
+        self.show_case(None)
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def show_case(self, record: CaseRecord | None) -> None:
+        """Show ``record``'s documents; rendered only while the tab is visible (a preview
+        is rendered from the case, which takes a moment)."""
+        self.record = record
+        self._stale = True
+        self.issue_button.setEnabled(record is not None and record.status is CaseStatus.APPROVED)
+        if record is None or self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.stored = {}
+        record = self.record
+        if record is None or self.session.file is None:
+            self.status.setText("No case open.")
+            self.preview.set_documents([])
+            return
+        try:
+            issued = self.session.issued_documents(record)
+            if issued:
+                self.stored = {d.kind.value: d.id for d in issued}
+                self.preview.set_documents([
+                    (d.kind.value, f"{KIND_LABELS[d.kind.value]} · issue {d.issue_number}",
+                     self.session.document_pdf(d.id)) for d in issued])
+                first = issued[0]
+                self.status.setText(
+                    f"Issued {first.created_at:%Y-%m-%d %H:%M} UTC by {first.created_by}: the "
+                    "stored documents. Printing one again prints a copy stamped COPY.")
+                return
+            previews = self.session.preview_documents(record)
+        except (CaseInvalid, DocumentError, StoreError) as e:
+            self.preview.set_documents([])
+            self.status.setText(f"No preview: {e}")
+            return
+        self.preview.set_documents([(d.kind.value, f"{KIND_LABELS[d.kind.value]} · preview",
+                                     d.pdf) for d in previews])
+        next_step = ("Issue them to store and send them." if record.status is CaseStatus.APPROVED
+                     else f"The case is {record.status.value}; they can be issued once it is "
+                          "approved.")
+        self.status.setText(f"PREVIEW — not issued. {next_step}")
+
+    def current_pdf(self) -> bytes | None:
+        index = self.preview.chooser.currentIndex()
+        documents = self.preview.documents()
+        return documents[index][2] if 0 <= index < len(documents) else None
+
+    # -- print and save ---------------------------------------------------------------------
+
+    def print_kind(self, kind: str) -> None:
+        printer = printing.choose_printer(self)
+        if printer is None:
+            return
+        try:
+            if kind in self.stored:  # the original the first time, then a COPY (audited)
+                printout = self.session.print_document(
+                    self.stored[kind], lambda pdf: printing.print_pdf(pdf, printer))
+                if printout.copy:
+                    self.status.setText(f"Printed a copy stamped COPY of the "
+                                        f"{KIND_LABELS[kind].lower()} (recorded in the history).")
+            elif (pdf := self.current_pdf()) is not None:
+                printing.print_pdf(pdf, printer)  # a preview: watermarked, nothing issued
+        except (printing.PrintFailed, DocumentError, StoreError, OSError) as e:
+            self.last_error_box = show_error(self, "Not printed", e)
+
+    def save_kind(self, kind: str) -> None:
+        suffix = "" if kind in self.stored else "-preview"
+        name = f"{self.record.case_number}-{kind}{suffix}.pdf" if self.record else f"{kind}.pdf"
+        folder = self.session.path.parent if self.session.path else Path.home()
+        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", str(folder / name),
+                                              "PDF files (*.pdf)")
+        if path:
+            self.save_to(kind, Path(path))
+
+    def save_to(self, kind: str, path: Path) -> None:
+        try:
+            if kind in self.stored:
+                self.session.save_document(self.stored[kind], path, printing.save_pdf_as)
+            elif (pdf := self.current_pdf()) is not None:
+                printing.save_pdf_as(pdf, path)
+        except (StoreError, OSError) as e:
+            self.last_error_box = show_error(self, "Not saved", e)

@@ -1,0 +1,68 @@
+"""The batch dialog: the batch runs on a worker thread, the progress bar reaches the end
+and the reconciliation is shown; Cancel stops it cleanly with the rest still approved."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_desk.store import create_case_file, open_case_file
+from billing_desk.ui.batch_dialog import BatchIssueDialog
+from billing_desk.ui.session import CaseSession
+from tests.issuing.cases import approved_cases
+
+
+@pytest.fixture
+def session(tmp_path):
+    def make(cases: int) -> CaseSession:
+        path = tmp_path / "cases.bdesk"
+        with create_case_file(path) as cf:
+            approved_cases(cf, cases)
+        s = CaseSession("mailroom")
+        s.open(path)
+        opened.append(s)
+        return s
+
+    opened: list[CaseSession] = []
+    yield make
+    for s in opened:
+        s.close()
+
+
+def test_the_progress_bar_reaches_the_end_and_the_batch_reconciles(qtbot, session, tmp_path):
+    s = session(6)
+    dialog = BatchIssueDialog(s, workers=1, chunk_size=2, out=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.summary.text().startswith("6 approved cases waiting")
+    values = []
+    dialog.bar.valueChanged.connect(values.append)
+    with qtbot.waitSignal(dialog.batchFinished, timeout=60000) as done:
+        dialog.start_button.click()
+        assert not dialog.close_button.isEnabled() and dialog.cancel_button.isEnabled()
+    report = done.args[0]
+    assert report.adds_up and report.issued_cases == 6
+    assert dialog.bar.value() == dialog.bar.maximum() == 6 and values == sorted(values)
+    assert dialog.result.toPlainText().startswith(
+        "Reconciliation: 6 cases selected = documents issued for 6 cases")
+    assert dialog.close_button.isEnabled() and dialog.thread is None
+    assert len(list(tmp_path.glob("issue-batch-*.csv"))) == 1
+    with open_case_file(s.path) as cf:
+        assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'issued'").fetchone()[0] == 6
+
+
+def test_cancel_stops_the_batch_and_leaves_the_rest_approved(qtbot, session, tmp_path):
+    s = session(40)
+    dialog = BatchIssueDialog(s, workers=1, chunk_size=1, out=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.batchFinished, timeout=60000) as done:
+        dialog.start_button.click()
+        qtbot.waitUntil(lambda: dialog.bar.value() >= 1, timeout=30000)
+        dialog.cancel_button.click()
+    report = done.args[0]
+    assert report.adds_up and report.stopped == "The batch was cancelled."
+    assert 1 <= report.issued_cases < 40 and len(report.not_attempted) == 40 - report.issued_cases
+    assert "still approved; run the batch again" in dialog.result.toPlainText()
+    with open_case_file(s.path) as cf:
+        counts = dict(cf.db.execute("SELECT status, count(*) FROM cases GROUP BY 1").fetchall())
+    assert counts == {"issued": report.issued_cases, "approved": 40 - report.issued_cases}

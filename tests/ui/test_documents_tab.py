@@ -1,0 +1,128 @@
+"""The Documents tab and menu in the main window: stored documents shown after issue, a
+watermarked preview before it, Issue only for an approved case, print to a PDF file
+through QPrinter (the second print a COPY), Save as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QImage
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from billing_desk.documents import extract_text
+from billing_desk.domain.workflow import Action
+from billing_desk.store import create_case_file, open_case_file
+from billing_desk.ui import printing
+from billing_desk.ui.main_window import MainWindow
+from billing_desk.ui.session import CaseSession
+from tests.issuing.cases import CLERK, approved_case, draft_of
+
+
+@pytest.fixture
+def case_file(tmp_path) -> Path:
+    path = tmp_path / "cases.bdesk"
+    with create_case_file(path) as cf:
+        approved_case(cf, "18", customer_name="María Peña Núñez")  # BD-000001
+        record = cf.cases.create(draft_of("23"), actor=CLERK)  # BD-000002, submitted
+        cf.cases.change_status(record.id, Action.SUBMIT, expected_revision=1, actor=CLERK)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, case_file):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(CaseSession("mailroom"), settings)
+    qtbot.addWidget(w)
+    w.open_path(case_file)
+    w.show()
+    yield w
+    w.session.close()
+
+
+def ink(image: QImage) -> float:
+    """Share of sampled pixels that are not near-white."""
+    dark = total = 0
+    for y in range(0, image.height(), 6):
+        for x in range(0, image.width(), 6):
+            total += 1
+            dark += image.pixelColor(x, y).lightness() < 200
+    return dark / max(total, 1)
+
+
+def shown(window: MainWindow, qtbot) -> None:
+    """Wait for QtPdf: the document loaded, and its first page painted in the view
+    (QPdfView renders pages on a worker thread)."""
+    view = window.documents.preview.view
+    qtbot.waitUntil(lambda: window.documents.preview.pdf.status() == QPdfDocument.Status.Ready)
+    qtbot.waitUntil(lambda: ink(view.viewport().grab().toImage()) > 0.01, timeout=10000)
+
+
+def test_issue_is_enabled_only_for_an_approved_case_and_shows_the_stored_documents(window, qtbot):
+    window.open_case(2)  # submitted
+    assert not window.document_actions.issue_act.isEnabled()
+    window.open_case(1)
+    act = window.document_actions.issue_act
+    assert act.isEnabled() and act.shortcut().toString() == "Ctrl+Shift+I"
+    act.trigger()
+    assert window.tabs.currentWidget() is window.documents
+    assert window.record.status.value == "issued" and not act.isEnabled()
+    tab = window.documents
+    assert [tab.preview.chooser.itemText(i) for i in range(tab.preview.chooser.count())] == [
+        "Customer letter · issue 1", "Credit memo · issue 1", "Back-bill memo · issue 1"]
+    assert tab.status.text().startswith("Issued ")
+    shown(window, qtbot)
+    with open_case_file(window.session.path) as cf:
+        stored = cf.documents.pdf(cf.documents.list(1)[0].id)
+    assert tab.current_pdf() == stored and "María Peña Núñez" in extract_text(stored)
+
+
+def test_before_issue_a_watermarked_preview_of_the_case_is_shown(window, qtbot):
+    window.open_case(2)
+    window.document_actions.preview_act.trigger()
+    tab = window.documents
+    assert tab.status.text().startswith("PREVIEW — not issued. The case is submitted")
+    assert tab.preview.chooser.itemText(0) == "Customer letter · preview"
+    shown(window, qtbot)
+    assert "PREVIEW · NOT ISSUED" in extract_text(tab.current_pdf())
+    with open_case_file(window.session.path) as cf:
+        assert cf.documents.list(2) == []
+
+
+def test_issuing_a_case_that_is_not_approved_shows_the_refusal(window, qtbot):
+    window.open_case(2)
+    window.document_actions.issue()  # as if the action were triggered anyway
+    box = window.document_actions.last_error_box
+    assert "BD-000002 is submitted, not approved" in box.text()
+    box.close()
+
+
+def test_print_to_a_pdf_file_then_again_as_a_copy_and_save(window, qtbot, tmp_path, monkeypatch):
+    window.open_case(1)
+    window.document_actions.issue_act.trigger()
+    shown(window, qtbot)
+    targets = iter([tmp_path / "first.pdf", tmp_path / "second.pdf"])
+
+    def to_file(parent):  # the print dialog, answered "print to file"
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(next(targets)))
+        return printer
+
+    monkeypatch.setattr(printing, "choose_printer", to_file)
+    window.document_actions.print_act.trigger()
+    window.document_actions.print_act.trigger()
+    first, second = (pdfium.PdfDocument(str(tmp_path / n)) for n in ("first.pdf", "second.pdf"))
+    assert len(first) == len(second) == 1 and first[0].get_size() == (612.0, 792.0)
+    assert window.documents.status.text().startswith("Printed a copy stamped COPY")
+    window.documents.save_to("letter", tmp_path / "saved.pdf")
+    with open_case_file(window.session.path) as cf:
+        letter = cf.documents.list(1)[0]
+        assert (tmp_path / "saved.pdf").read_bytes() == cf.documents.pdf(letter.id)
+        uses = cf.documents.uses(letter.id)
+        assert [(u.action, u.actor) for u in uses] == [
+            ("print", "mailroom"), ("reprint", "mailroom"), ("save", "mailroom")]
+        assert cf.verify().ok
