@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
-    QWidget,
+    QFileDialog, QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSplitter, QTabWidget,
+    QToolBar, QVBoxLayout, QWidget,
 )
 
 from .. import __version__
@@ -66,7 +66,16 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         identify(self.tabs, "case_tabs", "Case sections")
         # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
-        self.tabs.addTab(self.editor, "Case")
+        # the form scrolls when the window is short (a small screen, the work queues open,
+        # 200% scaling) rather than squeezing its wrapped clause texts into each other
+        self.editor_scroll = QScrollArea()
+        identify(self.editor_scroll, "case_editor_scroll", "Case editor")
+        self.editor_scroll.setWidgetResizable(True)
+        self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes straight to the fields (the area scrolls to the field that has focus)
+        self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.editor_scroll.setWidget(self.editor)
+        self.tabs.addTab(self.editor_scroll, "Case")
         self.tabs.addTab(self.notes, "N&otes")
         self.tabs.addTab(self.attachments, "Attach&ments")
         self.tabs.addTab(self.history, "Histor&y")
@@ -274,7 +283,7 @@ class MainWindow(QMainWindow):
             return
         self.case_list.refresh()
         self._show_record(record)
-        self.tabs.setCurrentWidget(self.editor)
+        self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus()
 
     def open_case(self, case_id: int) -> None:
@@ -415,7 +424,7 @@ class MainWindow(QMainWindow):
     # -- misc ----------------------------------------------------------------------------
 
     def focus_editor(self) -> None:
-        self.tabs.setCurrentWidget(self.editor)
+        self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_search(self) -> None:

@@ -35,7 +35,10 @@ class PeriodsView(QTableView):
         self.setTabKeyNavigation(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        row = self.fontMetrics().height() + 8
+        self.verticalHeader().setDefaultSectionSize(row)
+        # at least six periods in view (the form scrolls rather than squeeze the table)
+        self.setMinimumHeight(row * 7 + 4)
         self.setAlternatingRowColors(True)
 
     def periods_model(self) -> PeriodsModel:

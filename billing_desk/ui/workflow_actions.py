@@ -41,7 +41,7 @@ class WorkflowActions(QObject):
         identify(self.dock, "work_queue_dock", "Work queues")
         self.dock.setWidget(self.queue)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        window.resizeDocks([self.dock], [190], Qt.Orientation.Vertical)  # the case keeps the room
+        window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
 
         self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+Return", "submit_case_action")
         self.review_act = self._action("Re&view and approve…", self.review_current, "Ctrl+Shift+A",

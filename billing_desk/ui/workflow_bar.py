@@ -83,6 +83,9 @@ class WorkflowBar(QFrame):
             return (f"{describe_signature(s, '✔ <b>Approved</b>', r.approved)} "
                     f"{describe_signature(s, 'Submitted', r.submitted)} Editing it voids the "
                     "approval.")
+        if r.status in (S.ISSUED, S.CLOSED):
+            return (f"<b>{r.status.value.capitalize()}</b> — the letter and memos are in the "
+                    f"Documents tab. {describe_signature(s, 'Approved', r.approved)}")
         if r.status is S.VOID:
             return f"<b>Void</b> — {r.status_reason or ''}"
         return f"<b>{r.status.value.capitalize()}</b>."

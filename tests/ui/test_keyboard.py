@@ -127,7 +127,7 @@ def test_view_shortcuts_bring_the_editor_back_from_another_tab(make_window, case
     w.activateWindow()
     w.tabs.setCurrentWidget(w.notes)
     w.focus_editor_act.trigger()
-    assert w.tabs.currentWidget() is w.editor
+    assert w.tabs.currentWidget() is w.editor_scroll
     assert w.focusWidget() is w.editor.number
 
 
@@ -168,7 +168,7 @@ def test_alt_letters_reach_their_field_and_tab(make_window, case_file, qtbot):
         QTest.keyClick(w, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
         assert w.tabs.currentWidget() is w.attachments
         QTest.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-        assert w.tabs.currentWidget() is w.editor and QApplication.focusWidget() is w.editor.number
+        assert w.tabs.currentWidget() is w.editor_scroll and QApplication.focusWidget() is w.editor.number
     finally:
         # the last key event leaves the application believing Ctrl is held, which would
         # turn later tests' clicks into Ctrl+clicks: let go of it
