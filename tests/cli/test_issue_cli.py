@@ -91,22 +91,29 @@ def test_issue_one_case_and_its_refusals(tmp_path, capsys):
     assert "is draft, not approved" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
+def batch_storing(tmp_path, cases: int = 120, **popen) -> tuple[Path, subprocess.Popen]:
+    """A file of approved cases and an issue-batch process on it (its own process group,
+    as in a terminal) that has just stored its first documents."""
     path = tmp_path / "office.bdesk"
     with create_case_file(path) as cf:
-        approved_cases(cf, 120)
+        approved_cases(cf, cases)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "billing_desk", "issue-batch", str(path),
                              "--out", str(tmp_path), "--workers", "2", *AS_MAIL_ROOM],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)  # its own process group, as in a terminal
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            start_new_session=True, **popen)
     watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     deadline = time.monotonic() + 60
     while watch.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
         assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.02)
+        time.sleep(0.01)
     watch.close()
+    return path, proc
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
+    path, proc = batch_storing(tmp_path, text=True)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C does: every process of the group
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == EXIT_BATCH_STOPPED, err
@@ -122,20 +129,7 @@ def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
 
 @pytest.mark.slow
 def test_a_batch_killed_mid_run_leaves_no_case_half_stored(tmp_path):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
-        approved_cases(cf, 120)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "billing_desk", "issue-batch", str(path),
-                             "--out", str(tmp_path), "--workers", "2", *AS_MAIL_ROOM],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True)
-    watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    deadline = time.monotonic() + 60
-    while watch.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.01)
-    watch.close()
+    path, proc = batch_storing(tmp_path)
     time.sleep(0.3)  # well inside the run: groups of cases are being committed
     os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, as a power cut would
     proc.communicate(timeout=60)
