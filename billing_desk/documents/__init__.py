@@ -3,22 +3,43 @@ to PDF (ReportLab, embedded DejaVu), read back and checked against their case be
 they are issued. No Qt and no SQL here: the case file stores what :func:`prepare_issue`
 returns; the app previews and prints the stored bytes. See docs/documents.md."""
 
-from .batch import BatchInterrupted, Prepared, Refused, prepare_batch
-from .errors import (DocumentError, DocumentMismatch, MissingMailingAddress, MissingSignoff,
-                     SettingInvalid, StaleDetermination, UnprintableText, UnsupportedLocale)
-from .issue import IssuedDocument, prepare_document, prepare_issue, verify_determination
-from .model import DocumentInput, DocumentKind, Signoff, kinds_for
-from .readback import check_copy, check_document, extract_text
-from .render import RenderedPdf, render_document
-from .settings import (DEFAULT_SETTINGS, SETTINGS, DocumentSettings, RefundMethod, Setting,
-                       document_settings)
+from ..lazy_exports import lazy_exports
 
-__all__ = [
-    "BatchInterrupted", "DEFAULT_SETTINGS", "DocumentError", "DocumentInput", "DocumentKind",
-    "DocumentMismatch", "DocumentSettings", "IssuedDocument", "MissingMailingAddress",
-    "MissingSignoff", "Prepared", "RefundMethod", "Refused", "RenderedPdf", "SETTINGS",
-    "Setting", "SettingInvalid", "Signoff", "StaleDetermination", "UnprintableText",
-    "UnsupportedLocale", "check_copy", "check_document", "document_settings", "extract_text",
-    "kinds_for", "prepare_batch", "prepare_document", "prepare_issue", "render_document",
-    "verify_determination",
-]
+#: each public name and the module that defines it (loaded on first use: see
+#: billing_desk/lazy_exports.py)
+_WHERE = {
+    "BatchInterrupted": "batch",
+    "DEFAULT_SETTINGS": "settings",
+    "DocumentError": "errors",
+    "DocumentInput": "model",
+    "DocumentKind": "model",
+    "DocumentMismatch": "errors",
+    "DocumentSettings": "settings",
+    "IssuedDocument": "issue",
+    "MissingMailingAddress": "errors",
+    "MissingSignoff": "errors",
+    "Prepared": "batch",
+    "RefundMethod": "settings",
+    "Refused": "batch",
+    "RenderedPdf": "render",
+    "SETTINGS": "settings",
+    "Setting": "settings",
+    "SettingInvalid": "errors",
+    "Signoff": "model",
+    "StaleDetermination": "errors",
+    "UnprintableText": "errors",
+    "UnsupportedLocale": "errors",
+    "check_copy": "readback",
+    "check_document": "readback",
+    "document_settings": "settings",
+    "extract_text": "readback",
+    "kinds_for": "model",
+    "prepare_batch": "batch",
+    "prepare_document": "issue",
+    "prepare_issue": "issue",
+    "render_document": "render",
+    "verify_determination": "issue",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
+
+__all__ = sorted(_WHERE)

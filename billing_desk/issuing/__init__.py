@@ -5,17 +5,30 @@ saved. It sits above ``store`` and ``documents`` (which never import each other)
 below the app and the CLI, which call only this. See docs/documents.md.
 """
 
-from .batch import BatchReport, issue_batch, selected_cases
-from .errors import NoIssueRecord, NotApproved
-from .inputs import set_document_settings, settings_values
-from .manifest import Manifest
-from .service import (Printout, issue_documents, issued_documents, preview_documents,
-                      print_document, reprint_document, save_document)
-from .signoffs import Signoffs, current_fingerprint, signoffs_for
+from ..lazy_exports import lazy_exports
 
-__all__ = [
-    "BatchReport", "Manifest", "NoIssueRecord", "NotApproved", "Printout", "Signoffs",
-    "current_fingerprint", "issue_batch", "issue_documents", "issued_documents",
-    "preview_documents", "print_document", "reprint_document", "save_document",
-    "selected_cases", "set_document_settings", "settings_values", "signoffs_for",
-]
+#: each public name and the module that defines it (loaded on first use: see
+#: billing_desk/lazy_exports.py)
+_WHERE = {
+    "BatchReport": "batch",
+    "Manifest": "manifest",
+    "NoIssueRecord": "errors",
+    "NotApproved": "errors",
+    "Printout": "service",
+    "Signoffs": "signoffs",
+    "current_fingerprint": "signoffs",
+    "issue_batch": "batch",
+    "issue_documents": "service",
+    "issued_documents": "service",
+    "preview_documents": "service",
+    "print_document": "service",
+    "reprint_document": "service",
+    "save_document": "service",
+    "selected_cases": "batch",
+    "set_document_settings": "inputs",
+    "settings_values": "inputs",
+    "signoffs_for": "signoffs",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
+
+__all__ = sorted(_WHERE)

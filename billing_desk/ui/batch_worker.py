@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..issuing import Manifest, issue_batch
+from .. import issuing  # its batch (and the documents) load when a batch runs
 from ..store import open_case_file
 from ..store.timestamps import utc_now
 
@@ -36,10 +36,10 @@ class BatchWorker(QObject):
     def run(self) -> None:
         try:
             with open_case_file(self.path) as cf:
-                manifest = Manifest(self.out, case_file=cf.path, actor=self.actor,
+                manifest = issuing.Manifest(self.out, case_file=cf.path, actor=self.actor,
                                     issue_date=self.issue_date, started=utc_now())
                 try:
-                    report = issue_batch(cf, actor=self.actor, issue_date=self.issue_date,
+                    report = issuing.issue_batch(cf, actor=self.actor, issue_date=self.issue_date,
                                          workers=self.workers, cancel=self.cancel_event,
                                          progress=self.progress.emit, manifest=manifest,
                                          chunk_size=self.chunk_size)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import issuing
 from ..demo import DEMO_USERS, DemoUser
-from ..documents import IssuedDocument
 from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, Role
 from ..store import Issue
@@ -32,6 +31,9 @@ from ..store.records import (
     AttachmentRecord, CaseRecord, DeterminationRecord, DocumentRecord, QueueItem, UserRecord,
 )
 from ..store.verify import VerifyReport
+
+if TYPE_CHECKING:  # the documents load when a document is first shown
+    from ..documents import IssuedDocument
 
 POLL_MS = 1500
 
