@@ -32,6 +32,9 @@ def _table(identifier: str, name: str, model: QueueModel) -> CaseTable:
     # what made a long queue slow
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setResizeContentsPrecision(40)
+    # a column's width is sized over the rows the *vertical* header allows (Qt's
+    # sizeHintForColumn): without this every row of the queue is measured
+    table.verticalHeader().setResizeContentsPrecision(40)
     header.setStretchLastSection(True)
     return table
 
