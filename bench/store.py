@@ -32,8 +32,8 @@ What is timed, as the app does it:
 * save: ``cf.cases.save`` of one edited amount in a 72-period case (one transaction, one
   audit entry, synchronous=FULL); bare: one UPDATE in one transaction of a scratch WAL
   database with synchronous=FULL beside the case file (what a durable commit costs on
-  this disk). Each save appends about 17 pages to the write-ahead log (the audit entry
-  holds the 72 periods before and after); every ~60 saves one also checkpoints it.
+  this disk). The audit entry of an edited amount records that period only (a patch of
+  the periods list, see billing_desk/store/audit.py ``changes``).
 
 Targets (issue 4): open < 200 ms; search < 50 ms p95; load and save < 5 ms.
 
@@ -43,42 +43,42 @@ throughout (with 19% CPU steal at times). Generation, while the load average was
     .venv/bin/python bench/store.py --keep /tmp/wt-bench-files/1m.bdesk
     generated 1,000,000 cases in 75.8 min (4.55 ms a case); file 6.84 GiB (7,346 bytes a case)
 
-Then, on that file (``--keep``, the third of three runs in a row; load average 2.9 at the
-start, 2.7 at the end):
+Then, on that file (``--keep``; after the users, approval and issuing branches were
+merged, so the file was migrated to schema version 2 on its first open; load average
+0.87 at the start, 0.88 at the end, the machine otherwise idle):
 
     open (20 times)
-      bare sqlite3 open + indexed select  median     0.84 ms  p95     1.68 ms
-      open_case_file                      median     1.19 ms  p95     1.60 ms    1.4x bare   target < 200 ms: OK
-      (case list after opening: count of 971,577 open cases + first page of 200: 9.25 ms)
-    search as you type (8 prefixes a length, each 20 times, in turn; ...; a search lists the newest 1,000 matches at most)
+      bare sqlite3 open + indexed select  median     1.09 ms  p95     2.96 ms
+      open_case_file                      median     1.38 ms  p95     1.69 ms    1.3x bare   target < 200 ms: OK
+      (case list after opening: count of 971,577 open cases + first page of 200: 7.41 ms)
+    search as you type (8 prefixes a length, each 20 times, in turn; the case list: count + page of 200, open cases, newest change first; a search lists the newest 1,000 matches at most)
       1 character  ('m', 's', 'a', '6', ...; 1,000-1,000 cases listed, 8 of 8 capped)
-        bare FTS5 match, 20 rowids        median     0.11 ms  p95     0.20 ms
-        case list: count + first page     median     5.32 ms  p95     7.32 ms    48.9x bare   target < 50 ms: OK
-          slowest prefix 'j': p95 8.88 ms, 1,000 listed
-        listing.search (CLI), 20 hits     median     0.54 ms  p95     0.84 ms     5.0x bare
+        bare FTS5 match, 20 rowids        median     0.13 ms  p95     0.24 ms
+        case list: count + first page     median     4.93 ms  p95     7.84 ms    39.4x bare   target < 50 ms: OK
+          slowest prefix '6': p95 9.55 ms, 1,000 listed
+        listing.search (CLI), 20 hits     median     0.53 ms  p95     0.94 ms     4.2x bare
       3 characters ('pen', 'mar', 'tim', 'oka', ...; 1,000-1,000 cases listed, 8 of 8 capped)
-        bare FTS5 match, 20 rowids        median     0.11 ms  p95     0.18 ms
-        case list: count + first page     median    10.09 ms  p95    11.91 ms    96.1x bare   target < 50 ms: OK
-          slowest prefix 'pen': p95 31.04 ms, 1,000 listed
-        listing.search (CLI), 20 hits     median     0.82 ms  p95     1.01 ms     7.8x bare
+        bare FTS5 match, 20 rowids        median     0.14 ms  p95     0.21 ms
+        case list: count + first page     median     8.73 ms  p95    11.74 ms    62.3x bare   target < 50 ms: OK
+          slowest prefix '620': p95 17.00 ms, 1,000 listed
+        listing.search (CLI), 20 hits     median     0.78 ms  p95     1.08 ms     5.6x bare
       8 characters ('castañed', 'timberli', 'martinez', 'horsetoo', ...; 3-1,000 cases listed, 6 of 8 capped)
-        bare FTS5 match, 20 rowids        median     1.33 ms  p95     2.53 ms
-        case list: count + first page     median    13.05 ms  p95    15.43 ms     9.8x bare   target < 50 ms: OK
-          slowest prefix 'horsetoo': p95 16.98 ms, 1,000 listed
-        listing.search (CLI), 20 hits     median     2.64 ms  p95     4.44 ms     2.0x bare
+        bare FTS5 match, 20 rowids        median     0.98 ms  p95     2.61 ms
+        case list: count + first page     median     8.96 ms  p95    13.50 ms     9.1x bare   target < 50 ms: OK
+          slowest prefix 'hernande': p95 23.65 ms, 1,000 listed
+        listing.search (CLI), 20 hits     median     2.05 ms  p95     4.63 ms     2.1x bare
     load a case with 72 periods (12 cases, 20 times each)
-      bare selects (case row + periods)   median     0.23 ms  p95     0.28 ms
-      cases.load                          median     0.55 ms  p95     0.67 ms    2.4x bare   target < 5 ms: OK
+      bare selects (case row + periods)   median     0.11 ms  p95     0.18 ms
+      cases.load                          median     0.31 ms  p95     0.55 ms    2.8x bare   target < 5 ms: OK
     save one edited amount of a 72-period case (100 saves)
-      bare durable commit (1-row UPDATE)  median     0.33 ms  p95     0.70 ms
-      cases.save                          median     4.65 ms  p95     6.07 ms   13.9x bare   target < 5 ms: MISSED
+      bare durable commit (1-row UPDATE)  median     0.32 ms  p95     0.39 ms
+      cases.save                          median     2.57 ms  p95     3.96 ms    8.0x bare   target < 5 ms: OK
 
-Save over the three runs: median 3.76, 4.11, 4.65 ms; p95 4.93, 6.11, 6.07 ms. About 2
-ms of it is Python (the case read back inside the transaction, and the audit entry's
-before and after, each holding the 72 periods as canonical JSON); the commit writes ~14
-pages to the log and syncs it, and every ~70th save also checkpoints. The bare commit
-itself varied between runs from 0.33 to 3.9 ms median (other sessions' disk writes), so
-the save's p95 follows the disk; the audit entry's size is what a faster save would cut.
+Save, before the audit entry recorded only the periods that changed (it held all 72
+periods before and after, ~14 log pages a save): median 3.76-5.37 ms, p95 4.93-7.49 ms
+over four runs. Now an edited amount records that one period on each side (an entry of
+a few hundred bytes) and the period rows are formatted once per save: median 2.57-2.91
+ms, p95 3.96-4.06 ms over two runs on the same file.
 Before the search list was bounded, a one-letter search had a p95 of 109 ms already at
 100,000 cases (the query read every open case, whatever was typed); before the count by
 status, the case list's count of open cases took 0.6-2.5 s at a million.

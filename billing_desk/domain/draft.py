@@ -11,6 +11,7 @@ determination panel and ``billing-desk determine`` can never disagree.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -48,20 +49,28 @@ class PeriodDraft:
         return cls(p.start, p.end, p.bill_date, p.billed, p.correct, p.note)
 
     def to_json(self) -> dict[str, Any]:
-        d: dict[str, Any] = {}
-        if self.start is not None:
-            d["start"] = self.start.isoformat()
-        if self.end is not None:
-            d["end"] = self.end.isoformat()
-        if self.bill_date is not None:
-            d["bill_date"] = self.bill_date.isoformat()
-        if self.billed is not None:
-            d["billed"] = money_text(self.billed)
-        if self.correct is not None:
-            d["correct"] = money_text(self.correct)
-        if self.note is not None:
-            d["note"] = self.note
-        return d
+        # a save writes the case's state twice (before and after) and almost every
+        # period is the same object both times: each is formatted once (a copy is
+        # handed out, so no caller can change what the next one gets)
+        return dict(_period_json(self))
+
+
+@lru_cache(maxsize=8192)
+def _period_json(p: PeriodDraft) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if p.start is not None:
+        d["start"] = p.start.isoformat()
+    if p.end is not None:
+        d["end"] = p.end.isoformat()
+    if p.bill_date is not None:
+        d["bill_date"] = p.bill_date.isoformat()
+    if p.billed is not None:
+        d["billed"] = money_text(p.billed)
+    if p.correct is not None:
+        d["correct"] = money_text(p.correct)
+    if p.note is not None:
+        d["note"] = p.note
+    return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from .audit import DETAILS, changes
 from .casecodec import (
-    PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_rows, record_from_row, signature_values,
+    PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_row, period_rows, record_from_row, signature_values,
 )
 from .connection import Transaction
 from .errors import RecordNotFound
@@ -70,13 +70,12 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     if new.draft.periods != current.draft.periods:
         # only the rows that changed: a keystroke in one cell of a six-year case
         # rewrites one period, not seventy-two
-        old_rows = period_rows(current.id, current.draft)
-        new_rows = period_rows(new.id, new.draft)
-        tx.conn.executemany(REPLACE_PERIOD, [row for k, row in enumerate(new_rows)
-                                             if k >= len(old_rows) or old_rows[k] != row])
-        if len(new_rows) < len(old_rows):
+        old, periods = current.draft.periods, new.draft.periods
+        tx.conn.executemany(REPLACE_PERIOD, [period_row(new.id, k, p) for k, p in enumerate(periods)
+                                             if k >= len(old) or old[k] != p])
+        if len(periods) < len(old):
             tx.execute("DELETE FROM periods WHERE case_id = ? AND position >= ?",
-                       (new.id, len(new_rows)))
+                       (new.id, len(periods)))
     if new.draft is current.draft:  # a workflow move: only the bookkeeping can differ
         before, after = changes(current.bookkeeping(), new.bookkeeping())
     else:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ..store.audit import PATCH
 from .a11y import identify
 from .session import CaseSession
 
@@ -34,7 +35,31 @@ def describe_change(before: dict | None, after: dict | None, entity: str = "case
     if after is None and before is not None:
         return "removed: " + _fields(before)
     keys = sorted(set(before or {}) | set(after or {}))
-    return "; ".join(f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}" for k in keys)
+    return "; ".join(_patch_change(k, (before or {}).get(k), (after or {}).get(k))
+                     if isinstance((after or {}).get(k), dict) and PATCH in after[k]
+                     else f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}"
+                     for k in keys)
+
+
+def _patch_change(key: str, before: dict | None, after: dict) -> str:
+    """A list field changed in a few items (see store.audit.changes), item by item:
+    "periods 41: correct 28.87 → 28.88"; items added or removed at the end are named."""
+    old = (before or {}).get(PATCH, {"length": 0, "set": {}})
+    new = after[PATCH]
+    parts = []
+    for index in sorted(set(old["set"]) | set(new["set"]), key=int):
+        was, now = old["set"].get(index), new["set"].get(index)
+        label = f"{key} {int(index) + 1}"
+        if was is None:
+            parts.append(f"{label} added: {_fields(now)}")
+        elif now is None:
+            parts.append(f"{label} removed: {_fields(was)}")
+        else:
+            fields = sorted(set(was) | set(now))
+            parts.append(f"{label}: " + ", ".join(
+                f"{f} {_short(was.get(f))} → {_short(now.get(f))}" for f in fields
+                if was.get(f) != now.get(f)))
+    return "; ".join(parts)
 
 
 def _fields(values: dict) -> str:

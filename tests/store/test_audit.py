@@ -7,12 +7,16 @@ import json
 import sqlite3
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from billing_desk.domain.fingerprint import canonical_json
 from billing_desk.store import open_case_file
-from billing_desk.store.audit import GENESIS
+from billing_desk.store.audit import GENESIS, PATCH, changes, replay
+from billing_desk.ui.history_view import describe_change
 
 from .conftest import START, shared_draft
 
@@ -160,3 +164,42 @@ def test_history_of_a_reopened_file_continues_the_chain(case_file):
         assert again.verify().ok
         assert [e.id for e in again.audit_log()] == [1, 2, 3, 4]
         assert again.listing.changed_since(3) == {case_id}
+
+
+# --- a few periods of a long case changed: the entry records those periods only ------
+
+list_items = st.lists(st.dictionaries(st.sampled_from(["start", "billed", "correct", "note"]),
+                                      st.text(max_size=3), max_size=3), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=list_items, new=list_items)
+def test_replaying_a_change_gives_the_new_state_whatever_the_lists(old, new):
+    """A list recorded whole or as a patch, replaying ``after`` over the old state gives
+    the new one, and replaying ``before`` over the new one gives the old one back."""
+    before, after = changes({"periods": old, "notes": "a"}, {"periods": new, "notes": "b"})
+    assert replay({"periods": old, "notes": "a"}, after) == {"periods": new, "notes": "b"}
+    assert replay({"periods": new, "notes": "b"}, before) == {"periods": old, "notes": "a"}
+
+
+def test_one_amount_edited_in_a_long_case_records_that_period_only(case_file):
+    draft = shared_draft("23-")  # 72 monthly periods
+    record = case_file.cases.create(draft, actor="alice")
+    edited = draft.with_period(40, replace(draft.periods[40], correct=Decimal("1.23")))
+    case_file.cases.save(record.id, edited, expected_revision=1, actor="alice")
+    entry = case_file.cases.history(record.id)[-1]
+    assert entry.after["periods"] == {PATCH: {"length": 72, "set": {
+        "40": edited.to_json()["periods"][40]}}}
+    assert entry.before["periods"][PATCH]["set"]["40"]["correct"] == draft.to_json()["periods"][40]["correct"]
+    row = case_file.db.execute("SELECT length(before) + length(after) FROM audit WHERE id = ?",
+                               (entry.id,)).fetchone()[0]
+    assert row < 1000  # the two sides of one period, not of seventy-two
+    assert describe_change(entry.before, entry.after).startswith(
+        f"periods 41: correct {draft.to_json()['periods'][40]['correct']} → 1.23; revision: 1 → 2")
+    assert case_file.verify().ok
+    cut = edited.without_periods(70, 2)  # the last two removed: also a patch
+    case_file.cases.save(record.id, cut, expected_revision=2, actor="alice")
+    entry = case_file.cases.history(record.id)[-1]
+    assert entry.after["periods"][PATCH] == {"length": 70, "set": {}}
+    assert describe_change(entry.before, entry.after).startswith("periods 71 removed: ")
+    assert case_file.verify().ok
