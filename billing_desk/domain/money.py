@@ -9,6 +9,7 @@ convert at the edges.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -61,8 +62,11 @@ def to_cents(amount: Decimal) -> int:
     return int(amount.scaleb(2))
 
 
+@lru_cache(maxsize=16384)
 def from_cents(cents: int) -> Decimal:
-    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them)."""
+    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them).
+    Cached: the engine turns the same few hundred amounts into Decimals on every
+    keystroke (a Decimal is immutable, so sharing one is safe)."""
     return Decimal(cents).scaleb(-2)
 
 
