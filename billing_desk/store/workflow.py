@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domain.workflow import (
-    Action, CaseStatus, WorkflowRefused, check_approve, check_close, check_issue, check_reopen,
+    Action, WorkflowRefused, check_approve, check_close, check_issue, check_reopen,
     check_return, check_submit, check_void,
 )
 from .caserows import fetch_record, write_record

@@ -10,7 +10,7 @@ import pytest
 
 from billing_desk.documents import DocumentMismatch, SettingInvalid, extract_text
 from billing_desk.documents import render as render_module
-from billing_desk.domain.workflow import Action, CaseStatus
+from billing_desk.domain.workflow import CaseStatus
 from billing_desk.issuing import (NotApproved, current_fingerprint, issue_documents,
                                   preview_documents, print_document, reprint_document,
                                   save_document, set_document_settings, signoffs_for)

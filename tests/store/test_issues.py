@@ -12,7 +12,7 @@ import pytest
 
 from billing_desk.domain.fingerprint import case_fingerprint
 from billing_desk.domain.rulepacks import determine, get_rule_pack
-from billing_desk.domain.workflow import Action, CaseStatus, TransitionRefused
+from billing_desk.domain.workflow import CaseStatus, TransitionRefused
 from billing_desk.store import (DocumentKind, IssueRefused, IssueRequest, NewDocument,
                                 StaleRevision)
 

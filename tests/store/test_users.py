@@ -12,7 +12,7 @@ from billing_desk.domain.accounts import AccountRefused, UserInvalid
 from billing_desk.domain.workflow import Role
 from billing_desk.store import NotAUser, RecordNotFound, SignInRefused, UserRecord
 from billing_desk.store.passwords import STRONG
-from tests.staff import FAST, PASSWORD, add_staff
+from tests.staff import FAST, PASSWORD
 
 from .conftest import shared_draft
 

@@ -15,7 +15,6 @@ from billing_desk.domain.rulepacks import determine
 from billing_desk.ui.case_editor import CaseEditor
 from billing_desk.ui.determination_panel import DeterminationPanel
 from billing_desk.ui.live_determination import LiveDetermination
-from billing_desk.ui.periods_model import COLUMNS
 from tests.shared_cases import worked_cases
 from tests.ui.typing import press, type_text
 
