@@ -13,10 +13,11 @@ stored hash, so every hash verifies whatever made it.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.low_level import hash_secret
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 #: A hash of a random password nobody knows, made with the STRONG parameters: a sign-in
 #: with an unknown login is checked against it, so it takes as long as a wrong password.
@@ -25,10 +26,20 @@ UNKNOWN_LOGIN_HASH = ("$argon2id$v=19$m=65536,t=3,p=4$f4owRtOjLCk+5U9nWzcOMg$"
 
 
 class Passwords:
-    """Makes and checks argon2id password hashes."""
+    """Makes and checks argon2id password hashes; without a hasher, argon2-cffi's
+    defaults. argon2 is loaded on the first hash or check (signing in), not when the
+    case file opens: the desktop app's start-up does not pay for it."""
 
-    def __init__(self, hasher: PasswordHasher) -> None:
-        self._hasher = hasher
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self._given = hasher
+
+    @cached_property
+    def _hasher(self) -> PasswordHasher:
+        if self._given is not None:
+            return self._given
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
 
     @property
     def parameters(self) -> tuple[int, int, int]:
@@ -39,6 +50,8 @@ class Passwords:
         return self._hasher.hash(password)
 
     def verify(self, stored_hash: str, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             return self._hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
@@ -50,14 +63,19 @@ class DemoPasswords(Passwords):
     demo file is made quickly and identically every time. Its passwords are public."""
 
     def __init__(self) -> None:
+        from argon2 import PasswordHasher
+
         super().__init__(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
     def hash(self, password: str, login: str) -> str:
+        from argon2 import Type
+        from argon2.low_level import hash_secret
+
         salt = hashlib.sha256(f"billing-desk demo user {login}".encode()).digest()[:16]
         t, m, p = self.parameters
         return hash_secret(password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p,
                            hash_len=32, type=Type.ID).decode("ascii")
 
 
-STRONG = Passwords(PasswordHasher())
+STRONG = Passwords()  # argon2-cffi's defaults
 

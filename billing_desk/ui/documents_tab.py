@@ -17,7 +17,6 @@ from ..documents import DocumentError
 from ..domain.problems import CaseInvalid
 from ..domain.workflow import CaseStatus
 from ..store import CaseRecord, StoreError
-from . import printing
 from .a11y import identify
 from .document_preview import DocumentPreview
 from .errors import show_error
@@ -113,6 +112,8 @@ class DocumentsTab(QWidget):
     # -- print and save ---------------------------------------------------------------------
 
     def print_kind(self, kind: str) -> None:
+        from . import printing  # Qt's print support loads when first used, not at start-up
+
         printer = printing.choose_printer(self)
         if printer is None:
             return
@@ -138,6 +139,8 @@ class DocumentsTab(QWidget):
             self.save_to(kind, Path(path))
 
     def save_to(self, kind: str, path: Path) -> None:
+        from . import printing
+
         try:
             if kind in self.stored:
                 self.session.save_document(self.stored[kind], path, printing.save_pdf_as)

@@ -20,19 +20,18 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import issuing
-from ..demo import DEMO_USERS, DemoUser
 from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, Role
 from ..store import Issue
 from ..store.audit import AuditEntry
 from ..store.casefile import CaseFile, open_case_file
-from ..store.demo_file import is_demo_file
 from ..store.records import (
     AttachmentRecord, CaseRecord, DeterminationRecord, DocumentRecord, QueueItem, UserRecord,
 )
 from ..store.verify import VerifyReport
 
-if TYPE_CHECKING:  # the documents load when a document is first shown
+if TYPE_CHECKING:  # the documents (and the demo office) load when first wanted
+    from ..demo import DemoUser
     from ..documents import IssuedDocument
 
 POLL_MS = 1500
@@ -55,6 +54,9 @@ class SignInGate:
     @property
     def demo_users(self) -> tuple[DemoUser, ...]:
         """The demo office, whose passwords are public: for a demo file only."""
+        from ..demo import DEMO_USERS
+        from ..store.demo_file import is_demo_file
+
         return DEMO_USERS if is_demo_file(self._cf) else ()
 
     def delay(self, login: str) -> float:
