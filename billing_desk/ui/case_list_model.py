@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ..store.listing import CaseQuery, SortKey
 from ..store.records import CaseSummary
+from . import roles
 from .session import CaseSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -110,7 +111,7 @@ class CaseListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
             return COLUMNS[section][0]
         return None
 
@@ -120,9 +121,9 @@ class CaseListModel(QAbstractTableModel):
         s = self.summary(index.row())
         if s is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (roles.DISPLAY, roles.TOOLTIP):
             return COLUMNS[index.column()][2](s)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == roles.USER:
             return s.id
         return None
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 
 from ..domain.case import Case
 from ..domain.determination import Determination
+from . import roles
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Period", "Included", "Excluded", "Clause")
@@ -72,7 +73,7 @@ class DeterminationLinesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != roles.DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return HEADERS[section]
@@ -85,13 +86,13 @@ class DeterminationLinesModel(QAbstractTableModel):
         if row % 2:  # the reason row
             if col != 0:
                 return None
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role in (roles.DISPLAY, roles.TOOLTIP):
                 return self._reasons[row // 2]
-            if role == Qt.ItemDataRole.FontRole:
+            if role == roles.FONT:
                 return self._italic
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             return self._amounts[row // 2][col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
+        if role == roles.ALIGNMENT and col in (1, 2):
             return _RIGHT
         return None

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ..domain.draft import PeriodDraft
 from ..domain.entry import EntryError, ParsedRows, parse_cell
+from . import roles
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -104,15 +105,15 @@ class PeriodsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == roles.DISPLAY:
                 return COLUMNS[section][1]
-            if role == Qt.ItemDataRole.ToolTipRole and section == DIFFERENCE_COLUMN:
+            if role == roles.TOOLTIP and section == DIFFERENCE_COLUMN:
                 return "Billed minus correct: positive is an overcharge, negative an undercharge"
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             mark = " ⚠" if section in self._row_problems else ""
             return f"{section + 1}{mark}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == roles.TOOLTIP:
             return self._row_problems.get(section)
         return None
 
@@ -129,34 +130,34 @@ class PeriodsModel(QAbstractTableModel):
         field = COLUMNS[c][0]
         rejected = self._rejected.get((r, c))
         problem = self._problems.get((r, c))
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             if rejected:
                 return rejected[0]
             return self._display(p, field)
-        if role == Qt.ItemDataRole.EditRole:
+        if role == roles.EDIT:
             if rejected:
                 return rejected[0]
             if field in ("billed", "correct"):
                 return format_amount(getattr(p, field), grouping=False)
             return self._display(p, field)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == roles.TOOLTIP:
             if rejected:
                 return f"Not saved: {rejected[1]}"
             return problem or (p.note if field == "note" else None)  # a long note read in full
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role == roles.ACCESSIBLE_DESCRIPTION:
             if rejected:
                 return f"invalid, not saved: {rejected[1]}"
             return f"problem: {problem}" if problem else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == roles.BACKGROUND:
             if rejected:
                 return QBrush(_REJECTED_BG)
             if problem:
                 return QBrush(_PROBLEM_BG)
             return None
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == roles.DECORATION:
             # colour is never the only signal: an icon marks a bad cell too
             return self._warning_icon() if (rejected or problem) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == roles.ALIGNMENT:
             if field in ("billed", "correct") or field is None:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
@@ -185,7 +186,7 @@ class PeriodsModel(QAbstractTableModel):
         return value or ""
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+        if not index.isValid() or role != roles.EDIT:
             return False
         r, c = index.row(), index.column()
         field = COLUMNS[c][0]

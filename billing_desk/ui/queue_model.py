@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..domain.draft import DEFAULT_RULE_PACK
 from ..domain.rulepacks import get_rule_pack
 from ..store.records import QueueItem
+from . import roles
 from .determination_panel import money_display
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,7 +73,7 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
             return self.columns[section][0]
         return None
 
@@ -81,15 +82,15 @@ class QueueModel(QAbstractTableModel):
             return None
         item = self.items[index.row()]
         header, show = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             return show(item)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == roles.TOOLTIP:
             if header == "Flags" and item.flags:
                 texts = get_rule_pack(DEFAULT_RULE_PACK).flag_texts
                 return "\n".join(f"⚑ {texts.get(f, f)}" for f in item.flags)
             return show(item)
-        if role == Qt.ItemDataRole.TextAlignmentRole and header in _RIGHT:
+        if role == roles.ALIGNMENT and header in _RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == roles.USER:
             return item.case_id
         return None
