@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
@@ -88,6 +89,16 @@ def period_rows(case_id: int, d: CaseDraft) -> list[tuple]:
     return [period_row(case_id, i, p) for i, p in enumerate(d.periods)]
 
 
+@lru_cache(maxsize=8192)
+def period_from_row(row: tuple) -> PeriodDraft:
+    """One ``periods`` row (PERIOD_COLUMNS values) as a period. Cached by the row's
+    values: a case open in the editor is read again inside every save (the state the
+    edit is checked against), and all but the edited row read the same as last time. A
+    PeriodDraft is immutable, so one can be shared."""
+    s, e, b, billed, correct, note = row
+    return PeriodDraft(_date(s), _date(e), _date(b), _decimal(billed), _decimal(correct), note)
+
+
 def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
     """``c``: the CONTENT_COLUMNS values; ``periods``: PERIOD_COLUMNS rows in order."""
     (rule_pack, why, reading, threshold, basis, number, name, service_address,
@@ -101,9 +112,7 @@ def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
         discovered_on=_date(discovered),
         made_known_on=_date(made_known),
         evidence=Evidence(bool(could), bool(available), bool(confirmed), bool(concealed)),
-        periods=tuple(PeriodDraft(_date(s), _date(e), _date(b), _decimal(billed),
-                                  _decimal(correct), note)
-                      for s, e, b, billed, correct, note in periods),
+        periods=tuple(map(period_from_row, periods)),
         options=Options(_enum(Reading, reading), _decimal(threshold), _enum(OccurredBasis, basis)),
         why=why,
     )
