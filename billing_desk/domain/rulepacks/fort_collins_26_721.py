@@ -273,11 +273,10 @@ class FortCollins26721(RulePack):
             return in_c if concealed else 0  # staff practice
 
         refund_total = sum(r[5] for r in rows if r[1] is Direction.OVERCHARGE) if refund_allowed else 0
-        totals: dict[Reading, tuple[int, int]] = {}
-        for r in _READING_ORDER:
-            back = sum(under_included(r, row[5], row[6]) for row in rows
-                       if row[1] is Direction.UNDERCHARGE)
-            totals[r] = (refund_total, back)
+        # under_included is linear in (in, out) with the same choice for every period, so
+        # each reading's back-bill total is under_included of the summed parts
+        totals: dict[Reading, tuple[int, int]] = {
+            r: (refund_total, under_included(r, under_in, under_out)) for r in _READING_ORDER}
 
         # Pass 2: the lines of the effective reading, each with its reason.
         lines = []
