@@ -79,15 +79,15 @@ periods before and after, ~14 log pages a save): median 3.76-5.37 ms, p95 4.93-7
 over four runs. Now an edited amount records that one period on each side (an entry of
 a few hundred bytes) and the period rows are formatted once per save: median 2.57-2.91
 ms, p95 3.96-4.06 ms over two runs on the same file.
-Dec 1, second session, same file, five full runs on an idle VM whose page cache the
+Dec 1, second session, same file, four full runs on an idle VM whose page cache the
 host keeps small (about 380 MB of 24 GB cached, so much of the 6.9 GiB file is read
 from disk) and whose disk sync time doubles at times (the bare durable commit 0.34-0.74
 ms): open 0.88-1.43 ms; search as typed p95 8.0-9.3 / 12.4-16.7 / 14.8-17.3 ms (1, 3 and 8
 characters), the slowest single prefix 12-51 ms, once 125 ms ('620', the first run,
-cold cache); load 0.30-0.56 ms median, and 0.16 ms (p95 0.27) once each period row is
-parsed once (casecodec.period_from_row); save median 2.46-3.48 ms, p95 3.41-5.08 ms --
-over 5 ms in one of the five runs, the one whose bare durable commit was also twice as
-slow as usual.
+cold cache); load median 0.30-0.56 ms, then 0.16-0.31 ms (p95 0.27-0.39) once each
+period row is parsed once (casecodec.period_from_row); save median 2.46-3.48 ms, p95
+3.41-5.08 ms -- over 5 ms in one of the four runs, the one whose bare durable commit was
+also twice as slow as usual.
 Before the search list was bounded, a one-letter search had a p95 of 109 ms already at
 100,000 cases (the query read every open case, whatever was typed); before the count by
 status, the case list's count of open cases took 0.6-2.5 s at a million.
