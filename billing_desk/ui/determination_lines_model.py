@@ -22,7 +22,6 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Period", "Included", "Excluded", "Clause")
 DIRECTION_TEXT = {"overcharge": "Overcharge", "undercharge": "Undercharge", "none": "No difference"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def period_label(start: date, end: date) -> str:
@@ -94,5 +93,5 @@ class DeterminationLinesModel(QAbstractTableModel):
         if role == roles.DISPLAY:
             return self._amounts[row // 2][col]
         if role == roles.ALIGNMENT and col in (1, 2):
-            return _RIGHT
+            return roles.RIGHT_ALIGNED
         return None

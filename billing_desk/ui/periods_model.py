@@ -159,7 +159,7 @@ class PeriodsModel(QAbstractTableModel):
             return self._warning_icon() if (rejected or problem) else None
         if role == roles.ALIGNMENT:
             if field in ("billed", "correct") or field is None:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return roles.RIGHT_ALIGNED
             return None
         return None
 

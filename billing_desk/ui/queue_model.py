@@ -90,7 +90,7 @@ class QueueModel(QAbstractTableModel):
                 return "\n".join(f"⚑ {texts.get(f, f)}" for f in item.flags)
             return show(item)
         if role == roles.ALIGNMENT and header in _RIGHT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return roles.RIGHT_ALIGNED
         if role == roles.USER:
             return item.case_id
         return None

@@ -1,4 +1,5 @@
-"""Item data roles as plain ints, for the models' ``data()``.
+"""Item data roles (and the right alignment of amounts) as plain ints, for the models'
+``data()``.
 
 Qt hands ``data()`` its role as an int, and comparing an int with a Qt enum member costs
 about ten times comparing two ints (0.28 against 0.02 µs here); ``data()`` runs for every
@@ -19,3 +20,7 @@ BACKGROUND = int(_R.BackgroundRole)
 DECORATION = int(_R.DecorationRole)
 ACCESSIBLE_DESCRIPTION = int(_R.AccessibleDescriptionRole)
 USER = int(_R.UserRole)
+
+#: what ``data()`` returns for an amount's alignment: computed once (OR-ing two Qt flags
+#: goes through Python's enum machinery)
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
