@@ -5,6 +5,7 @@ re-rendered and compared byte for byte."""
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 from functools import partial
@@ -17,6 +18,20 @@ from .fonts import prepare_reportlab
 from .identity import Identity, identity_of
 from .model import DocumentInput, DocumentKind
 from .wording import Wording, wording_for
+
+
+class _BodyFrame(Frame):
+    """The body frame. Platypus's KeepTogether measures its content in a deep copy of
+    the current frame; a frame's state is numbers and a few short lists, so a copy with
+    its lists copied is the same thing, without deep-copying every attribute (that was
+    a twentieth of a memo's rendering)."""
+
+    def __deepcopy__(self, memo: dict) -> "_BodyFrame":
+        clone = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, list):
+                setattr(clone, name, list(value))
+        return clone
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +82,12 @@ def render_document(inp: DocumentInput, kind: DocumentKind,
     body_h = L.LATER_PAGE_TOP - L.BODY_BOTTOM
     first = PageTemplate(
         id="first", autoNextPageTemplate="later", onPage=draw_first,
-        frames=[Frame(L.MARGIN, L.BODY_BOTTOM, L.BODY_WIDTH, first_top - L.BODY_BOTTOM,
+        frames=[_BodyFrame(L.MARGIN, L.BODY_BOTTOM, L.BODY_WIDTH, first_top - L.BODY_BOTTOM,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                       id="first-body")])
     later = PageTemplate(
         id="later",
-        frames=[Frame(L.MARGIN, L.BODY_BOTTOM, L.BODY_WIDTH, body_h, leftPadding=0,
+        frames=[_BodyFrame(L.MARGIN, L.BODY_BOTTOM, L.BODY_WIDTH, body_h, leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0, id="body")])
     doc.addPageTemplates([first, later])
     doc.build(flowables, canvasmaker=partial(L.DecoratedCanvas, decor=decor))
