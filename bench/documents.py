@@ -56,6 +56,26 @@ a sixth, our flowables the rest; the memo (a table of every period, often two pa
 costs twice the letter. Going clearly under would mean drawing the memo's period table
 without platypus frames, or reading back only the identity regions of each page.
 
+Dec 2, after the body frame's shallow copy (same bytes), idle VM (`.venv/bin/python
+bench/documents.py --keep /tmp/docbench2`; load 1.3 -> 2.4 during the batch):
+
+    one letter: bare ReportLab 7.68 ms, Billing Desk 6.30 ms (0.82x); read-back 3.19 ms;
+      credit memo 5.12 ms -- each timed at a different moment of a VM whose speed swings
+      2x: interleaved, the letter took 3.8-5.6 ms against a bare letter of 6.0-7.7 ms
+    one process, 1,000 demo cases: 22.08 ms CPU a case
+    batch 30,000 approved cases (file built in 151 s beforehand), 2 workers, with
+      storage: 62,297 documents, 72,615 pages, refused 0, adds up; 478.7 s wall = 15.96 ms
+      a case (7.98 min); CPU a case: workers 28.02 ms, batch process 3.28 ms; peak RSS
+      batch process 102 MiB, largest worker 98 MiB
+    wrong-recipient property, 10,000 cases: 0 wrong, 0 missing their own (183.4 s)
+
+Why 3 minutes is out of reach in this design: per case the workers render 2.44 pages and
+read each back. pdfium's page and text load costs about 2.2 ms a page on this VM even
+for the bare letter (1.9 ms), ReportLab's frame layout and PDF writing together with
+pdfium are about 60% of the CPU, and the target needs about 12 ms a case on the
+reference machine -- some 40% under a naive letter-plus-memo per page. Meeting it needs
+the memo's period table laid out and written without platypus, or smaller documents.
+
 Earlier, under load (the run above): in CPU the whole batch (workers + batch process)
 cost 36.86 ms a case against 30.91 ms for rendering and checking alone in the same
 run: inputs from the case file, transfer, storage and manifest add 19 % (3.85 ms of it
