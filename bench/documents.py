@@ -70,11 +70,13 @@ bench/documents.py --keep /tmp/docbench2`; load 1.3 -> 2.4 during the batch):
     wrong-recipient property, 10,000 cases: 0 wrong, 0 missing their own (183.4 s)
 
 Why 3 minutes is out of reach in this design: per case the workers render 2.44 pages and
-read each back. pdfium's page and text load costs about 2.2 ms a page on this VM even
-for the bare letter (1.9 ms), ReportLab's frame layout and PDF writing together with
-pdfium are about 60% of the CPU, and the target needs about 12 ms a case on the
-reference machine -- some 40% under a naive letter-plus-memo per page. Meeting it needs
-the memo's period table laid out and written without platypus, or smaller documents.
+read each back, and the CPU is spread thin (cProfile, 300 cases, by where the time is
+spent): pdfium's page and text load about a fifth (about 2.2 ms a page on this VM, 1.9
+ms even for the bare letter), ReportLab's PDF object writing about a sixth, our text
+layout and drawing about a quarter, ReportLab's canvas and text objects and platypus's
+frame loop under a tenth each. The target needs about 12 ms a case on the reference
+machine, some 40% under a naive letter plus memo per page: no single part is that big,
+so it would take another PDF writer than ReportLab's, or fewer pages a case.
 
 Earlier, under load (the run above): in CPU the whole batch (workers + batch process)
 cost 36.86 ms a case against 30.91 ms for rendering and checking alone in the same
