@@ -10,28 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
-
-class Service(StrEnum):
-    ELECTRIC = "electric"
-    WATER = "water"
-    WASTEWATER = "wastewater"
-    STORMWATER = "stormwater"
-
-
-class Reading(StrEnum):
-    """The three readings of 26-721(a)(2) (RULES.md §3.4)."""
-
-    ORDINANCE = "ordinance"
-    EXECUTIVE_SUMMARY = "executive_summary"
-    STAFF_PRACTICE = "staff_practice"
-
-
-class OccurredBasis(StrEnum):
-    SERVICE_DAYS = "service_days"
-    BILL_DATE = "bill_date"
-
+from .kinds import OccurredBasis, Reading, Service  # noqa: F401 - re-exported
 
 CASE_FORMAT = "billing-desk/case@1"
 DEFAULT_LOCALE = "en_US"

@@ -9,15 +9,12 @@ a different fingerprint, so an approval can be checked against exactly what was 
 from __future__ import annotations
 
 import hashlib
-import json
 
+from .canonical import canonical_json
 from .case import Case
 from .caseformat import case_to_json
 
-
-def canonical_json(obj: object) -> str:
-    """One text per value: sorted keys, no spaces, non-ASCII kept (UTF-8)."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+__all__ = ["canonical_json", "case_fingerprint"]
 
 
 def case_fingerprint(case: Case, rule_pack_name: str, rule_pack_version: str) -> str:

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from .caseformat import CaseCheck
-from .determination import Determination
+if TYPE_CHECKING:  # annotations only: the case list uses the statuses without the engine
+    from .caseformat import CaseCheck
+    from .determination import Determination
 
 
 class CaseStatus(StrEnum):

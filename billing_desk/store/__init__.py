@@ -2,56 +2,38 @@
 its documents. No SQL lives outside this package; the UI and the CLI use the API below.
 
     from billing_desk.store import create_case_file, open_case_file
+
+Each public name is imported from its module when first used (see
+billing_desk/lazy_exports.py): the app's window opens a file and lists its cases
+before it loads what editing, verifying and issuing need.
 """
 
-from .attachments import AttachmentRepository
-from .audit import AuditEntry
-from .casefile import SUFFIX, CaseFile, create_case_file, open_case_file
-from .cases import CaseRepository, NewCase, case_number_for
-from .errors import (
-    AttachmentTooLarge,
-    CaseFileBusy,
-    CaseFileExists,
-    CaseFileNotFound,
-    CorruptFile,
-    DiskFull,
-    IssueRefused,
-    NewerVersion,
-    NotACaseFile,
-    NotAUser,
-    NotSQLite,
-    ReadOnlyFile,
-    RecordNotFound,
-    SignInRefused,
-    StaleRevision,
-    StoreError,
-)
-from .issues import Issue, IssueRequest, NewDocument
-from .listing import CaseListing, CaseQuery, SortKey
-from .records import (
-    AttachmentRecord,
-    CaseRecord,
-    CaseSummary,
-    DeterminationRecord,
-    DocumentKind,
-    DocumentRecord,
-    QueueItem,
-    Signature,
-    UserRecord,
-)
-from .settings import SETTINGS, InvalidSetting, Setting
-from .users import UserRepository
-from .verify import VerifyReport
-from .workflow import WorkflowService
+from ..lazy_exports import lazy_exports
 
-__all__ = [
-    "AttachmentRecord", "AttachmentRepository", "AttachmentTooLarge", "AuditEntry",
-    "CaseFile", "CaseFileBusy", "CaseFileExists", "CaseFileNotFound", "CaseListing",
-    "CaseQuery", "CaseRecord", "CaseRepository", "CaseSummary", "CorruptFile",
-    "DeterminationRecord", "DiskFull", "DocumentKind", "DocumentRecord", "InvalidSetting",
-    "Issue", "IssueRefused", "IssueRequest", "NewCase", "NewDocument", "NewerVersion",
-    "NotACaseFile", "NotAUser", "NotSQLite", "QueueItem", "ReadOnlyFile", "RecordNotFound",
-    "SETTINGS", "SUFFIX", "Setting", "SignInRefused", "Signature", "SortKey", "StaleRevision",
-    "StoreError", "UserRecord", "UserRepository", "VerifyReport", "WorkflowService",
-    "case_number_for", "create_case_file", "open_case_file",
-]
+#: each public name and the module that defines it
+_WHERE = {
+    "AttachmentRepository": "attachments",
+    "AuditEntry": "audit",
+    "CaseFile": "casefile", "SUFFIX": "casefile", "create_case_file": "casefile",
+    "open_case_file": "casefile",
+    "CaseRepository": "cases", "NewCase": "cases", "case_number_for": "cases",
+    "AttachmentTooLarge": "errors", "CaseFileBusy": "errors", "CaseFileExists": "errors",
+    "CaseFileNotFound": "errors", "CorruptFile": "errors", "DiskFull": "errors",
+    "IssueRefused": "errors", "NewerVersion": "errors", "NotACaseFile": "errors",
+    "NotAUser": "errors", "NotSQLite": "errors", "ReadOnlyFile": "errors",
+    "RecordNotFound": "errors", "SignInRefused": "errors", "StaleRevision": "errors",
+    "StoreError": "errors",
+    "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
+    "CaseListing": "listing", "CaseQuery": "listing", "SortKey": "listing",
+    "AttachmentRecord": "records", "CaseRecord": "records", "CaseSummary": "records",
+    "DeterminationRecord": "records", "DocumentKind": "records",
+    "DocumentRecord": "records", "QueueItem": "records", "Signature": "records",
+    "UserRecord": "records",
+    "InvalidSetting": "settings", "SETTINGS": "settings", "Setting": "settings",
+    "UserRepository": "users",
+    "VerifyReport": "verify",
+    "WorkflowService": "workflow",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
+
+__all__ = sorted(_WHERE)

@@ -15,13 +15,12 @@ rendered from); replaying leaves it out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from ..domain.fingerprint import canonical_json
+from ..domain.canonical import canonical_json
 from .timestamps import parse_utc
 
 #: ``prev_hash`` of the first entry.
@@ -39,6 +38,8 @@ HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "case_id", "befo
 def entry_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of an entry's fields (``before``/``after`` as the
     exact text stored)."""
+    import hashlib  # loaded at the first use (it loads OpenSSL)
+
     return hashlib.sha256(canonical_json({k: fields[k] for k in HASHED}).encode("utf-8")).hexdigest()
 
 

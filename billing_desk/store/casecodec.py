@@ -15,7 +15,7 @@ from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
 from ..domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from ..domain.money import money_text
 from ..domain.workflow import CaseStatus
-from .records import CaseRecord, CaseSummary, Signature
+from .records import CaseRecord, Signature
 from .timestamps import format_utc, parse_utc
 
 #: ``cases`` columns holding the draft, in the order :func:`draft_values` gives them.
@@ -34,11 +34,6 @@ SIGNATURE_COLUMNS = ("submitted_by", "submitted_at", "submitted_fingerprint", "a
                      "approved_at", "approved_fingerprint", "divergence_acknowledged")
 RECORD_COLUMNS = ("id", "case_number") + META_COLUMNS + CONTENT_COLUMNS + SIGNATURE_COLUMNS
 PERIOD_COLUMNS = ("start_date", "end_date", "bill_date", "billed", "correct", "note")
-
-SUMMARY_COLUMNS = ("id", "case_number", "status", "account_number", "customer_name",
-                   "service_address", "mailing_address", "service", "discovered_on",
-                   "assignee", "revision", "created_at", "updated_at")
-
 
 def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
@@ -145,11 +140,3 @@ def record_from_row(row: tuple, periods: list[tuple]) -> CaseRecord:
         submitted=_signature(*signatures[0:3]), approved=_signature(*signatures[3:6]),
         divergence_acknowledged=bool(signatures[6]),
     )
-
-
-def summary_from_row(row: tuple) -> CaseSummary:
-    (id_, number, status, account, name, service_address, mailing_address, service,
-     discovered, assignee, revision, created, updated) = row
-    return CaseSummary(id_, number, CaseStatus(status), account, name, service_address,
-                       mailing_address, _enum(Service, service), _date(discovered), assignee,
-                       revision, parse_utc(created), parse_utc(updated))

@@ -9,30 +9,31 @@ place only when complete: a crash during creation never leaves a half-made case 
 from __future__ import annotations
 
 import os
-import secrets
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .attachments import AttachmentRepository
-from .audit import AUDIT_COLUMNS, AuditEntry
-from .cases import CaseRepository
 from .connection import Connection, configure, connect, database, translated_errors
-from .determinations import DeterminationRepository
-from .documents import DocumentRepository
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
 from .header import APPLICATION_ID, check_case_file, check_writable
-from .issues import IssueRepository
 from .listing import CaseListing
-from .queue import WorkQueue
 from .schema import LATEST_VERSION, migrate, user_version
-from .settings import SettingsRepository
 from .timestamps import Clock, utc_now
-from .users import UserRepository
-from .verify import VerifyReport, verify, verify_case
-from .workflow import WorkflowService
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .attachments import AttachmentRepository
+    from .audit import AuditEntry
+    from .cases import CaseRepository
+    from .determinations import DeterminationRepository
+    from .documents import DocumentRepository
+    from .issues import IssueRepository
+    from .queue import WorkQueue
+    from .settings import SettingsRepository
+    from .users import UserRepository
+    from .verify import VerifyReport
+    from .workflow import WorkflowService
 
 #: The file extension of case files.
 SUFFIX = ".bdesk"
@@ -52,16 +53,64 @@ class CaseFile:
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
-        self.settings = SettingsRepository(connection)
-        self.cases = CaseRepository(connection)
         self.listing = CaseListing(connection)
-        self.attachments = AttachmentRepository(connection, self.settings)
-        self.determinations = DeterminationRepository(connection)
-        self.documents = DocumentRepository(connection)
-        self.users = UserRepository(connection)
-        self.workflow = WorkflowService(connection)
-        self.queue = WorkQueue(connection)
-        self.issues = IssueRepository(connection)
+
+    # The other repositories are made, and their modules imported, when first used: the
+    # app's window shows the case list before it loads what editing and issuing need.
+
+    @cached_property
+    def settings(self) -> SettingsRepository:
+        from .settings import SettingsRepository
+
+        return SettingsRepository(self._c)
+
+    @cached_property
+    def cases(self) -> CaseRepository:
+        from .cases import CaseRepository
+
+        return CaseRepository(self._c)
+
+    @cached_property
+    def attachments(self) -> AttachmentRepository:
+        from .attachments import AttachmentRepository
+
+        return AttachmentRepository(self._c, self.settings)
+
+    @cached_property
+    def determinations(self) -> DeterminationRepository:
+        from .determinations import DeterminationRepository
+
+        return DeterminationRepository(self._c)
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        from .documents import DocumentRepository
+
+        return DocumentRepository(self._c)
+
+    @cached_property
+    def users(self) -> UserRepository:
+        from .users import UserRepository
+
+        return UserRepository(self._c)
+
+    @cached_property
+    def workflow(self) -> WorkflowService:
+        from .workflow import WorkflowService
+
+        return WorkflowService(self._c)
+
+    @cached_property
+    def queue(self) -> WorkQueue:
+        from .queue import WorkQueue
+
+        return WorkQueue(self._c)
+
+    @cached_property
+    def issues(self) -> IssueRepository:
+        from .issues import IssueRepository
+
+        return IssueRepository(self._c)
 
     @property
     def path(self) -> Path:
@@ -74,14 +123,20 @@ class CaseFile:
 
     def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:
         """Audit entries with an id above ``after``, oldest first (the auditor's view)."""
+        from .audit import AUDIT_COLUMNS, AuditEntry
+
         return [AuditEntry.from_row(r) for r in self._c.rows(
             f"SELECT {AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit))]
 
     def verify(self) -> VerifyReport:
+        from .verify import verify
+
         return verify(self._c)
 
     def verify_case(self, case_id: int) -> VerifyReport:
         """One case's history against the chain and the case (see :func:`.verify.verify_case`)."""
+        from .verify import verify_case
+
         return verify_case(self._c, case_id)
 
     def close(self) -> None:
@@ -134,6 +189,8 @@ def create_case_file(path: str | Path, *, clock: Clock = utc_now,
     folder = path.parent if str(path.parent) else Path(".")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ReadOnlyFile(path, f"its folder {folder} cannot be written")
+    import secrets  # (it loads OpenSSL: not needed to open a file)
+
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
     try:
         with translated_errors(path):

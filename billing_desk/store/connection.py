@@ -15,8 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..domain.fingerprint import canonical_json
-from .audit import GENESIS, entry_hash
+from ..domain.canonical import canonical_json
 from .errors import CaseFileBusy, CorruptFile, DiskFull, NotAUser, ReadOnlyFile
 from .timestamps import Clock, format_utc
 
@@ -185,6 +184,8 @@ class Transaction:
               before: dict | None, after: dict | None, *, actor: str | None = None) -> int:
         """Append one entry to the hash chain (by ``actor``, default the transaction's);
         return its id."""
+        from .audit import GENESIS, entry_hash  # (not needed to open a file and list it)
+
         if self._head is None:
             last = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
             self._head = (last[0], last[1]) if last else (0, GENESIS)

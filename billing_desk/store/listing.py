@@ -21,9 +21,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..domain.workflow import CaseStatus
-from .casecodec import SUMMARY_COLUMNS, summary_from_row
 from .connection import Connection
-from .records import CaseSummary
+from .summaries import SUMMARY_COLUMNS, CaseSummary, summary_from_row
 from .timestamps import format_utc
 
 

@@ -12,7 +12,6 @@ stored hash, so every hash verifies whatever made it.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -70,6 +69,8 @@ class DemoPasswords(Passwords):
     def hash(self, password: str, login: str) -> str:
         from argon2 import Type
         from argon2.low_level import hash_secret
+
+        import hashlib  # (it loads OpenSSL: not needed to open a file)
 
         salt = hashlib.sha256(f"billing-desk demo user {login}".encode()).digest()[:16]
         t, m, p = self.parameters

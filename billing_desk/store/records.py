@@ -1,18 +1,22 @@
-"""What the store hands to the UI and the CLI: frozen records, no SQL, no connection."""
+"""What the store hands to the UI and the CLI: frozen records, no SQL, no connection.
+
+The case list's summaries and the user record live in :mod:`.summaries` (re-exported
+here), which a window loads before any case is open."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain.case import Service
-from ..domain.draft import CaseDraft
-from ..domain.money import money_text
-from ..domain.workflow import Actor, CaseStatus, Role
+from ..domain.workflow import CaseStatus
+from .summaries import SUMMARY_COLUMNS, CaseSummary, UserRecord, summary_from_row  # noqa: F401
 from .timestamps import format_utc, parse_utc
+
+if TYPE_CHECKING:  # (the case list's summaries need no case model)
+    from ..domain.draft import CaseDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,29 +104,6 @@ class CaseRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class UserRecord:
-    """A user of the case file (never the password hash: that stays in the store)."""
-
-    login: str
-    name: str
-    role: Role
-    active: bool
-    approval_limit: Decimal | None
-
-    def actor(self) -> Actor:
-        """The user as the workflow rules see them."""
-        return Actor(self.login, self.role, self.approval_limit, self.active)
-
-    def state(self) -> dict[str, Any]:
-        """What the audit history records about the user (no limit: left out)."""
-        state: dict[str, Any] = {"login": self.login, "name": self.name,
-                                 "role": self.role.value, "active": self.active}
-        if self.approval_limit is not None:
-            state["approval_limit"] = money_text(self.approval_limit)
-        return state
-
-
-@dataclass(frozen=True, slots=True)
 class QueueItem:
     """A submitted case waiting for a supervisor (or a returned one back with its
     clerk): the totals and flags of the determination recorded at submission."""
@@ -144,25 +125,6 @@ class QueueItem:
     @property
     def readings_differ(self) -> bool:
         return "readings_differ" in self.flags
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSummary:
-    """One row of the case list: enough to show and sort, cheap to fetch by the page."""
-
-    id: int
-    case_number: str
-    status: CaseStatus
-    account_number: str
-    customer_name: str
-    service_address: str | None
-    mailing_address: str | None
-    service: Service | None
-    discovered_on: date | None
-    assignee: str | None
-    revision: int
-    created_at: datetime
-    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,3 +174,4 @@ class DocumentRecord:
     page_count: int
     created_at: datetime
     created_by: str
+

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..domain.fingerprint import canonical_json
+from ..domain.canonical import canonical_json
 from .connection import Connection
 
 

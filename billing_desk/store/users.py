@@ -16,7 +16,6 @@ longer (1 s, 2 s, 4 s ... 30 s at most); a correct password resets the count.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from dataclasses import replace
@@ -29,11 +28,10 @@ from ..domain.accounts import (
 )
 from ..domain.money import money_text
 from ..domain.workflow import Role
-from .audit import changes
 from .connection import Connection, Transaction
 from .errors import RecordNotFound, SignInRefused
 from .passwords import STRONG, UNKNOWN_LOGIN_HASH, Passwords
-from .records import UserRecord
+from .summaries import UserRecord
 
 _COLUMNS = "login, name, role, active, approval_limit"
 #: who a failed sign-in is recorded as: nobody is signed in
@@ -68,6 +66,8 @@ def delay_after(failures: int) -> float:
 
 
 def _login_key(login: str) -> str:
+    import hashlib  # loaded at the first use (it loads OpenSSL)
+
     return hashlib.sha256(login.strip().casefold().encode("utf-8")).hexdigest()
 
 
@@ -190,6 +190,8 @@ class UserRepository:
                        (new.name, new.role.value, int(new.active),
                         None if new.approval_limit is None else money_text(new.approval_limit),
                         tx.at_text, current.login))
+            from .audit import changes
+
             before, after = changes(current.state(), new.state())
             tx.audit(action, "user", current.login, None, before, after)
             return new

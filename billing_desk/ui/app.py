@@ -16,11 +16,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ..store.records import UserRecord
+from ..store.summaries import UserRecord
 from .errors import install_excepthook
 from .main_window import MainWindow
 from .session import CaseSession, SignIn
-from .sign_in_dialog import ask_to_sign_in
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -67,6 +66,8 @@ def build_main_window(actor: str | UserRecord | None, settings: QSettings,
 
 def run_app(argv: list[str] | None = None, path: Path | None = None) -> int:
     """The desktop app on ``path`` (``billing-desk FILE.bdesk``), else as described above."""
+    from .sign_in_dialog import ask_to_sign_in
+
     app = make_application(argv)
     settings = QSettings()
     current: list[MainWindow] = []

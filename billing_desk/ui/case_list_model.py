@@ -12,7 +12,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..store.listing import CaseQuery, SortKey
-from ..store.records import CaseSummary
+from ..store.summaries import CaseSummary
 from . import roles
 from .session import CaseSession
 

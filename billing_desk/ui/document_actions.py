@@ -25,9 +25,10 @@ class DocumentActions(QObject):
     caseIssued = Signal(object)  # CaseRecord, now issued
 
     def __init__(self, window: QMainWindow, session: CaseSession, tab: DocumentsTab,
-                 tabs: QTabWidget, flush: Callable[[], None]) -> None:
+                 tabs: QTabWidget, flush: Callable[[], None], menu: QMenu | None = None) -> None:
         """``flush`` commits an edit still being typed (it is saved before an issue, and
-        an edit sends an approved case back to draft: the issue is then refused)."""
+        an edit sends an approved case back to draft: the issue is then refused).
+        ``menu``: the window's (empty) Documents menu to fill, else a new one."""
         super().__init__(window)
         self.window, self.session, self.tab, self.tabs = window, session, tab, tabs
         self.flush = flush
@@ -56,7 +57,7 @@ class DocumentActions(QObject):
                                "save_document", "Save the document shown as a PDF file")
         self.batch_act = action("Issue &batch…", self.open_batch, "Ctrl+Shift+B", "issue_batch",
                                 "Issue every approved case, with a manifest")
-        self.menu = QMenu("Documents", window)
+        self.menu = menu if menu is not None else QMenu("Documents", window)
         self.menu.setObjectName("documents_menu")
         for act in (self.issue_act, self.preview_act, self.print_act, self.save_act):
             self.menu.addAction(act)

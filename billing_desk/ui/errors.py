@@ -7,27 +7,35 @@ from __future__ import annotations
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..documents.errors import DocumentError
-from ..domain.problems import CaseInvalid
-from ..domain.workflow import TransitionRefused
-from ..store.errors import StoreError
 
-EXPECTED = (StoreError, TransitionRefused, CaseInvalid, DocumentError, OSError)
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """The failures whose message is for the clerk (no details to keep): the store's,
+    the rules', the documents' and the operating system's."""
+    from ..documents.errors import DocumentError
+    from ..domain.problems import CaseInvalid
+    from ..domain.workflow import TransitionRefused
+    from ..store.errors import StoreError
+
+    return (StoreError, TransitionRefused, CaseInvalid, DocumentError, OSError)
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> QMessageBox:
     """Show the message without blocking the event loop (window-modal); returns the box."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(str(error) or type(error).__name__)
     box.setObjectName("error_dialog")
     box.setAccessibleIdentifier("error_dialog")
-    if not isinstance(error, EXPECTED):
+    if not isinstance(error, expected_errors()):
         box.setDetailedText("".join(traceback.format_exception(error)))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

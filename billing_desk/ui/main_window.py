@@ -3,41 +3,48 @@
 Every finished edit in the editor is pushed on the undo stack as one command whose redo
 saves it (one transaction, one audit entry). A save refused because another window or
 clerk changed the case first is reported and the case is reloaded — never overwritten.
+
+The window is built in two steps, so that it shows quickly: first the frame the clerk
+sees at once (menus, toolbar, the case list of the open file, the status bar), then --
+as soon as that first frame is painted, or the moment any part of it is wanted -- the
+case workspace: the editor, the determination panel, the tabs, the Documents menu's
+actions, the workflow bar and the work queues (:meth:`MainWindow.build_workspace`).
+Until then no case is open, so there is nothing else to show; the modules of those
+parts (and the domain's case model, which they load) are imported only then.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSplitter, QTabWidget,
-    QToolBar, QVBoxLayout, QWidget,
+    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 
 from .. import __version__
-from ..domain.draft import CaseDraft
-from ..domain.entry import parse_csv_text
 from ..domain.workflow import EDITABLE, TransitionRefused
 from ..store.errors import StaleRevision, StoreError
-from ..store.records import CaseRecord
 from .a11y import identify
-from .attachments_view import AttachmentsView
-from .case_editor import CaseEditor
 from .case_list import CaseList
-from .determination_panel import DeterminationPanel
-from .document_actions import DocumentActions
-from .documents_tab import DocumentsTab
-from .errors import show_error
-from .history_view import HistoryView
-from .live_determination import LiveDetermination
 from .session import CaseSession
-from .text_fields import CommitPlainTextEdit
-from .undo import EditCaseCommand
-from .workflow_actions import WorkflowActions
+from .signatures import user_label
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from ..domain.draft import CaseDraft
+    from ..store.records import CaseRecord
 
 MAX_RECENT = 8
+
+#: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
+WORKSPACE_PARTS = frozenset({
+    "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
+    "documents", "document_actions", "workflow",
+})
 
 
 class MainWindow(QMainWindow):
@@ -52,16 +59,91 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.last_error_box = None
         self._discard_refused = False  # the clerk agreed to close without refused entries
+        self.workspace_built = False
 
         self.case_list = CaseList(session)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        identify(self.splitter, "main_splitter", "Main areas")
+        # the case pane (the workflow bar above the case tabs) and the panel's place: empty
+        # until the workspace is built, with the sizes the clerk left them at
+        self.case_pane = QWidget()
+        self.case_pane_layout = QVBoxLayout(self.case_pane)
+        self.case_pane_layout.setContentsMargins(0, 0, 0, 0)
+        self.panel_pane = QWidget()
+        self.panel_pane_layout = QVBoxLayout(self.panel_pane)
+        self.panel_pane_layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter.addWidget(self.case_list)
+        self.splitter.addWidget(self.case_pane)
+        self.splitter.addWidget(self.panel_pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        # the work queues' dock, filled with the workspace (workflow_actions.py): placed now
+        # so that the window keeps its layout when they come
+        self.queue_dock = QDockWidget("Work queues", self)
+        identify(self.queue_dock, "work_queue_dock", "Work queues")
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+        self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
+
+        self.file_label = QLabel()
+        identify(self.file_label, "status_file", description="Open case file")
+        self.user_label = QLabel()
+        identify(self.user_label, "status_user", description="Signed-in user")
+        self.statusBar().addPermanentWidget(self.file_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_actions()
+        self.case_list.caseActivated.connect(self.open_case)
+        self.session.caseSaved.connect(self._after_save)
+        self.session.externalChange.connect(self._external_change)
+        self.session.fileOpened.connect(self._file_opened)
+        self.session.userChanged.connect(lambda _user: self._show_user())
+        self._restore_layout()
+        self._show_user()
+        # the workspace follows the first paint (see the module's note); of the window, not
+        # of the list: PySide takes ~20 ms to wrap a table's viewport the first time
+        self._first_paint = _FirstPaint(self, self._build_soon)
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for a name the window does not have (yet)
+        if name in WORKSPACE_PARTS and not self.__dict__.get("workspace_built", True):
+            self.build_workspace()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build_soon(self) -> None:
+        QTimer.singleShot(0, self.build_workspace)
+
+    def build_workspace(self) -> None:
+        """The editor, the panel, the tabs, the Documents menu's actions, the workflow bar
+        and the work queues: built once, after the window first shows (or when needed)."""
+        if self.workspace_built:
+            return
+        self.workspace_built = True
+        from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget
+
+        from .attachments_view import AttachmentsView
+        from .case_editor import CaseEditor
+        from .determination_panel import DeterminationPanel
+        from .document_actions import DocumentActions
+        from .documents_tab import DocumentsTab
+        from .history_view import HistoryView
+        from .live_determination import LiveDetermination
+        from .text_fields import CommitPlainTextEdit
+        from .workflow_actions import WorkflowActions
+
+        self.setUpdatesEnabled(False)  # one repaint with everything in place
         self.editor = CaseEditor()
         self.panel = DeterminationPanel()
         self.live = LiveDetermination(self.editor, self.panel, self)
         self.notes = CommitPlainTextEdit()
         identify(self.notes, "case_notes", "Case notes")
         self.notes.setPlaceholderText("Notes about this case (saved when you leave the field)")
-        self.attachments = AttachmentsView(session)
-        self.history = HistoryView(session)
+        self.attachments = AttachmentsView(self.session)
+        self.history = HistoryView(self.session)
 
         self.tabs = QTabWidget()
         identify(self.tabs, "case_tabs", "Case sections")
@@ -79,39 +161,30 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.notes, "N&otes")
         self.tabs.addTab(self.attachments, "Attach&ments")
         self.tabs.addTab(self.history, "Histor&y")
-        self.documents = DocumentsTab(session)
+        self.documents = DocumentsTab(self.session)
         self.tabs.addTab(self.documents, "Documents")  # Ctrl+Shift+D shows it (Alt+D: Discovered on)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        identify(self.splitter, "main_splitter", "Main areas")
-        # the case pane: the tabs, with room above them for the workflow bar
-        # (workflow_actions.py), built before the splitter so Tab follows the screen
-        self.case_pane = QWidget()
-        self.case_pane_layout = QVBoxLayout(self.case_pane)
-        self.case_pane_layout.setContentsMargins(0, 0, 0, 0)
         self.case_pane_layout.addWidget(self.tabs, 1)
-        self.splitter.addWidget(self.case_list)
-        self.splitter.addWidget(self.case_pane)
-        self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.panel_pane_layout.addWidget(self.panel)
 
-        self.file_label = QLabel()
-        identify(self.file_label, "status_file", description="Open case file")
-        self.user_label = QLabel()
-        identify(self.user_label, "status_user", description="Signed-in user")
-        self.statusBar().addPermanentWidget(self.file_label)
-        self.statusBar().addPermanentWidget(self.user_label)
-
-        self._build_actions()
-        self._connect()
-        self._restore_layout()
+        self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
+                                                self.editor.flush, menu=self.documents_menu)
+        self.caseOpened.connect(self.document_actions.case_opened)
+        self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
+        self.editor.draftEdited.connect(self._edited)
+        self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
+        self.notes.editingFinished.connect(self._notes_edited)
+        self.attachments.changed.connect(self._attachments_changed)
+        self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
         self._show_no_case()
-        self.user_label.setText(f"Signed in: {session.actor}")
         self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
+        self._restore_splitter()
+        self.setUpdatesEnabled(True)
+        if self.isVisible():
+            # a widget added to a window already shown is shown by a queued call: make that
+            # call now, so the workspace is there (and visible) as soon as this returns
+            for part in (self.tabs, self.panel, self.workflow.bar, self.workflow.dock):
+                QCoreApplication.sendPostedEvents(part, QEvent.Type.MetaCall)
 
     # -- actions and menus ----------------------------------------------------------------
 
@@ -173,9 +246,9 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
             view_menu.addAction(act)
-        self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
-                                                self.editor.flush)
-        bar.addMenu(self.document_actions.menu)
+        # its actions come with the workspace (document_actions.py)
+        self.documents_menu = bar.addMenu("Documents")
+        self.documents_menu.setObjectName("documents_menu")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_act)
 
@@ -187,24 +260,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(tools)
         self._fill_recent()
 
-    def _connect(self) -> None:
-        self.case_list.caseActivated.connect(self.open_case)
-        self.caseOpened.connect(self.document_actions.case_opened)
-        self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
-        self.editor.draftEdited.connect(self._edited)
-        self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
-        self.notes.editingFinished.connect(self._notes_edited)
-        self.session.caseSaved.connect(self._after_save)
-        self.session.externalChange.connect(self._external_change)
-        self.session.fileOpened.connect(self._file_opened)
-        self.attachments.changed.connect(self._attachments_changed)
-        self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
-
     # -- files ---------------------------------------------------------------------------
 
     def open_path(self, path: Path) -> bool:
-        self.editor.flush()
+        if self.workspace_built:
+            self.editor.flush()
         try:
             self.session.open(Path(path))
         except StoreError as e:
@@ -216,14 +276,21 @@ class MainWindow(QMainWindow):
     def _file_opened(self, path: Path) -> None:
         self.undo_stack.clear()
         self.record = None
-        self._show_no_case()
+        if self.workspace_built:
+            self._show_no_case()
         self.case_list.apply_filters()
         self.file_label.setText(str(path))
+        self._show_user()
         self.setWindowTitle(f"{path.name} — Billing Desk")
         self.settings.setValue("last_file", str(path))
         recent = [str(path)] + [p for p in self._recent() if p != str(path)]
         self.settings.setValue("recent_files", recent[:MAX_RECENT])
         self._fill_recent()
+
+    def _show_user(self) -> None:
+        user = self.session.user
+        self.user_label.setText(f"Signed in: {user_label(user)}" if user
+                                else f"Signed in: {self.session.actor}")
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent_files", [])
@@ -246,6 +313,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def open_file_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Open case file", str(self._dialog_dir()),
                                               "Case files (*.bdesk);;All files (*)")
         if path:
@@ -253,6 +322,8 @@ class MainWindow(QMainWindow):
 
     def new_file(self) -> None:
         from ..store.casefile import create_case_file
+
+        from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getSaveFileName(self, "New case file", str(self._dialog_dir() / "cases.bdesk"),
                                               "Case files (*.bdesk)")
@@ -320,6 +391,8 @@ class MainWindow(QMainWindow):
                 f"prepared by {r.prepared_by}, last edited by {r.last_edited_by}{assignee}")
 
     def _show_no_case(self) -> None:
+        from ..domain.draft import CaseDraft
+
         self.editor.load(CaseDraft(), header="No case open — choose one in the list or press Ctrl+N",
                          editable=False)
         self.live.clear()
@@ -331,6 +404,8 @@ class MainWindow(QMainWindow):
     def _edited(self, draft: CaseDraft, description: str) -> None:
         if self.record is None:
             return
+        from .undo import EditCaseCommand
+
         self.undo_stack.push(EditCaseCommand(self.record.id, self.record.draft, draft, description,
                                              self._save))
 
@@ -374,7 +449,7 @@ class MainWindow(QMainWindow):
 
     def _after_save(self, record: CaseRecord) -> None:
         self.case_list.refresh_soon()
-        if self.record is not None and record.id == self.record.id:
+        if self.workspace_built and self.record is not None and record.id == self.record.id:
             self.history.show_case(record.id)
 
     def _attachments_changed(self) -> None:
@@ -401,6 +476,8 @@ class MainWindow(QMainWindow):
     def import_periods_csv(self) -> None:
         if self.record is None or self.record.status not in EDITABLE:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Import periods from CSV", str(self._dialog_dir()),
                                               "CSV files (*.csv *.txt);;All files (*)")
         if path:
@@ -413,6 +490,8 @@ class MainWindow(QMainWindow):
             self.error("Cannot read the CSV file", e if isinstance(e, OSError) else
                        OSError(f"{path} is not UTF-8 text"))
             return
+        from ..domain.entry import parse_csv_text
+
         parsed = parse_csv_text(text)
         model = self.editor.periods_model
         model.paste(parsed, model.rowCount(), ("start", "end", "bill_date", "billed", "correct", "note"))
@@ -463,6 +542,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     def error(self, title: str, e: BaseException) -> None:
+        from .errors import show_error
+
         self.last_error_box = show_error(self, title, e)
 
     def _restore_layout(self) -> None:
@@ -472,6 +553,10 @@ class MainWindow(QMainWindow):
         else:  # first run: as large as is comfortable on this screen, never larger
             free = self.screen().availableGeometry()
             self.resize(min(1600, free.width() - 40), min(950, free.height() - 40))
+        self._restore_splitter()
+
+    def _restore_splitter(self) -> None:
+        # again once the workspace is built: the sizes are shared out by the panes' minimums
         state = self.settings.value("splitter")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.splitter.restoreState(state)
@@ -479,6 +564,7 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([420, 760, 420])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.build_workspace()  # (closed before it was built: nothing to flush, but the same path)
         # an edit still being typed is committed (saved) before the window goes
         self.editor.flush()
         self.notes.finish()
@@ -491,3 +577,19 @@ class MainWindow(QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()
         super().closeEvent(event)
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, after ``widget`` first paints, and goes away."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._then()
+            self.deleteLater()
+        return False

@@ -20,19 +20,20 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import issuing
-from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, Role
-from ..store import Issue
-from ..store.audit import AuditEntry
 from ..store.casefile import CaseFile, open_case_file
-from ..store.records import (
-    AttachmentRecord, CaseRecord, DeterminationRecord, DocumentRecord, QueueItem, UserRecord,
-)
-from ..store.verify import VerifyReport
+from ..store.summaries import UserRecord
 
-if TYPE_CHECKING:  # the documents (and the demo office) load when first wanted
+if TYPE_CHECKING:  # the documents, the demo office, the case model load when first wanted
     from ..demo import DemoUser
     from ..documents import IssuedDocument
+    from ..domain.draft import CaseDraft
+    from ..store.audit import AuditEntry
+    from ..store.issues import Issue
+    from ..store.records import (
+        AttachmentRecord, CaseRecord, DeterminationRecord, DocumentRecord, QueueItem,
+    )
+    from ..store.verify import VerifyReport
 
 POLL_MS = 1500
 
@@ -159,6 +160,8 @@ class CaseSession(QObject):
         return self._cf().cases.load(case_id)
 
     def new_case(self) -> CaseRecord:
+        from ..domain.draft import CaseDraft
+
         record = self._cf().cases.create(CaseDraft(), actor=self.actor)
         self._saved(record)
         return record

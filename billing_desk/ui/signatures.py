@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from ..store.records import Signature, UserRecord
-from .session import CaseSession
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store.records import Signature, UserRecord
+    from .session import CaseSession
 
 
 def user_label(user: UserRecord) -> str:

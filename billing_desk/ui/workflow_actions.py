@@ -9,9 +9,9 @@ now holds it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from ..domain.workflow import CaseStatus, TransitionRefused
 from ..store.errors import StoreError
@@ -19,7 +19,6 @@ from ..store.records import CaseRecord
 from .approval_dialog import ApprovalDialog
 from .a11y import identify
 from .reason_dialog import ReasonDialog
-from .signatures import user_label
 from .work_queue import WorkQueue
 from .workflow_bar import WorkflowBar
 
@@ -37,11 +36,8 @@ class WorkflowActions(QObject):
         window.case_pane_layout.insertWidget(0, self.bar)  # above the case tabs
 
         self.queue = WorkQueue(self.session)
-        self.dock = QDockWidget("Work queues", window)
-        identify(self.dock, "work_queue_dock", "Work queues")
+        self.dock = window.queue_dock  # (the window's, placed before its first frame)
         self.dock.setWidget(self.queue)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
 
         self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+Return", "submit_case_action")
         self.review_act = self._action("Re&view and approve…", self.review_current, "Ctrl+Shift+A",
@@ -80,9 +76,6 @@ class WorkflowActions(QObject):
     # -- what is shown ----------------------------------------------------------------
 
     def _refresh(self) -> None:
-        user = self.session.user
-        self.window.user_label.setText(f"Signed in: {user_label(user)}" if user
-                                       else f"Signed in: {self.session.actor}")
         self.queue.refresh()
         self._show_record(self.window.record)
 

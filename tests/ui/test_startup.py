@@ -1,6 +1,8 @@
 """What the app loads to show its window: a clerk waits for every module imported before
 the main window appears, so the parts used only later (documents, PDF reading, printing,
-password hashing, the demo generator, the schema tools) must load when first used.
+password hashing, the demo generator, the schema tools) must load when first used, and
+the case workspace (editor, panel, tabs, work queues: no case is open yet) is built
+right after the first frame, not before it.
 
 Run in a fresh interpreter: this test process has long since imported everything."""
 
@@ -12,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from billing_desk.store.demo_file import create_demo_file
 from billing_desk.store.listing import CaseQuery
 from billing_desk.ui.case_list import STATUS_FILTERS
@@ -21,14 +25,36 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOW_WINDOW = r"""
 import json, sys
 from pathlib import Path
-from PySide6.QtCore import QSettings
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from billing_desk.ui.app import build_main_window, make_application
 app = make_application()
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
 window = build_main_window("akim", settings, Path(sys.argv[1]))
+seen = {}
+
+def look(when):
+    seen[when] = {"rows": window.case_list.model.rowCount(), "built": window.workspace_built,
+                  "modules": sorted(sys.modules)}
+    if when == "first frame":
+        QTimer.singleShot(0, lambda: look("after"))
+    else:
+        seen["header"] = window.editor.header.text()
+        app.quit()
+
+class FirstFrame(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.UpdateRequest and not seen:
+            QTimer.singleShot(0, lambda: look("first frame"))  # once this frame is painted
+        return False
+
+watch = FirstFrame()
+window.installEventFilter(watch)
 window.show()
-app.processEvents()
-print(json.dumps({"rows": window.case_list.model.rowCount(), "modules": sorted(sys.modules)}))
+QTimer.singleShot(20_000, app.quit)
+app.exec()
+print(json.dumps(seen))
 window.session.close()
 """
 
@@ -36,6 +62,17 @@ window.session.close()
 LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "platformdirs",
          "PySide6.QtPrintSupport", "billing_desk.documents.render", "billing_desk.demo",
          "billing_desk.ui.printing")
+#: loaded with the case workspace, after the first frame: the editor, the panel, the case
+#: model and the engine, the stores of cases and documents, the PDF viewer
+WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",
+             "billing_desk.ui.documents_tab", "billing_desk.ui.work_queue",
+             "billing_desk.domain.case", "billing_desk.domain.draft",
+             "billing_desk.domain.determination", "billing_desk.store.cases",
+             "billing_desk.store.issues", "PySide6.QtPdf", "dateutil")
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if m in names or m.split(".")[0] in names]
 
 
 def test_the_window_shows_without_loading_what_is_used_later(tmp_path):
@@ -45,10 +82,19 @@ def test_the_window_shows_without_loading_what_is_used_later(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", SHOW_WINDOW, str(path), str(tmp_path / "s.ini")],
                          capture_output=True, text=True, env=env, timeout=120, check=True)
-    shown = json.loads(out.stdout.strip().splitlines()[-1])
-    assert shown["rows"] == open_cases > 20  # the window opened the file and lists its cases
-    loaded = [m for m in shown["modules"] if m.split(".")[0] in LATER or m in LATER]
-    assert loaded == []
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    first, after = seen["first frame"], seen["after"]
+    # the first frame lists the file's cases, before the workspace and its modules exist
+    assert first["rows"] == open_cases > 20
+    assert first["built"] is False
+    assert _loaded(first["modules"], WORKSPACE) == []
+    # right after it the workspace is there, showing that no case is open
+    assert after["built"] is True
+    assert seen["header"].startswith("No case open")
+    assert {"billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",
+            "billing_desk.domain.draft"} <= set(after["modules"])
+    # and what only documents, sign-in and printing need is still not loaded
+    assert _loaded(after["modules"], LATER) == []
 
 
 def test_pyside_no_longer_reads_the_source_of_our_modules_but_qt_still_works():
@@ -62,3 +108,57 @@ def test_pyside_no_longer_reads_the_source_of_our_modules_but_qt_still_works():
     assert feature._mod_uses_pyside(case_list) is True
     assert feature._mod_uses_pyside(listing) is False
     assert feature.pyside_feature_dict.get("billing_desk.ui.case_list") in (0, None)
+
+
+def _window(qtbot, tmp_path, path):
+    from PySide6.QtCore import QSettings
+
+    from billing_desk.ui.main_window import MainWindow
+    from billing_desk.ui.session import CaseSession
+
+    w = MainWindow(CaseSession("akim"), QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert w.open_path(path)
+    return w
+
+
+def _menu_texts(menu) -> list[str]:
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def test_the_workspace_follows_the_first_frame_with_every_action(qtbot, tmp_path):
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 12).close()
+    w = _window(qtbot, tmp_path, path)
+    assert not w.workspace_built and w.case_list.model.rowCount() > 0
+    assert _menu_texts(w.documents_menu) == []  # the menu is there, its actions come next
+    w.show()
+    qtbot.waitUntil(lambda: w.workspace_built, timeout=5000)
+    assert w.tabs.isVisible() and w.panel.isVisible()
+    assert w.editor.header.text().startswith("No case open")
+    assert "&Issue documents" in _menu_texts(w.documents_menu)
+    assert "&Submit for approval" in _menu_texts(w.case_menu)
+    assert w.statusBar().isVisible() and w.user_label.text().startswith("Signed in: ")
+    # and a case opens as before
+    w.case_list.table.setCurrentIndex(w.case_list.model.index(0, 0))
+    w.open_case(w.case_list.model.summary(0).id)
+    assert w.record is not None and w.editor.number.text() == w.record.draft.account.number
+
+
+def test_using_a_part_of_the_workspace_builds_it_at_once(qtbot, tmp_path):
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 3).close()
+    w = _window(qtbot, tmp_path, path)  # never shown
+    assert not w.workspace_built
+    assert w.document_actions.issue_act.isEnabled() is False  # built by this use
+    assert w.workspace_built and w.editor.header.text().startswith("No case open")
+    with pytest.raises(AttributeError):
+        w.no_such_part  # noqa: B018 - anything else is still an error
+
+
+def test_a_window_closed_before_its_workspace_keeps_its_layout(qtbot, tmp_path):
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 3).close()
+    w = _window(qtbot, tmp_path, path)
+    w.close()
+    assert w.settings.value("geometry") is not None and w.settings.value("splitter") is not None
