@@ -215,7 +215,9 @@ class DeterminationPanel(QWidget):
 
     def _fit_reasons(self) -> None:
         """Give each spanning reason row the height its wrapped text needs."""
-        width = self.lines.viewport().width() - 8
+        # (the header spans the viewport; asking for the viewport itself costs ~20 ms the
+        # first time, while PySide works out the type of the widget Qt made for it)
+        width = self.lines.horizontalHeader().width() - 8
         if width <= 0:
             return
         metrics = QFontMetrics(self.lines_model.data(self.lines_model.index(1, 0), Qt.ItemDataRole.FontRole)

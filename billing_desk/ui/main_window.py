@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..startup import resume_collector
 from ..domain.workflow import EDITABLE, TransitionRefused
 from ..store.errors import StaleRevision, StoreError
 from .a11y import identify
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 MAX_RECENT = 8
 
+#: when the workspace is built if the window has not painted by then
+WORKSPACE_AT_THE_LATEST_MS = 3000
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
@@ -106,6 +109,8 @@ class MainWindow(QMainWindow):
         # the workspace follows the first paint (see the module's note); of the window, not
         # of the list: PySide takes ~20 ms to wrap a table's viewport the first time
         self._first_paint = _FirstPaint(self, self._build_soon)
+        # and at the latest after a while, painted or not (a window started minimised)
+        QTimer.singleShot(WORKSPACE_AT_THE_LATEST_MS, self.build_workspace)
 
     def __getattr__(self, name: str) -> Any:
         # only called for a name the window does not have (yet)
@@ -185,6 +190,7 @@ class MainWindow(QMainWindow):
             # call now, so the workspace is there (and visible) as soon as this returns
             for part in (self.tabs, self.panel, self.workflow.bar, self.workflow.dock):
                 QCoreApplication.sendPostedEvents(part, QEvent.Type.MetaCall)
+        resume_collector()  # the start-up is over (see billing_desk/startup.py)
 
     # -- actions and menus ----------------------------------------------------------------
 

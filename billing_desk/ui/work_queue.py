@@ -66,7 +66,8 @@ class WorkQueue(QWidget):
                             (self.returned_table, self._returned_activated)):
             table.activatedRow.connect(slot)
             table.doubleClicked.connect(lambda index, slot=slot: slot(index.row()))
-        self.refresh()
+        # filled by refresh(), which its owner calls once the window is set up
+        # (workflow_actions.py): filling it here as well read and sized both queues twice
 
     def refresh(self) -> None:
         self.waiting.set_items(self.session.waiting_for_approval())
