@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..domain.canonical import canonical_json
 from .errors import CaseFileBusy, CorruptFile, DiskFull, NotAUser, ReadOnlyFile
 from .timestamps import Clock, format_utc
 
@@ -184,7 +183,8 @@ class Transaction:
               before: dict | None, after: dict | None, *, actor: str | None = None) -> int:
         """Append one entry to the hash chain (by ``actor``, default the transaction's);
         return its id."""
-        from .audit import GENESIS, entry_hash  # (not needed to open a file and list it)
+        from ..domain.canonical import canonical_json  # (neither is needed to open a file
+        from .audit import GENESIS, entry_hash  # and list its cases: see ui/main_window.py)
 
         if self._head is None:
             last = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()

@@ -14,7 +14,6 @@ and asking ``changed_since`` which cases.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -189,6 +188,8 @@ class CaseListing:
         """The list rows of the cases ``ids``, in that order."""
         if not ids:
             return []
+        import json  # (a search's rows only: not needed to open a file)
+
         rows = self._c.rows(
             f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE id IN "
             "(SELECT value FROM json_each(?))", (json.dumps(ids),))
