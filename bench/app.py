@@ -1,6 +1,6 @@
 """Desktop app figures, in one run (headless, QT_QPA_PLATFORM=offscreen):
 
-1. cold start to the main window shown with a 10,000-case file, as a ratio to a bare
+1. cold start to the main window's first frame with a 10,000-case file, as a ratio to a bare
    PySide6 QMainWindow process started the same way (target <= 1.5x). Each is a new
    process; both are run once first so that their bytecode is compiled and the files are
    in the page cache (as for an installed app started the second time). Wall-clock and
@@ -17,53 +17,54 @@ Run:  .venv/bin/python bench/app.py [--keep DIR]
 The case files are generated under a temporary directory (or DIR, kept for re-runs;
 generating the 100,000-case file takes about 7 minutes on 2 cores).
 
-Figures of Dec 1 (second session), idle 2-core VM (load average 0.64 at the start, 0.90
-at the end; `.venv/bin/python bench/app.py --keep /tmp/benchapp`, before the reference
-window was added):
+What "cold start" measures (since Dec 2): from the process's first line to the first
+frame painted -- the event loop has handled the window's first update request: every
+widget painted, the case list's rows read for it, the frame flushed -- for the bare
+window, the reference window and the app alike. Before, each script reported at its
+first timer after show(), which Qt runs before that first paint. The app builds its case
+workspace (editor, panel, tabs, work queues) right after the first frame
+(billing_desk/ui/main_window.py); the second figure is the workspace built and painted.
 
-    cold start, 10,000 cases: wall 526 ms vs bare QMainWindow 204 ms = 2.58x; CPU 555 ms
-      vs 245 ms = 2.27x -- TARGET MISSED (<= 1.5x)
+Figures of Dec 2, idle 2-core VM (`.venv/bin/python bench/app.py --keep /tmp/benchapp`,
+load average 1.39 at the start):
+
+    cold start to the first frame, 10,000 cases: wall 346 ms vs bare QMainWindow 224 ms
+      = 1.54x; CPU 390 ms vs 268 ms = 1.46x (target <= 1.5x)
+    the workspace built and painted after it: wall 570 ms = 2.54x; CPU 614 ms = 2.29x
+    the bare window with the collector paused as the app pauses it: 218 ms (1.59x)
+    reference (menus, toolbar, 200 cases in a table, no Billing Desk code): 1.31x
     keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the synced save:
-      wall median 2.5 ms, p95 3.3 ms; CPU median 2.5 ms, p95 3.1 ms (target < 16 ms: met)
-    resident memory, 100,000-case file open: 76 MB (target < 250 MB: met); bare 49 MB
-    case list, 100,000 cases: search as typed median 30 ms, slowest 84 ms over 40
-      prefixes; filter changed median 26 ms, slowest 77 ms over 18
+      wall median 3.2 ms, p95 4.0 ms (target < 16 ms: met)
+    resident memory, 100,000-case file open (whole window): 81 MB (target < 250 MB: met)
+    case list, 100,000 cases: search as typed median 18 ms, slowest 68 ms over 40
+      prefixes; filter changed median 17 ms, slowest 33 ms over 18
 
-The cold-start ratio moves by +-0.2x from run to run on this VM, so the start-up changes
-of that session were measured as an A/B in one loop: 21 interleaved starts each of the
-bare window, the tree before (commit fae7eda) and after, same file, bytecode compiled:
-bare 226 ms; before 625 ms (2.76x, CPU 2.48x); after 544 ms (2.41x, CPU 2.15x). What
-those changes took out: PySide6's scan of the source of every module imported after
-QtCore (for its opt-in ``__feature__`` syntax; see billing_desk/ui/__init__.py), argon2
-(until a sign-in), Qt's print support (until a print), the demo office (until a demo
-file is opened), and enum-member comparisons in the models' ``data()``.
+Two more runs of the cold start alone (15 interleaved starts each) gave 1.68x and 1.67x
+wall, 1.55x and 1.53x CPU, with the reference at 1.43x and 1.49x: the target is at the
+edge of the VM's noise, met on CPU in one run of three and on wall in none.
 
-Where the cold start still goes (perf_counter around each part, several runs): the Qt
-modules 120-180 ms (the bare window pays them too, but not the 35-40 ms of creating the
-``Qt`` namespace's hundred enums, which any real window uses); importing our domain,
-store and UI 200-280 ms (dataclass and enum creation, and each Qt class created on
-first use with its enums); building the window and opening the file 75-130 ms (a third
-of it filling the work queues); the first paint 20-30 ms. Taken out of the start
-earlier: ReportLab, pdfium and Pillow (about a second: the documents and issuing
-packages load on first use, see billing_desk/lazy_exports.py), sqlite-utils (only to
-create or migrate a file), QStyle, the two calendar pop-ups, a sizing pass over every
-row of the work queues; tests/ui/test_startup.py keeps all of these out.
+What the first frame costs beyond the bare window (perf_counter around each part, many
+runs; the VM's speed swings by up to 2x between runs): the Qt namespace's hundred enums,
+created by the first use of any ``Qt.`` name or by a model's ``headerData`` (about 40
+ms; the reference pays it too, the bare window does not); importing the store, the
+session, the case list and the window's frame (45-60 ms: the standard library's
+datetime, decimal, dataclasses and sqlite3 among it); building the window and opening
+the file (35-50 ms: the first QTableView alone is 9 ms of C++); the first paint (about
+the reference's). Taken out of the first frame this session: the editor, the panel,
+the tabs, the documents' actions, the workflow bar, the work queues and everything they
+import (the case model, the engine, QtPdf), a wrapper PySide builds the first time a
+table's viewport is asked for (about 20 ms), json, hashlib (OpenSSL), the audit module,
+the store's repositories other than the listing, QMessageBox and QFileDialog.
 
-Why 1.5x is out of reach without another design. The run also starts a reference
-window (PLAIN below: menus of actions, a toolbar, a search field and a table of the
-newest 200 cases read from the same file with sqlite3, and no Billing Desk code): it
-takes 1.32x the bare window (297 against 225 ms; CPU 1.28x; 15 interleaved runs, the
-app 2.45x in the same loop). So 1.5x leaves Billing Desk about 40 ms for everything of
-its own before the window shows -- importing the store and the domain alone costs more
-(about 100 ms). A stripped Billing Desk window with only the case list (the store, the
-session, the list widget, the file opened) starts at about 1.8x. Meeting the target
-needs the case list to open without importing the domain (the store's records are built
-on its dataclasses) and the editor, panel and tabs built after the window is first
-shown: a restructuring of the store's and the UI's imports, left as the open part of
-the issue.
-
-Before this session's fixes (load 6.3 -> 5.8, shared machine): cold start 2.35x; the
-keystroke took 1,535 ms median (a widget item per panel cell), now a table model.
+Earlier (Dec 1, measured to the first timer, before any paint): 2.41x after the source-
+scan fix, 2.76x before it. What those changes took out: PySide6's scan of the source of
+every module imported after QtCore (for its opt-in ``__feature__`` syntax; see
+billing_desk/ui/__init__.py), argon2 (until a sign-in), Qt's print support (until a
+print), the demo office (until a demo file is opened), enum-member comparisons in the
+models' ``data()``, ReportLab, pdfium and Pillow (the documents and issuing packages
+load on first use, see billing_desk/lazy_exports.py), sqlite-utils (only to create or
+migrate a file), the calendar pop-ups and a sizing pass over every row of the work
+queues. tests/ui/test_startup.py keeps all of these out of the first frame.
 """
 
 from __future__ import annotations
