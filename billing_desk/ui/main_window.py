@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..startup import resume_collector
 from ..domain.workflow import EDITABLE, TransitionRefused
+from ..startup import resume_collector
 from ..store.errors import StaleRevision, StoreError
 from .a11y import identify
 from .case_list import CaseList
@@ -141,50 +141,52 @@ class MainWindow(QMainWindow):
         from .workflow_actions import WorkflowActions
 
         self.setUpdatesEnabled(False)  # one repaint with everything in place
-        self.editor = CaseEditor()
-        self.panel = DeterminationPanel()
-        self.live = LiveDetermination(self.editor, self.panel, self)
-        self.notes = CommitPlainTextEdit()
-        identify(self.notes, "case_notes", "Case notes")
-        self.notes.setPlaceholderText("Notes about this case (saved when you leave the field)")
-        self.attachments = AttachmentsView(self.session)
-        self.history = HistoryView(self.session)
+        try:
+            self.editor = CaseEditor()
+            self.panel = DeterminationPanel()
+            self.live = LiveDetermination(self.editor, self.panel, self)
+            self.notes = CommitPlainTextEdit()
+            identify(self.notes, "case_notes", "Case notes")
+            self.notes.setPlaceholderText("Notes about this case (saved when you leave the field)")
+            self.attachments = AttachmentsView(self.session)
+            self.history = HistoryView(self.session)
 
-        self.tabs = QTabWidget()
-        identify(self.tabs, "case_tabs", "Case sections")
-        # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
-        # the form scrolls when the window is short (a small screen, the work queues open,
-        # 200% scaling) rather than squeezing its wrapped clause texts into each other
-        self.editor_scroll = QScrollArea()
-        identify(self.editor_scroll, "case_editor_scroll", "Case editor")
-        self.editor_scroll.setWidgetResizable(True)
-        self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Tab goes straight to the fields (the area scrolls to the field that has focus)
-        self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.editor_scroll.setWidget(self.editor)
-        self.tabs.addTab(self.editor_scroll, "Case")
-        self.tabs.addTab(self.notes, "N&otes")
-        self.tabs.addTab(self.attachments, "Attach&ments")
-        self.tabs.addTab(self.history, "Histor&y")
-        self.documents = DocumentsTab(self.session)
-        self.tabs.addTab(self.documents, "Documents")  # Ctrl+Shift+D shows it (Alt+D: Discovered on)
-        self.case_pane_layout.addWidget(self.tabs, 1)
-        self.panel_pane_layout.addWidget(self.panel)
+            self.tabs = QTabWidget()
+            identify(self.tabs, "case_tabs", "Case sections")
+            # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
+            # the form scrolls when the window is short (a small screen, the work queues open,
+            # 200% scaling) rather than squeezing its wrapped clause texts into each other
+            self.editor_scroll = QScrollArea()
+            identify(self.editor_scroll, "case_editor_scroll", "Case editor")
+            self.editor_scroll.setWidgetResizable(True)
+            self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            # Tab goes straight to the fields (the area scrolls to the field that has focus)
+            self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.editor_scroll.setWidget(self.editor)
+            self.tabs.addTab(self.editor_scroll, "Case")
+            self.tabs.addTab(self.notes, "N&otes")
+            self.tabs.addTab(self.attachments, "Attach&ments")
+            self.tabs.addTab(self.history, "Histor&y")
+            self.documents = DocumentsTab(self.session)
+            self.tabs.addTab(self.documents, "Documents")  # Ctrl+Shift+D shows it (Alt+D: Discovered on)
+            self.case_pane_layout.addWidget(self.tabs, 1)
+            self.panel_pane_layout.addWidget(self.panel)
 
-        self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
-                                                self.editor.flush, menu=self.documents_menu)
-        self.caseOpened.connect(self.document_actions.case_opened)
-        self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
-        self.editor.draftEdited.connect(self._edited)
-        self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
-        self.notes.editingFinished.connect(self._notes_edited)
-        self.attachments.changed.connect(self._attachments_changed)
-        self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
-        self._show_no_case()
-        self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
-        self._restore_splitter()
-        self.setUpdatesEnabled(True)
+            self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
+                                                    self.editor.flush, menu=self.documents_menu)
+            self.caseOpened.connect(self.document_actions.case_opened)
+            self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
+            self.editor.draftEdited.connect(self._edited)
+            self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+            self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
+            self.notes.editingFinished.connect(self._notes_edited)
+            self.attachments.changed.connect(self._attachments_changed)
+            self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
+            self._show_no_case()
+            self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
+            self._restore_splitter()
+        finally:
+            self.setUpdatesEnabled(True)
         if self.isVisible():
             # a widget added to a window already shown is shown by a queued call: make that
             # call now, so the workspace is there (and visible) as soon as this returns
