@@ -25,8 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOW_WINDOW = r"""
 import json, sys
 from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from billing_desk.ui.app import build_main_window, make_application
 app = make_application()
