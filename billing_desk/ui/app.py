@@ -12,8 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from ..store.summaries import UserRecord
@@ -23,11 +22,10 @@ from .session import CaseSession, SignIn
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    existing = QApplication.instance()
-    if existing is None:  # the policy can only be set before the application exists
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = existing or QApplication(argv or sys.argv[:1])
+    # (fractional scale factors such as 150% are used as they are: Qt 6's default rounding
+    # policy, PassThrough, so nothing is set -- setting it would import ``Qt``, whose
+    # hundred enums cost the first frame about 30 ms; see ui/main_window.py)
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Billing Desk")
     app.setOrganizationName("Billing Desk")
     app.setApplicationDisplayName("Billing Desk")

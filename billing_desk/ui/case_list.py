@@ -1,13 +1,20 @@
 """The case list: search as you type, filters by status, assignee and age, sortable
-columns; Enter or a double-click opens a case, Ctrl+N makes a new one."""
+columns; Enter or a double-click opens a case, Ctrl+N makes a new one. Its column widths
+and sort are remembered (QSettings).
+
+It is part of the window's first frame, which does without PySide's ``Qt`` namespace
+(see ui/main_window.py): the column headings are shown from a C++ model of their own,
+so the header never asks the Python model (whose ``headerData`` answers screen readers)
+and never converts a ``Qt.Orientation``; and the view sorts (``setSortingEnabled``,
+which passes a ``Qt.SortOrder`` to the model) only once the workspace is built."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
     QVBoxLayout, QWidget,
@@ -30,6 +37,10 @@ AGE_FILTERS = (("Any age", None), ("Older than 30 days", 30), ("Older than 90 da
 ANYONE, MINE, UNASSIGNED = range(3)
 ASSIGNEE_CHOICES = ("Anyone", "Assigned to me", "Unassigned")
 SEARCH_DELAY_MS = 120
+#: the list starts newest first (updated, descending) until the clerk sorts it otherwise
+DEFAULT_SORT_COLUMN = 8
+#: the columns a saved header state is for (a state saved for other columns is ignored)
+_COLUMNS_KEY = "|".join(heading for heading, _key, _show in COLUMNS)
 REFRESH_DELAY_MS = 400
 
 
@@ -37,6 +48,8 @@ class CaseTable(QTableView):
     activatedRow = Signal(int)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        from PySide6.QtCore import Qt
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activatedRow.emit(self.currentIndex().row())
             return
@@ -77,24 +90,31 @@ class CaseList(QWidget):
 
         self.table = CaseTable()
         identify(self.table, "case_table", "Cases")
+        header = self.table.horizontalHeader()
+        # hidden while the model is set, or the header would size itself from the model's
+        # headings; then it shows them from a model of its own (see the module's note)
+        header.hide()
+        self.table.verticalHeader().hide()
         self.table.setModel(self.model)
+        self.headings = QStandardItemModel(0, len(COLUMNS), self)
+        self.headings.setHorizontalHeaderLabels([heading for heading, _key, _show in COLUMNS])
+        header.setModel(self.headings)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        header.show()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # a read-only list: Tab leaves it for the editor (arrows move between rows)
         self.table.setTabKeyNavigation(False)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)
-        header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         fm = self.fontMetrics()
         for column, sample in enumerate(("BD-000000", "submitted", "000-0000-00", "Customer name here",
                                          "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000",
                                          "assignee", "0000-00-00 00:00")):
             self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
-        self._sorted = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._sorted = (DEFAULT_SORT_COLUMN, True)  # (column, descending) the list is in
         header.sortIndicatorChanged.connect(self._sort_changed)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
@@ -154,15 +174,56 @@ class CaseList(QWidget):
         self.assignee.setCurrentIndex(found if found >= 0 else keep)
         self.assignee.blockSignals(False)
 
-    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+    def _sort_changed(self, column: int, order) -> None:
         """A column the store cannot sort by keeps the indicator where the sort is."""
+        from PySide6.QtCore import Qt
+
         if COLUMNS[column][1] is None:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
-            header.setSortIndicator(*self._sorted)
+            header.setSortIndicator(self._sorted[0], Qt.SortOrder.DescendingOrder if self._sorted[1]
+                                    else Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
         else:
-            self._sorted = (column, order)
+            self._sorted = (column, order == Qt.SortOrder.DescendingOrder)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def restore_layout(self, settings: QSettings) -> None:
+        """The column widths and the sort the clerk left (before the file's rows are
+        read), saved by :meth:`save_layout`; the newest first on a first run."""
+        state, sort = settings.value("case_list/header"), str(settings.value("case_list/sort", ""))
+        column, _, order = sort.partition(" ")
+        header = self.table.horizontalHeader()
+        restored = False
+        if (settings.value("case_list/columns") == _COLUMNS_KEY and column.isdigit()
+                and int(column) < len(COLUMNS) and COLUMNS[int(column)][1] is not None
+                and order in ("asc", "desc") and isinstance(state, QByteArray)):
+            # (its sortIndicatorChanged would carry a Qt.SortOrder, which PySide cannot
+            # convert before ``Qt`` exists; the sort is taken from the setting instead)
+            header.blockSignals(True)
+            restored = header.restoreState(state)
+            header.blockSignals(False)
+        if restored:
+            self._sorted = (int(column), order == "desc")
+            header.setSortIndicatorShown(True)
+        else:
+            from PySide6.QtCore import Qt  # (a first run: see ui/main_window.py's note)
+
+            self._sorted = (DEFAULT_SORT_COLUMN, True)
+            header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+        column, descending = self._sorted
+        self.model.query = replace(self.model.query, sort=COLUMNS[column][1], descending=descending)
+
+    def save_layout(self, settings: QSettings) -> None:
+        settings.setValue("case_list/header", self.table.horizontalHeader().saveState())
+        settings.setValue("case_list/sort", f"{self._sorted[0]} {'desc' if self._sorted[1] else 'asc'}")
+        settings.setValue("case_list/columns", _COLUMNS_KEY)
+
+    def enable_sorting(self) -> None:
+        """Clicking a heading sorts by it (once the workspace is built, see the module's
+        note); the list is already in the order its indicator shows."""
+        self.table.setSortingEnabled(True)
 
     def query(self) -> CaseQuery:
         return self.model.query

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from ..store.listing import CaseQuery, SortKey
 from ..store.summaries import CaseSummary
@@ -110,12 +110,16 @@ class CaseListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation, role: int = roles.DISPLAY):
+        """The column headings (screen readers, tests; the list's header shows them from
+        a model of its own: case_list.py)."""
+        from PySide6.QtCore import Qt
+
         if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
             return COLUMNS[section][0]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = roles.DISPLAY):
         if not index.isValid():
             return None
         s = self.summary(index.row())
@@ -127,9 +131,13 @@ class CaseListModel(QAbstractTableModel):
             return s.id
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order=None) -> None:
+        """Sort by ``column`` (ascending unless ``order`` is ``Qt.SortOrder.DescendingOrder``);
+        the list already in that order is left as it is (not read again)."""
+        from PySide6.QtCore import Qt
+
         key = COLUMNS[column][1]
-        if key is None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self.query.sort, self.query.descending):
             return
-        self.set_query(replace(self.query, sort=key,
-                               descending=order == Qt.SortOrder.DescendingOrder))
+        self.set_query(replace(self.query, sort=key, descending=descending))

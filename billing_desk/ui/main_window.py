@@ -11,6 +11,16 @@ case workspace: the editor, the determination panel, the tabs, the Documents men
 actions, the workflow bar and the work queues (:meth:`MainWindow.build_workspace`).
 Until then no case is open, so there is nothing else to show; the modules of those
 parts (and the domain's case model, which they load) are imported only then.
+
+The first frame also does without PySide's ``Qt`` namespace: importing it, or any call
+that takes or returns one of its enums, creates all of its hundred enums at once (about
+30 ms, a seventh of a bare window's start). So the modules of the first frame import
+``Qt`` only inside the functions that run later, the models compare roles as ints
+(ui/roles.py), shortcuts are set as lists, and the dock and the case list's sort come
+from the state saved when the window last closed (QMainWindow/QHeaderView
+``restoreState``); only a first run, with nothing saved, places them through ``Qt``.
+tests/ui/test_startup.py checks that no ``Qt`` enum exists when the first frame is
+painted.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget,
@@ -65,7 +75,7 @@ class MainWindow(QMainWindow):
         self.workspace_built = False
 
         self.case_list = CaseList(session)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # (side by side)
         identify(self.splitter, "main_splitter", "Main areas")
         # the case pane (the workflow bar above the case tabs) and the panel's place: empty
         # until the workspace is built, with the sizes the clerk left them at
@@ -88,8 +98,6 @@ class MainWindow(QMainWindow):
         # so that the window keeps its layout when they come
         self.queue_dock = QDockWidget("Work queues", self)
         identify(self.queue_dock, "work_queue_dock", "Work queues")
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
-        self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
 
         self.file_label = QLabel()
         identify(self.file_label, "status_file", description="Open case file")
@@ -161,6 +169,8 @@ class MainWindow(QMainWindow):
             self.editor_scroll.setWidgetResizable(True)
             self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
             # Tab goes straight to the fields (the area scrolls to the field that has focus)
+            from PySide6.QtCore import Qt
+
             self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.editor_scroll.setWidget(self.editor)
             self.tabs.addTab(self.editor_scroll, "Case")
@@ -184,6 +194,7 @@ class MainWindow(QMainWindow):
             self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
             self._show_no_case()
             self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
+            self.case_list.enable_sorting()
             self._restore_splitter()
         finally:
             self.setUpdatesEnabled(True)
@@ -199,7 +210,7 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, ident: str = "", tip: str = "") -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcuts([QKeySequence(shortcut)])  # (setShortcut would import Qt)
         act.setObjectName(ident)
         if tip:
             act.setStatusTip(tip)
@@ -222,7 +233,7 @@ class MainWindow(QMainWindow):
         self.import_csv_act = self._action("&Import periods from CSV…", self.import_periods_csv,
                                            "Ctrl+I", "import_csv", "Add billing periods from a CSV file")
         self.undo_act = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_act.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.undo_act.setObjectName("undo")
         self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_act.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
@@ -511,6 +522,8 @@ class MainWindow(QMainWindow):
     # -- misc ----------------------------------------------------------------------------
 
     def focus_editor(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -529,6 +542,7 @@ class MainWindow(QMainWindow):
         """Entries that were refused (a date that is no date, an amount with too many
         decimals) were never saved: closing would lose them, so ask first (window-modal,
         without blocking; Discard closes the window)."""
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning, "Entries not saved",
@@ -561,6 +575,15 @@ class MainWindow(QMainWindow):
         else:  # first run: as large as is comfortable on this screen, never larger
             free = self.screen().availableGeometry()
             self.resize(min(1600, free.width() - 40), min(950, free.height() - 40))
+        state = self.settings.value("window_state")
+        # the work queues' dock (and the toolbar) where the clerk left them, placed by the
+        # saved state alone (the dock is in every state this window saves)
+        if not (isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)):
+            from PySide6.QtCore import Qt  # (a first run: see the module's note)
+
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+            self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
+        self.case_list.restore_layout(self.settings)
         self._restore_splitter()
 
     def _restore_splitter(self) -> None:
@@ -583,6 +606,8 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("window_state", self.saveState())
+        self.case_list.save_layout(self.settings)
         self.settings.sync()
         super().closeEvent(event)
 

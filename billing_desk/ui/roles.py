@@ -8,19 +8,18 @@ columns), so the models compare with these."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+# Qt's values (qnamespace.h), written out: importing ``Qt`` creates all of its hundred
+# enums at once (about 30 ms), which the first frame does without (ui/main_window.py);
+# tests/ui/test_roles.py checks each against Qt's own.
+DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
+DECORATION = 1  # DecorationRole
+EDIT = 2  # EditRole
+TOOLTIP = 3  # ToolTipRole
+FONT = 6  # FontRole
+ALIGNMENT = 7  # TextAlignmentRole
+BACKGROUND = 8  # BackgroundRole
+ACCESSIBLE_DESCRIPTION = 12  # AccessibleDescriptionRole
+USER = 256  # UserRole
 
-_R = Qt.ItemDataRole
-DISPLAY = int(_R.DisplayRole)
-EDIT = int(_R.EditRole)
-TOOLTIP = int(_R.ToolTipRole)
-ALIGNMENT = int(_R.TextAlignmentRole)
-FONT = int(_R.FontRole)
-BACKGROUND = int(_R.BackgroundRole)
-DECORATION = int(_R.DecorationRole)
-ACCESSIBLE_DESCRIPTION = int(_R.AccessibleDescriptionRole)
-USER = int(_R.UserRole)
-
-#: what ``data()`` returns for an amount's alignment: computed once (OR-ing two Qt flags
-#: goes through Python's enum machinery)
-RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: what ``data()`` returns for an amount's alignment: Qt.AlignRight | Qt.AlignVCenter
+RIGHT_ALIGNED = 0x0002 | 0x0080

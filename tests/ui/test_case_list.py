@@ -141,3 +141,71 @@ def test_enter_or_a_double_click_in_the_list_opens_the_case(make_window, case_fi
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a mouse does:
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then double
     assert w.record.id == w.case_list.model.summary(3).id
+
+
+def test_the_sort_and_the_column_widths_are_remembered(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from billing_desk.ui.main_window import MainWindow
+    from billing_desk.ui.session import CaseSession
+
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 40).close()
+    settings = QSettings(str(tmp_path / "clerk.ini"), QSettings.Format.IniFormat)
+
+    def window() -> MainWindow:
+        w = MainWindow(CaseSession(CLERK), settings)
+        qtbot.addWidget(w)
+        assert w.open_path(path)
+        w.show()
+        qtbot.waitUntil(lambda: w.workspace_built)
+        return w
+
+    first = window()
+    header = first.case_list.table.horizontalHeader()
+    # a first run: newest first, the indicator on "Updated"
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
+    assert first.case_list.model.query.sort is SortKey.UPDATED_AT
+    first.case_list.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # customer, A to Z
+    header.resizeSection(3, 311)
+    names = shown(first, 3)
+    first.close()
+    first.session.close()
+
+    again = window()
+    header = again.case_list.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (3, Qt.SortOrder.AscendingOrder)
+    assert header.sectionSize(3) == 311
+    assert again.case_list.model.query.sort is SortKey.CUSTOMER_NAME
+    assert shown(again, 3) == names == sorted(names, key=str.casefold)
+    # the headings are the columns' names, for the eye and for screen readers alike
+    labels = [again.case_list.model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)]
+    assert [header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == labels
+    assert labels[:4] == ["Case", "Status", "Account", "Customer"]
+    # and a click on a heading still sorts by it
+    header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+    assert again.case_list.model.query.sort is SortKey.ACCOUNT_NUMBER
+    accounts = shown(again, 2)
+    assert accounts == sorted(accounts, reverse=True)
+    again.session.close()
+
+
+def test_a_layout_saved_for_other_columns_is_not_applied(qtbot, tmp_path):
+    from PySide6.QtCore import QByteArray, QSettings
+
+    from billing_desk.ui.main_window import MainWindow
+    from billing_desk.ui.session import CaseSession
+
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 5).close()
+    settings = QSettings(str(tmp_path / "clerk.ini"), QSettings.Format.IniFormat)
+    settings.setValue("case_list/columns", "Case|Status")
+    settings.setValue("case_list/sort", "1 asc")
+    settings.setValue("case_list/header", QByteArray(b"\x00\x00\x00\xff garbage"))
+    w = MainWindow(CaseSession(CLERK), settings)
+    qtbot.addWidget(w)
+    assert w.open_path(path)
+    header = w.case_list.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
+    assert w.case_list.model.query.sort is SortKey.UPDATED_AT and header.count() == 9
+    w.session.close()

@@ -23,7 +23,13 @@ from billing_desk.ui.case_list import STATUS_FILTERS
 ROOT = Path(__file__).resolve().parents[2]
 
 SHOW_WINDOW = r"""
-import json, sys
+import enum, json, sys
+created = []  # the enums PySide creates, by name, in order
+_create = enum.EnumType._create_
+def spy(cls, class_name, *args, **kwargs):
+    created.append(class_name)
+    return _create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = spy
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from billing_desk.ui.app import build_main_window, make_application
@@ -34,11 +40,17 @@ seen = {}
 
 def look(when):
     seen[when] = {"rows": window.case_list.model.rowCount(), "built": window.workspace_built,
-                  "modules": sorted(sys.modules)}
+                  "modules": sorted(sys.modules), "enums": list(created)}
     if when == "first frame":
         QTimer.singleShot(0, lambda: look("after"))
     else:
+        from PySide6.QtCore import Qt
         seen["header"] = window.editor.header.text()
+        seen["dock"] = (window.dockWidgetArea(window.queue_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+                        and window.queue_dock.isVisible())
+        seen["sort"] = (window.case_list.table.horizontalHeader().sortIndicatorSection(),
+                        window.case_list.model.query.sort.value)
+        window.close()  # as the clerk closes it: its layout is saved for the next start
         app.quit()
 
 class FirstFrame(QObject):
@@ -69,6 +81,18 @@ WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel
              "billing_desk.store.issues", "PySide6.QtPdf", "dateutil")
 
 
+#: enums of PySide's ``Qt`` namespace (which creates all of them at once when first used)
+QT_NAMESPACE_ENUMS = {"AlignmentFlag", "DockWidgetArea", "ItemDataRole", "SortOrder", "FocusPolicy",
+                      "WidgetAttribute"}
+
+
+def _show_window(path: Path, settings: Path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", SHOW_WINDOW, str(path), str(settings)],
+                         capture_output=True, text=True, env=env, timeout=120, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
     return [m for m in modules if m in names or m.split(".")[0] in names]
 
@@ -77,10 +101,7 @@ def test_the_window_shows_without_loading_what_is_used_later(tmp_path):
     path = tmp_path / "office.bdesk"
     with create_demo_file(path, 30) as cf:
         open_cases = cf.listing.count(CaseQuery(statuses=STATUS_FILTERS[0][1]))
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", SHOW_WINDOW, str(path), str(tmp_path / "s.ini")],
-                         capture_output=True, text=True, env=env, timeout=120, check=True)
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = _show_window(path, tmp_path / "s.ini")
     first, after = seen["first frame"], seen["after"]
     # the first frame lists the file's cases, before the workspace and its modules exist
     assert first["rows"] == open_cases > 20
@@ -160,3 +181,51 @@ def test_a_window_closed_before_its_workspace_keeps_its_layout(qtbot, tmp_path):
     w = _window(qtbot, tmp_path, path)
     w.close()
     assert w.settings.value("geometry") is not None and w.settings.value("splitter") is not None
+
+
+def test_a_returning_clerks_first_frame_does_without_the_qt_namespace(tmp_path):
+    # the first start places the dock and the sort through ``Qt``; it saves the layout
+    # when it closes, and from then on the first frame comes without ``Qt``'s hundred
+    # enums (see billing_desk/ui/main_window.py), then the workspace brings them
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 10).close()
+    settings = tmp_path / "clerk.ini"
+    first_start = _show_window(path, settings)
+    assert first_start["dock"] is True and first_start["sort"] == [8, "updated_at"]
+    again = _show_window(path, settings)
+    assert QT_NAMESPACE_ENUMS & set(again["first frame"]["enums"]) == set()
+    assert again["first frame"]["rows"] > 0
+    assert QT_NAMESPACE_ENUMS <= set(again["after"]["enums"])
+    # with the dock and the list where the first start left them
+    assert again["dock"] is True and again["sort"] == [8, "updated_at"]
+
+
+def test_the_work_queues_stay_where_the_clerk_put_them(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 3).close()
+    w = _window(qtbot, tmp_path, path)
+    w.show()
+    qtbot.waitUntil(lambda: w.workspace_built)
+    assert w.dockWidgetArea(w.queue_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.queue_dock)  # dragged to the right
+    w.close()
+    w.session.close()
+
+    again = _window(qtbot, tmp_path, path)  # the same settings
+    again.show()
+    qtbot.waitUntil(lambda: again.workspace_built)
+    assert again.dockWidgetArea(again.queue_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert again.queue_dock.isVisible() and again.queue_dock.widget() is again.workflow.queue
+    again.queue_dock.close()  # closed: it stays closed, and View brings it back
+    again.close()
+    again.session.close()
+
+    third = _window(qtbot, tmp_path, path)
+    third.show()
+    qtbot.waitUntil(lambda: third.workspace_built)
+    assert not third.queue_dock.isVisible()
+    third.workflow.queue_act.trigger()
+    assert third.queue_dock.isVisible()
+    third.session.close()
