@@ -82,6 +82,22 @@ def _wrap(words: list[tuple[str, str, bool]], size: float, width: float) -> list
     return lines
 
 
+@lru_cache(maxsize=4096)
+def _lines_of(runs: tuple[Run, ...], bold_all: bool, size: float,
+              width: float) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The wrapped lines of a paragraph: most paragraphs recur word for word from letter
+    to letter (the same wording, the same clause reasons), so each is wrapped once."""
+    return tuple(tuple((text, font) for text, font in line)
+                 for line in _wrap(_words(list(runs), bold_all), size, width))
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_matrix(x: float, y: float) -> str:
+    """The operator that starts a line at (x, y): lines fall at the same places from
+    document to document."""
+    return f"1 0 0 1 {fp_str(x, y)} Tm"
+
+
 class TextWriter:
     """Text operators written straight into a canvas page: one BT..ET block for a whole
     paragraph or table, fonts switched only when they change. Does what ReportLab's
@@ -108,7 +124,7 @@ class TextWriter:
         self._ops.append(f"{fp_str(color.red, color.green, color.blue)} rg")
 
     def at(self, x: float, y: float) -> None:
-        self._ops.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        self._ops.append(_text_matrix(x, y))
 
     def show(self, text: str) -> None:
         font, doc, ops = self._font, self._doc, self._ops
@@ -129,7 +145,7 @@ class TextBlock(Flowable):
     optional hanging bullet."""
 
     def __init__(self, runs: list[Run] | str, style: TextStyle, bullet: str = "",
-                 _lines: tuple[list[list], float] | None = None) -> None:
+                 _lines: tuple[tuple, float] | None = None) -> None:
         super().__init__()
         self.runs = [(runs, False)] if isinstance(runs, str) else runs
         self.style = style
@@ -142,7 +158,7 @@ class TextBlock(Flowable):
     def wrap(self, availWidth, availHeight):  # noqa: N803 - platypus API
         width = availWidth - self.style.indent
         if self._lines is None or self._width != width:
-            self._lines = _wrap(_words(self.runs, self.style.bold), self.style.size, width)
+            self._lines = _lines_of(tuple(self.runs), self.style.bold, self.style.size, width)
             self._width = width
         self.width = availWidth
         self.height = len(self._lines) * self.style.leading

@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import (FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTF
                                        makeToUnicodeCMap)
 
 from ..resources import resource_path
+from . import pdfwriting
 from .errors import UnprintableText
 
 REGULAR = "DejaVuSans"
@@ -148,6 +149,7 @@ def prepare_reportlab() -> None:
         # Page streams deflated only, not also ASCII85-encoded: a quarter smaller and
         # cheaper to write and to read back; the PDFs are stored as bytes, never as text.
         rl_config.useA85 = 0
+        pdfwriting.install()
         _registered = True
 
 

@@ -14,7 +14,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from . import layout as L
 from . import letter, memo
-from .fonts import prepare_reportlab
+from .fonts import REGULAR, prepare_reportlab
 from .identity import Identity, identity_of
 from .model import DocumentInput, DocumentKind
 from .wording import Wording, wording_for
@@ -78,7 +78,10 @@ def render_document(inp: DocumentInput, kind: DocumentKind,
         rightMargin=L.MARGIN, topMargin=L.PAGE_HEIGHT - L.LATER_PAGE_TOP,
         bottomMargin=L.BODY_BOTTOM, invariant=1, title=title,
         author=inp.settings.letterhead.name, subject=f"{ident.case_number} {kind.value}",
-        creator="Billing Desk", lang=w.locale_name.replace("_", "-"))
+        creator="Billing Desk", lang=w.locale_name.replace("_", "-"),
+        # the canvas's initial font: ReportLab's default, Helvetica, would be declared on
+        # every page and loaded by every reader (pdfium: about 0.2 ms a document) unused
+        initialFontName=REGULAR)
     body_h = L.LATER_PAGE_TOP - L.BODY_BOTTOM
     first = PageTemplate(
         id="first", autoNextPageTemplate="later", onPage=draw_first,
