@@ -209,3 +209,15 @@ def test_a_layout_saved_for_other_columns_is_not_applied(qtbot, tmp_path):
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
     assert w.case_list.model.query.sort is SortKey.UPDATED_AT and header.count() == 9
     w.session.close()
+
+
+def test_screen_readers_hear_the_column_headings(make_window, case_file):
+    from PySide6.QtGui import QAccessible
+
+    w = demo_window(make_window, case_file, 5)
+    table = QAccessible.queryAccessibleInterface(w.case_list.table)
+    headers = [table.child(i) for i in range(1, 10)]
+    assert all(h.role() == QAccessible.Role.ColumnHeader for h in headers)
+    assert [h.text(QAccessible.Text.Name) for h in headers] == [
+        "Case", "Status", "Account", "Customer", "Service address", "Service", "Discovered",
+        "Assignee", "Updated (UTC)"]
