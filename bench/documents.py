@@ -69,6 +69,26 @@ bench/documents.py --keep /tmp/docbench2`; load 1.3 -> 2.4 during the batch):
       batch process 102 MiB, largest worker 98 MiB
     wrong-recipient property, 10,000 cases: 0 wrong, 0 missing their own (183.4 s)
 
+Dec 2 (second session), after the cheaper PDF object writing (billing_desk/documents/
+pdfwriting.py, same bytes), no unused Helvetica and paragraphs wrapped once
+(`.venv/bin/python bench/documents.py --keep /tmp/docbench2`; idle VM, load 0.7 at the
+start; the test suite ran beside the batch for about four of its minutes):
+
+    one letter: bare ReportLab 8.17 ms, Billing Desk 3.24 ms (0.40x); read-back 1.80 ms;
+      credit memo 4.25 ms; letter 27.6 kB
+    one process, 1,000 demo cases: 21.90 ms CPU a case
+    batch 30,000 approved cases (file built in 149 s beforehand), 2 workers, with
+      storage: 62,297 documents, 72,615 pages, refused 0, adds up; 454.7 s wall = 15.16 ms
+      a case (7.58 min); CPU a case: workers 25.46 ms, batch process 3.09 ms; peak RSS
+      batch process 117 MiB, largest worker 123 MiB
+    wrong-recipient property, 10,000 cases: 0 wrong, 0 missing their own (158.4 s)
+
+  and with nothing beside it, 3,000 cases (`--cases 3000 --property-cases 1000`): 14.55
+  ms a case (7.28 min for 30,000); CPU a case: workers 25.55 ms, batch process 3.01 ms.
+  Where one case's CPU goes now, in one process over 300 demo cases: rendering the
+  letter 5.8 ms and its memo 4.0 ms, reading back the letter 3.6 ms and the memo 2.5 ms
+  (pdfium's page and text loading about 2 ms a page), the rest under 1 ms.
+
 Why 3 minutes is out of reach in this design: per case the workers render 2.44 pages and
 read each back, and the CPU is spread thin (cProfile, 300 cases, by where the time is
 spent): pdfium's page and text load about a fifth (about 2.2 ms a page on this VM, 1.9

@@ -100,7 +100,6 @@ class CaseList(QWidget):
         self.headings.setHorizontalHeaderLabels([heading for heading, _key, _show in COLUMNS])
         header.setModel(self.headings)
         header.setHighlightSections(False)
-        header.setSortIndicatorShown(True)
         header.show()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -114,6 +113,7 @@ class CaseList(QWidget):
                                          "assignee", "0000-00-00 00:00")):
             self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
         self._sorted = (DEFAULT_SORT_COLUMN, True)  # (column, descending) the list is in
+        self._indicator_pending = False  # shown with the workspace (a first run)
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
@@ -207,11 +207,9 @@ class CaseList(QWidget):
         if restored:
             self._sorted = (int(column), order == "desc")
             header.setSortIndicatorShown(True)
-        else:
-            from PySide6.QtCore import Qt  # (a first run: see ui/main_window.py's note)
-
+        else:  # a first run: the indicator needs a Qt.SortOrder, so it comes with sorting
             self._sorted = (DEFAULT_SORT_COLUMN, True)
-            header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+            self._indicator_pending = True
         column, descending = self._sorted
         self.model.query = replace(self.model.query, sort=COLUMNS[column][1], descending=descending)
 
@@ -223,6 +221,13 @@ class CaseList(QWidget):
     def enable_sorting(self) -> None:
         """Clicking a heading sorts by it (once the workspace is built, see the module's
         note); the list is already in the order its indicator shows."""
+        from PySide6.QtCore import Qt
+
+        if self._indicator_pending:
+            column, descending = self._sorted
+            self.table.horizontalHeader().setSortIndicator(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            self._indicator_pending = False
         self.table.setSortingEnabled(True)
 
     def query(self) -> CaseQuery:

@@ -18,7 +18,8 @@ that takes or returns one of its enums, creates all of its hundred enums at once
 ``Qt`` only inside the functions that run later, the models compare roles as ints
 (ui/roles.py), shortcuts are set as lists, and the dock and the case list's sort come
 from the state saved when the window last closed (QMainWindow/QHeaderView
-``restoreState``); only a first run, with nothing saved, places them through ``Qt``.
+``restoreState``; a first run restores ``FIRST_RUN_STATE`` and shows the sort's
+indicator with the workspace).
 tests/ui/test_startup.py checks that no ``Qt`` enum exists when the first frame is
 painted.
 """
@@ -53,6 +54,15 @@ MAX_RECENT = 8
 
 #: when the workspace is built if the window has not painted by then
 WORKSPACE_AT_THE_LATEST_MS = 3000
+#: A first run's layout: what ``saveState`` writes for this window with the work queues
+#: docked along the bottom, 150 px high, and the toolbar at the top (on a 1600 x 950
+#: window; restoring it fits it to any size). Restoring it places the dock without
+#: ``Qt`` (see the module's note); tests/ui/test_startup.py checks that it still does
+#: with the Qt in use, and that it is what this window saves in that layout.
+FIRST_RUN_STATE = (
+    b"AAAA/wAAAAD9AAAAAQAAAAMAAAZAAAAAlvwBAAAAAfsAAAAeAHcAbwByAGsAXwBxAHUAZQB1AGUAXwBkAG8A"
+    b"YwBrAQAAAAAAAAZAAAACFgD///8AAAZAAAAC1AAAAAQAAAAEAAAACAAAAAj8AAAAAQAAAAIAAAABAAAAGABt"
+    b"AGEAaQBuAF8AdABvAG8AbABiAGEAcgEAAAAA/////wAAAAAAAAAA")
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
@@ -577,9 +587,11 @@ class MainWindow(QMainWindow):
             self.resize(min(1600, free.width() - 40), min(950, free.height() - 40))
         state = self.settings.value("window_state")
         # the work queues' dock (and the toolbar) where the clerk left them, placed by the
-        # saved state alone (the dock is in every state this window saves)
-        if not (isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)):
-            from PySide6.QtCore import Qt  # (a first run: see the module's note)
+        # saved state alone (the dock is in every state this window saves); on a first
+        # run where a first run puts them
+        if not (isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)
+                or self.restoreState(QByteArray.fromBase64(FIRST_RUN_STATE))):
+            from PySide6.QtCore import Qt  # (a Qt that no longer reads the state above)
 
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
             self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room

@@ -206,8 +206,13 @@ def test_a_layout_saved_for_other_columns_is_not_applied(qtbot, tmp_path):
     qtbot.addWidget(w)
     assert w.open_path(path)
     header = w.case_list.table.horizontalHeader()
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
+    # as on a first run: newest first, the indicator shown with the workspace
     assert w.case_list.model.query.sort is SortKey.UPDATED_AT and header.count() == 9
+    assert not header.isSortIndicatorShown()
+    w.build_workspace()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
+    assert w.case_list.model.query.sort is SortKey.UPDATED_AT
     w.session.close()
 
 

@@ -183,21 +183,56 @@ def test_a_window_closed_before_its_workspace_keeps_its_layout(qtbot, tmp_path):
     assert w.settings.value("geometry") is not None and w.settings.value("splitter") is not None
 
 
-def test_a_returning_clerks_first_frame_does_without_the_qt_namespace(tmp_path):
-    # the first start places the dock and the sort through ``Qt``; it saves the layout
-    # when it closes, and from then on the first frame comes without ``Qt``'s hundred
-    # enums (see billing_desk/ui/main_window.py), then the workspace brings them
+def test_the_first_frame_does_without_the_qt_namespace_first_run_or_not(tmp_path):
+    # neither a first start nor a later one (which restores the layout the first saved
+    # when it closed) creates ``Qt``'s hundred enums before the first frame (see
+    # billing_desk/ui/main_window.py); the workspace brings them
     path = tmp_path / "office.bdesk"
     create_demo_file(path, 10).close()
     settings = tmp_path / "clerk.ini"
-    first_start = _show_window(path, settings)
-    assert first_start["dock"] is True and first_start["sort"] == [8, "updated_at"]
-    again = _show_window(path, settings)
-    assert QT_NAMESPACE_ENUMS & set(again["first frame"]["enums"]) == set()
-    assert again["first frame"]["rows"] > 0
-    assert QT_NAMESPACE_ENUMS <= set(again["after"]["enums"])
-    # with the dock and the list where the first start left them
-    assert again["dock"] is True and again["sort"] == [8, "updated_at"]
+    for start in ("first", "again"):
+        seen = _show_window(path, settings)
+        assert QT_NAMESPACE_ENUMS & set(seen["first frame"]["enums"]) == set(), start
+        assert seen["first frame"]["rows"] > 0
+        assert QT_NAMESPACE_ENUMS <= set(seen["after"]["enums"])
+        # the dock along the bottom, the list newest first with its indicator on "Updated"
+        assert seen["dock"] is True and seen["sort"] == [8, "updated_at"], start
+
+
+def test_a_first_runs_layout_is_the_one_the_window_would_make_itself(qtbot, tmp_path):
+    from PySide6.QtCore import QByteArray, QSettings, Qt
+    from PySide6.QtWidgets import QToolBar
+
+    from billing_desk.ui.main_window import FIRST_RUN_STATE, MainWindow
+    from billing_desk.ui.session import CaseSession
+
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 3).close()
+
+    def window(name: str) -> MainWindow:
+        w = MainWindow(CaseSession("akim"), QSettings(str(tmp_path / name), QSettings.Format.IniFormat))
+        qtbot.addWidget(w)
+        assert w.open_path(path)
+        w.resize(1600, 950)
+        w.show()
+        qtbot.waitUntil(lambda: w.workspace_built)
+        return w
+
+    first = window("first.ini")  # nothing saved: FIRST_RUN_STATE
+    made = window("made.ini")  # the same layout made the Qt way
+    made.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, made.queue_dock)
+    made.resizeDocks([made.queue_dock], [150], Qt.Orientation.Vertical)
+    made.restoreState(made.saveState())
+    qtbot.wait(50)
+    for w in (first, made):
+        assert w.dockWidgetArea(w.queue_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        assert w.queue_dock.isVisible() and not w.queue_dock.isFloating()
+        assert w.toolBarArea(w.findChild(QToolBar, "main_toolbar")) == Qt.ToolBarArea.TopToolBarArea
+    assert abs(first.queue_dock.height() - made.queue_dock.height()) <= 2
+    assert first.queue_dock.width() == made.queue_dock.width() == first.width()
+    assert not QByteArray.fromBase64(FIRST_RUN_STATE).isEmpty()
+    first.session.close()
+    made.session.close()
 
 
 def test_the_work_queues_stay_where_the_clerk_put_them(qtbot, tmp_path):
