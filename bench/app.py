@@ -27,28 +27,29 @@ workspace (editor, panel, tabs, work queues) right after the first frame
 
 What the measured starts restore: the window's layout as the last start left it (the
 first start of the run is a first run and saves it when it closes, as a clerk's first
-session would). A first run -- nothing saved yet -- is measured as well: it places the
-work-queue dock and the case list's sort through PySide's ``Qt`` namespace, whose
-hundred enums are created at once on its first use (30-40 ms); a returning start
-restores both from the saved state and paints its first frame without ``Qt`` at all
-(billing_desk/ui/main_window.py explains how; tests/ui/test_startup.py checks it).
+session would). A first run -- nothing saved yet -- is measured as well: it restores
+the window's built-in first-run layout instead. Neither touches PySide's ``Qt``
+namespace before the first frame (its hundred enums are created at once on its first
+use: 30-40 ms); billing_desk/ui/main_window.py explains how, tests/ui/test_startup.py
+checks it.
 
-Figures of Dec 2 (second session), idle 2-core VM (`.venv/bin/python bench/app.py
---keep /tmp/benchapp`, load average 0.96 at the start):
+Figures of Dec 2 (second session), 2-core VM (`.venv/bin/python bench/app.py --keep
+/tmp/benchapp`, load average 2.19 at the start, left by a benchmark just before):
 
-    cold start to the first frame, 10,000 cases: wall 295 ms vs bare QMainWindow 214 ms
-      = 1.38x; CPU 328 ms vs 261 ms = 1.26x (target <= 1.5x: met)
-    the workspace built and painted after it: wall 519 ms = 2.43x; CPU 564 ms = 2.16x
-    reference (menus, toolbar, 200 cases in a table, no Billing Desk code): 1.34x
+    cold start to the first frame, 10,000 cases: wall 320 ms vs bare QMainWindow 231 ms
+      = 1.39x; CPU 354 ms vs 270 ms = 1.31x (target <= 1.5x: met)
+    a first run: wall 302 ms = 1.31x; CPU 340 ms = 1.26x
+    the workspace built and painted after it: wall 595 ms = 2.58x; CPU 627 ms = 2.32x
+    reference (menus, toolbar, 200 cases in a table, no Billing Desk code): 1.27x
     keystroke (Enter in a cell) to panel repainted, 72 periods, incl. the synced save:
-      wall median 2.7 ms, p95 3.9 ms (target < 16 ms: met)
+      wall median 3.6 ms, p95 7.2 ms (target < 16 ms: met)
     resident memory, 100,000-case file open (whole window): 81 MB (target < 250 MB: met)
-    case list, 100,000 cases: search as typed median 25 ms, slowest 74 ms over 40
-      prefixes; filter changed median 34 ms, slowest 100 ms over 18
+    case list, 100,000 cases: search as typed median 28 ms, slowest 121 ms over 40
+      prefixes; filter changed median 19 ms, slowest 129 ms over 18
 
-Five more runs of the cold start (15 interleaved starts each): wall 1.44x, 1.38x, 1.35x,
-1.36x, 1.45x; CPU 1.35x, 1.29x, 1.30x, 1.31x, 1.35x; a first run 1.64x and 1.64x wall
-(1.55x, 1.50x CPU); the reference 1.23-1.56x. Before this session's change (the same
+Three more runs of the cold start (15 interleaved starts each): wall 1.43x, 1.38x and
+1.28x (CPU 1.35x, 1.30x, 1.21x); a first run 1.38x, 1.32x, 1.35x; the reference
+1.38-1.42x. With the first frame still creating ``Qt`` (earlier on Dec 2, the same
 harness): 1.54-1.90x wall.
 
 What the first frame still costs beyond the bare window: importing the store, the
@@ -247,8 +248,8 @@ def cold_start(path: Path, tmp: Path, runs: int = 15) -> None:
           f"CPU {ac * 1e3:.0f} ms vs {bc * 1e3:.0f} ms = {ac / bc:.2f}x (target <= 1.5x)")
     print(f"  the case workspace (editor, panel, tabs, work queues) built and painted after it: "
           f"wall {rw * 1e3:.0f} ms = {rw / bw:.2f}x; CPU {rc * 1e3:.0f} ms = {rc / bc:.2f}x")
-    print(f"  a first run (no layout saved yet: the dock and the sort placed through Qt's "
-          f"namespace): wall {fw * 1e3:.0f} ms = {fw / bw:.2f}x; CPU {fc * 1e3:.0f} ms = {fc / bc:.2f}x")
+    print(f"  a first run (no layout saved yet: the window's first-run layout): wall "
+          f"{fw * 1e3:.0f} ms = {fw / bw:.2f}x; CPU {fc * 1e3:.0f} ms = {fc / bc:.2f}x")
     print(f"  the bare window with the collector paused as the app pauses it: wall "
           f"{qw * 1e3:.0f} ms (the app's first frame is {aw / qw:.2f}x that); CPU {qc * 1e3:.0f} ms "
           f"({ac / qc:.2f}x)")
