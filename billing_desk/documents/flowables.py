@@ -300,6 +300,7 @@ class Grid(Flowable):
         return top - height
 
 
+@lru_cache(maxsize=4096)  # (headings and labels recur in every document)
 def fit_cell(text: str, width: float, font: str, size: float) -> str:
     """``text`` broken at spaces into lines no wider than ``width`` (joined by ``\\n``),
     for a grid cell such as a long column heading."""

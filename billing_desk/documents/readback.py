@@ -20,10 +20,12 @@ spaces, ligatures into letters. The comparison itself is exact.
 
 from __future__ import annotations
 
+import ctypes
 import unicodedata
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from . import layout as L
 from .errors import DocumentMismatch
@@ -103,10 +105,33 @@ class PageText:
     places: dict[str, str]  # label -> normalised text inside that place
 
 
+#: UTF-16 units a place's text is read into at once (a place holds a line or a few)
+_PLACE_CHARS = 1024
+
+
+class _PlaceReader:
+    """The text inside a rectangle of a text page, read with one pdfium call into a
+    reused buffer (pypdfium2's ``get_text_bounded`` makes two: one to measure, one to
+    copy; each scans every character of the page). A text that fills the buffer is read
+    again the two-call way, so nothing is ever cut."""
+
+    def __init__(self) -> None:
+        self._buffer = ctypes.create_string_buffer(_PLACE_CHARS * 2)
+        self._units = ctypes.cast(self._buffer, ctypes.POINTER(ctypes.c_ushort))
+
+    def read(self, textpage, r: L.Rect) -> str:
+        n = pdfium_c.FPDFText_GetBoundedText(textpage, r.x0, r.y1, r.x1, r.y0, self._units,
+                                             _PLACE_CHARS)
+        if n >= _PLACE_CHARS:
+            return textpage.get_text_bounded(*_box(r))
+        return self._buffer.raw[:2 * n].decode("utf-16-le", errors="ignore").rstrip("\x00")
+
+
 def read_pdf(pdf: bytes, exp: Expectations) -> list[PageText]:
     """The normalised text of every page, and of each place the expectations name
     (first-page places on page 1, footer places on every page)."""
     pages = []
+    reader = _PlaceReader()
     doc = pdfium.PdfDocument(pdf)
     try:
         for i in range(len(doc)):
@@ -114,13 +139,13 @@ def read_pdf(pdf: bytes, exp: Expectations) -> list[PageText]:
             tp = page.get_textpage()
             try:
                 places = {
-                    "footer": normalise(tp.get_text_bounded(*_box(L.FOOTER_RECT))),
-                    "page number": normalise(tp.get_text_bounded(*_box(L.PAGE_NUMBER_RECT))),
-                    "copy stamp": normalise(tp.get_text_bounded(*_box(L.COPY_BOX))),
+                    "footer": normalise(reader.read(tp, L.FOOTER_RECT)),
+                    "page number": normalise(reader.read(tp, L.PAGE_NUMBER_RECT)),
+                    "copy stamp": normalise(reader.read(tp, L.COPY_BOX)),
                 }
                 if i == 0:
                     for place in exp.places:
-                        places[place.label] = normalise(tp.get_text_bounded(*_box(place.rect)))
+                        places[place.label] = normalise(reader.read(tp, place.rect))
                 pages.append(PageText(normalise(tp.get_text_range()), places))
             finally:
                 tp.close()

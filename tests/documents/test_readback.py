@@ -131,3 +131,21 @@ def test_a_page_missing_from_a_long_document_is_caught():
     with pytest.raises(DocumentMismatch, match=r"page 2 is numbered 'Page 3 of 3', expected "
                                                r"'Page 2 of 2'"):
         check_document(inp, CREDIT, out.getvalue())
+
+
+def test_a_place_is_read_as_pypdfium2_reads_it_even_past_the_buffer(monkeypatch):
+    from billing_desk.documents import layout as L
+    from billing_desk.documents import readback
+
+    pdf = render_document(document_input("18"), DocumentKind.LETTER).pdf
+    doc = pdfium.PdfDocument(pdf)
+    textpage = doc[0].get_textpage()
+    places = (L.FOOTER_RECT, L.PAGE_NUMBER_RECT, L.COPY_BOX, L.WINDOW_RECT, L.LETTER_ACCOUNT_RECT,
+              L.LETTER_CASE_RECT, L.Rect(0, 0, L.PAGE_WIDTH, L.PAGE_HEIGHT))
+    expected = [textpage.get_text_bounded(r.x0, r.y0, r.x1, r.y1) for r in places]
+    assert "Page 1 of 1" in expected[1] and expected[2] == ""
+    assert [readback._PlaceReader().read(textpage, r) for r in places] == expected
+    monkeypatch.setattr(readback, "_PLACE_CHARS", 8)  # every longer text: read the other way
+    assert [readback._PlaceReader().read(textpage, r) for r in places] == expected
+    textpage.close()
+    doc.close()
