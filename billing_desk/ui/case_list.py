@@ -107,11 +107,7 @@ class CaseList(QWidget):
         # a read-only list: Tab leaves it for the editor (arrows move between rows)
         self.table.setTabKeyNavigation(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        fm = self.fontMetrics()
-        for column, sample in enumerate(("BD-000000", "submitted", "000-0000-00", "Customer name here",
-                                         "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000",
-                                         "assignee", "0000-00-00 00:00")):
-            self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
+        self._default_widths()
         self._sorted = (DEFAULT_SORT_COLUMN, True)  # (column, descending) the list is in
         self._indicator_pending = False  # shown with the workspace (a first run)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -212,6 +208,25 @@ class CaseList(QWidget):
             self._indicator_pending = True
         column, descending = self._sorted
         self.model.query = replace(self.model.query, sort=COLUMNS[column][1], descending=descending)
+
+    def _default_widths(self) -> None:
+        fm = self.fontMetrics()
+        for column, sample in enumerate(("BD-000000", "submitted", "000-0000-00", "Customer name here",
+                                         "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000",
+                                         "assignee", "0000-00-00 00:00")):
+            self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
+
+    def reset_layout(self) -> None:
+        """The columns at their first widths and order, the list newest first."""
+        from PySide6.QtCore import Qt
+
+        header = self.table.horizontalHeader()
+        for visual, logical in enumerate(range(len(COLUMNS))):
+            header.moveSection(header.visualIndex(logical), visual)
+        for column in range(len(COLUMNS)):
+            header.showSection(column)
+        self._default_widths()
+        self.table.sortByColumn(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
 
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue("case_list/header", self.table.horizontalHeader().saveState())

@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         self.focus_editor_act = self._action("Case &editor", self.focus_editor, "Ctrl+2", "focus_editor")
         self.focus_panel_act = self._action("&Determination", lambda: self.panel.lines.setFocus(), "Ctrl+3",
                                             "focus_panel")
+        self.reset_layout_act = self._action(
+            "&Reset layout", self.reset_layout, None, "reset_layout",
+            "Put the panes, the work queues and the case list's columns back as they first were")
         self.about_act = self._action("&About Billing Desk", self.about, None, "about")
 
         bar = self.menuBar()
@@ -275,6 +278,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
             view_menu.addAction(act)
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_act)
         # its actions come with the workspace (document_actions.py)
         self.documents_menu = bar.addMenu("Documents")
         self.documents_menu.setObjectName("documents_menu")
@@ -597,6 +602,17 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room
         self.case_list.restore_layout(self.settings)
         self._restore_splitter()
+
+    def reset_layout(self) -> None:
+        """The layout of a first run again: the panes' sizes, the work queues docked
+        along the bottom and shown, the toolbar on top, the list's columns at their
+        widths and newest first (saved as such when the window closes)."""
+        self.build_workspace()
+        self.restoreState(QByteArray.fromBase64(FIRST_RUN_STATE))
+        self.queue_dock.show()
+        self.splitter.setSizes([420, 760, 420])
+        self.case_list.reset_layout()
+        self.statusBar().showMessage("Layout reset", 4000)
 
     def _restore_splitter(self) -> None:
         # again once the workspace is built: the sizes are shared out by the panes' minimums

@@ -226,3 +226,27 @@ def test_screen_readers_hear_the_column_headings(make_window, case_file):
     assert [h.text(QAccessible.Text.Name) for h in headers] == [
         "Case", "Status", "Account", "Customer", "Service address", "Service", "Discovered",
         "Assignee", "Updated (UTC)"]
+
+
+def test_reset_layout_puts_everything_back_as_it_first_was(make_window, case_file, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = demo_window(make_window, case_file, 20)
+    qtbot.waitUntil(lambda: w.workspace_built)
+    header = w.case_list.table.horizontalHeader()
+    first_width = header.sectionSize(3)
+    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.queue_dock)
+    w.queue_dock.close()
+    w.case_list.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    header.resizeSection(3, first_width + 120)
+    header.moveSection(header.visualIndex(3), 0)
+    assert w.case_list.model.query.sort is SortKey.CUSTOMER_NAME
+
+    assert w.reset_layout_act.text() == "&Reset layout"
+    w.reset_layout_act.trigger()
+    assert w.dockWidgetArea(w.queue_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert w.queue_dock.isVisible()
+    assert header.sectionSize(3) == first_width and header.visualIndex(3) == 3
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
+    assert w.case_list.model.query.sort is SortKey.UPDATED_AT and w.case_list.model.query.descending
+    assert w.statusBar().currentMessage() == "Layout reset"
