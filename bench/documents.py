@@ -84,7 +84,10 @@ start; the test suite ran beside the batch for about four of its minutes):
     wrong-recipient property, 10,000 cases: 0 wrong, 0 missing their own (158.4 s)
 
   and with nothing beside it, 3,000 cases (`--cases 3000 --property-cases 1000`): 14.55
-  ms a case (7.28 min for 30,000); CPU a case: workers 25.55 ms, batch process 3.01 ms.
+  ms a case (7.28 min for 30,000); CPU a case: workers 25.55 ms, batch process 3.01 ms;
+  then with each fixed place read back in one pdfium call instead of two: 14.30 ms a case
+  (7.15 min), workers 24.92 ms, batch process 3.09 ms (at the session's start: 16.19 ms,
+  workers 28.00 ms).
   Where one case's CPU goes now, in one process over 300 demo cases: rendering the
   letter 5.8 ms and its memo 4.0 ms, reading back the letter 3.6 ms and the memo 2.5 ms
   (pdfium's page and text loading about 2 ms a page), the rest under 1 ms.
