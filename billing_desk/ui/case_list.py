@@ -37,11 +37,19 @@ AGE_FILTERS = (("Any age", None), ("Older than 30 days", 30), ("Older than 90 da
 ANYONE, MINE, UNASSIGNED = range(3)
 ASSIGNEE_CHOICES = ("Anyone", "Assigned to me", "Unassigned")
 SEARCH_DELAY_MS = 120
+REFRESH_DELAY_MS = 400
 #: the list starts newest first (updated, descending) until the clerk sorts it otherwise
 DEFAULT_SORT_COLUMN = 8
+HEADINGS = tuple(heading for heading, _key, _show in COLUMNS)
 #: the columns a saved header state is for (a state saved for other columns is ignored)
-_COLUMNS_KEY = "|".join(heading for heading, _key, _show in COLUMNS)
-REFRESH_DELAY_MS = 400
+_COLUMNS_KEY = "|".join(HEADINGS)
+
+
+def _sort_order(descending: bool):
+    """The ``Qt.SortOrder`` (imported here: see the module's note)."""
+    from PySide6.QtCore import Qt
+
+    return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
 
 
 class CaseTable(QTableView):
@@ -97,7 +105,7 @@ class CaseList(QWidget):
         self.table.verticalHeader().hide()
         self.table.setModel(self.model)
         self.headings = QStandardItemModel(0, len(COLUMNS), self)
-        self.headings.setHorizontalHeaderLabels([heading for heading, _key, _show in COLUMNS])
+        self.headings.setHorizontalHeaderLabels(list(HEADINGS))
         header.setModel(self.headings)
         header.setHighlightSections(False)
         header.show()
@@ -172,16 +180,13 @@ class CaseList(QWidget):
 
     def _sort_changed(self, column: int, order) -> None:
         """A column the store cannot sort by keeps the indicator where the sort is."""
-        from PySide6.QtCore import Qt
-
         if COLUMNS[column][1] is None:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
-            header.setSortIndicator(self._sorted[0], Qt.SortOrder.DescendingOrder if self._sorted[1]
-                                    else Qt.SortOrder.AscendingOrder)
+            header.setSortIndicator(self._sorted[0], _sort_order(self._sorted[1]))
             header.blockSignals(False)
         else:
-            self._sorted = (column, order == Qt.SortOrder.DescendingOrder)
+            self._sorted = (column, order == _sort_order(True))
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -218,15 +223,12 @@ class CaseList(QWidget):
 
     def reset_layout(self) -> None:
         """The columns at their first widths and order, the list newest first."""
-        from PySide6.QtCore import Qt
-
         header = self.table.horizontalHeader()
-        for visual, logical in enumerate(range(len(COLUMNS))):
-            header.moveSection(header.visualIndex(logical), visual)
         for column in range(len(COLUMNS)):
+            header.moveSection(header.visualIndex(column), column)
             header.showSection(column)
         self._default_widths()
-        self.table.sortByColumn(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(DEFAULT_SORT_COLUMN, _sort_order(True))
 
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue("case_list/header", self.table.horizontalHeader().saveState())
@@ -236,12 +238,9 @@ class CaseList(QWidget):
     def enable_sorting(self) -> None:
         """Clicking a heading sorts by it (once the workspace is built, see the module's
         note); the list is already in the order its indicator shows."""
-        from PySide6.QtCore import Qt
-
         if self._indicator_pending:
-            column, descending = self._sorted
-            self.table.horizontalHeader().setSortIndicator(
-                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            self.table.horizontalHeader().setSortIndicator(self._sorted[0],
+                                                           _sort_order(self._sorted[1]))
             self._indicator_pending = False
         self.table.setSortingEnabled(True)
 

@@ -57,12 +57,14 @@ WORKSPACE_AT_THE_LATEST_MS = 3000
 #: A first run's layout: what ``saveState`` writes for this window with the work queues
 #: docked along the bottom, 150 px high, and the toolbar at the top (on a 1600 x 950
 #: window; restoring it fits it to any size). Restoring it places the dock without
-#: ``Qt`` (see the module's note); tests/ui/test_startup.py checks that it still does
-#: with the Qt in use, and that it is what this window saves in that layout.
+#: ``Qt`` (see the module's note); tests/ui/test_startup.py checks that, with the Qt in
+#: use, it lays the window out as placing the dock through ``Qt`` does.
 FIRST_RUN_STATE = (
     b"AAAA/wAAAAD9AAAAAQAAAAMAAAZAAAAAlvwBAAAAAfsAAAAeAHcAbwByAGsAXwBxAHUAZQB1AGUAXwBkAG8A"
     b"YwBrAQAAAAAAAAZAAAACFgD///8AAAZAAAAC1AAAAAQAAAAEAAAACAAAAAj8AAAAAQAAAAIAAAABAAAAGABt"
     b"AGEAaQBuAF8AdABvAG8AbABiAGEAcgEAAAAA/////wAAAAAAAAAA")
+#: the widths of the case list, the case and the panel on a first run
+FIRST_RUN_SPLITTER = [420, 760, 420]
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
@@ -610,7 +612,7 @@ class MainWindow(QMainWindow):
         self.build_workspace()
         self.restoreState(QByteArray.fromBase64(FIRST_RUN_STATE))
         self.queue_dock.show()
-        self.splitter.setSizes([420, 760, 420])
+        self.splitter.setSizes(FIRST_RUN_SPLITTER)
         self.case_list.reset_layout()
         self.statusBar().showMessage("Layout reset", 4000)
 
@@ -620,7 +622,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([420, 760, 420])
+            self.splitter.setSizes(FIRST_RUN_SPLITTER)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.build_workspace()  # (closed before it was built: nothing to flush, but the same path)
