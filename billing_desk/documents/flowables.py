@@ -126,6 +126,15 @@ class TextWriter:
     def at(self, x: float, y: float) -> None:
         self._ops.append(_text_matrix(x, y))
 
+    def line(self, x: float, y: float, text: str) -> None:
+        """``text`` with its baseline starting at (x, y)."""
+        self.at(x, y)
+        self.show(text)
+
+    def right(self, x: float, y: float, text: str) -> None:
+        """``text`` ending at x (as ``Canvas.drawRightString`` places it)."""
+        self.line(x - stringWidth(text, self._font.fontName, self._size), y, text)
+
     def show(self, text: str) -> None:
         font, doc, ops = self._font, self._doc, self._ops
         for subset, data in font.splitString(text, doc):

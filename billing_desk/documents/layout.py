@@ -15,11 +15,10 @@ from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .errors import UnprintableText
-from .flowables import TextStyle
+from .flowables import TextStyle, TextWriter, stringWidth
 from .fonts import BOLD, REGULAR, preassign_characters
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -154,17 +153,19 @@ def fit_lines(lines: list[str], font: str, sizes: tuple[float, ...], width: floa
         f"issue again.")
 
 
-def draw_lines(canvas: Canvas, x: float, top_baseline: float, leading: float, font: str,
+def draw_lines(text: TextWriter, x: float, top_baseline: float, leading: float, font: str,
                size: float, lines: list[str]) -> None:
-    canvas.setFont(font, size)
+    text.font(font, size)
     for i, line in enumerate(lines):
-        canvas.drawString(x, top_baseline - i * leading, line)
+        text.line(x, top_baseline - i * leading, line)
 
 
 class DecoratedCanvas(Canvas):
     """A canvas that holds its pages until the document is complete, then draws on
     each the footer (identity, "Page n of m"), on a reprint the COPY stamp and on a
-    preview the PREVIEW · NOT ISSUED watermark."""
+    preview the PREVIEW · NOT ISSUED watermark. Text at fixed places (here and on the
+    first pages) is written with :class:`~.flowables.TextWriter`, not ``drawString``,
+    which makes a text object for every string (a tenth of a letter's rendering)."""
 
     def __init__(self, *args, decor: PageDecor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -187,11 +188,13 @@ class DecoratedCanvas(Canvas):
 
     def _decorate(self, number: int, decor: PageDecor) -> None:
         self.saveState()
-        self.setFillColor(GREY)
-        self.setFont(REGULAR, FOOTER_SIZE)
-        self.drawString(MARGIN, FOOTER_BASELINE, decor.footer)
-        self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
-                             decor.page_of.format(page=number, pages=decor.pages))
+        text = TextWriter(self)
+        text.fill(GREY)
+        text.font(REGULAR, FOOTER_SIZE)
+        text.line(MARGIN, FOOTER_BASELINE, decor.footer)
+        text.right(PAGE_WIDTH - MARGIN, FOOTER_BASELINE,
+                   decor.page_of.format(page=number, pages=decor.pages))
+        text.close()
         if decor.copy_stamp:
             box = COPY_BOX
             self.setStrokeColor(STAMP_RED)

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ..domain.determination import Direction
 from . import layout as L
-from .flowables import Grid, GridStyle, Run, TextBlock, fit_cell
+from .flowables import Grid, GridStyle, Run, TextBlock, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR
 from .identity import Identity
 from .model import DocumentInput
@@ -50,25 +50,28 @@ def first_page(inp: DocumentInput, ident: Identity, w: Wording):
             canvas.drawImage(lh.logo, L.MARGIN, L.LETTERHEAD_RULE_Y + 6, width=48, height=48,
                              preserveAspectRatio=True, mask="auto")
             text_x = L.MARGIN + 58
-        canvas.setFont(BOLD, 14)
-        canvas.drawString(text_x, L.LETTERHEAD_NAME_BASELINE, lh.name)
-        canvas.setFillColor(L.GREY)
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(text_x, L.LETTERHEAD_LINE_BASELINES[0], " · ".join(lh.address_lines))
-        canvas.drawString(text_x, L.LETTERHEAD_LINE_BASELINES[1], contact_line)
         canvas.setStrokeColor(L.RULE_GREY)
         canvas.setLineWidth(0.6)
         canvas.line(L.MARGIN, L.LETTERHEAD_RULE_Y, L.PAGE_WIDTH - L.MARGIN, L.LETTERHEAD_RULE_Y)
-        canvas.setFillColor(colors.black)
-        L.draw_lines(canvas, L.WINDOW_X0, L.WINDOW_TOP_BASELINE, L.WINDOW_LEADING, REGULAR,
+        text = TextWriter(canvas)
+        text.fill(colors.black)
+        text.font(BOLD, 14)
+        text.line(text_x, L.LETTERHEAD_NAME_BASELINE, lh.name)
+        text.fill(L.GREY)
+        text.font(REGULAR, 8)
+        text.line(text_x, L.LETTERHEAD_LINE_BASELINES[0], " · ".join(lh.address_lines))
+        text.line(text_x, L.LETTERHEAD_LINE_BASELINES[1], contact_line)
+        text.fill(colors.black)
+        L.draw_lines(text, L.WINDOW_X0, L.WINDOW_TOP_BASELINE, L.WINDOW_LEADING, REGULAR,
                      name_size, window_lines)
         for (label_y, value_y), label, font, size, value in references:
-            canvas.setFillColor(L.GREY)
-            canvas.setFont(REGULAR, L.REF_LABEL_SIZE)
-            canvas.drawString(L.REF_X0, label_y, label)
-            canvas.setFillColor(colors.black)
-            canvas.setFont(font, size)
-            canvas.drawString(L.REF_X0, value_y, value)
+            text.fill(L.GREY)
+            text.font(REGULAR, L.REF_LABEL_SIZE)
+            text.line(L.REF_X0, label_y, label)
+            text.fill(colors.black)
+            text.font(font, size)
+            text.line(L.REF_X0, value_y, value)
+        text.close()
         canvas.restoreState()
 
     return draw

@@ -92,21 +92,23 @@ def first_page(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKi
 
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
-        canvas.setFillColor(L.GREY)
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
-        canvas.drawRightString(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
-        canvas.setFillColor(colors.black)
-        canvas.setFont(BOLD, 16)
-        canvas.drawString(L.MARGIN, L.MEMO_TITLE_BASELINE, title)
+        text = TextWriter(canvas)
+        text.fill(L.GREY)
+        text.font(REGULAR, 8)
+        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
+        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
+        text.fill(colors.black)
+        text.font(BOLD, 16)
+        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, title)
         for name, top, _ in L.MEMO_FIELDS:
-            canvas.setFillColor(L.GREY)
-            canvas.setFont(REGULAR, 8)
-            canvas.drawString(L.MEMO_LABEL_X, top, w.text(labels[name]))
-            canvas.setFillColor(colors.black)
+            text.fill(L.GREY)
+            text.font(REGULAR, 8)
+            text.line(L.MEMO_LABEL_X, top, w.text(labels[name]))
+            text.fill(colors.black)
             size, lines = fitted[name]
             font = BOLD if name in ("account", "case") else REGULAR
-            L.draw_lines(canvas, L.MEMO_VALUE_X, top, L.MEMO_LEADING, font, size, lines)
+            L.draw_lines(text, L.MEMO_VALUE_X, top, L.MEMO_LEADING, font, size, lines)
+        text.close()
         canvas.setStrokeColor(L.RULE_GREY)
         canvas.setLineWidth(0.6)
         y = L.MEMO_FIRST_TOP + 6
