@@ -87,7 +87,10 @@ start; the test suite ran beside the batch for about four of its minutes):
   ms a case (7.28 min for 30,000); CPU a case: workers 25.55 ms, batch process 3.01 ms;
   then with each fixed place read back in one pdfium call instead of two: 14.30 ms a case
   (7.15 min), workers 24.92 ms, batch process 3.09 ms (at the session's start: 16.19 ms,
-  workers 28.00 ms).
+  workers 28.00 ms); then with the fixed places written through TextWriter, on a VM
+  slower at that moment (the bare letter 11.15 ms, against 8.17-9.12 ms in the runs
+  above): 14.38 ms a case (7.19 min), workers 25.09 ms, batch process 3.12 ms; one
+  letter 4.43 ms (0.40x the bare letter); 1,000-case property 0 wrong.
   Where one case's CPU goes now, in one process over 300 demo cases: rendering the
   letter 5.8 ms and its memo 4.0 ms, reading back the letter 3.6 ms and the memo 2.5 ms
   (pdfium's page and text loading about 2 ms a page), the rest under 1 ms.
