@@ -9,8 +9,8 @@ flowables do that and nothing else; both split across pages.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, black
@@ -298,15 +298,28 @@ class Grid(Flowable):
             offset = (lines_max - len(lines)) * st.leading if valign_bottom else 0.0
             y = top - st.pad - size - offset
             for line in lines:
+                line_size = cell_size(line, font, size, width - 2 * st.side_pad)
+                if line_size != size:
+                    text.font(font, line_size)
                 if align == "R":
-                    lx = x + width - st.side_pad - stringWidth(line, font, size)
+                    lx = x + width - st.side_pad - stringWidth(line, font, line_size)
                 else:
                     lx = x + st.side_pad
                 text.at(lx, y)
                 text.show(line)
+                if line_size != size:
+                    text.font(font, size)
                 y -= st.leading
             x += width
         return top - height
+
+
+def cell_size(line: str, font: str, size: float, room: float) -> float:
+    """The size a cell's line is set at: ``size``, or smaller if that is what it takes
+    to keep it inside its cell (an amount of hundreds of millions in a narrow column);
+    text is never drawn into the next column."""
+    width = stringWidth(line, font, size)
+    return size if width <= room else math.floor(size * room / width * 100) / 100
 
 
 @lru_cache(maxsize=4096)  # (headings and labels recur in every document)

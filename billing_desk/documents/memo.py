@@ -194,9 +194,13 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
             _key_values(totals, bold_first=True)]
 
     # The three readings side by side, the one used marked, divergence stated.
-    readings = [[w.text(f"memo.readings.{name}"), w.money(r.refund_total),
+    def in_column(text: str, column: int) -> str:  # (a long outcome wraps in its cell)
+        return fit_cell(text, _READING_WIDTHS[column] - 2 * _READINGS.side_pad, REGULAR,
+                        _READINGS.size)
+
+    readings = [[in_column(w.text(f"memo.readings.{name}"), 0), w.money(r.refund_total),
                  w.money(r.back_bill_total), _signed(w, r.net),
-                 w.text(f"memo.outcomes.{r.outcome.value}"),
+                 in_column(w.text(f"memo.outcomes.{r.outcome.value}"), 4),
                  w.text("memo.used_mark") if name == det.reading else ""]
                 for name, r in det.readings.items()]
     readings_header = [fit_cell(w.text(f"memo.col_{c}"), width - 2 * _READINGS.side_pad, BOLD,
