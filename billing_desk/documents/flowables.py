@@ -302,11 +302,9 @@ class Grid(Flowable):
                 if line_size != size:
                     text.font(font, line_size)
                 if align == "R":
-                    lx = x + width - st.side_pad - stringWidth(line, font, line_size)
+                    text.right(x + width - st.side_pad, y, line)
                 else:
-                    lx = x + st.side_pad
-                text.at(lx, y)
-                text.show(line)
+                    text.line(x + st.side_pad, y, line)
                 if line_size != size:
                     text.font(font, size)
                 y -= st.leading
