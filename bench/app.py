@@ -69,7 +69,7 @@ every module imported after QtCore (for its opt-in ``__feature__`` syntax; see
 billing_desk/ui/__init__.py), argon2 (until a sign-in), Qt's print support (until a
 print), the demo office (until a demo file is opened), enum-member comparisons in the
 models' ``data()``, ReportLab, pdfium and Pillow (the documents and issuing packages
-load on first use, see billing_desk/lazy_exports.py), sqlite-utils (only to create or
+load on first use, see billing_desk/_lazy.py), sqlite-utils (only to create or
 migrate a file), the calendar pop-ups and a sizing pass over every row of the work
 queues. tests/ui/test_startup.py keeps all of these out of the first frame.
 """
@@ -185,11 +185,11 @@ w.statusBar().showMessage(sys.argv[1]); w.resize(1600, 950); w.show()
 """ + REPORT
 
 #: the app started as ``billing-desk`` starts it (billing_desk/__main__.py): the cyclic
-#: collector paused before Qt loads, until the window is complete (billing_desk/startup.py)
+#: collector paused before Qt loads, until the window is complete (billing_desk/_startup.py)
 APP = r"""
 import sys, time
 t0 = time.perf_counter()
-from billing_desk.startup import pause_collector
+from billing_desk._startup import pause_collector
 pause_collector()
 from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer

@@ -11,9 +11,9 @@ from typing import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or (len(args) == 1 and args[0].endswith(".bdesk")):
-        from .startup import pause_collector
+        from ._startup import pause_collector
 
-        pause_collector()  # until the window is complete (see startup.py)
+        pause_collector()  # until the window is complete (see _startup.py)
         from .ui.app import run_app  # Qt is imported only for the GUI
 
         return run_app(path=Path(args[0]) if args else None)

@@ -1,5 +1,5 @@
 """The app's start-up pauses Python's cyclic collector and its window resumes it once it is
-complete (billing_desk/startup.py); anything else (the tests, scripts, the CLI) never
+complete (billing_desk/_startup.py); anything else (the tests, scripts, the CLI) never
 has it paused, and a resume without a pause changes nothing."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = r"""
 import gc
-from billing_desk import startup
+from billing_desk import _startup as startup
 seen = [gc.isenabled()]
 startup.resume_collector()           # nothing paused: nothing changes
 seen.append(gc.isenabled())
@@ -30,7 +30,7 @@ print(seen)
 WINDOW = r"""
 import gc, sys
 from pathlib import Path
-from billing_desk.startup import pause_collector
+from billing_desk._startup import pause_collector
 pause_collector()
 from PySide6.QtCore import QSettings, QTimer
 from billing_desk.ui.app import build_main_window, make_application

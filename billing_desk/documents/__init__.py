@@ -3,10 +3,10 @@ to PDF (ReportLab, embedded DejaVu), read back and checked against their case be
 they are issued. No Qt and no SQL here: the case file stores what :func:`prepare_issue`
 returns; the app previews and prints the stored bytes. See docs/documents.md."""
 
-from ..lazy_exports import lazy_exports
+from .._lazy import lazy_exports
 
 #: each public name and the module that defines it (loaded on first use: see
-#: billing_desk/lazy_exports.py)
+#: billing_desk/_lazy.py)
 _WHERE = {
     "BatchInterrupted": "batch",
     "DEFAULT_SETTINGS": "settings",

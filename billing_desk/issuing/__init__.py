@@ -5,10 +5,10 @@ saved. It sits above ``store`` and ``documents`` (which never import each other)
 below the app and the CLI, which call only this. See docs/documents.md.
 """
 
-from ..lazy_exports import lazy_exports
+from .._lazy import lazy_exports
 
 #: each public name and the module that defines it (loaded on first use: see
-#: billing_desk/lazy_exports.py)
+#: billing_desk/_lazy.py)
 _WHERE = {
     "BatchReport": "batch",
     "Manifest": "manifest",

@@ -4,11 +4,11 @@ its documents. No SQL lives outside this package; the UI and the CLI use the API
     from billing_desk.store import create_case_file, open_case_file
 
 Each public name is imported from its module when first used (see
-billing_desk/lazy_exports.py): the app's window opens a file and lists its cases
+billing_desk/_lazy.py): the app's window opens a file and lists its cases
 before it loads what editing, verifying and issuing need.
 """
 
-from ..lazy_exports import lazy_exports
+from .._lazy import lazy_exports
 
 #: each public name and the module that defines it
 _WHERE = {

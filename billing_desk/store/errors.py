@@ -2,7 +2,7 @@
 
 Every message is written for the clerk (what happened, what to do), names the file, and
 never carries a traceback or SQL. The CLI maps each class to its own exit code
-(``billing_desk/cli_store.py``); the desktop app shows the message in one dialog.
+(``billing_desk/cli/exit_codes.py``); the desktop app shows the message in one dialog.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.workflow import EDITABLE, TransitionRefused
-from ..startup import resume_collector
+from .._startup import resume_collector
 from ..store.errors import StaleRevision, StoreError
 from .a11y import identify
 from .case_list import CaseList
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
             # call now, so the workspace is there (and visible) as soon as this returns
             for part in (self.tabs, self.panel, self.workflow.bar, self.workflow.dock):
                 QCoreApplication.sendPostedEvents(part, QEvent.Type.MetaCall)
-        resume_collector()  # the start-up is over (see billing_desk/startup.py)
+        resume_collector()  # the start-up is over (see billing_desk/_startup.py)
 
     # -- actions and menus ----------------------------------------------------------------
 

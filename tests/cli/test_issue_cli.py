@@ -17,8 +17,8 @@ import pytest
 from billing_desk.cli import main
 from billing_desk.documents import kinds_for
 from billing_desk.domain.rulepacks import determine
-from billing_desk.cli_store import EXIT_BATCH_STOPPED, EXIT_ISSUE_REFUSED
-from billing_desk.cli_users import PASSWORD_ENV
+from billing_desk.cli.exit_codes import EXIT_BATCH_STOPPED, EXIT_ISSUE_REFUSED
+from billing_desk.cli.signin import PASSWORD_ENV
 from billing_desk.store import create_case_file, open_case_file
 from tests.issuing.cases import CLERK, MAIL_ROOM, approved_case, approved_cases, draft_of
 from tests.staff import PASSWORD

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from billing_desk.cli_progress import ProgressDisplay
+from billing_desk.cli.progress import ProgressDisplay
 
 
 class Terminal(io.StringIO):

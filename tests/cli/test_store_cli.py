@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from billing_desk.cli import main
-from billing_desk.cli_store import EXIT_CODES, EXIT_REFUSED, EXIT_VERIFY_FAILED
+from billing_desk.cli.exit_codes import EXIT_CODES, EXIT_REFUSED, EXIT_VERIFY_FAILED
 from billing_desk.store import open_case_file
 from tests.shared_cases import worked_cases
 from tests.staff import FAST, PASSWORD

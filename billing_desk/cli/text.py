@@ -7,12 +7,7 @@ import json
 import sys
 from typing import Sequence
 
-from .domain.problems import CaseInvalid, Problem
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_INVALID = 2
-
+from ..domain.problems import CaseInvalid, Problem
 
 def print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,151 @@
+"""CLI commands on documents: issue one approved case, issue-batch every approved case
+with a manifest and a reconciliation line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+from ..documents import DocumentError
+from ..domain.problems import CaseInvalid
+from ..domain.workflow import TransitionRefused
+from ..issuing import BatchReport, Manifest, issue_batch, issue_documents
+from ..store import open_case_file
+from ..store.timestamps import utc_now
+from .exit_codes import (
+    EXIT_BATCH_STOPPED,
+    EXIT_BATCH_UNRECONCILED,
+    EXIT_INVALID,
+    EXIT_ISSUE_REFUSED,
+    EXIT_OK,
+)
+from .progress import ProgressDisplay
+from .signin import acting_user_default_option, sign_in
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    with open_case_file(args.file) as cf:
+        record = cf.cases.find(args.case_number)
+        actor = sign_in(cf, args.as_)
+        try:
+            issue = issue_documents(cf, record.id, actor=actor, issue_date=args.issue_date)
+        except (TransitionRefused, DocumentError, CaseInvalid) as e:
+            sys.stderr.write(f"billing-desk: {e}\n")
+            return EXIT_ISSUE_REFUSED
+        pdfs = [cf.documents.pdf(d.id) for d in issue.documents] if args.out else []
+    verb = "Issued" if issue.created else "Already issued (nothing new)"
+    print(f"{verb}: case {record.case_number}, {len(issue.documents)} document(s)")
+    for i, d in enumerate(issue.documents):
+        print(f"  {d.kind.value:<15} issue {d.issue_number:<6} {d.page_count} page(s)  {d.sha256}")
+        if args.out:
+            path = Path(args.out) / f"{record.case_number}-{d.kind.value}-{d.issue_number}.pdf"
+            path.write_bytes(pdfs[i])
+            print(f"    written to {path}")
+    return EXIT_OK
+
+
+def cmd_issue_batch(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if not out.is_dir():
+        sys.stderr.write(f"billing-desk issue-batch: --out {out} is not a folder\n")
+        return EXIT_INVALID
+    if args.workers is not None and args.workers < 1:
+        sys.stderr.write("billing-desk issue-batch: --workers must be at least 1\n")
+        return EXIT_INVALID
+    cancel = threading.Event()
+
+    def on_interrupt(signum, frame) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt  # a second Ctrl+C: stop now (committed cases stay)
+        cancel.set()
+        sys.stderr.write("\nissue-batch: cancelling: the cases being rendered are stored, "
+                         "the rest stay approved (Ctrl+C again to stop at once)\n")
+
+    with open_case_file(args.file) as cf:
+        actor = sign_in(cf, args.as_)
+        manifest = Manifest(out, case_file=cf.path, actor=actor, issue_date=args.issue_date,
+                            started=utc_now())
+        display = ProgressDisplay("issue-batch")
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            report = issue_batch(cf, actor=actor, issue_date=args.issue_date,
+                                 workers=args.workers, cancel=cancel, progress=display,
+                                 manifest=manifest)
+        except DocumentError as e:  # a document setting of the file is invalid: no case began
+            manifest.discard()
+            sys.stderr.write(f"billing-desk issue-batch: {e}\n")
+            return EXIT_INVALID
+        except BaseException:
+            manifest.discard()
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        display.finish()
+        paths = manifest.close(report, utc_now())
+    print_batch_report(report)
+    print(f"Manifest: {paths[0]} and {paths[1]}")
+    if not report.adds_up:
+        return EXIT_BATCH_UNRECONCILED
+    if report.stopped:
+        return EXIT_BATCH_STOPPED
+    return EXIT_ISSUE_REFUSED if report.refused else EXIT_OK
+
+
+def print_batch_report(report: BatchReport, shown: int = 20) -> None:
+    print(f"Reconciliation: {report.reconciliation()}")
+    for r in report.refused:
+        print(f"  refused {r.case.case_number} (account {r.case.account_number}, "
+              f"{r.case.customer_name}): {r.reason}")
+    if report.stopped:
+        print(f"Stopped: {report.stopped}")
+    if report.not_attempted:
+        names = ", ".join(c.case_number for c in report.not_attempted[:shown])
+        more = f" and {len(report.not_attempted) - shown:,} more" if len(report.not_attempted) > shown else ""
+        print(f"  not attempted, still approved (run again to issue them): {names}{more}")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+# --- wiring ----------------------------------------------------------------------------
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    issue_date = dict(type=_date, default=date.today(), metavar="YYYY-MM-DD",
+                      help="the date printed on the letters (default: today)")
+    p = sub.add_parser("issue", help="issue the letter and memos of one approved case",
+                       description="Render the documents of an approved case, read each back "
+                                   "against the case, store them and mark the case issued. "
+                                   "Issuing again returns the stored documents. Exit "
+                                   f"{EXIT_ISSUE_REFUSED} with the reason if refused.")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    p.add_argument("--issue-date", **issue_date)
+    p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder")
+    acting_user_default_option(p, "issues them")
+    p.set_defaults(func=cmd_issue)
+
+    p = sub.add_parser("issue-batch", help="issue every approved case, with a manifest",
+                       description="Issue the documents of every approved case, rendered on "
+                                   "worker processes, each case stored as it is done. Writes "
+                                   "a manifest (CSV and JSON) and prints the reconciliation "
+                                   "(selected = issued + refused + not attempted). Ctrl+C "
+                                   "cancels cleanly. Running it again issues nothing new. Exit "
+                                   f"{EXIT_ISSUE_REFUSED} if a case was refused, "
+                                   f"{EXIT_BATCH_STOPPED} if cancelled, "
+                                   f"{EXIT_BATCH_UNRECONCILED} if it does not add up.")
+    p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("--out", metavar="DIR", default=".",
+                   help="folder for the manifest (default: the current folder)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes (default: one per core)")
+    p.add_argument("--issue-date", **issue_date)
+    acting_user_default_option(p, "issues them")
+    p.set_defaults(func=cmd_issue_batch)

@@ -1,0 +1,82 @@
+"""Exit codes of the command line: 0 success, 1 internal failure, 2 invalid input or
+usage, and one code for each failure a clerk can meet with a case file, so scripts can
+tell "read-only" from "damaged" from "someone else saved first" (``billing-desk --help``
+lists them, docs/cli.md explains them)."""
+
+from __future__ import annotations
+
+from ..store.errors import (
+    AttachmentTooLarge,
+    CaseFileBusy,
+    CaseFileExists,
+    CaseFileNotFound,
+    CorruptFile,
+    DiskFull,
+    NewerVersion,
+    NotACaseFile,
+    NotADemoFile,
+    NotAUser,
+    NotSQLite,
+    ReadOnlyFile,
+    RecordNotFound,
+    SignInRefused,
+    StaleRevision,
+    StoreError,
+)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+EXIT_VERIFY_FAILED = 14
+#: the workflow or user rules refused the action (own case, above limit, no reason...)
+EXIT_REFUSED = 15
+#: issue: the case was refused; issue-batch: at least one case was refused (the others
+#: were issued; the manifest and the reconciliation line give each reason)
+EXIT_ISSUE_REFUSED = 18
+#: issue-batch: stopped before the end (Ctrl+C, a worker process died, the case file
+#: failed part-way); the cases not attempted are still approved, the next run issues them
+EXIT_BATCH_STOPPED = 19
+#: issue-batch: the reconciliation does not add up (a defect: report it)
+EXIT_BATCH_UNRECONCILED = 20
+
+#: (exception, exit code, what it means) -- one code per failure, in --help and docs/cli.md
+EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
+    (CaseFileNotFound, 3, "the case file, or the case named, does not exist"),
+    (RecordNotFound, 3, ""),
+    (NotSQLite, 4, "the file is not a case file (not an SQLite database at all)"),
+    (NotACaseFile, 5, "the file is an SQLite database of another program"),
+    (NewerVersion, 6, "the case file was written by a newer Billing Desk"),
+    (CorruptFile, 7, "the case file is damaged or truncated"),
+    (ReadOnlyFile, 8, "the case file (or its folder) cannot be written"),
+    (DiskFull, 9, "the disk is full; the change was not saved (earlier ones are intact)"),
+    (CaseFileBusy, 10, "another program kept the case file locked"),
+    (CaseFileExists, 11, "new/demo: the file already exists (never overwritten)"),
+    (StaleRevision, 12, "someone else saved the case first; nothing was overwritten"),
+    (AttachmentTooLarge, 13, "the attachment is larger than the case file accepts"),
+    (SignInRefused, 16, "sign-in refused (login or password not correct, or account disabled)"),
+    (NotAUser, 16, ""),
+    (NotADemoFile, 17, "demo: the file is not a demo file (demo users have public passwords)"),
+)
+
+
+def exit_code(error: StoreError) -> int:
+    for kind, code, _ in EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return 1
+
+
+def exit_codes_epilog() -> str:
+    codes = [(0, "success"), (1, "internal failure"),
+             (2, "invalid input or usage (import: at least one file was rejected)")]
+    codes += [(code, text) for _, code, text in EXIT_CODES if text]
+    codes += [(EXIT_VERIFY_FAILED, "verify: the history is broken or does not match the cases"),
+              (EXIT_REFUSED, "the workflow or user rules refused the action (the message says "
+                             "which rule)"),
+              (EXIT_ISSUE_REFUSED, "issue: the case was refused; issue-batch: at least one case "
+                                   "was refused"),
+              (EXIT_BATCH_STOPPED, "issue-batch: stopped before the end (Ctrl+C); the rest are "
+                                   "still approved"),
+              (EXIT_BATCH_UNRECONCILED, "issue-batch: the reconciliation does not add up")]
+    return "\n".join(["exit codes:"] + [f"  {code:<3} {text}" for code, text in sorted(codes)])
+

@@ -1,0 +1,83 @@
+"""Signing in from a terminal or a script, and the ``--as LOGIN`` option.
+
+A password is never a command-line argument (it would show in ``ps`` and the shell
+history): it comes from the environment variable ``BILLING_DESK_PASSWORD`` when set, or
+else from a prompt on the terminal. A new user's password comes from
+``BILLING_DESK_NEW_PASSWORD`` or a prompt asked twice. Without either (a script with no
+terminal), the command stops with exit 2 before changing anything.
+
+A file with users is changed only by one of them, signed in with their password. A file
+without users -- made by an older Billing Desk or through the Python API -- keeps
+working as before: the login given (default: yours) is recorded as it is, but nobody can
+submit or approve in it until its first administrator exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from ..domain.accounts import UserInvalid
+from ..store import CaseFile, UserRecord
+
+PASSWORD_ENV = "BILLING_DESK_PASSWORD"
+NEW_PASSWORD_ENV = "BILLING_DESK_NEW_PASSWORD"
+
+
+class NoTerminal(ValueError):
+    """Something to ask (a password, a login) with no terminal to ask on and nothing in
+    the environment or the options (exit 2, nothing changed)."""
+
+
+def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False) -> str:
+    """The password from ``env``, else typed at the terminal (twice with ``confirm``)."""
+    if env in os.environ:
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise NoTerminal(f"{prompt.rstrip(': ')}: there is no terminal to ask on; set the "
+                         f"environment variable {env}.")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Again, to confirm: ") != password:
+        raise UserInvalid("password", "the two passwords typed differ; nothing was changed")
+    return password
+
+
+def ask(prompt: str, given: str | None, option: str) -> str:
+    """An answer given as an option, or typed at the terminal."""
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise NoTerminal(f"give {option} (there is no terminal to ask on)")
+    return input(prompt)
+
+
+def sign_in(cf: CaseFile, login: str) -> str:
+    """The acting login for a change: on a file with users, signed in with its password;
+    on a file without users (made by an older Billing Desk, or through the API) the
+    login given is recorded as it is, as before users existed."""
+    if cf.users.needs_first_administrator():
+        return login
+    user: UserRecord = cf.users.authenticate(login, read_password(f"Password for {login}: "))
+    return user.login
+
+
+def acting_user_option(p: argparse.ArgumentParser, default: str | None, what: str) -> None:
+    p.add_argument("--as", dest="as_", metavar="LOGIN", default=default, required=default is None,
+                   help=f"who {what} (password from ${PASSWORD_ENV} or a prompt)")
+
+
+
+def acting_user_default_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--as`` for commands that a file without users also accepts (default: your login)."""
+    p.add_argument("--as", "--user", dest="as_", metavar="LOGIN", default=_user(),
+                   help=f"who {what}: on a file with users, one of them, signed in with the "
+                        f"password from ${PASSWORD_ENV} or a prompt (default: your login)")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (a service, a container)
+        return "clerk"
