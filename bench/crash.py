@@ -99,6 +99,8 @@ def main() -> int:
           "found complete, as allowed)")
     print(f"integrity_check ok            {log.integrity_ok:,} of {log.checks:,} checks")
     print(f"verify ok                     {log.verify_ok:,} of {log.checks:,} checks")
+    print(f"other program's passes        {log.reader_passes:,} (opened, read and closed the "
+          "file, and read its files outside SQLite, while the saves ran)")
     print(f"missing cases                 {log.missing} (target 0)")
     print(f"half-written cases            {log.half_written} (target 0)")
     print(f"files at the end              {cases:,} cases in {args.files} files, "

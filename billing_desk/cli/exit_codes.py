@@ -9,9 +9,12 @@ from ..store.errors import (
     AttachmentTooLarge,
     CaseFileBusy,
     CaseFileExists,
+    CaseFileIOError,
     CaseFileNotFound,
     CorruptFile,
     DiskFull,
+    IsTheCaseFile,
+    LocksLost,
     NewerVersion,
     NotACaseFile,
     NotADemoFile,
@@ -19,6 +22,7 @@ from ..store.errors import (
     NotSQLite,
     ReadOnlyFile,
     RecordNotFound,
+    RefusedByFile,
     SignInRefused,
     StaleRevision,
     StoreError,
@@ -56,6 +60,10 @@ EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
     (SignInRefused, 16, "sign-in refused (login or password not correct, or account disabled)"),
     (NotAUser, 16, ""),
     (NotADemoFile, 17, "demo: the file is not a demo file (demo users have public passwords)"),
+    (CaseFileIOError, 21, "the case file could not be read or written (a disk or network error)"),
+    (LocksLost, 22, "Billing Desk lost its lock on the case file; nothing more was saved"),
+    (RefusedByFile, 23, "the case file's own rules refused the change; nothing was saved"),
+    (IsTheCaseFile, 24, "the file given is part of a case file open here (not attached or read)"),
 )
 
 

@@ -69,9 +69,14 @@ class AttachmentRepository:
 
     def add_file(self, case_id: int, path: Path, *, actor: str,
                  media_type: str | None = None) -> AttachmentRecord:
-        """Attach a file from disk; its size is checked before it is read."""
+        """Attach a file from disk; its size is checked before it is read, and a case
+        file open in this process (or its log) is refused before it is touched."""
+        from .openfiles import read_outside_file, refuse_case_file_parts
+
+        refuse_case_file_parts(path)
         self._check_size(path.name, path.stat().st_size)
-        return self.add(case_id, path.name, path.read_bytes(), actor=actor, media_type=media_type)
+        return self.add(case_id, path.name, read_outside_file(path), actor=actor,
+                        media_type=media_type)
 
     def list(self, case_id: int) -> list[AttachmentRecord]:
         return [_record(r) for r in self._c.rows(

@@ -9,10 +9,12 @@ place only when complete: a crash during creation never leaves a half-made case 
 from __future__ import annotations
 
 import os
+import sqlite3
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from . import openfiles
 from .connection import Connection, configure, connect, database, translated_errors
 from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
 from .header import APPLICATION_ID, check_case_file, check_writable
@@ -139,6 +141,11 @@ class CaseFile:
 
         return verify_case(self._c, case_id)
 
+    def check_locks(self) -> None:
+        """Raise :class:`~.errors.LocksLost` if this process no longer holds the file's
+        SQLite locks (see :mod:`.openfiles`); every write checks this itself."""
+        self._c.check_locks()
+
     def close(self) -> None:
         self._c.close()
 
@@ -155,9 +162,24 @@ def open_case_file(path: str | Path, *, clock: Clock = utc_now) -> CaseFile:
     Raises (each with a message for the clerk): CaseFileNotFound, NotSQLite,
     NotACaseFile, NewerVersion, CorruptFile, ReadOnlyFile, CaseFileBusy."""
     path = Path(path)
-    check_case_file(path, LATEST_VERSION)
-    check_writable(path)
-    conn = connect(path)
+    # The header is read outside SQLite only while no connection of this process has
+    # the file open: closing that read would drop the connection's locks (openfiles).
+    # An open file is a case file SQLite already reads, and is checked below as such.
+    key, already_open = openfiles.claim(path)
+    try:
+        if not already_open:
+            check_case_file(path, LATEST_VERSION)
+        check_writable(path)
+        conn = _connect_checked(path)
+    except BaseException:
+        openfiles.release(key, path)
+        raise
+    return CaseFile(Connection(path, conn, clock, key))
+
+
+def _connect_checked(path: Path) -> sqlite3.Connection:
+    with translated_errors(path):
+        conn = connect(path)
     try:
         with translated_errors(path):
             # the header said so already; ask SQLite too, which sees the write-ahead log
@@ -169,13 +191,14 @@ def open_case_file(path: str | Path, *, clock: Clock = utc_now) -> CaseFile:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if version and not set(_CORE_TABLES) <= tables:
                 raise CorruptFile(path, "its case tables are missing")
-            configure(conn)
+            configure(conn, path)
             if version < LATEST_VERSION:
                 migrate(database(conn))
     except BaseException:
-        conn.close()
+        with translated_errors(path):
+            conn.close()
         raise
-    return CaseFile(Connection(path, conn, clock))
+    return conn
 
 
 def create_case_file(path: str | Path, *, clock: Clock = utc_now,

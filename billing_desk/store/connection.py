@@ -15,7 +15,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from .errors import CaseFileBusy, CorruptFile, DiskFull, NotAUser, ReadOnlyFile
+from . import openfiles
+from .errors import (
+    CaseFileBusy,
+    CaseFileIOError,
+    CorruptFile,
+    DiskFull,
+    LocksLost,
+    NotAUser,
+    ReadOnlyFile,
+    RefusedByFile,
+)
+from .openfiles import FileKey, LockWatch
 from .timestamps import Clock, format_utc
 
 if TYPE_CHECKING:
@@ -41,43 +52,71 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def configure(conn: sqlite3.Connection) -> None:
+def configure(conn: sqlite3.Connection, path: Path | None = None) -> None:
     """Write-ahead log with a full sync at every commit: a save that returned survives a
     killed process *and* a power cut (in WAL mode ``NORMAL`` may lose the last commits on
     power loss; ``FULL`` syncs the log at each commit). Foreign keys are enforced."""
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":
-        raise RuntimeError(f"SQLite refused write-ahead logging (journal mode {mode})")
+        # (a network share or a file system without shared memory): without the log a
+        # save is not safe against another program, so the file is not used
+        raise CaseFileIOError(path or Path("the case file"), "this disk does not allow "
+                              f"SQLite's write-ahead log; journal mode {mode}")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
 
 
 @contextmanager
 def translated_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite's failures into the errors a clerk can act on."""
+    """Turn every SQLite failure into an error a clerk can act on (never a traceback)."""
     try:
         yield
     except sqlite3.Error as e:
-        name = getattr(e, "sqlite_errorname", "") or ""
-        if name == "SQLITE_FULL":
-            raise DiskFull(path) from e
-        if name.startswith("SQLITE_READONLY"):
-            raise ReadOnlyFile(path, "writing was refused by the system") from e
-        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-            raise CorruptFile(path, str(e)) from e
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            raise CaseFileBusy(path) from e
-        raise
+        raise store_error(path, e) from e
+
+
+def store_error(path: Path, e: sqlite3.Error) -> Exception:
+    """The typed error for SQLite's ``e`` on the file ``path``."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    # SQLITE_IOERR_SHMSIZE: the shared-memory index could not grow, which on a full disk
+    # is how SQLite first notices that there is no space left at all
+    if name in ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"):
+        return DiskFull(path)
+    if name.startswith("SQLITE_READONLY"):
+        return ReadOnlyFile(path, "writing was refused by the system")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return CorruptFile(path, str(e))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PROTOCOL")):
+        return CaseFileBusy(path)
+    if name.startswith("SQLITE_CONSTRAINT"):
+        return RefusedByFile(path, str(e))
+    if name.startswith("SQLITE_CANTOPEN"):
+        return CaseFileIOError(path, "it could not be opened")
+    if name.startswith("SQLITE_IOERR"):
+        return CaseFileIOError(path, f"disk I/O error, {name}")
+    return CaseFileIOError(path, f"{type(e).__name__}: {e}")
 
 
 class Connection:
     """An open case file. ``db`` is the sqlite-utils handle; ``conn`` the raw connection."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock,
+                 key: FileKey | None = None) -> None:
         self.path = path
-        self.conn = conn
+        self._conn = conn
         self.clock = clock
         self._db: Database | None = None
+        self._key = key
+        self._watch = LockWatch(path)
+        self._closed = False
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw connection, for the store's own queries; refused once the process has
+        lost the file's locks (nothing is read or written through it any more)."""
+        if openfiles.is_lost(self._key):
+            raise LocksLost(self.path)
+        return self._conn
 
     @property
     def db(self) -> "Database":
@@ -86,13 +125,37 @@ class Connection:
         return self._db
 
     def close(self) -> None:
-        self.conn.close()
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if openfiles.is_lost(self._key):
+                openfiles.keep_forever(self._conn)  # (see openfiles: never closed)
+            else:
+                with translated_errors(self.path):
+                    self._conn.close()
+        finally:
+            openfiles.release(self._key, self.path)
+
+    def check_locks(self) -> None:
+        """Raise :class:`LocksLost` if this process no longer holds the file's locks
+        (found now, or earlier by another connection to the same file)."""
+        if openfiles.is_lost(self._key):
+            raise LocksLost(self.path)
+        if not self._watch.holds():
+            if self._key is not None:
+                openfiles.mark_lost(self._key)
+            raise LocksLost(self.path)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        if openfiles.is_lost(self._key):
+            raise LocksLost(self.path)
         with translated_errors(self.path):
             return self.conn.execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        if openfiles.is_lost(self._key):
+            raise LocksLost(self.path)
         with translated_errors(self.path):
             return self.conn.execute(sql, params).fetchone()
 
@@ -107,22 +170,27 @@ class Connection:
         only for what happens before anyone is signed in (a failed sign-in is counted)."""
         if not isinstance(actor, str) or not actor.strip():
             raise ValueError("every change needs the acting user's login")
+        conn = self.conn  # (refused if the locks were lost before)
         with translated_errors(self.path):
-            self.conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")
             try:
+                # nothing is written unless the process still holds the file's locks
+                # (openfiles explains how they can go, and what follows if they do)
+                self.check_locks()
                 if as_user:
                     actor = self._acting_login(actor)
-                tx = Transaction(self.conn, actor, self.clock())
+                tx = Transaction(conn, actor, self.clock())
                 yield tx
                 if tx.entries:
-                    self.conn.execute("COMMIT")
+                    self.check_locks()
+                    conn.execute("COMMIT")
                 elif tx.is_unchanged:
-                    self.conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 else:
                     raise RuntimeError("a change without an audit entry was refused")
             except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
 
 

@@ -83,6 +83,58 @@ class CaseFileBusy(StoreError):
                          "long. Nothing was changed; try again in a moment.")
 
 
+class CaseFileIOError(StoreError):
+    """The system could not read or write the file (a failing disk, a network share that
+    went away, a file removed under the program): SQLite's I/O errors."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"{path} could not be read or written ({detail}). The last change "
+                         "was not saved; what was saved before it is intact. Check the disk or "
+                         "the network connection, then open the file again.")
+
+
+class RefusedByFile(StoreError):
+    """The file's own rules (a constraint or a trigger) refused a change: a change the
+    app should never have tried, or one tried from outside the app."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"{path} refused the change ({detail}). Nothing was saved.")
+
+
+class LocksLost(StoreError):
+    """This process no longer holds SQLite's locks on the file.
+
+    POSIX advisory locks belong to the process: closing *any* descriptor of the file
+    drops every lock the process holds on it, including those of the open connection
+    (sqlite.org, "How To Corrupt An SQLite Database File", 2.2). Another program may then
+    believe it is alone, copy the write-ahead log into the file and delete it, and what
+    this connection writes next goes to a log nobody will ever read. So once the locks
+    are gone, nothing more is written through this connection, and the file cannot be
+    opened again in this process: only a restart gives clean locks."""
+
+    def __init__(self, path: Path, *, reopening: bool = False) -> None:
+        self.path = path
+        what = ("It cannot be opened again until Billing Desk is restarted" if reopening else
+                "To protect the file, nothing more is saved from this window and the last "
+                "change was NOT saved")
+        super().__init__(f"Billing Desk lost its lock on {path}: something in this program "
+                         f"read the file outside the database. {what}. Everything saved "
+                         "before is intact. Quit Billing Desk and start it again.")
+
+
+class IsTheCaseFile(StoreError):
+    """A file chosen to read (an attachment, a CSV) is part of a case file open here:
+    reading it outside SQLite would drop the connection's locks (see LocksLost)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is part of a case file open in Billing Desk (the file itself, "
+                         "or its write-ahead log). It cannot be attached or imported; choose "
+                         "another file.")
+
+
 class StaleRevision(StoreError):
     """A save based on a revision that someone else has already replaced."""
 

@@ -70,15 +70,17 @@ def run_app(argv: list[str] | None = None, path: Path | None = None) -> int:
     settings = QSettings()
     current: list[MainWindow] = []
     install_excepthook(lambda: current[-1] if current else None)
-    code = 0
+    code, first = 0, True
     while True:
         # the file named on the command line first; after a sign-out, the file in use
-        window = build_main_window(None, settings, path if not current else None,
+        window = build_main_window(None, settings, path if first else None,
                                    sign_in=ask_to_sign_in)
+        first = False
         if window is None:  # nobody signed in
             return code
-        current.append(window)
+        current[:] = [window]  # (a signed-out window, its file closed, is not kept)
         window.show()
         code = app.exec()
         if not window.workflow.signed_out:
             return code
+        window.deleteLater()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -77,9 +77,10 @@ class AttachmentsView(QWidget):
             b.setEnabled(case_id is not None)
 
     def add_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", str(Path.home()))
-        for p in paths:
-            self.add_path(Path(p))
+        from .file_dialogs import open_files
+
+        for p in open_files(self, "Attach files", Path.home()):
+            self.add_path(p)
 
     def add_path(self, path: Path) -> bool:
         if self.case_id is None:

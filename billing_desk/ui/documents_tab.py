@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..documents import DocumentError
 from ..domain.problems import CaseInvalid
@@ -133,10 +133,11 @@ class DocumentsTab(QWidget):
         suffix = "" if kind in self.stored else "-preview"
         name = f"{self.record.case_number}-{kind}{suffix}.pdf" if self.record else f"{kind}.pdf"
         folder = self.session.path.parent if self.session.path else Path.home()
-        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", str(folder / name),
-                                              "PDF files (*.pdf)")
+        from .file_dialogs import save_file
+
+        path = save_file(self, "Save as PDF", folder / name, "PDF files (*.pdf)")
         if path:
-            self.save_to(kind, Path(path))
+            self.save_to(kind, path)
 
     def save_to(self, kind: str, path: Path) -> None:
         from . import printing

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..domain.workflow import EDITABLE, TransitionRefused
 from .._startup import resume_collector
-from ..store.errors import StaleRevision, StoreError
+from ..store.errors import LocksLost, StaleRevision, StoreError
 from .a11y import identify
 from .case_list import CaseList
 from .session import CaseSession
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.session.externalChange.connect(self._external_change)
         self.session.fileOpened.connect(self._file_opened)
         self.session.userChanged.connect(lambda _user: self._show_user())
+        self.session.locksLost.connect(lambda e: self._locks_lost(e))
         self._restore_layout()
         self._show_user()
         # the workspace follows the first paint (see the module's note); of the window, not
@@ -349,30 +350,30 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def open_file_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from .file_dialogs import open_file
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open case file", str(self._dialog_dir()),
-                                              "Case files (*.bdesk);;All files (*)")
+        path = open_file(self, "Open case file", self._dialog_dir(),
+                         "Case files (*.bdesk);;All files (*)")
         if path:
-            self.open_path(Path(path))
+            self.open_path(path)
 
     def new_file(self) -> None:
         from ..store.casefile import create_case_file
 
-        from PySide6.QtWidgets import QFileDialog
+        from .file_dialogs import save_file
 
-        path, _ = QFileDialog.getSaveFileName(self, "New case file", str(self._dialog_dir() / "cases.bdesk"),
-                                              "Case files (*.bdesk)")
-        if not path:
+        path = save_file(self, "New case file", self._dialog_dir() / "cases.bdesk",
+                         "Case files (*.bdesk)")
+        if path is None:
             return
-        if not path.endswith(".bdesk"):
-            path += ".bdesk"
+        if path.suffix != ".bdesk":
+            path = path.with_name(path.name + ".bdesk")
         try:
-            create_case_file(Path(path)).close()
+            create_case_file(path).close()
         except StoreError as e:
             self.error("Cannot create the case file", e)
             return
-        self.open_path(Path(path))
+        self.open_path(path)
 
     def _dialog_dir(self) -> Path:
         return self.session.path.parent if self.session.path else Path.home()
@@ -440,6 +441,9 @@ class MainWindow(QMainWindow):
     def _edited(self, draft: CaseDraft, description: str) -> None:
         if self.record is None:
             return
+        if self.session.lost is not None:  # nothing is saved any more (see _locks_lost)
+            self._locks_lost(self.session.lost, draft)
+            return
         from .undo import EditCaseCommand
 
         self.undo_stack.push(EditCaseCommand(self.record.id, self.record.draft, draft, description,
@@ -451,6 +455,9 @@ class MainWindow(QMainWindow):
             return False
         try:
             record = self.session.save_draft(case_id, draft, self.record.revision)
+        except LocksLost as e:
+            self._locks_lost(e, draft)
+            return False
         except (StaleRevision, TransitionRefused, StoreError) as e:
             self.error(f"Not saved: {description}", e)
             # the stack is running this very command (an undo, a redo): clearing it now
@@ -512,19 +519,21 @@ class MainWindow(QMainWindow):
     def import_periods_csv(self) -> None:
         if self.record is None or self.record.status not in EDITABLE:
             return
-        from PySide6.QtWidgets import QFileDialog
+        from .file_dialogs import open_file
 
-        path, _ = QFileDialog.getOpenFileName(self, "Import periods from CSV", str(self._dialog_dir()),
-                                              "CSV files (*.csv *.txt);;All files (*)")
+        path = open_file(self, "Import periods from CSV", self._dialog_dir(),
+                         "CSV files (*.csv *.txt);;All files (*)")
         if path:
-            self.import_periods_from(Path(path))
+            self.import_periods_from(path)
 
     def import_periods_from(self, path: Path) -> None:
+        from ..store.openfiles import read_outside_file
+
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as e:
-            self.error("Cannot read the CSV file", e if isinstance(e, OSError) else
-                       OSError(f"{path} is not UTF-8 text"))
+            text = read_outside_file(path).decode("utf-8-sig")
+        except (OSError, StoreError, UnicodeDecodeError) as e:
+            self.error("Cannot read the CSV file", e if not isinstance(e, UnicodeDecodeError)
+                       else OSError(f"{path} is not UTF-8 text"))
             return
         from ..domain.entry import parse_csv_text
 
@@ -577,6 +586,46 @@ class MainWindow(QMainWindow):
                 self.close()
 
         box.buttonClicked.connect(answered)
+        self.last_error_box = box
+        box.open()
+
+    def _locks_lost(self, e: LocksLost, unsaved: CaseDraft | None = None) -> None:
+        """This process lost the file's locks (store/openfiles.py): say so loudly, keep
+        the change that could not be saved in a file of its own, and save nothing more
+        from this window; the editor keeps showing what was typed, for reading."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel, QMessageBox
+
+        first = self.session.lost is None
+        if unsaved is None and self.workspace_built and self.record is not None:
+            typed = self.editor.draft()
+            unsaved = typed if typed != self.record.draft else None
+        text = str(e)
+        if unsaved is not None and self.record is not None:
+            try:
+                kept = self.session.keep_unsaved(self.record, unsaved)
+                text += (f"\n\nYour unsaved version of {self.record.case_number} was written to "
+                         f"{kept}. After restarting, import it (billing-desk import) or "
+                         "type the change again.")
+            except OSError as oe:
+                text += f"\n\nYour unsaved change could not be kept in a file either ({oe})."
+        elif not first:
+            return  # said already, and nothing new to keep
+        self.session.lose(e)
+        if self.workspace_built:
+            self.editor.setEnabled(False)  # (what was typed stays readable, and can be copied)
+        self.case_list.apply_filters()
+        if first:
+            banner = QLabel("NOT SAVING: the case file's lock was lost. Restart Billing Desk.")
+            banner.setObjectName("locks_lost_banner")
+            banner.setAccessibleIdentifier("locks_lost_banner")
+            banner.setStyleSheet("color: white; background: #b00020; padding: 2px 6px;")
+            self.statusBar().addPermanentWidget(banner)
+            self.setWindowTitle(f"{self.windowTitle()} — NOT SAVING")
+        box = QMessageBox(QMessageBox.Icon.Critical, "The case file is no longer safe to save to",
+                          text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("locks_lost_dialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_error_box = box
         box.open()
 
@@ -640,6 +689,14 @@ class MainWindow(QMainWindow):
         self.case_list.save_layout(self.settings)
         self.settings.sync()
         super().closeEvent(event)
+        # the file is closed with its window: a sign-out opens it afresh for the next
+        # person, and no second connection of this process is left holding it
+        try:
+            self.session.close()
+        except StoreError as e:  # (the box outlives the window: the app ends when it is read)
+            from .errors import show_error
+
+            self.last_error_box = show_error(None, "The case file was not closed cleanly", e)
 
 
 class _FirstPaint(QObject):

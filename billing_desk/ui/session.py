@@ -25,6 +25,7 @@ from ..store.casefile import CaseFile, open_case_file
 from ..store.summaries import UserRecord
 
 if TYPE_CHECKING:  # the documents, the demo office, the case model load when first wanted
+    from ..store.errors import LocksLost
     from ..demo import DemoUser
     from ..documents import IssuedDocument
     from ..domain.draft import CaseDraft
@@ -83,6 +84,7 @@ class CaseSession(QObject):
     fileOpened = Signal(object)  # Path
     fileClosed = Signal()
     userChanged = Signal(object)  # UserRecord | None
+    locksLost = Signal(object)  # LocksLost: nothing more can be saved to the open file
 
     def __init__(self, actor: str | UserRecord = "", parent=None, *,
                  sign_in: SignIn | None = None) -> None:
@@ -91,6 +93,7 @@ class CaseSession(QObject):
         self._login = actor.login if isinstance(actor, UserRecord) else actor
         self._sign_in = sign_in
         self.file: CaseFile | None = None
+        self.lost: LocksLost | None = None
         self._counter = 0
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -139,11 +142,32 @@ class CaseSession(QObject):
             self.userChanged.emit(user)
 
     def close(self) -> None:
+        """Close the open file (the store raises a typed error if the system could not
+        close it cleanly; it is closed all the same)."""
         if self.file is not None:
             self._timer.stop()
-            self.file.close()
-            self.file = None
-            self.fileClosed.emit()
+            cf, self.file = self.file, None
+            try:
+                cf.close()
+            finally:
+                self.fileClosed.emit()
+
+    def keep_unsaved(self, record: CaseRecord, draft: CaseDraft) -> Path:
+        """Write a change that could not be saved as a case@1 JSON file in the user's
+        data folder (never beside the case file), to import once the file can be saved
+        to again; returns where."""
+        import json
+
+        import platformdirs
+
+        from ..store.timestamps import utc_now
+
+        folder = Path(platformdirs.user_data_dir("billing-desk", appauthor=False)) / "unsaved"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{record.case_number}-{utc_now():%Y%m%dT%H%M%SZ}.json"
+        path.write_text(json.dumps(draft.to_json(), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+        return path
 
     @property
     def path(self) -> Path | None:
@@ -151,8 +175,17 @@ class CaseSession(QObject):
 
     def _cf(self) -> CaseFile:
         if self.file is None:
+            if self.lost is not None:
+                raise self.lost
             raise RuntimeError("no case file is open")
         return self.file
+
+    def lose(self, error: LocksLost) -> None:
+        """The process lost the open file's locks (store/openfiles.py): the file is
+        closed as such (nothing more is read or written through it), and everything
+        asked of this session from now on is refused with ``error``."""
+        self.lost = error
+        self.close()
 
     # -- cases ---------------------------------------------------------------------------
 
@@ -307,7 +340,17 @@ class CaseSession(QObject):
     def poll(self) -> None:
         if self.file is None:
             return
-        counter = self.file.listing.change_counter()
+        from ..store.errors import LocksLost, StoreError
+
+        try:
+            self.file.check_locks()  # (see store/openfiles.py)
+            counter = self.file.listing.change_counter()
+        except LocksLost as e:
+            self._timer.stop()
+            self.locksLost.emit(e)
+            return
+        except StoreError:
+            return  # the next save or read reports it, with what was being done
         if counter != self._counter:
             changed = self.file.listing.changed_since(self._counter)
             self._counter = counter

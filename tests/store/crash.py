@@ -40,6 +40,7 @@ class CrashLog:
     verify_ok: int = 0
     missing: int = 0       # a save that returned is not in the file (or an older revision is)
     half_written: int = 0  # a case that is not what was saved, or not what its history says
+    reader_passes: int = 0  # times the other program opened, read and closed the file
     problems: list[str] = field(default_factory=list)
 
 
@@ -131,10 +132,29 @@ def check(path: Path, log: CrashLog) -> None:
 
 
 def crash_loop(path: Path, kills: int, seed: int, log: CrashLog | None = None) -> CrashLog:
+    """``kills`` kill cycles on ``path``, while another process opens, reads and closes
+    the file (and reads its files outside SQLite) all along (issue 23: other programs
+    using the file must never cost a save)."""
     if not path.exists():
         create_case_file(path).close()
     rng = random.Random(seed)
     log = log or CrashLog()
-    for _ in range(kills):
-        kill_once(path, rng, log)
+    stop, passes = _PROCESSES.Event(), _PROCESSES.Value("q", 0)
+    receive, send = _PROCESSES.Pipe(duplex=False)
+    reader = _PROCESSES.Process(target=crash_driver.read_meanwhile, args=(str(path), stop, passes, send),
+                                daemon=True)
+    reader.start()
+    send.close()
+    try:
+        for _ in range(kills):
+            kill_once(path, rng, log)
+    finally:
+        stop.set()
+        reader.join(30)
+        if reader.is_alive():
+            reader.kill()
+            log.problems.append("the reading process did not stop")
+    log.problems += [f"the reading process: {m}" for m in _messages(receive)]
+    receive.close()
+    log.reader_passes += passes.value
     return log

@@ -72,3 +72,30 @@ def _print(text: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1], int(sys.argv[2]), _print)
+
+
+def read_meanwhile(path: str, stop, passes, send: Connection) -> None:
+    """Another program using the file while the saves run (a second workstation's
+    search, a backup or virus scanner reading the files): open it, read, close it; read
+    the file, its log and its index outside SQLite, as such programs do. Until ``stop``;
+    counts its passes, and sends each failure that is not just "busy"."""
+    from billing_desk.store import CaseFileBusy, StoreError
+
+    while not stop.is_set():
+        try:
+            with open_case_file(path) as cf:
+                cf.listing.search("a", limit=20)
+                cf.listing.count()
+        except CaseFileBusy:
+            pass
+        except StoreError as e:
+            send.send_bytes(f"{type(e).__name__}: {e}".encode())
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                with open(path + suffix, "rb") as f:
+                    f.read(4096)
+            except FileNotFoundError:
+                pass
+        with passes.get_lock():
+            passes.value += 1
+    send.close()

@@ -181,7 +181,9 @@ def test_closing_the_window_saves_the_field_being_typed(make_window, case_file):
     type_text(w.editor.customer_name, "Half typed")
     case_id = w.record.id
     w.close()
-    assert w.session.load(case_id).draft.account.customer_name == "Half typed"
+    assert w.session.file is None  # the window closes its file
+    with open_case_file(case_file) as cf:
+        assert cf.cases.load(case_id).draft.account.customer_name == "Half typed"
 
 
 def test_window_remembers_layout_and_last_file(make_window, case_file, tmp_path):

@@ -98,7 +98,8 @@ def test_closing_with_a_cell_being_typed_saves_it(make_window, case_file):
     w.notes.setPlainText("Called the customer")  # typed, never left the field
     case_id = w.record.id
     w.close()
-    stored = w.session.load(case_id)
+    with open_case_file(case_file) as cf:
+        stored = cf.cases.load(case_id)
     assert stored.draft.periods[0].billed == Decimal("1084.20")
     assert stored.notes == "Called the customer"
 
@@ -122,7 +123,8 @@ def test_closing_with_a_refused_entry_asks_first(make_window, case_file, qtbot):
     w.close()
     w.last_error_box.button(QMessageBox.StandardButton.Discard).click()
     qtbot.waitUntil(lambda: not w.isVisible())
-    stored = w.session.load(w.record.id).draft
+    with open_case_file(case_file) as cf:
+        stored = cf.cases.load(w.record.id).draft
     assert stored.made_known_on is None and stored.periods[0].correct is None
 
 
