@@ -174,14 +174,13 @@ class Connection:
         with translated_errors(self.path):
             conn.execute("BEGIN IMMEDIATE")
             try:
-                # nothing is written unless the process still holds the file's locks
-                # (openfiles explains how they can go, and what follows if they do)
-                self.check_locks()
                 if as_user:
                     actor = self._acting_login(actor)
                 tx = Transaction(conn, actor, self.clock())
                 yield tx
                 if tx.entries:
+                    # nothing is committed unless the process still holds the file's
+                    # locks (openfiles explains how they can go, and what would follow)
                     self.check_locks()
                     conn.execute("COMMIT")
                 elif tx.is_unchanged:
