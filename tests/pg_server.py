@@ -1,0 +1,166 @@
+"""A real, throwaway PostgreSQL server for the tests (never a mock).
+
+Each pytest worker starts its own server from Debian's ``postgresql`` package: initdb
+into a temporary directory, listening on a Unix socket in that directory and on a free
+port of 127.0.0.1 only, stopped when the worker ends. PostgreSQL refuses to run as root,
+so under root (CI) the server runs as the ``postgres`` system user (created by the
+package) with its data directory owned by that user. Each test that asks for a database
+gets a new one, copied from a template in which the Billing Desk schema is already
+installed (``template_ready``), so a test costs a ``CREATE DATABASE``, not a migration.
+
+The superuser ``postgres`` connects through the socket without a password (trust, local
+only); every other role signs in over TCP with SCRAM-SHA-256, as on a real server.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+SUPERUSER = "postgres"
+
+
+def pg_bindir() -> Path | None:
+    """Where initdb and pg_ctl are: $PG_BINDIR, pg_config's answer, or Debian's place."""
+    if os.environ.get("PG_BINDIR"):
+        return Path(os.environ["PG_BINDIR"])
+    if shutil.which("pg_config"):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        candidate = Path(out.stdout.strip())
+        if (candidate / "initdb").exists():
+            return candidate
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: Path
+    port: int
+    bindir: Path
+    run_as: str | None
+    _names: itertools.count = field(default_factory=lambda: itertools.count(1))
+    template: str | None = None
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.base / "sock")
+
+    def conninfo(self, dbname: str = "postgres", user: str = SUPERUSER, **more: str) -> str:
+        """libpq connection string: the superuser through the socket, others over TCP."""
+        if user == SUPERUSER:
+            parts = {"host": self.socket_dir, "port": str(self.port), "dbname": dbname, "user": user}
+        else:
+            parts = {"host": "127.0.0.1", "port": str(self.port), "dbname": dbname, "user": user}
+        parts.update(more)
+        return " ".join(f"{k}={v}" for k, v in parts.items())
+
+    def url(self, dbname: str, user: str | None = None) -> str:
+        """A postgresql:// URL as a clerk would type it (no password in it)."""
+        who = f"{user}@" if user else ""
+        return f"postgresql://{who}127.0.0.1:{self.port}/{dbname}"
+
+    def admin(self, sql: str, dbname: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def new_database(self) -> str:
+        """A fresh database: from the prepared template when there is one."""
+        name = f"t{os.getpid()}_{next(self._names)}"
+        template = f" TEMPLATE {self.template}" if self.template else ""
+        self.admin(f'CREATE DATABASE "{name}"{template}')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def template_ready(self, prepare: Callable[[str], None]) -> None:
+        """Make the template every new database copies: ``prepare(conninfo)`` installs
+        the schema in it once."""
+        if self.template:
+            return
+        name = f"tpl{os.getpid()}"
+        self.admin(f'CREATE DATABASE "{name}"')
+        prepare(self.conninfo(name))
+        self.admin(f"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
+        self.template = name
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as:
+            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check)
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop",
+                  check=False)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_server() -> Server:
+    bindir = pg_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL's server programs are not installed (Debian: apt-get "
+                           "install postgresql; scripts/setup --test does it)")
+    run_as = None
+    base = Path(tempfile.mkdtemp(prefix="bd-pg-"))
+    if os.geteuid() == 0:
+        run_as = SUPERUSER
+        owner = pwd.getpwnam(run_as)
+        os.chmod(base, 0o755)
+        for sub in ("data", "sock"):
+            (base / sub).mkdir()
+            os.chown(base / sub, owner.pw_uid, owner.pw_gid)
+    else:
+        (base / "sock").mkdir()
+    server = Server(base, _free_port(), bindir, run_as)
+    server._run("initdb", "-D", str(base / "data"), "-U", SUPERUSER, "--auth-local=trust",
+                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync")
+    settings = {
+        "listen_addresses": "'127.0.0.1'", "port": str(server.port),
+        "unix_socket_directories": f"'{server.socket_dir}'",
+        # a throwaway server: durability is not what these tests measure
+        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+        "max_connections": "200", "shared_buffers": "64MB", "log_min_messages": "warning",
+        "password_encryption": "'scram-sha-256'",
+    }
+    with open(base / "data" / "postgresql.conf", "a") as f:  # (root may write it too)
+        f.write("".join(f"{k} = {v}\n" for k, v in settings.items()))
+    log = base / "sock" / "server.log"  # (in a folder the server's user may write)
+    started = server._run("pg_ctl", "-D", str(base / "data"), "-l", str(log), "-w", "-t", "60",
+                          "start", check=False)
+    if started.returncode != 0:
+        detail = log.read_text() if log.exists() else started.stderr
+        server.stop()
+        raise RuntimeError(f"the test PostgreSQL server did not start: {detail[-2000:]}")
+    deadline = time.monotonic() + 30
+    import psycopg
+
+    while True:
+        try:
+            psycopg.connect(server.conninfo(), connect_timeout=2).close()
+            break
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    return server
