@@ -13,6 +13,7 @@ from ..domain.case import Case
 from ..domain.caseformat import loads_case
 from ..domain.determination import Determination
 from ..domain.draft import CaseDraft
+from ..domain.history import HeadSyntax, WrittenHead
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import determine, get_rule_pack
 from ..domain.workflow import Action
@@ -167,8 +168,36 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     with open_case_file(args.file) as cf:
         report = cf.verify()
+        now = {w.entry: cf.history_entry(w.entry) for w in args.expect}
     print(f"{args.file}: {report.summary()}")
-    return EXIT_OK if report.ok else EXIT_VERIFY_FAILED
+    if not report.ok:
+        return EXIT_VERIFY_FAILED
+    if report.head is not None:
+        # to be written down and compared later (an issued memo and a manifest carry one)
+        print(f"History head: {report.head.text()}")
+    rewritten = False
+    for written in args.expect:
+        held = now[written.entry]
+        if held is None:
+            rewritten = True
+            print(f"BROKEN: the history has no entry #{written.entry} (written down as "
+                  f"{written.text()}): entries were removed.")
+        elif not written.matches(held):
+            rewritten = True
+            print(f"BROKEN: history entry #{written.entry} was written down as "
+                  f"{written.text()}; the file now holds {held.text()}: the history up to "
+                  "it was rewritten since.")
+        else:
+            print(f"History entry #{written.entry} matches what was written down "
+                  f"({written.text()}).")
+    return EXIT_VERIFY_FAILED if rewritten else EXIT_OK
+
+
+def _written_head(text: str) -> WrittenHead:
+    try:
+        return WrittenHead.parse(text)
+    except HeadSyntax as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -256,9 +285,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify", help="check the file and its tamper-evident history",
                        description="Check the case file: SQLite integrity, the audit hash "
-                                   f"chain, and every case against its history. Exit "
-                                   f"{EXIT_VERIFY_FAILED} with the first broken entry if not.")
+                                   "chain, and every case against its history, then print the "
+                                   "history's head (its newest entry and hash) to write down. "
+                                   f"Exit {EXIT_VERIFY_FAILED} with the first broken entry if "
+                                   "not, or if an --expect head no longer matches.")
     p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("--expect", action="append", default=[], type=_written_head,
+                   metavar="N:HASH",
+                   help="a head written down earlier (from verify, an issued memo or a batch "
+                        "manifest): entry N must still have that hash (16 or more of its hex "
+                        "digits); may be repeated")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("demo", help="fill a case file with realistic demo cases",
