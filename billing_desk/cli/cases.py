@@ -25,6 +25,7 @@ from .signin import (
     acting_user_default_option,
     acting_user_option,
     ask,
+    login_name,
     read_password,
     sign_in,
 )
@@ -142,6 +143,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.pdf is not None:
+        return _export_summary(args)
     with open_case_file(args.file) as cf:
         record = cf.cases.find(args.case_number)
     check = record.draft.check()
@@ -149,6 +152,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     if check.case is None:
         sys.stderr.write(f"Note: case {record.case_number} is not complete yet; this JSON will "
                          "not import until these are fixed:\n" + format_problems(check.problems))
+    return EXIT_OK
+
+
+def _export_summary(args: argparse.Namespace) -> int:
+    """The printable case summary (issue 23) written to ``--pdf``: an internal document,
+    nothing is changed or recorded in the case file (so no sign-in)."""
+    from ..issuing import save_case_summary
+
+    out = Path(args.pdf)
+    with open_case_file(args.file) as cf:
+        record = cf.cases.find(args.case_number)
+        try:
+            # (the command line has no sign-in for reading: it says who ran it, and where)
+            summary = save_case_summary(cf, record.id, out,
+                                        printed_by=f"{login_name()} (command line)")
+        except OSError as e:
+            sys.stderr.write(f"billing-desk export: cannot write {out}: {e.strerror or e}\n")
+            return EXIT_INVALID
+    print(f"Wrote the case summary of {summary.case_number} ({summary.pages} page"
+          f"{'s' if summary.pages != 1 else ''}) to {out}")
     return EXIT_OK
 
 
@@ -268,10 +291,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     acting_user_default_option(p, "imports them; they are prepared by this user")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="print one case as case@1 JSON",
-                       description="Print a case as case@1 JSON (what import reads back).")
+    p = sub.add_parser("export", help="print one case as case@1 JSON, or its summary as PDF",
+                       description="Print a case as case@1 JSON (what import reads back), or "
+                                   "with --pdf write its printable case summary (the case, its "
+                                   "periods, the determination, the history; an internal "
+                                   "document, not issued and not stored in the case file).")
     p.add_argument("file", metavar="FILE", help="the case file")
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="write the case summary to this PDF file "
+                                                    "(replaced whole if it exists)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("search", help="find cases as the search box does",
