@@ -13,6 +13,7 @@ from ..domain.case import Case
 from ..domain.caseformat import loads_case
 from ..domain.determination import Determination
 from ..domain.draft import CaseDraft
+from ..domain.history import HeadSyntax, WrittenHead
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import determine, get_rule_pack
 from ..domain.workflow import Action
@@ -24,6 +25,7 @@ from .signin import (
     acting_user_default_option,
     acting_user_option,
     ask,
+    login_name,
     read_password,
     sign_in,
 )
@@ -141,6 +143,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.pdf is not None:
+        return _export_summary(args)
     with open_case_file(args.file) as cf:
         record = cf.cases.find(args.case_number)
     check = record.draft.check()
@@ -148,6 +152,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     if check.case is None:
         sys.stderr.write(f"Note: case {record.case_number} is not complete yet; this JSON will "
                          "not import until these are fixed:\n" + format_problems(check.problems))
+    return EXIT_OK
+
+
+def _export_summary(args: argparse.Namespace) -> int:
+    """The printable case summary (issue 23) written to ``--pdf``: an internal document,
+    nothing is changed or recorded in the case file (so no sign-in)."""
+    from ..issuing import save_case_summary
+
+    out = Path(args.pdf)
+    with open_case_file(args.file) as cf:
+        record = cf.cases.find(args.case_number)
+        try:
+            # (the command line has no sign-in for reading: it says who ran it, and where)
+            summary = save_case_summary(cf, record.id, out,
+                                        printed_by=f"{login_name()} (command line)")
+        except OSError as e:
+            sys.stderr.write(f"billing-desk export: cannot write {out}: {e.strerror or e}\n")
+            return EXIT_INVALID
+    print(f"Wrote the case summary of {summary.case_number} ({summary.pages} page"
+          f"{'s' if summary.pages != 1 else ''}) to {out}")
     return EXIT_OK
 
 
@@ -167,8 +191,36 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     with open_case_file(args.file) as cf:
         report = cf.verify()
+        now = {w.entry: cf.history_entry(w.entry) for w in args.expect}
     print(f"{args.file}: {report.summary()}")
-    return EXIT_OK if report.ok else EXIT_VERIFY_FAILED
+    if not report.ok:
+        return EXIT_VERIFY_FAILED
+    if report.head is not None:
+        # to be written down and compared later (an issued memo and a manifest carry one)
+        print(f"History head: {report.head.text()}")
+    rewritten = False
+    for written in args.expect:
+        held = now[written.entry]
+        if held is None:
+            rewritten = True
+            print(f"BROKEN: the history has no entry #{written.entry} (written down as "
+                  f"{written.text()}): entries were removed.")
+        elif not written.matches(held):
+            rewritten = True
+            print(f"BROKEN: history entry #{written.entry} was written down as "
+                  f"{written.text()}; the file now holds {held.text()}: the history up to "
+                  "it was rewritten since.")
+        else:
+            print(f"History entry #{written.entry} matches what was written down "
+                  f"({written.text()}).")
+    return EXIT_VERIFY_FAILED if rewritten else EXIT_OK
+
+
+def _written_head(text: str) -> WrittenHead:
+    try:
+        return WrittenHead.parse(text)
+    except HeadSyntax as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -239,10 +291,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     acting_user_default_option(p, "imports them; they are prepared by this user")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="print one case as case@1 JSON",
-                       description="Print a case as case@1 JSON (what import reads back).")
+    p = sub.add_parser("export", help="print one case as case@1 JSON, or its summary as PDF",
+                       description="Print a case as case@1 JSON (what import reads back), or "
+                                   "with --pdf write its printable case summary (the case, its "
+                                   "periods, the determination, the history; an internal "
+                                   "document, not issued and not stored in the case file).")
     p.add_argument("file", metavar="FILE", help="the case file")
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="write the case summary to this PDF file "
+                                                    "(replaced whole if it exists)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("search", help="find cases as the search box does",
@@ -256,9 +313,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify", help="check the file and its tamper-evident history",
                        description="Check the case file: SQLite integrity, the audit hash "
-                                   f"chain, and every case against its history. Exit "
-                                   f"{EXIT_VERIFY_FAILED} with the first broken entry if not.")
+                                   "chain, and every case against its history, then print the "
+                                   "history's head (its newest entry and hash) to write down. "
+                                   f"Exit {EXIT_VERIFY_FAILED} with the first broken entry if "
+                                   "not, or if an --expect head no longer matches.")
     p.add_argument("file", metavar="FILE", help="the case file")
+    p.add_argument("--expect", action="append", default=[], type=_written_head,
+                   metavar="N:HASH",
+                   help="a head written down earlier (from verify, an issued memo or a batch "
+                        "manifest): entry N must still have that hash (16 or more of its hex "
+                        "digits); may be repeated")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("demo", help="fill a case file with realistic demo cases",

@@ -39,6 +39,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
         pdfs = [cf.documents.pdf(d.id) for d in issue.documents] if args.out else []
     verb = "Issued" if issue.created else "Already issued (nothing new)"
     print(f"{verb}: case {record.case_number}, {len(issue.documents)} document(s)")
+    if issue.entry is not None:
+        print(f"History entry of the issue: {issue.entry.text()}")
     for i, d in enumerate(issue.documents):
         print(f"  {d.kind.value:<15} issue {d.issue_number:<6} {d.page_count} page(s)  {d.sha256}")
         if args.out:
@@ -97,6 +99,8 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
 
 def print_batch_report(report: BatchReport, shown: int = 20) -> None:
     print(f"Reconciliation: {report.reconciliation()}")
+    if report.history_head is not None:
+        print(f"History head after the batch: {report.history_head.text()}")
     for r in report.refused:
         print(f"  refused {r.case.case_number} (account {r.case.account_number}, "
               f"{r.case.customer_name}): {r.reason}")

@@ -78,7 +78,8 @@ def exit_codes_epilog() -> str:
     codes = [(0, "success"), (1, "internal failure"),
              (2, "invalid input or usage (import: at least one file was rejected)")]
     codes += [(code, text) for _, code, text in EXIT_CODES if text]
-    codes += [(EXIT_VERIFY_FAILED, "verify: the history is broken or does not match the cases"),
+    codes += [(EXIT_VERIFY_FAILED, "verify: the history is broken, does not match the cases, or "
+                                  "differs from an --expect head"),
               (EXIT_REFUSED, "the workflow or user rules refused the action (the message says "
                              "which rule)"),
               (EXIT_ISSUE_REFUSED, "issue: the case was refused; issue-batch: at least one case "

@@ -81,3 +81,8 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # no login name in this environment (a service, a container)
         return "clerk"
+
+
+def login_name() -> str:
+    """The operating system's login name of whoever runs the command."""
+    return _user()

@@ -33,6 +33,7 @@ _READINGS = GridStyle(size=8, header_size=7.5, leading=9.5, pad=1.5, space_after
 _KV_WIDTHS = (124.0, 110.0, 124.0, 110.0)
 _KV = TextStyle(size=8, leading=9.6)
 _FLAG = TextStyle(size=8, leading=10, space_after=1, indent=12)
+_NOTE = TextStyle(size=7, leading=8.5, space_after=3, color=L.GREY)
 
 
 class KeyValues(Flowable):
@@ -222,8 +223,22 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
         TextBlock(_signoff(w, "memo.approved", "memo.not_approved", inp.approved), st.small),
         TextBlock([(w.text("memo.fingerprint") + ": ", False), (inp.fingerprint, False)],
                   st.small),
+        *_history_head(inp, w, st),
     ]))
     return out
+
+
+def _history_head(inp: DocumentInput, w: Wording, st) -> list[Flowable]:
+    """The case file's history head when the memo was issued (issue 23): a history
+    rewritten afterwards no longer has this hash at this entry. A preview says it comes
+    with the issue; the reprint of an issue that recorded none leaves it out."""
+    label = w.text("memo.history_head") + ": "
+    if inp.preview:
+        return [TextBlock([(label, False), (w.text("memo.history_head_preview"), False)], st.small)]
+    if inp.history_head is None:
+        return []
+    return [TextBlock([(label, False), (inp.history_head.text(), False)], st.small),
+            TextBlock(w.text("memo.history_head_note"), _NOTE)]
 
 
 def _signoff(w: Wording, key: str, missing: str, signoff: Signoff | None) -> str:

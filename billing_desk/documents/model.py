@@ -10,6 +10,7 @@ from enum import StrEnum
 from ..domain.case import Case
 from ..domain.determination import Determination, Outcome
 from ..domain.fingerprint import case_fingerprint
+from ..domain.history import HistoryHead
 from ..domain.rulepacks import get_rule_pack
 from .settings import DEFAULT_SETTINGS, DocumentSettings, RefundMethod
 
@@ -72,13 +73,19 @@ class DocumentInput:
     refund_method: RefundMethod | None = None
     copy: bool = False
     preview: bool = False
+    #: the case file's history head when the documents were rendered (the newest entry,
+    #: before the issue's own): printed on the memos, so that a history rewritten later
+    #: disagrees with paper already sent (domain/history.py). None on a preview, and on
+    #: the reprint of an issue that recorded none.
+    history_head: HistoryHead | None = None
 
     @classmethod
     def for_case(cls, case_number: str, case: Case, *, prepared: Signoff | None,
                  approved: Signoff | None, issue_date: date,
                  settings: DocumentSettings = DEFAULT_SETTINGS,
                  refund_method: RefundMethod | None = None, copy: bool = False,
-                 fingerprint: str | None = None, preview: bool = False) -> "DocumentInput":
+                 fingerprint: str | None = None, preview: bool = False,
+                 history_head: HistoryHead | None = None) -> "DocumentInput":
         """The input for a case, with its determination computed. Pass ``fingerprint``,
         the one the approval recorded, when issuing: :func:`~.issue.prepare_issue` then
         refuses a case that no longer matches it. Without it the case's current
@@ -87,7 +94,7 @@ class DocumentInput:
         if fingerprint is None:
             fingerprint = case_fingerprint(case, pack.name, pack.version)
         return cls(case_number, case, pack.determine(case), fingerprint, prepared, approved,
-                   issue_date, settings, refund_method, copy, preview)
+                   issue_date, settings, refund_method, copy, preview, history_head)
 
     @property
     def kinds(self) -> tuple[DocumentKind, ...]:
@@ -129,7 +136,7 @@ class DocumentInput:
 
 
 def _rebuild_input(case_number, case, fingerprint, prepared, approved, issue_date, settings,
-                   refund_method, copy, preview) -> DocumentInput:
+                   refund_method, copy, preview, history_head) -> DocumentInput:
     return DocumentInput(case_number, case, get_rule_pack(case.rule_pack).determine(case),
                          fingerprint, prepared, approved, issue_date, settings, refund_method,
-                         copy, preview)
+                         copy, preview, history_head)

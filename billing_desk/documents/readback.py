@@ -11,7 +11,8 @@ What is checked, on the text as a reader would see it:
 - the PREVIEW · NOT ISSUED watermark on every page of a preview, and its absence from
   every page of a document to be issued;
 - anywhere in the document: the customer name, the service address, the totals as the
-  document formats them (Babel, the document's locale) and, in a memo, the fingerprint.
+  document formats them (Babel, the document's locale) and, in a memo, the fingerprint
+  and the history head it was rendered with.
 
 Text on both sides is normalised the same way (NFKC, whitespace runs to one space):
 extraction turns line breaks into CR LF, Babel's non-breaking and thin spaces into
@@ -86,6 +87,8 @@ def expectations(inp: DocumentInput, kind: DocumentKind,
         )
         amounts = [("refund total", det.refund_total), ("back-bill total", det.back_bill_total)]
         present = [("determination fingerprint", inp.fingerprint)]
+        if inp.history_head is not None and not inp.preview:
+            present.append(("history head", inp.history_head.text()))
     if ident.service_address:
         present.append(("service address", ident.service_address))
     present += [(label, w.money(amount)) for label, amount in amounts]

@@ -31,7 +31,8 @@ from .dates import DateProblem, parse_iso_date
 from .money import parse_money_text
 from .problems import CaseInvalid, Problem
 
-LOCALE_PATTERN = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+#: RULES.md §1 locale; matched with ``fullmatch`` so that ``"en_US\n"`` is refused (§9)
+LOCALE_PATTERN = re.compile(r"[a-z]{2}_[A-Z]{2}")
 
 MONEY_MESSAGE = 'must be a non-negative decimal string with exactly 2 decimal places, e.g. "12.34"'
 MISSING = "required field is missing"
@@ -168,7 +169,7 @@ def parse_case(data: Any) -> Case:
         service_address = c.string(raw_account.get("service_address"), "account.service_address")
         mailing_address = c.string(raw_account.get("mailing_address"), "account.mailing_address")
         locale = c.string(raw_account.get("locale"), "account.locale")
-        if locale is not None and not LOCALE_PATTERN.match(locale):
+        if locale is not None and not LOCALE_PATTERN.fullmatch(locale):
             c.add("account.locale", 'must look like "en_US" (two lowercase letters, "_", two capitals)')
             locale = None
         current = c.boolean(raw_account.get("current_customer"), "account.current_customer")
@@ -287,14 +288,20 @@ def loads_case(text: str | bytes) -> Case:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as e:
             raise CaseInvalid([Problem("$", f"the file is not UTF-8 text (byte {e.start})")]) from None
+    # RULES.md §9: one byte-order mark at the very start is ignored; anywhere else it is
+    # a character like any other (and so, between JSON tokens, not valid JSON)
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise CaseInvalid([Problem("$", f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")]) from None
+        msg = ("unexpected byte-order mark (U+FEFF; one is allowed only at the very start)"
+               if text[e.pos:e.pos + 1] == "\ufeff" else e.msg)
+        raise CaseInvalid([Problem("$", f"not valid JSON: {msg} at line {e.lineno}, column {e.colno}")]) from None
     except ValueError as e:
         raise CaseInvalid([Problem("$", f"not valid JSON: {e}")]) from None
+    except RecursionError:
+        raise CaseInvalid([Problem("$", "not valid JSON: nested too deeply")]) from None
     return parse_case(data)
 
 

@@ -7,7 +7,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-DATE_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+#: matched with ``fullmatch``: ``$`` alone would let a trailing newline through (RULES.md §9)
+DATE_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
@@ -19,7 +20,7 @@ def parse_iso_date(text: object) -> date:
     """``YYYY-MM-DD``, a real calendar date, year 1900-2999 (RULES.md §1)."""
     if not isinstance(text, str):
         raise DateProblem("must be a date string YYYY-MM-DD")
-    m = DATE_PATTERN.match(text)
+    m = DATE_PATTERN.fullmatch(text)
     if not m:
         raise DateProblem("must be a date in the form YYYY-MM-DD")
     y, mo, d = (int(g) for g in m.groups())

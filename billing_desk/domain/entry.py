@@ -26,10 +26,13 @@ class EntryError(ValueError):
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_US = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
-_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")
-_D_MON_Y = re.compile(r"^(\d{1,2})[-\s]([A-Za-z]{3,9})[-\s](\d{2}|\d{4})$")
+# Each form is matched with ``fullmatch`` against the stripped text: surrounding blanks
+# (a cell pasted with its line break) are forgiven, anything else left over is refused
+# (``$`` alone would match before a final newline, RULES.md §9).
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_US = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})")
+_MON_D_Y = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
+_D_MON_Y = re.compile(r"(\d{1,2})[-\s]([A-Za-z]{3,9})[-\s](\d{2}|\d{4})")
 
 
 def _year(text: str) -> int:
@@ -53,13 +56,13 @@ def parse_date_entry(text: str) -> date | None:
     t = text.strip()
     if not t:
         return None
-    if m := _ISO.match(t):
+    if m := _ISO.fullmatch(t):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    elif m := _US.match(t):
+    elif m := _US.fullmatch(t):
         mo, d, y = int(m[1]), int(m[2]), _year(m[3])
-    elif m := _MON_D_Y.match(t):
+    elif m := _MON_D_Y.fullmatch(t):
         mo, d, y = _month(m[1]), int(m[2]), int(m[3])
-    elif m := _D_MON_Y.match(t):
+    elif m := _D_MON_Y.fullmatch(t):
         d, mo, y = int(m[1]), _month(m[2]), _year(m[3])
     else:
         raise EntryError(f"“{t}” is not a date; type it like 1/31/2024 or 2024-01-31")
@@ -71,7 +74,7 @@ def parse_date_entry(text: str) -> date | None:
         raise EntryError(f"“{t}” is not a real calendar date") from None
 
 
-_AMOUNT = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?$")
+_AMOUNT = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?")  # fullmatch, as the dates
 
 
 def parse_amount_entry(text: str) -> Decimal | None:
@@ -82,7 +85,7 @@ def parse_amount_entry(text: str) -> Decimal | None:
     if t.startswith("-") or t.startswith("(") or t.startswith("$-"):
         raise EntryError("must not be negative: enter the amount billed or the correct amount, "
                          "not the difference")
-    m = _AMOUNT.match(t)
+    m = _AMOUNT.fullmatch(t)
     if not m or (m[1] is None and (m[3] is None or len(m[3]) < 2)):
         raise EntryError(f"“{text.strip()}” is not an amount; type it like 1234.56 or $1,234.56")
     digits = (m[1] or "0").replace(",", "") + (m[3] or "")

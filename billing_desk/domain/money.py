@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-#: RULES.md §1: non-negative, exactly two decimals, at most 9 integer digits.
-MONEY_PATTERN = re.compile(r"^(0|[1-9][0-9]{0,8})\.[0-9]{2}$")
+#: RULES.md §1: non-negative, exactly two decimals, at most 9 integer digits. Matched
+#: with ``fullmatch``: ``$`` alone would accept ``"50.00\n"`` (RULES.md §9).
+MONEY_PATTERN = re.compile(r"(0|[1-9][0-9]{0,8})\.[0-9]{2}")
 
 
 class MoneyError(ValueError):
@@ -47,7 +48,7 @@ def money(value: str | int | Decimal) -> Decimal:
 
 def parse_money_text(text: str) -> Decimal | None:
     """Parse the strict case@1 money form (``"12.34"``); ``None`` when it does not match."""
-    if not isinstance(text, str) or not MONEY_PATTERN.match(text):
+    if not isinstance(text, str) or not MONEY_PATTERN.fullmatch(text):
         return None
     return Decimal(text)
 

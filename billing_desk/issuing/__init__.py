@@ -11,11 +11,13 @@ from .._lazy import lazy_exports
 #: billing_desk/_lazy.py)
 _WHERE = {
     "BatchReport": "batch",
+    "CaseSummaryPdf": "case_summary",
     "Manifest": "manifest",
     "NoIssueRecord": "errors",
     "NotApproved": "errors",
     "Printout": "service",
     "Signoffs": "signoffs",
+    "case_summary_pdf": "case_summary",
     "current_fingerprint": "signoffs",
     "issue_batch": "batch",
     "issue_documents": "service",
@@ -23,6 +25,7 @@ _WHERE = {
     "preview_documents": "service",
     "print_document": "service",
     "reprint_document": "service",
+    "save_case_summary": "case_summary",
     "save_document": "service",
     "selected_cases": "batch",
     "set_document_settings": "inputs",

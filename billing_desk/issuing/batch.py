@@ -22,6 +22,7 @@ from typing import Callable
 
 from ..documents import (BatchInterrupted, DocumentError, DocumentInput, Prepared, Refused,
                          document_settings, prepare_batch)
+from ..domain.history import HistoryHead
 from ..domain.problems import CaseInvalid
 from ..domain.workflow import CaseStatus, TransitionRefused
 from ..store import CaseFile, CaseQuery, CaseRecord, CaseSummary, Issue, SortKey, StoreError
@@ -57,6 +58,9 @@ class BatchReport:
     refused: list[Refusal] = field(default_factory=list)
     not_attempted: list[CaseRef] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped before the end (cancel, a worker died)
+    #: the case file's history head when the run ended, after its last issue (the
+    #: manifest carries it: a history rewritten later disagrees with it)
+    history_head: HistoryHead | None = None
 
     @property
     def accounted(self) -> int:
@@ -120,7 +124,7 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
         report.new_cases += issue.created
         report.documents += len(issue.documents)
         if manifest:
-            manifest.issued(ref, issue.documents, new=issue.created)
+            manifest.issued(ref, issue.documents, new=issue.created, entry=issue.entry)
 
     def inputs():
         for summary in selection:
@@ -137,8 +141,10 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
                     tick()
                     continue
                 case = checked_case(record)
+                # the head as this case's memos are made (the batch's earlier cases in it)
                 inp = document_input(record, signoffs_for(cf, record, case),
-                                     issue_date=issue_date, settings=settings, case=case)
+                                     issue_date=issue_date, settings=settings, case=case,
+                                     history_head=cf.history_head())
             except (StoreError, TransitionRefused, CaseInvalid, DocumentError) as e:
                 refuse(ref, str(e))
                 continue
@@ -186,4 +192,8 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
         report.stopped = "The batch was cancelled."
     report.not_attempted = [CaseRef(s.case_number, s.account_number, s.customer_name)
                             for s in selection if s.case_number not in decided]
+    try:
+        report.history_head = cf.history_head()
+    except StoreError:
+        pass  # the file failed: the report says why the run stopped; no head to give
     return report

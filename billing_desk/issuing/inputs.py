@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from ..documents import (DocumentInput, DocumentSettings, RefundMethod, Signoff,
                          document_settings)
 from ..domain.case import Case
+from ..domain.history import HistoryHead
 from ..domain.problems import CaseInvalid
 from ..store import CaseFile, CaseRecord
 from ..store.timestamps import format_utc, parse_utc
@@ -40,14 +41,16 @@ def checked_case(record: CaseRecord) -> Case:
 
 def document_input(record: CaseRecord, signoffs: Signoffs, *, issue_date: date,
                    settings: DocumentSettings, refund_method: RefundMethod | None = None,
-                   preview: bool = False, case: Case | None = None) -> DocumentInput:
-    """The input for ``record``'s documents (``case``: its case, if checked already).
-    Raises ``CaseInvalid`` when the case is not complete and valid."""
+                   preview: bool = False, case: Case | None = None,
+                   history_head: HistoryHead | None = None) -> DocumentInput:
+    """The input for ``record``'s documents (``case``: its case, if checked already;
+    ``history_head``: the file's, for an issue). Raises ``CaseInvalid`` when the case is
+    not complete and valid."""
     return DocumentInput.for_case(
         record.case_number, case or checked_case(record), prepared=signoffs.prepared,
         approved=signoffs.approved, issue_date=issue_date, settings=settings,
         refund_method=refund_method, fingerprint=None if preview else signoffs.fingerprint,
-        preview=preview)
+        preview=preview, history_head=None if preview else history_head)
 
 
 def rendered_from(inp: DocumentInput, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,10 +58,13 @@ def rendered_from(inp: DocumentInput, values: Mapping[str, Any]) -> dict[str, An
     def signoff(s: Signoff | None) -> dict | None:
         return None if s is None else {"name": s.name, "at": format_utc(s.at)}
 
-    return {"issue_date": inp.issue_date.isoformat(), "prepared": signoff(inp.prepared),
-            "approved": signoff(inp.approved),
-            "refund_method": None if inp.refund_method is None else inp.refund_method.value,
-            "settings": dict(values)}
+    recorded = {"issue_date": inp.issue_date.isoformat(), "prepared": signoff(inp.prepared),
+                "approved": signoff(inp.approved),
+                "refund_method": None if inp.refund_method is None else inp.refund_method.value,
+                "settings": dict(values)}
+    if inp.history_head is not None:  # (a reprint prints the same head again)
+        recorded["history_head"] = inp.history_head.to_json()
+    return recorded
 
 
 def recorded_input(record: CaseRecord, recorded: Mapping[str, Any], fingerprint: str, *,
@@ -74,4 +80,5 @@ def recorded_input(record: CaseRecord, recorded: Mapping[str, Any], fingerprint:
         issue_date=date.fromisoformat(recorded["issue_date"]),
         settings=document_settings(recorded["settings"]),
         refund_method=None if method is None else RefundMethod(method),
-        fingerprint=fingerprint, copy=copy)
+        fingerprint=fingerprint, copy=copy,
+        history_head=HistoryHead.from_json(recorded.get("history_head")))

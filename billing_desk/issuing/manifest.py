@@ -1,9 +1,13 @@
 """The manifest of a batch run: what the mail room checks the printed letters against.
 
 Two files with one stem, ``issue-batch-<UTC time>``: a CSV with one row per issued
-document (case, account, customer, kind, issue number, pages, sha256) and one per
-refused or not attempted case (with the reason), and a JSON with the same plus the run
-and its reconciliation. Rows are written as cases are decided (a 30,000-case run never
+document (case, account, customer, kind, issue number, pages, sha256, and the audit
+entry of its issue with that entry's hash) and one per refused or not attempted case
+(with the reason); and a JSON with the same plus the run, its reconciliation and the
+case file's history head when the run ended. An issue's entry is the history's head
+right after that issue, and the run's head covers every issue of the run: they are what
+``billing-desk verify FILE --expect N:HASH`` compares the file against later, so a
+history rewritten after the batch disagrees with them (issue 23). Rows are written as cases are decided (a 30,000-case run never
 holds its manifest in memory) to ``*.part`` files, renamed into place once the run's
 report is written into them: a manifest that exists is complete.
 """
@@ -18,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from ..domain.history import HistoryHead
 from ..store import DocumentRecord
 from ..store.timestamps import format_utc
 
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 
 MANIFEST_FORMAT = "billing-desk/issue-manifest@1"
 CSV_COLUMNS = ("case", "account", "customer", "status", "kind", "issue_number", "pages",
-               "sha256", "document_id", "issued_now", "reason")
+               "sha256", "document_id", "issued_now", "reason", "history_entry", "history_hash")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +72,28 @@ class Manifest:
         self._first = True
         self._refused: list[dict] = []
 
-    def issued(self, case: CaseRef, documents: Iterable[DocumentRecord], *, new: bool) -> None:
+    def issued(self, case: CaseRef, documents: Iterable[DocumentRecord], *, new: bool,
+               entry: HistoryHead | None = None) -> None:
+        """Rows for the documents of one case; ``entry``: the audit entry of their issue."""
         for d in documents:
             row = {"case": case.case_number, "account": case.account_number,
                    "customer": case.customer_name, "kind": d.kind.value,
                    "issue_number": d.issue_number, "pages": d.page_count, "sha256": d.sha256,
-                   "document_id": d.id, "issued_now": new}
+                   "document_id": d.id, "issued_now": new,
+                   "history_entry": None if entry is None else entry.entry,
+                   "history_hash": None if entry is None else entry.hash}
             self._csv.writerow([case.case_number, case.account_number, case.customer_name,
                                 "issued", d.kind.value, d.issue_number, d.page_count, d.sha256,
-                                d.id, "yes" if new else "no", ""])
+                                d.id, "yes" if new else "no", "",
+                                "" if entry is None else entry.entry,
+                                "" if entry is None else entry.hash])
             self._json.write(("\n  " if self._first else ",\n  ")
                              + json.dumps(row, ensure_ascii=False))
             self._first = False
 
     def refused(self, case: CaseRef, reason: str) -> None:
         self._csv.writerow([case.case_number, case.account_number, case.customer_name,
-                            "refused", "", "", "", "", "", "", reason])
+                            "refused", "", "", "", "", "", "", reason, "", ""])
         self._refused.append({"case": case.case_number, "account": case.account_number,
                               "customer": case.customer_name, "reason": reason})
 
@@ -92,13 +103,15 @@ class Manifest:
         for case in report.not_attempted:
             self._csv.writerow([case.case_number, case.account_number, case.customer_name,
                                 "not_attempted", "", "", "", "", "", "",
-                                "not attempted: the batch stopped first; still approved"])
+                                "not attempted: the batch stopped first; still approved", "", ""])
         tail = {
             "refused": self._refused,
             "not_attempted": [{"case": c.case_number, "account": c.account_number,
                                "customer": c.customer_name} for c in report.not_attempted],
             "stopped": report.stopped,
             "finished_at": format_utc(finished),
+            # the newest entry of the file's history once the run's issues were stored
+            "history_head": None if report.history_head is None else report.history_head.to_json(),
             "reconciliation": {"selected": report.selected, "issued_cases": report.issued_cases,
                                "issued_now": report.new_cases, "documents": report.documents,
                                "refused": len(report.refused),

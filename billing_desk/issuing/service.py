@@ -49,7 +49,7 @@ def issue_request(record: CaseRecord, inp: DocumentInput, documents: tuple[Issue
     return IssueRequest(record, inp.fingerprint, determination,
                         tuple(NewDocument(StoredKind(d.kind.value), d.pdf, d.pages)
                               for d in documents),
-                        rendered_from(inp, values))
+                        rendered_from(inp, values), history_head=inp.history_head)
 
 
 def issue_documents(cf: CaseFile, case_id: int, *, actor: str, issue_date: date,
@@ -68,8 +68,10 @@ def issue_documents(cf: CaseFile, case_id: int, *, actor: str, issue_date: date,
     if record.status is not CaseStatus.APPROVED:
         raise NotApproved(record)
     values = settings_values(cf)
+    # the memos carry the history's head as it is now, before the issue's own entry
     inp = document_input(record, signoffs_for(cf, record), issue_date=issue_date,
-                         settings=document_settings(values), refund_method=refund_method)
+                         settings=document_settings(values), refund_method=refund_method,
+                         history_head=cf.history_head())
     documents = prepare_issue(inp)  # checks inp.determination is what the case gives
     return cf.issues.issue(issue_request(record, inp, documents, inp.determination.to_json(),
                                          values), actor=actor)

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from ..domain.canonical import canonical_json
+from ..domain.history import HistoryHead
 from .timestamps import parse_utc
 
 #: ``prev_hash`` of the first entry.
@@ -66,6 +67,18 @@ class AuditEntry:
 
 
 AUDIT_COLUMNS = "id, at, actor, action, entity, entity_id, case_id, before, after, prev_hash, hash"
+
+
+def history_head(conn) -> HistoryHead | None:
+    """The newest entry of the history, None while it is empty (see domain/history.py)."""
+    row = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else HistoryHead(row[0], row[1])
+
+
+def history_entry(conn, entry: int) -> HistoryHead | None:
+    """Entry ``entry`` of the history with its hash as stored, None if there is none."""
+    row = conn.execute("SELECT id, hash FROM audit WHERE id = ?", (entry,)).fetchone()
+    return None if row is None else HistoryHead(row[0], row[1])
 
 
 #: the key of a list field's change recorded as a patch (see :func:`changes`)

@@ -25,6 +25,7 @@ from .timestamps import Clock, utc_now
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from ..domain.history import HistoryHead
     from .attachments import AttachmentRepository
     from .audit import AuditEntry
     from .cases import CaseRepository
@@ -129,6 +130,21 @@ class CaseFile:
 
         return [AuditEntry.from_row(r) for r in self._c.rows(
             f"SELECT {AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit))]
+
+    def history_head(self) -> HistoryHead | None:
+        """The newest entry of the audit history and its hash (None: no entry yet): what
+        an issued memo and a batch manifest carry, and ``billing-desk verify`` prints."""
+        from .audit import history_head
+
+        with translated_errors(self.path):
+            return history_head(self._c.conn)
+
+    def history_entry(self, entry: int) -> HistoryHead | None:
+        """Entry ``entry`` of the history with its hash as stored now (None: no such entry)."""
+        from .audit import history_entry
+
+        with translated_errors(self.path):
+            return history_entry(self._c.conn, entry)
 
     def verify(self) -> VerifyReport:
         from .verify import verify

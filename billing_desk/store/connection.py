@@ -219,6 +219,15 @@ class Transaction:
         self.is_unchanged = False
         self._head: tuple[int, str] | None = None
 
+    @property
+    def head(self):
+        """The newest entry this transaction appended (a ``HistoryHead``), or None."""
+        if not self.entries or self._head is None:
+            return None
+        from ..domain.history import HistoryHead
+
+        return HistoryHead(*self._head)
+
     def unchanged(self) -> None:
         """Declare that this action changed nothing: it ends without a write."""
         self.is_unchanged = True

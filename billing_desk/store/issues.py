@@ -29,10 +29,11 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
+from ..domain.history import HistoryHead
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import get_rule_pack
 from ..domain.workflow import Action, CaseStatus, TransitionRefused, WorkflowRefused, check_issue
-from .audit import DETAILS
+from .audit import DETAILS, history_entry
 from .caserows import fetch_record, write_record
 from .connection import Connection, Transaction
 from .determinations import snapshot_summary, store_snapshot
@@ -65,6 +66,9 @@ class IssueRequest:
     determination: Mapping[str, Any]
     documents: tuple[NewDocument, ...]
     rendered_from: Mapping[str, Any]
+    #: the history head the memos print (the newest entry when they were rendered):
+    #: it must be an entry of this file, with that hash
+    history_head: HistoryHead | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,9 @@ class Issue:
     case: CaseRecord
     documents: tuple[DocumentRecord, ...]
     created: bool
+    #: the audit entry of the issue, with its hash: the history's head right after it
+    #: (None only for documents stored without an issue entry)
+    entry: HistoryHead | None = None
 
 
 #: what one request of :meth:`IssueRepository.issue_many` can end in
@@ -142,7 +149,8 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         if {d.kind for d in existing} != {d.kind for d in request.documents}:
             raise IssueRefused(rendered.case_number, "other documents of this determination "
                                "are stored already; the issue is not repeated.")
-        return Issue(fetch_record(tx.conn, rendered.id), existing, created=False)
+        return Issue(fetch_record(tx.conn, rendered.id), existing, created=False,
+                     entry=issue_entry(tx.conn, existing[0]))
     if not request.documents:
         raise IssueRefused(rendered.case_number, "there are no documents to issue.")
     row = tx.execute("SELECT revision, status, last_edited_by FROM cases WHERE id = ?",
@@ -168,6 +176,12 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
             or det.get("account_number") != rendered.draft.account.number):
         raise IssueRefused(rendered.case_number, "the determination given is not this "
                            "case's under the rules in force.")
+    head = request.history_head
+    if head is not None and history_entry(tx.conn, head.entry) != head:
+        # the memos would name a history this file does not have (rendered from another
+        # file, or from a history rewritten since)
+        raise IssueRefused(rendered.case_number, f"the memos name history entry {head.text()}, "
+                           "which is not this case file's; render them again.")
     determination, recorded = store_snapshot(tx, rendered.id, rendered.revision,
                                              request.fingerprint, pack.name, pack.version,
                                              lambda: dict(det))
@@ -180,9 +194,22 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
                        "sha256": d.sha256, "page_count": d.page_count} for d in stored],
         "rendered_from": dict(request.rendered_from),
     }
+    if head is not None:
+        details["history_head"] = head.to_json()  # as the memos print it
     case = write_record(tx, rendered, replace(rendered, status=new_status, status_reason=None),
                         Action.ISSUE.value, actor=tx.actor, details=details)
-    return Issue(case, tuple(stored), created=True)
+    return Issue(case, tuple(stored), created=True, entry=tx.head)
+
+
+def issue_entry(conn, document: DocumentRecord) -> HistoryHead | None:
+    """The audit entry of the issue that stored ``document``, with its hash."""
+    for entry_id, entry_hash, after in conn.execute(
+            "SELECT id, hash, after FROM audit WHERE case_id = ? AND entity = 'case' AND "
+            "action = 'issue' ORDER BY id DESC", (document.case_id,)):
+        details = json.loads(after).get(DETAILS, {})
+        if any(d["id"] == document.id for d in details.get("documents", ())):
+            return HistoryHead(entry_id, entry_hash)
+    return None
 
 
 def _store(tx: Transaction, case_id: int, fingerprint: str, doc: NewDocument) -> DocumentRecord:

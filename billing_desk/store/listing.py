@@ -71,9 +71,19 @@ _WORD = re.compile(r"\w+")
 def fts_match(text: str) -> str | None:
     """The FTS5 query for what a clerk typed: every word, as a prefix, all required.
     Punctuation separates words (``620-33`` is ``620* 33*``) exactly as the index
-    tokenizer splits the stored text; quoting each word keeps FTS syntax inert."""
+    tokenizer splits the stored text; quoting each word keeps FTS syntax inert.
+
+    An account number is also indexed without its separators (``account_key``, schema
+    version 3), so its digits typed in a row find it (``6203313``, ``62033``); words typed
+    apart may also be one account number written another way (``620 3313``, ``620-3313``
+    for ``620-33-13``), so those are tried joined, as a prefix of that column."""
     words = _WORD.findall(text)
-    return " ".join(f'"{w}"*' for w in words) if words else None
+    if not words:
+        return None
+    match = " ".join(f'"{w}"*' for w in words)
+    if len(words) > 1:
+        match = f'({match}) OR account_key : "{"".join(words)}"*'
+    return match
 
 
 #: The most cases a list with search text holds: the newest that match (an old case

@@ -21,8 +21,12 @@ time the history view shows a case.
    behind the application's back has none).
 
 What a hash chain cannot show on its own is the removal of the newest entries together
-with the changes they recorded; check 3 catches it when a case's stored state no longer
-matches, but a copy of the last hash kept elsewhere is the only complete answer.
+with the changes they recorded, or a history rewritten with every hash recomputed; check
+3 catches the first when a case's stored state no longer matches, but a copy of a hash
+kept elsewhere is the only complete answer. So the report names the head (the newest
+entry and its hash) to be written down, issued memos and batch manifests carry it, and
+``billing-desk verify FILE --expect N:HASH`` compares a head written down earlier with
+entry N as the file holds it now.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from ..domain.history import HistoryHead
 from .audit import AUDIT_COLUMNS, DETAILS, GENESIS, HASHED, AuditEntry, entry_hash, replay
 from .caserows import fetch_record
 from .connection import Connection, translated_errors
@@ -43,6 +48,9 @@ class VerifyReport:
     cases: int
     problem: str | None = None
     broken_entry: int | None = None
+    #: the newest entry and its hash, once the whole chain checked out (to write down
+    #: and compare later: see domain/history.py)
+    head: HistoryHead | None = None
 
     @property
     def ok(self) -> bool:
@@ -118,7 +126,7 @@ def _verify(c: Connection) -> VerifyReport:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
     if (problem := _unrecorded(conn)) is not None:
         return VerifyReport(count, cases, problem)
-    return VerifyReport(count, cases)
+    return VerifyReport(count, cases, head=HistoryHead(count, prev_hash) if count else None)
 
 
 def _replayed(conn, key: str, where: str):

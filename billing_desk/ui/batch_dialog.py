@@ -107,6 +107,8 @@ class BatchIssueDialog(QDialog):
         if report.stopped:
             lines.append(f"Stopped: {report.stopped} {len(report.not_attempted):,} case(s) not "
                          "attempted are still approved; run the batch again to issue them.")
+        if report.history_head is not None:  # (issue 23: to write down, as the manifest has it)
+            lines.append(f"History head after the batch: {report.history_head.text()}")
         lines.append(f"Manifest: {paths[0]} and {paths[1]}")
         self.result.setPlainText("\n".join(lines))
         self._done()

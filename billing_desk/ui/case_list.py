@@ -1,6 +1,8 @@
 """The case list: search as you type, filters by status, assignee and age, sortable
-columns; Enter or a double-click opens a case, Ctrl+N makes a new one. Its column widths
-and sort are remembered (QSettings).
+columns; Enter or a double-click opens a case, Ctrl+N makes a new one. The clerk chooses
+the columns shown (the header's context menu, or View > Case list columns) and drags them
+into the order wanted; the columns, their widths and order and the sort are remembered
+(QSettings).
 
 It is part of the window's first frame, which does without PySide's ``Qt`` namespace
 (see ui/main_window.py): the column headings are shown from a C++ model of their own,
@@ -16,8 +18,8 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+    QTableView, QVBoxLayout, QWidget,
 )
 
 from ..domain.workflow import CaseStatus
@@ -115,7 +117,12 @@ class CaseList(QWidget):
         # a read-only list: Tab leaves it for the editor (arrows move between rows)
         self.table.setTabKeyNavigation(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)  # the clerk's order, kept with the widths
         self._default_widths()
+        # which columns are shown: filled each time it opens, so it shows what is shown
+        self.columns_menu = QMenu("Case list &columns", self)
+        identify(self.columns_menu, "case_list_columns_menu", "Case list columns")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         self._sorted = (DEFAULT_SORT_COLUMN, True)  # (column, descending) the list is in
         self._indicator_pending = False  # shown with the workspace (a first run)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -188,6 +195,41 @@ class CaseList(QWidget):
         else:
             self._sorted = (column, order == _sort_order(True))
 
+    # -- columns ---------------------------------------------------------------------------
+
+    def _fill_columns_menu(self) -> None:
+        menu, header = self.columns_menu, self.table.horizontalHeader()
+        menu.clear()
+        for column, heading in enumerate(HEADINGS):
+            act = menu.addAction(heading)
+            act.setObjectName(f"show_column_{column}")
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(column))
+            # the case number stays: it is what a row of the list is
+            act.setEnabled(column != 0)
+            act.toggled.connect(lambda shown, column=column: self.show_column(column, shown))
+        menu.addSeparator()
+        menu.addAction("Show &all columns", self.show_all_columns).setObjectName("show_all_columns")
+
+    def show_column(self, column: int, shown: bool = True) -> None:
+        """Show or hide a column (the case number is always shown)."""
+        if column == 0 and not shown:
+            return
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(column, not shown)
+        if shown and header.sectionSize(column) == 0:
+            self.table.setColumnWidth(column, self._default_width(column))
+
+    def show_all_columns(self) -> None:
+        for column in range(len(COLUMNS)):
+            self.show_column(column)
+
+    def shown_columns(self) -> list[str]:
+        """The headings of the columns shown, left to right."""
+        header = self.table.horizontalHeader()
+        logical = (header.logicalIndex(v) for v in range(header.count()))
+        return [HEADINGS[c] for c in logical if not header.isSectionHidden(c)]
+
     # -- layout ----------------------------------------------------------------------------
 
     def restore_layout(self, settings: QSettings) -> None:
@@ -214,12 +256,16 @@ class CaseList(QWidget):
         column, descending = self._sorted
         self.model.query = replace(self.model.query, sort=COLUMNS[column][1], descending=descending)
 
+    _WIDTH_SAMPLES = ("BD-000000", "submitted", "000-0000-00", "Customer name here",
+                      "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000", "assignee",
+                      "0000-00-00 00:00")
+
+    def _default_width(self, column: int) -> int:
+        return self.fontMetrics().horizontalAdvance(self._WIDTH_SAMPLES[column]) + 16
+
     def _default_widths(self) -> None:
-        fm = self.fontMetrics()
-        for column, sample in enumerate(("BD-000000", "submitted", "000-0000-00", "Customer name here",
-                                         "0000 Riverside Ave, Fort Collins", "stormwater", "00/00/0000",
-                                         "assignee", "0000-00-00 00:00")):
-            self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 16)
+        for column in range(len(COLUMNS)):
+            self.table.setColumnWidth(column, self._default_width(column))
 
     def reset_layout(self) -> None:
         """The columns at their first widths and order, the list newest first."""
@@ -236,8 +282,15 @@ class CaseList(QWidget):
         settings.setValue("case_list/columns", _COLUMNS_KEY)
 
     def enable_sorting(self) -> None:
-        """Clicking a heading sorts by it (once the workspace is built, see the module's
-        note); the list is already in the order its indicator shows."""
+        """Clicking a heading sorts by it, right-clicking it chooses the columns shown
+        (once the workspace is built: both need ``Qt``, see the module's note); the list is
+        already in the order its indicator shows."""
+        from PySide6.QtCore import Qt
+
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.columns_menu.popup(header.mapToGlobal(pos)))
         if self._indicator_pending:
             self.table.horizontalHeader().setSortIndicator(self._sorted[0],
                                                            _sort_order(self._sorted[1]))

@@ -1,10 +1,12 @@
 """The Documents menu of the main window: Issue (Ctrl+Shift+I, enabled only for an
-approved case), Preview, Print, Save as PDF, Issue batch. The window adds the menu and
+approved case), Preview, Print, Save as PDF, Save case summary as PDF (the internal
+summary of the case: never issued nor stored), Issue batch. The window adds the menu and
 tells it which case is open; the work is the issuing service's, through the session,
 and refusals go to the one error dialog (``errors.show_error``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -55,12 +57,18 @@ class DocumentActions(QObject):
                                 "Print the document shown (again: a copy stamped COPY)")
         self.save_act = action("&Save document as PDF…", self.save_current, "Ctrl+Shift+S",
                                "save_document", "Save the document shown as a PDF file")
+        self.summary_act = action("Save case s&ummary as PDF…", self.save_summary, "Ctrl+Shift+U",
+                                  "save_case_summary",
+                                  "Save a printable summary of the case: its periods, the "
+                                  "determination, the history (internal, not issued)")
         self.batch_act = action("Issue &batch…", self.open_batch, "Ctrl+Shift+B", "issue_batch",
                                 "Issue every approved case, with a manifest")
         self.menu = menu if menu is not None else QMenu("Documents", window)
         self.menu.setObjectName("documents_menu")
         for act in (self.issue_act, self.preview_act, self.print_act, self.save_act):
             self.menu.addAction(act)
+        self.menu.addSeparator()
+        self.menu.addAction(self.summary_act)
         self.menu.addSeparator()
         self.menu.addAction(self.batch_act)
         tab.issueRequested.connect(self.issue)
@@ -70,7 +78,7 @@ class DocumentActions(QObject):
     def case_opened(self, record: CaseRecord | None) -> None:
         self.record = record
         self.issue_act.setEnabled(record is not None and record.status is CaseStatus.APPROVED)
-        for act in (self.preview_act, self.print_act, self.save_act):
+        for act in (self.preview_act, self.print_act, self.save_act, self.summary_act):
             act.setEnabled(record is not None)
         self.batch_act.setEnabled(self.session.file is not None)
         self.tab.show_case(record)
@@ -100,6 +108,36 @@ class DocumentActions(QObject):
     def save_current(self) -> None:
         if (kind := self.tab.preview.current_kind()) is not None:
             self.tab.save_kind(kind)
+
+    def save_summary(self) -> None:
+        """Ask where, then write the case summary of the open case as it is saved now."""
+        if self.record is None:
+            return
+        self.flush()  # (an edit still being typed is saved first: the summary shows it)
+        path = self._summary_path(f"{self.record.case_number}-summary.pdf")
+        if path is not None:
+            self.save_summary_to(path)
+
+    def _summary_path(self, name: str) -> Path | None:
+        """Where to save: the summary's one file dialog (asked here and nowhere else)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = self.session.path.parent if self.session.path else Path.home()
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save case summary as PDF",
+                                              str(folder / name), "PDF files (*.pdf)")
+        return Path(path) if path else None
+
+    def save_summary_to(self, path: Path) -> None:
+        if self.record is None:
+            return
+        try:
+            summary = self.session.save_case_summary(self.record.id, path)
+        except (StoreError, DocumentError, OSError) as e:
+            self.last_error_box = show_error(self.window, "Case summary not saved", e)
+            return
+        self.window.statusBar().showMessage(
+            f"Saved the case summary of {summary.case_number} ({summary.pages} page"
+            f"{'s' if summary.pages != 1 else ''}) as {path.name}", 8000)
 
     def open_batch(self) -> BatchIssueDialog | None:
         if self.session.file is None:

@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
             view_menu.addAction(act)
         view_menu.addSeparator()
+        view_menu.addMenu(self.case_list.columns_menu)
         view_menu.addAction(self.reset_layout_act)
         # its actions come with the workspace (document_actions.py)
         self.documents_menu = bar.addMenu("Documents")

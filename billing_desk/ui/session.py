@@ -322,6 +322,10 @@ class CaseSession(QObject):
         issuing.save_document(self._cf(), document_id, path, self.actor, write)
         self._counter = self._cf().listing.change_counter()
 
+    def save_case_summary(self, case_id: int, path: Path) -> issuing.CaseSummaryPdf:
+        """Write the case's printable summary (internal; nothing is stored or recorded)."""
+        return issuing.save_case_summary(self._cf(), case_id, path, printed_by=self.actor)
+
     def issuable_count(self) -> int:
         """Approved cases waiting for their documents (what a batch would issue)."""
         return len(issuing.selected_cases(self._cf()))

@@ -104,3 +104,20 @@ def test_usage_error_goes_to_stderr_with_exit_2():
     assert proc.returncode == 2
     assert proc.stdout == b""
     assert b"usage:" in proc.stderr
+
+
+def test_a_trailing_newline_in_a_date_or_amount_is_named_at_its_field():
+    from tests.domain.builders import case_json, period
+
+    data = case_json(discovered_on="2010-05-01\n",
+                     periods=[period("2010-01-01", "2010-01-31", "50.00\n", "40.00")])
+    proc = run("determine", "-", "--json", stdin=json.dumps(data).encode())
+    assert proc.returncode == 2
+    assert {e["field"] for e in json.loads(proc.stdout)["errors"]} == {"discovered_on", "periods[0].billed"}
+
+
+def test_a_bom_at_the_start_of_the_file_is_ignored():
+    path = next(p for p in CASES if p.name.startswith("18-"))
+    proc = run("determine", "-", "--json", stdin="\ufeff".encode() + path.read_bytes())
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == load_expected(path)

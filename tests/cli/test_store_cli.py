@@ -121,6 +121,9 @@ def test_search_prints_matching_cases(office, capsys):
     assert re.search(r"BD-0000\d\d\s+draft\s+620-3318-44\s+R\. & L\. Okafor\s+1812 Peterson St", out)
     code, out, _ = run(capsys, "search", office, "nobody-like-this")
     assert code == 0 and "No case matches" in out
+    for typed in ("6203318", "62033"):  # the account number without its dashes, or a prefix
+        code, out, _ = run(capsys, "search", office, typed)
+        assert code == 0 and re.search(r"BD-0000\d\d\s+draft\s+620-3318-44\s+R\. & L\. Okafor", out), typed
 
 
 def test_verify_ok_then_tampered(office, capsys):

@@ -214,3 +214,73 @@ def test_worked_cases_round_trip_exactly(path):
 
     assert written == drop_nulls(raw)
     assert parse_case(written) == case
+
+
+# --- RULES.md §9 clarifications ---------------------------------------------------------
+
+@pytest.mark.parametrize("field,value", [
+    ("discovered_on", "2010-05-01\n"), ("made_known_on", "2010-06-15\n"),
+    ("periods[0].start", "2010-01-01\n"), ("periods[0].bill_date", "2010-02-05\n"),
+    ("periods[0].billed", "50.00\n"), ("periods[0].correct", "40.00\n"),
+    ("options.minimal_threshold", "25.00\n"), ("account.locale", "en_US\n"),
+    ("periods[0].billed", "50.00\r\n"), ("discovered_on", "2010-05-01\x00"),
+])
+def test_every_pattern_matches_the_whole_string(field, value):
+    data = case_json(options={})
+    head, _, key = field.rpartition(".")
+    target = {"": data, "options": data["options"], "account": data["account"],
+              "periods[0]": data["periods"][0]}[head]
+    target[key] = value
+    msgs = problems_of(data)
+    assert list(msgs) == [field]
+
+
+def test_a_trailing_newline_is_refused_through_the_json_text_too():
+    text = json.dumps(case_json(discovered_on="2010-05-01\n", periods=[
+        period("2010-01-01", "2010-01-31", "50.00\n", "40.00")]))
+    with pytest.raises(CaseInvalid) as e:
+        loads_case(text)
+    assert {p.field for p in e.value.problems} == {"discovered_on", "periods[0].billed"}
+
+
+def test_a_bom_only_at_the_very_start_is_ignored():
+    body = json.dumps(case_json()).encode("utf-8")
+    bom = "\ufeff".encode("utf-8")
+    assert loads_case(bom + body).account.number == "100-2000-01"
+    for raw in (bom + bom + body, b" " + bom + body, body[:1] + bom + body[1:]):
+        with pytest.raises(CaseInvalid) as e:
+            loads_case(raw)
+        assert [p.field for p in e.value.problems] == ["$"]
+        assert "byte-order mark" in e.value.problems[0].message
+
+
+def test_a_bom_inside_a_value_is_just_a_character():
+    data = case_json(account={"number": "\ufeff100-2000-01"})
+    text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    assert loads_case(text).account.number == "\ufeff100-2000-01"
+    assert "discovered_on" in problems_of(case_json(discovered_on="\ufeff2010-06-15"))
+
+
+def test_overlap_is_reported_together_with_end_before_start():
+    data = case_json(periods=[period("2010-05-10", "2010-05-01", "1.00", "2.00"),
+                              period("2010-05-05", "2010-05-31", "1.00", "2.00")])
+    assert problems_of(data) == {"periods[0].end": "must not be before start",
+                                 "periods[0].start": "overlaps another period"}
+
+
+def test_checks_7_to_12_are_all_reported_at_once():
+    data = case_json(discovered_on="2010-06-15", options={"occurred_basis": "bill_date"},
+                     evidence={"customer_concealed_error": True, "customer_could_have_discovered": False,
+                               "documentation_available": False, "documentation_confirmed": True},
+                     periods=[period("2010-03-10", "2010-03-01", "1.00", "2.00"),
+                              period("2010-03-05", "2010-03-31", "1.00", "2.00", bill_date="2010-04-01"),
+                              period("2010-07-01", "2010-07-31", "1.00", "2.00", bill_date="2010-08-01")])
+    assert set(problems_of(data)) == {
+        "periods[0].end", "periods[0].bill_date", "periods[0].start", "periods[2].start",
+        "evidence.customer_could_have_discovered", "evidence.documentation_confirmed"}
+
+
+def test_a_document_nested_too_deeply_is_reported_at_dollar():
+    with pytest.raises(CaseInvalid) as e:
+        loads_case(b"[" * 100_000)
+    assert [(p.field, p.message) for p in e.value.problems] == [("$", "not valid JSON: nested too deeply")]

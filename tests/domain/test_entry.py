@@ -93,3 +93,23 @@ def test_csv_with_header_and_semicolons():
     p = parsed.periods[0]
     assert p.billed == Decimal("1234.00") and p.correct == Decimal("1200.00")
     assert parsed.problems == ()
+
+
+@pytest.mark.parametrize("text", ["2010-05-01\n", "5/1/2010\n", "May 1, 2010\n", "1-May-2010\r\n"])
+def test_a_typed_date_with_a_line_break_after_it_is_the_date(text):
+    # a cell copied with its line break: blanks around a value are forgiven, nothing else
+    assert parse_date_entry(text) == date(2010, 5, 1)
+
+
+@pytest.mark.parametrize("text", ["2010-05-01\nx", "5/1/2010 5/2/2010", "2010-05-01\n2010-05-02",
+                                  "May 1, 2010\n!"])
+def test_a_date_with_anything_else_after_it_is_refused(text):
+    with pytest.raises(EntryError, match="not a date"):
+        parse_date_entry(text)
+
+
+def test_an_amount_with_a_line_break_after_it_is_the_amount_and_nothing_else_is():
+    assert parse_amount_entry("$50.00\n") == Decimal("50.00")
+    for text in ("50.00\n1", "50.00\nx", "50.00$"):
+        with pytest.raises(EntryError, match="not an amount"):
+            parse_amount_entry(text)

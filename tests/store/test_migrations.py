@@ -148,7 +148,7 @@ def test_a_version_1_file_with_cases_and_history_migrates_and_verifies(tmp_path)
     v1_entries = raw.execute("SELECT count(*) FROM audit").fetchone()[0]
     raw.close()
     with open_case_file(path) as cf:
-        assert user_version(cf.db) == 2
+        assert user_version(cf.db) == LATEST_VERSION
         report = cf.verify()
         assert report.ok, report.problem
         assert (report.entries, report.cases) == (v1_entries, 8)
@@ -178,3 +178,23 @@ def test_a_version_1_file_with_cases_and_history_migrates_and_verifies(tmp_path)
         assert cf.verify().ok
     create_case_file(tmp_path / "new.bdesk").close()
     assert schema_of(path) == schema_of(tmp_path / "new.bdesk")
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_cases_of_an_earlier_version_are_found_by_their_digits_after_migrating(tmp_path, version):
+    """Version 3 indexes each account number without its separators: the cases already
+    in the file are found that way too, and by everything they were found by before."""
+    path = tmp_path / "office.bdesk"
+    shutil.copy(V1_FILE, path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    migrate(Database(raw, execute_plugins=False), MIGRATIONS[:version])
+    accounts = raw.execute("SELECT id, account_number, customer_name FROM cases ORDER BY id").fetchall()
+    raw.close()
+    with open_case_file(path) as cf:
+        assert user_version(cf.db) == LATEST_VERSION
+        for case_id, account, name in accounts:
+            digits = account.replace("-", "")
+            assert digits != account  # the demo's numbers have dashes
+            for typed in (digits, digits[:5], account, name.split()[-1]):
+                assert case_id in [s.id for s in cf.listing.search(typed, limit=100)], typed
+        assert cf.verify().ok

@@ -48,6 +48,8 @@ def test_the_progress_bar_reaches_the_end_and_the_batch_reconciles(qtbot, sessio
     assert len(list(tmp_path.glob("issue-batch-*.csv"))) == 1
     with open_case_file(s.path) as cf:
         assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'issued'").fetchone()[0] == 6
+        head = cf.history_head()
+    assert f"History head after the batch: {head.text()}" in dialog.result.toPlainText()
 
 
 def test_cancel_stops_the_batch_and_leaves_the_rest_approved(qtbot, session, tmp_path):

@@ -250,3 +250,75 @@ def test_reset_layout_puts_everything_back_as_it_first_was(make_window, case_fil
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (8, Qt.SortOrder.DescendingOrder)
     assert w.case_list.model.query.sort is SortKey.UPDATED_AT and w.case_list.model.query.descending
     assert w.statusBar().currentMessage() == "Layout reset"
+
+
+def test_the_clerk_chooses_the_columns_from_the_header_and_they_are_remembered(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from billing_desk.ui.main_window import MainWindow
+    from billing_desk.ui.session import CaseSession
+
+    path = tmp_path / "office.bdesk"
+    create_demo_file(path, 12).close()
+    settings = QSettings(str(tmp_path / "clerk.ini"), QSettings.Format.IniFormat)
+
+    def window() -> MainWindow:
+        w = MainWindow(CaseSession(CLERK), settings)
+        qtbot.addWidget(w)
+        assert w.open_path(path)
+        w.show()
+        qtbot.waitUntil(lambda: w.workspace_built)
+        return w
+
+    first = window()
+    cl = first.case_list
+    header = cl.table.horizontalHeader()
+    assert cl.shown_columns() == list(case_list_model.COLUMNS[i][0] for i in range(9))
+    # a right-click on the header opens the menu of columns, each ticked if shown
+    menu = cl.columns_menu
+    from PySide6.QtCore import QPoint
+
+    header.customContextMenuRequested.emit(QPoint(header.sectionViewportPosition(1) + 5, 5))
+    qtbot.waitUntil(menu.isVisible)
+    acts = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    assert list(acts) == [c[0] for c in case_list_model.COLUMNS]
+    assert all(a.isChecked() for a in acts.values())
+    assert not acts["Case"].isEnabled()  # a row of the list is a case: its number stays
+    for heading in ("Status", "Service", "Assignee"):
+        acts[heading].trigger()
+    menu.close()
+    # the address comes right after the customer, now in view
+    assert cl.shown_columns() == ["Case", "Account", "Customer", "Service address", "Discovered",
+                                  "Updated (UTC)"]
+    cl.show_column(0, False)
+    assert cl.shown_columns()[0] == "Case"
+    header.moveSection(header.visualIndex(4), 1)  # dragged next to the case number
+    first.close()
+    first.session.close()
+
+    again = window()
+    cl = again.case_list
+    assert cl.shown_columns() == ["Case", "Service address", "Account", "Customer", "Discovered",
+                                  "Updated (UTC)"]
+    # the same menu is under View, for the keyboard; it shows what is shown now
+    view = next(a.menu() for a in again.menuBar().actions() if a.text() == "&View")
+    assert cl.columns_menu in [a.menu() for a in view.actions()]
+    cl.columns_menu.aboutToShow.emit()
+    acts = {a.text(): a for a in cl.columns_menu.actions() if a.isCheckable()}
+    assert [h for h, a in acts.items() if not a.isChecked()] == ["Status", "Service", "Assignee"]
+    acts["Status"].trigger()
+    assert "Status" in cl.shown_columns()
+    assert cl.table.horizontalHeader().sectionSize(1) > 20
+    next(a for a in cl.columns_menu.actions() if a.objectName() == "show_all_columns").trigger()
+    assert len(cl.shown_columns()) == 9
+    again.session.close()
+
+
+def test_the_service_address_is_shown_whole_in_its_tooltip(make_window, case_file):
+    w = demo_window(make_window, case_file, 5)
+    model = w.case_list.model
+    s = model.summary(0)
+    assert s.service_address
+    index = model.index(0, 4)
+    assert model.data(index) == s.service_address.replace("\n", ", ")
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == model.data(index)

@@ -126,3 +126,38 @@ def test_print_to_a_pdf_file_then_again_as_a_copy_and_save(window, qtbot, tmp_pa
         assert [(u.action, u.actor) for u in uses] == [
             ("print", "mailroom"), ("reprint", "mailroom"), ("save", "mailroom")]
         assert cf.verify().ok
+
+
+def test_the_documents_menu_saves_the_case_summary_as_pdf(window, qtbot, tmp_path, monkeypatch):
+    actions = window.document_actions
+    assert not actions.summary_act.isEnabled()  # no case open yet
+    assert actions.summary_act in window.documents_menu.actions()
+    window.open_case(1)
+    assert actions.summary_act.isEnabled()
+    asked = []
+    target = tmp_path / "out" / "BD-000001-summary.pdf"
+    target.parent.mkdir()
+
+    def answer(name):  # the file dialog, answered with a file name
+        asked.append(name)
+        return target
+
+    monkeypatch.setattr(actions, "_summary_path", answer)
+    with open_case_file(window.session.path) as cf:
+        entries = cf.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    actions.summary_act.trigger()
+    assert asked == ["BD-000001-summary.pdf"]
+    text = extract_text(target.read_bytes())
+    assert "Case summary · BD-000001" in text and "Customer María Peña Núñez" in text
+    assert "Refund (credit) $54.35" in text and "Back bill $14.35" in text
+    assert "Printed by Morgan Mailroom (mailroom)" in text
+    assert window.statusBar().currentMessage().startswith(
+        "Saved the case summary of BD-000001 (")
+    with open_case_file(window.session.path) as cf:  # nothing recorded, nothing stored
+        assert cf.db.execute("SELECT count(*) FROM audit").fetchone()[0] == entries
+    # a folder that cannot be written: the clerk is told, nothing is left behind
+    actions.save_summary_to(tmp_path / "gone" / "x.pdf")
+    assert actions.last_error_box is not None
+    assert actions.last_error_box.windowTitle() == "Case summary not saved"
+    actions.last_error_box.close()
+    assert not (tmp_path / "gone").exists()
