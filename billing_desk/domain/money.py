@@ -2,14 +2,12 @@
 
 One constructor (:func:`money`) that refuses floats, one rounding policy (half up:
 :func:`round_half_up`, and for a pro-rata share :func:`prorate`, RULES.md §3.1, §3.3,
-§7) and one canonical text form (:func:`money_text`). Internally the engine may count in
-integer cents; these helpers convert at the edges.
+§7) and one canonical text form (:func:`money_text`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -76,19 +74,6 @@ def prorate(amount: Decimal, part: int, whole: int, places: int = 2) -> Decimal:
     return Decimal(units).scaleb(-places)
 
 
-def to_cents(amount: Decimal) -> int:
-    """Exact integer cents of a cent-quantised amount."""
-    return int(amount.scaleb(2))
-
-
-@lru_cache(maxsize=16384)
-def from_cents(cents: int) -> Decimal:
-    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them).
-    Cached: the engine turns the same few hundred amounts into Decimals on every
-    keystroke (a Decimal is immutable, so sharing one is safe)."""
-    return Decimal(cents).scaleb(-2)
-
-
 def money_text(amount: Decimal) -> str:
     """Canonical output text: exactly two decimals, ``-`` for negatives, no ``+``, no
     separators, never ``-0.00`` (RULES.md §3.1)."""
@@ -96,10 +81,3 @@ def money_text(amount: Decimal) -> str:
     if q == 0:
         return "0.00"
     return f"{q:f}"
-
-
-def cents_text(cents: int) -> str:
-    """:func:`money_text` for integer cents, without going through Decimal."""
-    sign = "-" if cents < 0 else ""
-    c = -cents if cents < 0 else cents
-    return f"{sign}{c // 100}.{c % 100:02d}"
