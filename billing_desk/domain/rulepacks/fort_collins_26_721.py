@@ -4,7 +4,8 @@ Implements RULES.md §3-§5 exactly, in the steps the rules are written in:
 
 1. :func:`six_year_cutoffs` -- the first day of each direction's window (§3.3);
 2. :func:`split_period` -- each period's difference split at its cutoff, a
-   :class:`PeriodSplit` (§3.2, §3.3);
+   :class:`PeriodSplit` (§3.2, §3.3), and :func:`tally` -- the periods taken together
+   (IN and OUT, the periods outside the window);
 3. the clauses: :func:`refund_rule` for overcharges, (a)(1) with its three conditions;
    :func:`undercharge_rule` for undercharges, (a)(2) under each of the three readings
    and the former-customer rule (§3.4); :func:`period_line` applies them to a period;
