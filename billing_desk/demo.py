@@ -37,7 +37,7 @@ from .domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from .domain.meter import meter_failure_estimate
 from .domain.money import round_half_up
 from .domain.rulepacks import determine
-from .domain.workflow import Action, Role, approval_amount
+from .domain.workflow import Action, Actor, Role, may_approve
 
 DEFAULT_SEED = 26721
 STORMWATER_CUSTOMERS = 74
@@ -339,7 +339,7 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
     steps: tuple[DemoStep, ...] = ()
     if roll < 0.10:
         steps = (DemoStep(Action.SUBMIT, preparer),)
-        approver = _approver(draft)
+        approver = _approver(draft, preparer)
         if approver is not None:
             steps += (DemoStep(Action.APPROVE, approver, acknowledge_divergence=True),)
     elif roll < 0.22:
@@ -356,11 +356,12 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
     return DemoCase(draft, prepared_by=preparer, assignee=assignee, notes=notes, steps=steps)
 
 
-def _approver(draft: CaseDraft) -> str | None:
-    """The first supervisor whose approval limit covers the case, if any."""
-    amount = approval_amount(determine(draft.check().case))
-    return next((u.login for u in DEMO_USERS if u.role is Role.SUPERVISOR
-                 and u.approval_limit is not None and amount <= u.approval_limit), None)
+def _approver(draft: CaseDraft, preparer: str) -> str | None:
+    """The first supervisor the rules let approve the case (its limit covers it), if any."""
+    determination = determine(draft.check().case)
+    return next((u.login for u in DEMO_USERS if u.role is Role.SUPERVISOR and may_approve(
+        Actor(u.login, u.role, u.approval_limit), prepared_by=preparer, last_edited_by=preparer,
+        submitted_by=preparer, determination=determination) is None), None)
 
 
 def demo_case(i: int, seed: int = DEFAULT_SEED) -> DemoCase:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -32,8 +33,12 @@ def parse_iso_date(text: object) -> date:
         raise DateProblem("is not a valid calendar date") from None
 
 
+@lru_cache(maxsize=1024)
 def years_before(reference: date, years: int) -> date:
-    """``reference - years`` by the calendar; Feb 29 falls back to Feb 28 (dateutil)."""
+    """``reference - years`` by the calendar; Feb 29 falls back to Feb 28 (dateutil).
+    Cached: every determination (one per keystroke) asks for the cutoffs of the same one
+    or two dates, and a relativedelta subtraction costs about as much as computing a
+    dozen billing periods."""
     return reference - relativedelta(years=years)
 
 

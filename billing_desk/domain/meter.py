@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .money import round_half_up
+from .money import prorate
 
 
 class MeterEstimateError(ValueError):
@@ -21,7 +21,9 @@ class MeterEstimateError(ValueError):
 def meter_failure_estimate(similar_usage: Decimal, similar_start: date, similar_end: date,
                            failed_start: date, failed_end: date, places: int = 0) -> Decimal:
     """``round_half_up(similar_usage * failed_days / similar_days, places)``, inclusive
-    day counts. Example: 4650 gal over 31 similar days, 30 failed days -> 4500."""
+    day counts: the same pro-rata rounding as the six-year split of Sec. 26-721
+    (:func:`~billing_desk.domain.money.prorate`). Example: 4650 gal over 31 similar
+    days, 30 failed days -> 4500."""
     if isinstance(similar_usage, float) or not isinstance(similar_usage, (Decimal, int)):
         raise MeterEstimateError("similar-period usage must be a Decimal, not "
                                  f"{type(similar_usage).__name__}")
@@ -39,7 +41,8 @@ def meter_failure_estimate(similar_usage: Decimal, similar_start: date, similar_
                                  "period when the meter registered properly")
     similar_days = (similar_end - similar_start).days + 1
     failed_days = (failed_end - failed_start).days + 1
-    return round_half_up(usage * failed_days / similar_days, places)
+    # 26-119: use in the similar period, scaled by days, rounded half up
+    return prorate(usage, failed_days, similar_days, places)
 
 
 def governing_reading(head: Decimal | None, remote: Decimal | None) -> Decimal:

@@ -1,15 +1,13 @@
 """Money: ``decimal.Decimal`` end to end, never float.
 
-One constructor (:func:`money`) that refuses floats, one rounding policy
-(:func:`round_half_up`, RULES.md §3.1/§3.3) and one canonical text form
-(:func:`money_text`). Internally the engine may count in integer cents; these helpers
-convert at the edges.
+One constructor (:func:`money`) that refuses floats, one rounding policy (half up:
+:func:`round_half_up`, and for a pro-rata share :func:`prorate`, RULES.md §3.1, §3.3,
+§7) and one canonical text form (:func:`money_text`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -54,21 +52,27 @@ def parse_money_text(text: str) -> Decimal | None:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """The only rounding the rules allow: half up, to ``places`` decimals."""
+    """The only rounding the rules allow: half up, to ``places`` decimals (a share of
+    an amount is rounded by :func:`prorate`, which rounds the same way, exactly)."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def to_cents(amount: Decimal) -> int:
-    """Exact integer cents of a cent-quantised amount."""
-    return int(amount.scaleb(2))
-
-
-@lru_cache(maxsize=16384)
-def from_cents(cents: int) -> Decimal:
-    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them).
-    Cached: the engine turns the same few hundred amounts into Decimals on every
-    keystroke (a Decimal is immutable, so sharing one is safe)."""
-    return Decimal(cents).scaleb(-2)
+def prorate(amount: Decimal, part: int, whole: int, places: int = 2) -> Decimal:
+    """``round_half_up(amount × part / whole, places)``, exactly: the share of ``amount``
+    that falls in ``part`` of ``whole`` days. RULES.md §3.3, the in-window part of a
+    period that straddles its cutoff (``(2·Mc·din + days) // (2·days)`` in cents); §7,
+    the Sec. 26-119 estimate (usage, at ``places`` 0). Integer arithmetic on the exact
+    fraction, so no context precision and no tie lost to an inexact quotient."""
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
+        raise MoneyError(f"only a non-negative Decimal is pro-rated, not {amount!r}")
+    if part < 0 or whole <= 0 or places < 0:
+        raise ValueError(f"a share needs part >= 0, whole > 0, places >= 0: {part}/{whole}, {places}")
+    # amount = n/d exactly; in units of 10**-places the share is q = n·10**places·part / (d·whole)
+    n, d = amount.as_integer_ratio()
+    numerator, denominator = n * 10 ** places * part, d * whole
+    # floor(q + 1/2) = (2·num + den) // (2·den): half up, q being non-negative
+    units = (2 * numerator + denominator) // (2 * denominator)
+    return Decimal(units).scaleb(-places)
 
 
 def money_text(amount: Decimal) -> str:
@@ -78,10 +82,3 @@ def money_text(amount: Decimal) -> str:
     if q == 0:
         return "0.00"
     return f"{q:f}"
-
-
-def cents_text(cents: int) -> str:
-    """:func:`money_text` for integer cents, without going through Decimal."""
-    sign = "-" if cents < 0 else ""
-    c = -cents if cents < 0 else cents
-    return f"{sign}{c // 100}.{c % 100:02d}"

@@ -8,6 +8,8 @@ for something outside the figures (the customer's bills attached, a date checked
 
 The ``check_*`` functions are the rules of who may move a case: each returns the next
 state or raises :class:`WorkflowRefused` with a message for the user and a ``code``.
+Approval authority -- who may approve what -- is :func:`may_approve`, asked by the UI
+and the store alike (through :func:`check_approve`).
 """
 
 from __future__ import annotations
@@ -114,9 +116,19 @@ class WorkflowRefused(TransitionRefused):
         self.code = code
 
 
-def _require_active(actor: Actor) -> None:
+def _inactive_refusal(actor: Actor) -> WorkflowRefused | None:
     if not actor.active:
-        raise WorkflowRefused("inactive_user", f"User {actor.login} is disabled.")
+        return WorkflowRefused("inactive_user", f"User {actor.login} is disabled.")
+    return None
+
+
+def _refuse(refusal: WorkflowRefused | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _require_active(actor: Actor) -> None:
+    _refuse(_inactive_refusal(actor))
 
 
 def check_submit(status: CaseStatus, actor: Actor, check: CaseCheck) -> CaseStatus:
@@ -141,34 +153,67 @@ def same_login(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.casefold() == b.casefold()
 
 
+def may_approve(actor: Actor, *, prepared_by: str | None = None,
+                last_edited_by: str | None = None, submitted_by: str | None = None,
+                determination: Determination | None = None) -> WorkflowRefused | None:
+    """Approval authority, in one place: ``None`` if ``actor`` may approve a case
+    prepared, last edited and submitted by those logins whose determination is
+    ``determination``; otherwise the refusal (its ``code`` and message). Asked without
+    the case, whether the actor may approve cases at all (the approval view is offered).
+
+    Refused: a disabled user; no approval authority (a clerk never has it, whatever limit
+    is set; a supervisor or administrator without a limit has none); the approver's own
+    case; an adjustment above the approver's limit."""
+    return (_inactive_refusal(actor) or _authority_refusal(actor)
+            or _own_case_refusal(actor, prepared_by, last_edited_by, submitted_by)
+            or (None if determination is None else _limit_refusal(actor, determination)))
+
+
+def _authority_refusal(actor: Actor) -> WorkflowRefused | None:
+    if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) or actor.approval_limit is None:
+        return WorkflowRefused("not_an_approver",
+                               f"User {actor.login} ({actor.role.value}) has no approval authority.")
+    return None
+
+
+def _own_case_refusal(actor: Actor, *authors: str | None) -> WorkflowRefused | None:
+    # DESIGN.md: nobody approves their own case (prepared, last edited or submitted it)
+    if any(same_login(actor.login, who) for who in authors):
+        return WorkflowRefused("own_case",
+                               "You cannot approve a case you prepared, last edited or submitted; "
+                               "another supervisor must approve it.")
+    return None
+
+
+def _limit_refusal(actor: Actor, determination: Determination) -> WorkflowRefused | None:
+    amount = approval_amount(determination)
+    if actor.approval_limit is None or amount > actor.approval_limit:
+        return WorkflowRefused("over_limit",
+                               f"This case adjusts {amount} {determination.currency}, above your "
+                               f"approval limit of {actor.approval_limit}; refer it to a "
+                               "supervisor with a higher limit.")
+    return None
+
+
 def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
                   last_edited_by: str | None, submitted_by: str | None, check: CaseCheck,
                   determination: Determination | None, divergence_acknowledged: bool,
                   fingerprint: str | None, submitted_fingerprint: str | None) -> CaseStatus:
-    """A supervisor approves exactly the determination submitted. Refused: no approval
-    authority (a clerk never has it, whatever limit is set), own case (prepared, last
-    edited or submitted by the approver), validation problems, a case that is not what
-    was submitted (``fingerprint`` differs from ``submitted_fingerprint``), above limit,
-    unacknowledged divergence between readings."""
+    """A supervisor approves exactly the determination submitted. Refused, in this
+    order: a disabled user; a case that is not submitted; no approval authority, or the
+    approver's own case (:func:`may_approve`); validation problems; a case that is not
+    what was submitted (``fingerprint`` differs from ``submitted_fingerprint``); above the
+    approver's limit (:func:`may_approve` of the determination); unacknowledged
+    divergence between readings."""
     _require_active(actor)
     new = next_status(status, A.APPROVE)
-    if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) or actor.approval_limit is None:
-        raise WorkflowRefused("not_an_approver",
-                              f"User {actor.login} ({actor.role.value}) has no approval authority.")
-    if any(same_login(actor.login, who) for who in (prepared_by, last_edited_by, submitted_by)):
-        raise WorkflowRefused("own_case",
-                              "You cannot approve a case you prepared, last edited or submitted; "
-                              "another supervisor must approve it.")
+    _refuse(may_approve(actor, prepared_by=prepared_by, last_edited_by=last_edited_by,
+                        submitted_by=submitted_by))
     if check.case is None or determination is None:
         raise WorkflowRefused("invalid_case", _problems_message("approved", check))
     _require_bound(fingerprint, submitted_fingerprint, "submission", "submitted",
                    "return it so that the clerk submits it again")
-    amount = approval_amount(determination)
-    if amount > actor.approval_limit:
-        raise WorkflowRefused("over_limit",
-                              f"This case adjusts {amount} {determination.currency}, above your "
-                              f"approval limit of {actor.approval_limit}; refer it to a "
-                              "supervisor with a higher limit.")
+    _refuse(may_approve(actor, determination=determination))
     if determination.readings_differ and not divergence_acknowledged:
         raise WorkflowRefused("divergence_not_acknowledged",
                               "The readings of 26-721(a)(2) differ for this case; tick the "

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import issuing
-from ..domain.workflow import Action, Role
+from ..domain.workflow import Action, may_approve
 from ..store.casefile import CaseFile, open_case_file
 from ..store.summaries import UserRecord
 
@@ -257,9 +257,7 @@ class CaseSession(QObject):
     @property
     def can_approve(self) -> bool:
         """The signed-in user has approval authority at all (the rules decide each case)."""
-        u = self.user
-        return (u is not None and u.active and u.approval_limit is not None
-                and u.role is not Role.CLERK)
+        return self.user is not None and may_approve(self.user.actor()) is None
 
     def assignees(self) -> list[str]:
         return self._cf().listing.assignees()

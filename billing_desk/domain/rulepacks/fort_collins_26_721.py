@@ -1,7 +1,20 @@
 """Fort Collins City Code Sec. 26-721 "Billing errors" (Ordinance No. 121, 2009).
 
-Implements RULES.md §3-§5 exactly. Amounts are counted in integer cents inside the
-computation (exact; RULES.md §3.1 allows it) and leave as ``Decimal``.
+Implements RULES.md §3-§5 exactly, in the steps the rules are written in:
+
+1. :func:`six_year_cutoffs` -- the first day of each direction's window (§3.3);
+2. :func:`split_period` -- each period's difference split at its cutoff, a
+   :class:`PeriodSplit` (§3.2, §3.3), and :func:`tally` -- the periods taken together
+   (IN and OUT, the periods outside the window);
+3. the clauses: :func:`refund_rule` for overcharges, (a)(1) with its three conditions;
+   :func:`undercharge_rule` for undercharges, (a)(2) under each of the three readings
+   and the former-customer rule (§3.4); :func:`period_line` applies them to a period;
+4. :func:`reading_totals` -- each reading's refund and back-bill totals (§3.5);
+5. :func:`raise_flags` -- the flags of §5, each beside its condition.
+
+Amounts are ``Decimal`` throughout, never floats; the only rounding is the pro-rating
+of a period that straddles its cutoff (:func:`~billing_desk.domain.money.prorate`,
+RULES.md §3.3), and totals are sums of the rounded per-period amounts (§3.1).
 
 The ordinance text governs, but the agenda item's executive summary and the staff memo
 of Nov 6, 2009 describe undercharges differently, so all three readings of (a)(2) are
@@ -10,15 +23,17 @@ computed and a divergence is flagged for the supervisor.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
-from ..case import Case, OccurredBasis, Reading
+from ..case import Case, Evidence, OccurredBasis, Period, Reading
 from ..dates import years_before
 from ..determination import Determination, Direction, PeriodLine, ReadingResult, Reason
-from ..money import ZERO, cents_text, from_cents, to_cents
+from ..money import ZERO, money_text, prorate
 from . import Clause, ReadingInfo, RulePack
 
 LOOK_BACK_YEARS = 6
@@ -144,43 +159,362 @@ _FLAG_TEXTS = {
                               "discovered; overcharges and undercharges use different cutoffs.",
 }
 
+
 _NONE_REASON = Reason("none", REASON_TEXTS["none"])
 
-# 26-721(a)(1)(i)-(iii) labels as cited in reasons and flags
-_A1 = (("(a)(1)(i)", "refund_a1_i_not_met"),
-       ("(a)(1)(ii)", "refund_a1_ii_not_met"),
-       ("(a)(1)(iii)", "refund_a1_iii_not_met"))
+#: the readings of 26-721(a)(2), in the order determinations list them
+READING_ORDER = (Reading.ORDINANCE, Reading.EXECUTIVE_SUMMARY, Reading.STAFF_PRACTICE)
 
-_READING_ORDER = (Reading.ORDINANCE, Reading.EXECUTIVE_SUMMARY, Reading.STAFF_PRACTICE)
-
-
-def _reason(code: str, **args: object) -> Reason:
-    return _cached_reason(code, tuple(args.items()))
+# The enum members the steps test, as module constants: reading ``Direction.OVERCHARGE``
+# off its class costs about 0.1 µs in Python 3.11, as much as a period's arithmetic, and
+# each period is tested half a dozen times (a tenth of a 600-period determination,
+# bench/engine.py).
+OVERCHARGE, UNDERCHARGE, NONE = Direction.OVERCHARGE, Direction.UNDERCHARGE, Direction.NONE
+ORDINANCE, EXECUTIVE_SUMMARY = Reading.ORDINANCE, Reading.EXECUTIVE_SUMMARY
+BY_BILL_DATE = OccurredBasis.BILL_DATE
 
 
 @lru_cache(maxsize=4096)
-def _cached_reason(code: str, items: tuple[tuple[str, object], ...]) -> Reason:
-    """Reasons repeat across periods and keystrokes; they are immutable, so build each once."""
-    args = dict(items)
-    # int arguments are amounts in cents
-    shown = {k: (cents_text(v) if isinstance(v, int) else
+def _reason(code: str, **args: object) -> Reason:
+    """The reason ``code`` with its placeholders filled: amounts as canonical money text,
+    dates as ISO dates (documents translate by code and format the same values per
+    locale). Reasons repeat across periods and keystrokes and are immutable, so each is
+    built once."""
+    shown = {k: (money_text(v) if isinstance(v, Decimal) else
                  v.isoformat() if isinstance(v, date) else v) for k, v in args.items()}
-    money_args = tuple((k, from_cents(v) if isinstance(v, int) else v) for k, v in args.items())
-    return Reason(code, REASON_TEXTS[code].format(**shown), money_args)
+    return Reason(code, REASON_TEXTS[code].format(**shown), tuple(args.items()))
 
 
-def _days_in_window(start: date, end: date, days: int, bill_date: date | None,
-                    cutoff: date, basis: OccurredBasis) -> int:
+# --- the records the steps hand on ---------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Cutoffs:
+    """RULES.md §3.3: the first day of each direction's six-year window. What occurred on
+    or after its cutoff is in the window; before it, "more than six years before"."""
+
+    #: 26-721(a)(1): six years before the error was made known to the utility
+    overcharge: date
+    #: 26-721(a)(2): six years before the error was discovered
+    undercharge: date
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodSplit:
+    """One period's difference split at its cutoff (RULES.md §3.2, §3.3). A ``none``
+    period has every amount 0.00 and no ``days_in_window``."""
+
+    index: int                  # position in the case's periods
+    direction: Direction        # billed - correct > 0: overcharge, < 0: undercharge
+    days: int                   # end - start + 1
+    days_in_window: int | None  # days on or after the cutoff (all or none under bill_date)
+    in_window: Decimal          # round_half_up(M × days_in_window / days)
+    out_of_window: Decimal      # M - in_window
+
+    @property
+    def m(self) -> Decimal:
+        """M = |billed - correct|, the two parts together."""
+        return self.in_window + self.out_of_window
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionTotals:
+    """The periods of one direction taken together."""
+
+    periods: int
+    in_window: Decimal          # for undercharges, IN of RULES.md §3.4
+    out_of_window: Decimal      # for undercharges, OUT
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """All the periods taken together: what the clauses and the flags weigh."""
+
+    overcharges: DirectionTotals
+    undercharges: DirectionTotals
+    #: non-``none`` periods with 0 < days_in_window < days (RULES.md §3.3 "straddles")
+    straddling: int
+    #: non-``none`` periods with days_in_window < days: partly or wholly older than six years
+    exceeding: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRule:
+    """26-721(a)(1) for this case: an overcharge is credited or refunded (its part in the
+    window, without interest) only if conditions (i), (ii) and (iii) all hold. The same
+    under every reading."""
+
+    #: the conditions that fail, as cited: "(a)(1)(i)", "(a)(1)(ii)", "(a)(1)(iii)"
+    failing: tuple[str, ...]
+    #: the same, as the reasons list them ("(a)(1)(i), (a)(1)(iii)")
+    failing_text: str
+    #: the overcharge cutoff, cited by the reasons
+    cutoff: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnderchargeFacts:
+    """What the readings of 26-721(a)(2) weigh, for the whole case (RULES.md §3.4)."""
+
+    #: (a)(2) covers "a current utility customer" only
+    current_customer: bool
+    #: (a)(2)(ii): an undercharge the customer could not have discovered is exempt
+    could_have_discovered: bool
+    #: staff memo: collected only if the customer willfully hid or withheld the error
+    concealed: bool
+    #: (a)(2)(i): the minimal amount
+    threshold: Decimal
+    #: IN and OUT: the undercharge periods' parts in and out of the window
+    undercharges: DirectionTotals
+
+    @property
+    def old_part_minimal(self) -> bool:
+        """(a)(2)(i) as the ordinance reads: the older-than-six-years undercharges total
+        no more than the minimal amount."""
+        return self.undercharges.out_of_window <= self.threshold
+
+    @property
+    def recent_part_minimal(self) -> bool:
+        """The executive summary's "minimal": the undercharges within six years total no
+        more than the minimal amount."""
+        return self.undercharges.in_window <= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class UnderchargeRule:
+    """One reading of 26-721(a)(2) for this case: which parts of an undercharge period it
+    bills. The choice weighs the case's sums (IN, OUT), not the period, so it is the same
+    for every period, and a reading's back-bill total is :meth:`bill` of the sums."""
+
+    reading: Reading
+    bills_in_window: bool
+    bills_out_of_window: bool
+
+    def bill(self, in_window: Decimal, out_of_window: Decimal) -> Decimal:
+        if self.bills_out_of_window:
+            return in_window + out_of_window if self.bills_in_window else out_of_window
+        return in_window if self.bills_in_window else ZERO
+
+
+# --- the steps, in the order of RULES.md §3 -------------------------------------------------
+
+def six_year_cutoffs(case: Case) -> Cutoffs:
+    """RULES.md §3.3: the reference date less six calendar years (Feb 29 -> Feb 28)."""
+    return Cutoffs(
+        # 26-721(a)(1): "before the date the error was made known to the utility"
+        overcharge=years_before(case.made_known, LOOK_BACK_YEARS),
+        # 26-721(a)(2): "before the error is discovered"
+        undercharge=years_before(case.discovered_on, LOOK_BACK_YEARS),
+    )
+
+
+def days_in_window(period: Period, days: int, cutoff: date, basis: OccurredBasis) -> int:
     """RULES.md §3.3: service days on or after the cutoff, or all-or-nothing by bill date."""
-    if basis is OccurredBasis.BILL_DATE:
-        assert bill_date is not None, "bill_date basis needs a bill date (validated earlier)"
-        return days if bill_date >= cutoff else 0
-    if end < cutoff:
+    if basis is BY_BILL_DATE:
+        # the whole period occurs on its bill date
+        assert period.bill_date is not None, "bill_date basis needs a bill date (validated earlier)"
+        return days if period.bill_date >= cutoff else 0
+    if period.end < cutoff:
         return 0
-    if start >= cutoff:
+    if period.start >= cutoff:
         return days
-    return (end - cutoff).days + 1
+    return (period.end - cutoff).days + 1
 
+
+def split_period(index: int, period: Period, cutoffs: Cutoffs, basis: OccurredBasis) -> PeriodSplit:
+    """RULES.md §3.2 and §3.3: the difference, its direction and its part in the window."""
+    days = (period.end - period.start).days + 1
+    if days <= 0:
+        raise ValueError(f"periods[{index}]: end before start (validate the case first)")
+    difference = period.billed - period.correct
+    if not difference:
+        return PeriodSplit(index, NONE, days, None, ZERO, ZERO)
+    if difference > ZERO:
+        direction, m, cutoff = OVERCHARGE, difference, cutoffs.overcharge
+    else:
+        direction, m, cutoff = UNDERCHARGE, -difference, cutoffs.undercharge
+    din = days_in_window(period, days, cutoff, basis)
+    if din == days:    # all of it in the window
+        in_window, out_of_window = m, ZERO
+    elif din == 0:     # all of it more than six years before
+        in_window, out_of_window = ZERO, m
+    else:              # straddles the cutoff: pro-rated by days, the rules' one rounding
+        in_window = prorate(m, din, days)
+        out_of_window = m - in_window
+    return PeriodSplit(index, direction, days, din, in_window, out_of_window)
+
+
+def tally(periods: Sequence[PeriodSplit]) -> Tally:
+    """The sums and counts of the split periods, in one pass."""
+    over_n = under_n = straddling = exceeding = 0
+    over_in = over_out = under_in = under_out = ZERO
+    for p in periods:
+        if p.direction is NONE:
+            continue  # §3.2: a none period raises no flags
+        if p.direction is OVERCHARGE:
+            over_n += 1
+            over_in += p.in_window
+            over_out += p.out_of_window
+        else:
+            under_n += 1
+            under_in += p.in_window
+            under_out += p.out_of_window
+        if p.days_in_window < p.days:
+            exceeding += 1
+            if p.days_in_window:
+                straddling += 1
+    return Tally(DirectionTotals(over_n, over_in, over_out),
+                 DirectionTotals(under_n, under_in, under_out), straddling, exceeding)
+
+
+def refund_rule(evidence: Evidence, cutoff: date) -> RefundRule:
+    """26-721(a)(1): each of (i)-(iii) must hold for any refund."""
+    failing = []
+    if evidence.customer_could_have_discovered:
+        failing.append("(a)(1)(i)")    # (i) the customer could not have discovered the error
+    if not evidence.documentation_available:
+        failing.append("(a)(1)(ii)")   # (ii) documentation of the overcharge is available
+    if not evidence.documentation_confirmed:
+        failing.append("(a)(1)(iii)")  # (iii) the utility confirms the documentation
+    return RefundRule(tuple(failing), ", ".join(failing), cutoff)
+
+
+def undercharge_facts(case: Case, undercharges: DirectionTotals) -> UnderchargeFacts:
+    evidence = case.evidence
+    return UnderchargeFacts(case.account.is_current_customer, evidence.customer_could_have_discovered,
+                            evidence.customer_concealed_error, case.options.threshold, undercharges)
+
+
+def undercharge_rule(reading: Reading, facts: UnderchargeFacts) -> UnderchargeRule:
+    """RULES.md §3.4: what each reading of 26-721(a)(2) bills of an undercharge period."""
+    if not facts.current_customer:
+        # (a)(2) covers "a current utility customer" only: a former customer's undercharge
+        # is billed under no reading; a supervisor decides (RULES.md §8.7)
+        return UnderchargeRule(reading, bills_in_window=False, bills_out_of_window=False)
+    undiscoverable = not facts.could_have_discovered  # (a)(2)(ii)
+    if reading is ORDINANCE:
+        # billed, unless older than six years and either (i) minimal or (ii) undiscoverable
+        return UnderchargeRule(reading, bills_in_window=True,
+                               bills_out_of_window=not (facts.old_part_minimal or undiscoverable))
+    if reading is EXECUTIVE_SUMMARY:
+        # "back bill only if ... less than six years ... and either minimal or could not
+        # have discovered": the part in the window, on that condition; never the older part
+        return UnderchargeRule(reading, bills_in_window=facts.recent_part_minimal or undiscoverable,
+                               bills_out_of_window=False)
+    # staff memo: forgiven unless the customer willfully hid or withheld the error; then
+    # up to six years
+    return UnderchargeRule(reading, bills_in_window=facts.concealed, bills_out_of_window=False)
+
+
+def period_line(period: PeriodSplit, refund: RefundRule, rule: UnderchargeRule,
+                facts: UnderchargeFacts) -> PeriodLine:
+    """A period with its clause applied under the effective reading: included and
+    excluded amounts (included + excluded = M), the clause and the reason."""
+    if period.direction is NONE:
+        # §3.2: nothing to adjust, no clause, no flag
+        return PeriodLine(period.index, NONE, ZERO, period.days, None, ZERO, ZERO, ZERO,
+                          ZERO, None, _NONE_REASON)
+    m = period.m
+    if period.direction is OVERCHARGE:
+        difference = m
+        # (a)(1): the part in the window, only when (i)-(iii) all hold
+        included = ZERO if refund.failing else period.in_window
+        clause = CLAUSE_A1
+        reason = overcharge_reason(period, refund)
+    else:
+        difference = -m
+        included = rule.bill(period.in_window, period.out_of_window)
+        clause = CLAUSE_A2
+        reason = undercharge_reason(period, rule, facts)
+    return PeriodLine(period.index, period.direction, difference, period.days,
+                      period.days_in_window, period.in_window, period.out_of_window, included,
+                      m - included, clause, reason)
+
+
+def overcharge_reason(period: PeriodSplit, refund: RefundRule) -> Reason:
+    out = period.out_of_window
+    if refund.failing:
+        if out:
+            return _reason("over.conditions_and_old", conditions=refund.failing_text, out=out)
+        return _reason("over.conditions", conditions=refund.failing_text)
+    if period.in_window == 0:
+        return _reason("over.old", cutoff=refund.cutoff)
+    if out == 0:
+        return _reason("over.refunded")
+    return _reason("over.partly_old", cutoff=refund.cutoff, out=out)
+
+
+def undercharge_reason(period: PeriodSplit, rule: UnderchargeRule, facts: UnderchargeFacts) -> Reason:
+    if not facts.current_customer:
+        return _reason("under.former_customer")
+    in_window, out = period.in_window, period.out_of_window
+    if rule.reading is ORDINANCE:
+        if out == 0:
+            return _reason("under.ordinance.in_window")
+        if rule.bills_out_of_window:
+            return _reason("under.ordinance.billed_in_full")
+        # (a)(2)(i) minimal amount is cited first when both exemptions apply
+        minimal = facts.old_part_minimal
+        old_total, threshold = facts.undercharges.out_of_window, facts.threshold
+        if in_window:
+            if minimal:
+                return _reason("under.ordinance.partly_minimal", in_window=in_window, out=out,
+                               old_total=old_total, threshold=threshold)
+            return _reason("under.ordinance.partly_undiscoverable", in_window=in_window, out=out)
+        if minimal:
+            return _reason("under.ordinance.old_minimal", old_total=old_total, threshold=threshold)
+        return _reason("under.ordinance.old_undiscoverable")
+    if rule.reading is EXECUTIVE_SUMMARY:
+        if in_window == 0:
+            return _reason("under.executive_summary.old")
+        if rule.bills_in_window:
+            return _reason("under.executive_summary.billed")
+        return _reason("under.executive_summary.not_billed", in_total=facts.undercharges.in_window,
+                       threshold=facts.threshold)
+    if not facts.concealed:
+        return _reason("under.staff_practice.forgiven")
+    if in_window == 0:
+        return _reason("under.staff_practice.old")
+    return _reason("under.staff_practice.collected")
+
+
+def reading_totals(refund: RefundRule, overcharges: DirectionTotals, rule: UnderchargeRule,
+                   facts: UnderchargeFacts) -> ReadingResult:
+    """RULES.md §3.5: the refund total is the sum of the overcharge periods' included
+    amounts, the back-bill total that of the undercharge periods' (:meth:`UnderchargeRule.bill`
+    is linear, so the bill of the sums is the sum of the bills)."""
+    refund_total = ZERO if refund.failing else overcharges.in_window
+    back_bill_total = rule.bill(facts.undercharges.in_window, facts.undercharges.out_of_window)
+    return ReadingResult.of(refund_total, back_bill_total)
+
+
+#: the flags of RULES.md §5 that name one failing condition of 26-721(a)(1)
+_A1_FLAGS = MappingProxyType({"(a)(1)(i)": "refund_a1_i_not_met",
+                              "(a)(1)(ii)": "refund_a1_ii_not_met",
+                              "(a)(1)(iii)": "refund_a1_iii_not_met"})
+
+
+def raise_flags(case: Case, tally: Tally, refund: RefundRule,
+                readings: Mapping[str, ReadingResult]) -> tuple[str, ...]:
+    """RULES.md §5, each flag beside the condition that raises it; sorted, no duplicates.
+    Raised literally, even where the amounts concerned are excluded for another reason."""
+    overcharged = tally.overcharges.periods > 0
+    totals = {(r.refund_total, r.back_bill_total) for r in readings.values()}
+    raised = {
+        "readings_differ": len(totals) > 1,
+        "reading_not_ordinance": case.options.reading is not ORDINANCE,
+        "former_customer_undercharge_not_billable":
+            not case.account.is_current_customer and tally.undercharges.periods > 0,
+        "refund_conditions_not_met": overcharged and bool(refund.failing),
+        **{flag: overcharged and label in refund.failing for label, flag in _A1_FLAGS.items()},
+        "straddles_cutoff": tally.straddling > 0,
+        "six_year_window_exceeded": tally.exceeding > 0,
+        "concealment_possible_code_violation_26_721_b": case.evidence.customer_concealed_error,
+        "reference_dates_differ": case.made_known != case.discovered_on,
+    }
+    return tuple(sorted(flag for flag, up in raised.items() if up))
+
+
+# --- the pack ------------------------------------------------------------------------------
 
 class FortCollins26721(RulePack):
     name = "fort-collins-26-721"
@@ -209,120 +543,23 @@ class FortCollins26721(RulePack):
     def flag_texts(self) -> Mapping[str, str]:
         return self._flags
 
-    def determine(self, case: Case) -> Determination:  # noqa: C901 - one pass per RULES.md §3
-        opts = case.options
-        reading = opts.reading
-        basis = opts.basis
-        threshold = to_cents(opts.threshold)
-        ev = case.evidence
-        could_discover = ev.customer_could_have_discovered
-        concealed = ev.customer_concealed_error
-        current = case.account.is_current_customer
-
-        # 3.3: reference dates differ by direction
-        over_cutoff = years_before(case.made_known, LOOK_BACK_YEARS)
-        under_cutoff = years_before(case.discovered_on, LOOK_BACK_YEARS)
-
-        # 26-721(a)(1)(i)-(iii): each must hold for any refund
-        a1_ok = (not could_discover, ev.documentation_available, ev.documentation_confirmed)
-        failing = [label for (label, _), ok in zip(_A1, a1_ok) if not ok]
-        refund_allowed = not failing
-
-        # Pass 1: difference, days and the window split, per period.
-        rows: list[tuple[int, Direction, int, int, int | None, int, int]] = []
-        under_in = under_out = 0
-        has_over = has_under = straddles = exceeded = False
-        for i, p in enumerate(case.periods):
-            days = (p.end - p.start).days + 1
-            if days <= 0:
-                raise ValueError(f"periods[{i}]: end before start (validate the case first)")
-            diff = to_cents(p.billed) - to_cents(p.correct)
-            if diff == 0:
-                rows.append((i, Direction.NONE, 0, days, None, 0, 0))
-                continue
-            over = diff > 0
-            cutoff = over_cutoff if over else under_cutoff
-            din = _days_in_window(p.start, p.end, days, p.bill_date, cutoff, basis)
-            m = diff if over else -diff
-            in_c = (2 * m * din + days) // (2 * days)  # round half up, exact
-            out_c = m - in_c
-            if over:
-                has_over = True
-            else:
-                has_under = True
-                under_in += in_c
-                under_out += out_c
-            if din < days:
-                exceeded = True
-                if din > 0:
-                    straddles = True
-            rows.append((i, Direction.OVERCHARGE if over else Direction.UNDERCHARGE,
-                         diff, days, din, in_c, out_c))
-
-        # Per reading: does the undercharge rule bill the in-window / out-of-window parts?
-        ordinance_bills_old = under_out > threshold and could_discover
-        exec_qualifies = under_in <= threshold or not could_discover
-
-        def under_included(r: Reading, in_c: int, out_c: int) -> int:
-            if not current:  # (a)(2) covers "a current utility customer" only
-                return 0
-            if r is Reading.ORDINANCE:
-                return in_c + (out_c if ordinance_bills_old else 0)
-            if r is Reading.EXECUTIVE_SUMMARY:
-                return in_c if exec_qualifies else 0
-            return in_c if concealed else 0  # staff practice
-
-        refund_total = sum(r[5] for r in rows if r[1] is Direction.OVERCHARGE) if refund_allowed else 0
-        # under_included is linear in (in, out) with the same choice for every period, so
-        # each reading's back-bill total is under_included of the summed parts
-        totals: dict[Reading, tuple[int, int]] = {
-            r: (refund_total, under_included(r, under_in, under_out)) for r in _READING_ORDER}
-
-        # Pass 2: the lines of the effective reading, each with its reason.
-        lines = []
-        for i, direction, diff, days, din, in_c, out_c in rows:
-            if direction is Direction.NONE:
-                lines.append(PeriodLine(i, direction, ZERO, days, None, ZERO, ZERO, ZERO, ZERO,
-                                        None, _NONE_REASON))
-                continue
-            m = in_c + out_c
-            if direction is Direction.OVERCHARGE:
-                included = in_c if refund_allowed else 0
-                clause = CLAUSE_A1
-                reason = self._overcharge_reason(failing, in_c, out_c, over_cutoff)
-            else:
-                included = under_included(reading, in_c, out_c)
-                clause = CLAUSE_A2
-                reason = self._undercharge_reason(
-                    reading, current, in_c, out_c, under_in, under_out, threshold,
-                    ordinance_bills_old, exec_qualifies, concealed)
-            lines.append(PeriodLine(
-                i, direction, from_cents(diff), days, din, from_cents(in_c), from_cents(out_c),
-                from_cents(included), from_cents(m - included), clause, reason))
-
-        flags = []
-        pairs = set(totals.values())
-        if len(pairs) > 1:
-            flags.append("readings_differ")
-        if reading is not Reading.ORDINANCE:
-            flags.append("reading_not_ordinance")
-        if not current and has_under:
-            flags.append("former_customer_undercharge_not_billable")
-        if has_over and failing:
-            flags.append("refund_conditions_not_met")
-            flags.extend(flag for (label, flag) in _A1 if label in failing)
-        if straddles:
-            flags.append("straddles_cutoff")
-        if exceeded:
-            flags.append("six_year_window_exceeded")
-        if concealed:
-            flags.append("concealment_possible_code_violation_26_721_b")
-        if case.made_known != case.discovered_on:
-            flags.append("reference_dates_differ")
-        flags.sort()
-
-        readings = {r.value: ReadingResult.of(from_cents(t[0]), from_cents(t[1]))
-                    for r, t in totals.items()}
+    def determine(self, case: Case) -> Determination:
+        """RULES.md §3-§5, step by step."""
+        options = case.options
+        reading, basis = options.reading, options.basis
+        # §3.3, §3.2: each direction's cutoff, each period split at its own
+        cutoffs = six_year_cutoffs(case)
+        periods = [split_period(i, p, cutoffs, basis) for i, p in enumerate(case.periods)]
+        sums = tally(periods)
+        # §3.4: the clauses; (a)(1) is the same under every reading, (a)(2) weighs IN and OUT
+        refund = refund_rule(case.evidence, cutoffs.overcharge)
+        facts = undercharge_facts(case, sums.undercharges)
+        rules = {r: undercharge_rule(r, facts) for r in READING_ORDER}
+        rule = rules[reading]
+        lines = tuple([period_line(p, refund, rule, facts) for p in periods])
+        # §3.5: the totals of each reading; the effective reading's are the determination's
+        readings = {r.value: reading_totals(refund, sums.overcharges, rules[r], facts)
+                    for r in READING_ORDER}
         chosen = readings[reading.value]
         return Determination(
             rule_pack=self.name,
@@ -330,65 +567,16 @@ class FortCollins26721(RulePack):
             account_number=case.account.number,
             currency=case.currency,
             reading=reading.value,
-            minimal_threshold=opts.threshold,
+            minimal_threshold=options.threshold,
             occurred_basis=basis.value,
-            cutoffs=MappingProxyType({"overcharge": over_cutoff, "undercharge": under_cutoff}),
+            cutoffs=MappingProxyType({"overcharge": cutoffs.overcharge,
+                                      "undercharge": cutoffs.undercharge}),
             outcome=chosen.outcome,
             refund_total=chosen.refund_total,
             back_bill_total=chosen.back_bill_total,
             net=chosen.net,
             interest=ZERO,  # 26-721(a)(1): refunds are made without interest
-            flags=tuple(flags),
-            periods=tuple(lines),
+            flags=raise_flags(case, sums, refund, readings),  # §5
+            periods=lines,
             readings=MappingProxyType(readings),
         )
-
-    @staticmethod
-    def _overcharge_reason(failing: list[str], in_c: int, out_c: int, cutoff: date) -> Reason:
-        if failing:
-            conditions = ", ".join(failing)
-            if out_c:
-                return _reason("over.conditions_and_old", conditions=conditions, out=out_c)
-            return _reason("over.conditions", conditions=conditions)
-        if in_c == 0:
-            return _reason("over.old", cutoff=cutoff)
-        if out_c == 0:
-            return _reason("over.refunded")
-        return _reason("over.partly_old", cutoff=cutoff, out=out_c)
-
-    @staticmethod
-    def _undercharge_reason(reading: Reading, current: bool, in_c: int, out_c: int,
-                            under_in: int, under_out: int, threshold: int,
-                            ordinance_bills_old: bool, exec_qualifies: bool,
-                            concealed: bool) -> Reason:
-        if not current:
-            return _reason("under.former_customer")
-        if reading is Reading.ORDINANCE:
-            if out_c == 0:
-                return _reason("under.ordinance.in_window")
-            if ordinance_bills_old:
-                return _reason("under.ordinance.billed_in_full")
-            # (a)(2)(i) minimal amount is cited first when both exemptions apply
-            minimal = under_out <= threshold
-            if in_c:
-                if minimal:
-                    return _reason("under.ordinance.partly_minimal", in_window=in_c, out=out_c,
-                                   old_total=under_out, threshold=threshold)
-                return _reason("under.ordinance.partly_undiscoverable", in_window=in_c, out=out_c)
-            if minimal:
-                return _reason("under.ordinance.old_minimal", old_total=under_out,
-                               threshold=threshold)
-            return _reason("under.ordinance.old_undiscoverable")
-        if reading is Reading.EXECUTIVE_SUMMARY:
-            if in_c == 0:
-                return _reason("under.executive_summary.old")
-            if exec_qualifies:
-                return _reason("under.executive_summary.billed")
-            return _reason("under.executive_summary.not_billed", in_total=under_in,
-                           threshold=threshold)
-        if not concealed:
-            return _reason("under.staff_practice.forgiven")
-        if in_c == 0:
-            return _reason("under.staff_practice.old")
-        return _reason("under.staff_practice.collected")
-
