@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget,
+    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QStackedWidget, QToolBar, QVBoxLayout,
+    QWidget,
 )
 
 from .. import __version__
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
     from ..domain.draft import CaseDraft
     from ..store.records import CaseRecord
+    from .start_screen import StartScreen
 
 MAX_RECENT = 8
 
@@ -104,7 +106,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # the splitter, or the start screen while no file is open (made when first wanted)
+        self.central = QStackedWidget()
+        identify(self.central, "main_area", "Main area")
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
+        self.start_screen: StartScreen | None = None
 
         # the work queues' dock, filled with the workspace (workflow_actions.py): placed now
         # so that the window keeps its layout when they come
@@ -306,12 +313,31 @@ class MainWindow(QMainWindow):
         except StoreError as e:
             self.error("Cannot open the case file", e)
             self._forget_recent(str(path))
+            self._show_start_screen(Path(path), cancelled=False)
             return False
+        self._show_start_screen(Path(path), cancelled=True)  # (if the sign-in was cancelled)
         return True
+
+    def _show_start_screen(self, path: Path, *, cancelled: bool) -> None:
+        """No file open after all (the sign-in cancelled, the file unreadable): the start
+        screen says so and offers the ways on; the window stays (ui/start_screen.py)."""
+        if self.session.file is not None:
+            return
+        if self.start_screen is None:
+            from .start_screen import StartScreen
+
+            self.start_screen = StartScreen(self.open_file_act, self.new_file_act)
+            self.start_screen.retryRequested.connect(self.open_path)
+            self.central.addWidget(self.start_screen)
+        self.start_screen.show_reason(path, cancelled)
+        self.central.setCurrentWidget(self.start_screen)
+        self.file_label.setText("No case file open")
+        self.setWindowTitle("Billing Desk")
 
     def _file_opened(self, path: Path) -> None:
         self.undo_stack.clear()
         self.record = None
+        self.central.setCurrentWidget(self.splitter)
         if self.workspace_built:
             self._show_no_case()
         self.case_list.apply_filters()

@@ -21,7 +21,7 @@ from billing_desk.ui.sign_in_dialog import SignInDialog
 from tests.domain.builders import make_case, period
 from tests.staff import FAST, PASSWORD, add_staff
 from tests.ui.test_main_window import make_window  # noqa: F401 (the same window fixture)
-from tests.ui.typing import type_text
+from tests.ui.typing import press, type_text
 
 UNDER = [period("2010-01-01", "2010-01-31", "40.00", "60.00")]  # the readings differ
 REFUND = [period("2010-01-01", "2010-01-31", "900.00", "300.00")]  # a 600.00 refund
@@ -106,6 +106,8 @@ def test_a_demo_file_shows_its_logins_and_passwords(qtbot, tmp_path):
     assert rows["mwhitfield"] == ("supervisor, limit $1,000.00", "mwhitfield-demo")
     assert rows["admin"] == ("administrator", "admin-demo")
     table.setCurrentCell(list(rows).index("mwhitfield"), 0)
+    assert dialog.login.text() == ""  # chosen only by a click, Enter or Space on the row
+    press(table, Qt.Key.Key_Space)
     assert (dialog.login.text(), dialog.password.text()) == ("mwhitfield", "mwhitfield-demo")
     dialog.ok.click()
     assert dialog.user.name == "Margaret Whitfield"
