@@ -5,6 +5,9 @@ The editor holds no rules and no SQL. It shows a :class:`CaseDraft`, and for eve
 finished edit emits ``draftEdited(new_draft, description)`` — the window turns that
 into one undoable, saved action. While the clerk is still typing it emits
 ``draftTyped(preview_draft)`` so the determination is recomputed on every keystroke.
+What the form shows but the draft does not hold (a date or an amount refused, a date
+not yet a date while it is typed) is :meth:`CaseEditor.refused_problems`, and
+``refusedChanged`` fires when that changes.
 """
 
 from __future__ import annotations
@@ -41,9 +44,17 @@ BASIS_LABELS = {OccurredBasis.SERVICE_DAYS: ("Service days", "Service days: a pe
                 OccurredBasis.BILL_DATE: ("Bill date", "Bill date: the whole period counts on its bill date")}
 
 
+def _not_held(text: str, why: str) -> str:
+    """``“2/30/2019” is not a real calendar date; not saved`` (the text typed is named
+    once: most reasons quote it already)."""
+    typed = "" if f"“{text.strip()}”" in why else f" (typed: “{text.strip()}”)"
+    return f"{why}{typed}; not saved"
+
+
 class CaseEditor(QWidget):
     draftEdited = Signal(object, str)  # CaseDraft, description of the user action
     draftTyped = Signal(object)  # CaseDraft preview while typing (not saved)
+    refusedChanged = Signal()  # refused_problems() is not what it was
     statusMessage = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -183,6 +194,7 @@ class CaseEditor(QWidget):
         self.made_known_on.dateTyped.connect(lambda d: self._preview(replace(self._draft, made_known_on=d)))
         for field, path in ((self.discovered_on, "discovered_on"), (self.made_known_on, "made_known_on")):
             field.invalidChanged.connect(lambda msg, p=path: self._show_entry_error(p, msg))
+            field.pendingChanged.connect(self._refused_changed)
         self.reading.activated.connect(self._commit_options)
         self.basis.activated.connect(self._commit_options)
         return box
@@ -245,6 +257,7 @@ class CaseEditor(QWidget):
             lambda periods, what: self._commit(replace(self._draft, periods=periods), what))
         self.periods_model.cellRejected.connect(
             lambda r, c, msg: self.statusMessage.emit(f"Period {r + 1}: {msg} (not saved)"))
+        self.periods_model.rejectedChanged.connect(self._refused_changed)
         self.periods_view.pasteReport.connect(self.statusMessage)
         return box
 
@@ -307,6 +320,22 @@ class CaseEditor(QWidget):
         for (row, col), (text, why) in sorted(self.periods_model.rejected_cells().items()):
             refused.append(f"Period {row + 1} {COLUMNS[col][1].lower()}: “{text}” — {why}")
         return refused
+
+    def refused_problems(self) -> tuple[Problem, ...]:
+        """What the form shows but the case does not hold, each at its field: a date or an
+        amount refused (kept on screen, marked, not saved), a date field whose text is
+        not a date while it is typed."""
+        found = []
+        for field, path in ((self.discovered_on, "discovered_on"), (self.made_known_on, "made_known_on")):
+            if why := field.pending_error():
+                found.append(Problem(path, _not_held(field.edit.text(), why)))
+        for (row, col), (text, why) in sorted(self.periods_model.rejected_cells().items()):
+            found.append(Problem(f"periods[{row}].{COLUMNS[col][0]}", _not_held(text, why)))
+        return tuple(found)
+
+    def _refused_changed(self) -> None:
+        if not self._loading:  # (a case being shown is determined once it is in)
+            self.refusedChanged.emit()
 
     def flush(self) -> None:
         """Commit an edit still in progress (the window is closing, another case opens)."""
