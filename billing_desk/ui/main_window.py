@@ -70,7 +70,7 @@ FIRST_RUN_SPLITTER = [420, 760, 420]
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
-    "documents", "document_actions", "workflow",
+    "documents", "document_actions", "workflow", "field_undo",
 })
 
 
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         from .history_view import HistoryView
         from .live_determination import LiveDetermination
         from .text_fields import CommitPlainTextEdit
+        from .undo import FieldFirstUndo
         from .workflow_actions import WorkflowActions
 
         self.setUpdatesEnabled(False)  # one repaint with everything in place
@@ -212,6 +213,12 @@ class MainWindow(QMainWindow):
             self.attachments.changed.connect(self._attachments_changed)
             self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
             self._show_no_case()
+            # Ctrl+Z / Ctrl+Y in a text field: its own edit first, else the case's (undo.py)
+            self.field_undo = FieldFirstUndo(self.undo_stack, self.undo_act, self.redo_act, self)
+            e = self.editor
+            self.field_undo.watch(e.number, e.customer_name, e.service_address, e.mailing_address,
+                                  e.discovered_on.edit, e.made_known_on.edit, self.notes,
+                                  self.case_list.search)
             self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
             self.case_list.enable_sorting()
             self._restore_splitter()
@@ -255,7 +262,10 @@ class MainWindow(QMainWindow):
         self.undo_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.undo_act.setObjectName("undo")
         self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_act.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        # the platform's redo key first (the menu shows it), and both usual ones everywhere
+        redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
+                     QKeySequence("Ctrl+Y")]
+        self.redo_act.setShortcuts([k for n, k in enumerate(redo_keys) if k not in redo_keys[:n]])
         self.redo_act.setObjectName("redo")
         self.focus_list_act = self._action("Case &list", lambda: self.case_list.table.setFocus(), "Ctrl+1",
                                            "focus_list")
