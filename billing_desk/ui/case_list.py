@@ -58,7 +58,10 @@ class CaseTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         from PySide6.QtCore import Qt
 
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+        # Enter alone opens the row; with Ctrl or Shift it is a shortcut's (submit), which
+        # the window answers even when the action is not available (ui/availability.py)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and self.currentIndex().isValid():
             self.activatedRow.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from ..documents import DocumentError
 from ..domain.problems import CaseInvalid
-from ..domain.workflow import CaseStatus, TransitionRefused
+from ..domain.workflow import Action, TransitionRefused
 from ..store import CaseRecord, StoreError
+from .availability import refused_move, set_available
 from .batch_dialog import BatchIssueDialog
 from .documents_tab import DocumentsTab
 from .errors import show_error
@@ -50,7 +51,7 @@ class DocumentActions(QObject):
                                 "case (Ctrl+Shift+I)")
         self.preview_act = action("&Preview documents", self.show_tab, "Ctrl+Shift+D",
                                   "preview_documents", "Show the case's letter and memos")
-        self.print_act = action("&Print document…", self.print_current,
+        self.print_act = action("P&rint document…", self.print_current,
                                 QKeySequence.StandardKey.Print, "print_document",
                                 "Print the document shown (again: a copy stamped COPY)")
         self.save_act = action("&Save document as PDF…", self.save_current, "Ctrl+Shift+S",
@@ -69,10 +70,12 @@ class DocumentActions(QObject):
 
     def case_opened(self, record: CaseRecord | None) -> None:
         self.record = record
-        self.issue_act.setEnabled(record is not None and record.status is CaseStatus.APPROVED)
+        # (disabled with the reason, which the shortcut says: ui/availability.py)
+        set_available(self.issue_act, refused_move(record, Action.ISSUE))
         for act in (self.preview_act, self.print_act, self.save_act):
-            act.setEnabled(record is not None)
-        self.batch_act.setEnabled(self.session.file is not None)
+            set_available(act, None if record is not None else "no case is open.")
+        set_available(self.batch_act, None if self.session.file is not None else
+                      "no case file is open.")
         self.tab.show_case(record)
 
     def issue(self) -> None:

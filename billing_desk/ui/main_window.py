@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         return act
 
     def _build_actions(self) -> None:
+        from .availability import set_reason
+
         self.new_file_act = self._action("&New case file…", self.new_file, "Ctrl+Shift+N", "new_file",
                                          "Create an empty case file")
         self.open_file_act = self._action("&Open case file…", self.open_file_dialog,
@@ -261,17 +263,22 @@ class MainWindow(QMainWindow):
         self.undo_act = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.undo_act.setObjectName("undo")
+        set_reason(self.undo_act, "nothing to undo in this case yet.")
         self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
         # the platform's redo key first (the menu shows it), and both usual ones everywhere
         redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
                      QKeySequence("Ctrl+Y")]
         self.redo_act.setShortcuts([k for n, k in enumerate(redo_keys) if k not in redo_keys[:n]])
         self.redo_act.setObjectName("redo")
+        set_reason(self.redo_act, "nothing undone to redo.")
         self.focus_list_act = self._action("Case &list", lambda: self.case_list.table.setFocus(), "Ctrl+1",
                                            "focus_list")
         self.focus_editor_act = self._action("Case &editor", self.focus_editor, "Ctrl+2", "focus_editor")
         self.focus_panel_act = self._action("&Determination", lambda: self.panel.lines.setFocus(), "Ctrl+3",
                                             "focus_panel")
+        self.focus_problems_act = self._action("&Problems to fix", self.focus_problems, "F8",
+                                               "focus_problems",
+                                               "Go to the determination's problems to fix (F8)")
         self.reset_layout_act = self._action(
             "&Reset layout", self.reset_layout, None, "reset_layout",
             "Put the panes, the work queues and the case list's columns back as they first were")
@@ -295,7 +302,9 @@ class MainWindow(QMainWindow):
             case_menu.addAction(act)
         self.case_menu = case_menu
         view_menu = bar.addMenu("&View")
-        for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
+        self.view_menu = view_menu
+        for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act,
+                    self.focus_problems_act):
             view_menu.addAction(act)
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_act)
@@ -343,6 +352,7 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.start_screen)
         self.file_label.setText("No case file open")
         self.setWindowTitle("Billing Desk")
+        self._update_availability()
 
     def _file_opened(self, path: Path) -> None:
         self.undo_stack.clear()
@@ -352,6 +362,7 @@ class MainWindow(QMainWindow):
             self._show_no_case()
         self.case_list.apply_filters()
         self.file_label.setText(str(path))
+        self._update_availability()
         self._show_user()
         self.setWindowTitle(f"{path.name} — Billing Desk")
         self.settings.setValue("last_file", str(path))
@@ -453,6 +464,7 @@ class MainWindow(QMainWindow):
         self.history.show_case(record.id)
         self.live.recompute(record.draft)
         self.case_list.select_case(record.id)
+        self._update_availability()
         self.caseOpened.emit(record)
 
     @staticmethod
@@ -470,6 +482,18 @@ class MainWindow(QMainWindow):
         self.live.clear()
         self.notes.set_text_silently("")
         self.notes.setReadOnly(True)
+        self._update_availability()
+
+    def _update_availability(self) -> None:
+        """The window's own actions the open file and case allow, each refused with the
+        reason otherwise (said when its shortcut is pressed: ui/availability.py)."""
+        from ..domain.workflow import Action
+        from .availability import refused_move, set_available
+
+        no_file = None if self.session.file is not None else "no case file is open."
+        set_available(self.new_case_act, no_file)
+        set_available(self.reload_act, no_file or (None if self.record is not None else "no case is open."))
+        set_available(self.import_csv_act, no_file or refused_move(self.record, Action.EDIT))
 
     # -- saving --------------------------------------------------------------------------
 
@@ -579,6 +603,40 @@ class MainWindow(QMainWindow):
 
         self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_problems(self) -> None:
+        """The determination panel's problems to fix (Enter on one goes to its field)."""
+        problems = self.panel.problems
+        if not (self.panel.problems_box.isVisibleTo(self.panel) and problems.count()):
+            self.say("No problems to fix: the case is complete and valid as far as it goes"
+                     if self.record is not None else "No case is open")
+            return
+        from PySide6.QtCore import Qt
+
+        problems.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if problems.currentRow() < 0:
+            problems.setCurrentRow(0)
+        n = problems.count()
+        self.statusBar().showMessage(f"{n} problem{'s' if n != 1 else ''} to fix: Enter on one "
+                                     "goes to its field", 6000)
+
+    def say(self, message: str, timeout: int = 8000) -> None:
+        """A message in the status bar, also announced to a screen reader."""
+        from .a11y import announce
+
+        self.statusBar().showMessage(message, timeout)
+        announce(self.statusBar(), message)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """The shortcut of an action not available now: say why (ui/availability.py)."""
+        from .availability import refusal, refused_by_key
+
+        action = refused_by_key(self.findChildren(QAction), event)
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        self.say(refusal(action))
 
     def focus_search(self) -> None:
         self.case_list.search.setFocus()
