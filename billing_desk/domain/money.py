@@ -79,6 +79,14 @@ def money_text(amount: Decimal) -> str:
     return f"{q:f}"
 
 
+def dollars(amount: Decimal) -> str:
+    """An amount as the rules' messages write it to a person: ``$1,962.00``, ``-$40.00``
+    (the only currency is USD). Screens and letters format money themselves, per their
+    locale: ui/formatting.py, documents/wording.py."""
+    q = amount.quantize(CENT)
+    return f"-${-q:,.2f}" if q < 0 else f"${q:,.2f}"
+
+
 def cents_text(cents: int) -> str:
     """:func:`money_text` for integer cents, without going through Decimal."""
     sign = "-" if cents < 0 else ""

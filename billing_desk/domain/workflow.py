@@ -18,6 +18,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .money import dollars
+
 if TYPE_CHECKING:  # annotations only: the case list uses the statuses without the engine
     from .caseformat import CaseCheck
     from .determination import Determination
@@ -166,9 +168,9 @@ def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
     amount = approval_amount(determination)
     if amount > actor.approval_limit:
         raise WorkflowRefused("over_limit",
-                              f"This case adjusts {amount} {determination.currency}, above your "
-                              f"approval limit of {actor.approval_limit}; refer it to a "
-                              "supervisor with a higher limit.")
+                              f"This case adjusts {dollars(amount)}, above your approval limit "
+                              f"of {dollars(actor.approval_limit)}; refer it to a supervisor "
+                              "with a higher limit.")
     if determination.readings_differ and not divergence_acknowledged:
         raise WorkflowRefused("divergence_not_acknowledged",
                               "The readings of 26-721(a)(2) differ for this case; tick the "

@@ -27,6 +27,7 @@ from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify
 from .date_field import DateField
+from .formatting import money
 from .periods_model import COLUMNS, FIELD_COLUMN, PeriodsModel
 from .periods_view import PeriodsView
 from .text_fields import CommitPlainTextEdit
@@ -286,7 +287,7 @@ class CaseEditor(QWidget):
                 check.setChecked(getattr(draft.evidence, key))
             self.reading.setCurrentIndex(self.reading.findData(draft.options.reading.value))
             self.basis.setCurrentIndex(self.basis.findData(draft.options.basis.value))
-            self.threshold.setText(f"${draft.options.threshold:,.2f} (administrative setting, Sec. 26-720)")
+            self.threshold.setText(f"{money(draft.options.threshold)} (administrative setting, Sec. 26-720)")
             if self.periods_model.periods() != draft.periods:
                 self.periods_model.set_periods(draft.periods)
             self._update_summary(draft)
@@ -438,5 +439,5 @@ class CaseEditor(QWidget):
         diffs = [p.difference for p in draft.periods if p.difference is not None]
         over = sum((d for d in diffs if d > 0), Decimal(0))
         under = sum((-d for d in diffs if d < 0), Decimal(0))
-        self.periods_summary.setText(f"{n} period{'s' if n != 1 else ''}; overcharged ${over:,.2f}, "
-                                     f"undercharged ${under:,.2f} before the rules")
+        self.periods_summary.setText(f"{n} period{'s' if n != 1 else ''}; overcharged {money(over)}, "
+                                     f"undercharged {money(under)} before the rules")

@@ -25,8 +25,8 @@ from ..domain.determination import Determination, Outcome
 from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify, value_label
-from .determination_lines_model import HEADERS, DeterminationLinesModel, money_display
-from .periods_model import format_date
+from .determination_lines_model import HEADERS, DeterminationLinesModel
+from .formatting import date_text, money
 
 OUTCOME_TEXT = {
     Outcome.CREDIT: "Credit to the customer",
@@ -198,23 +198,23 @@ class DeterminationPanel(QWidget):
         pack = get_rule_pack(d.rule_pack)
         self.status.setText(f"Outcome: {OUTCOME_TEXT[d.outcome]}")
         self.status.setStyleSheet("")
-        self.refund.setText(money_display(d.refund_total))
-        self.back_bill.setText(money_display(d.back_bill_total))
+        self.refund.setText(money(d.refund_total))
+        self.back_bill.setText(money(d.back_bill_total))
         net_word = "owed to the customer" if d.net < 0 else "owed by the customer" if d.net > 0 else "even"
-        self.net.setText(f"{money_display(d.net)} ({net_word})")
-        self.interest.setText(money_display(d.interest))
+        self.net.setText(f"{money(d.net)} ({net_word})")
+        self.interest.setText(money(d.interest))
         reading = pack.readings[d.reading].title
         self.basis.setText(
-            f"Reading: {reading}. Minimal threshold ${d.minimal_threshold:,.2f} "
+            f"Reading: {reading}. Minimal threshold {money(d.minimal_threshold)} "
             f"(administrative setting). Six-year cutoffs: overcharges "
-            f"{format_date(d.cutoffs['overcharge'])}, undercharges {format_date(d.cutoffs['undercharge'])}.")
+            f"{date_text(d.cutoffs['overcharge'])}, undercharges {date_text(d.cutoffs['undercharge'])}.")
 
         self.readings_box.setVisible(d.readings_differ)
         if d.readings_differ:
             for row, (name, r) in enumerate(d.readings.items()):
                 used = " (used)" if name == d.reading else ""
-                cells = [READING_TITLES.get(name, name) + used, money_display(r.refund_total),
-                         money_display(r.back_bill_total), OUTCOME_SHORT[r.outcome]]
+                cells = [READING_TITLES.get(name, name) + used, money(r.refund_total),
+                         money(r.back_bill_total), OUTCOME_SHORT[r.outcome]]
                 for col, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     if col in (1, 2):

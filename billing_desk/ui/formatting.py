@@ -23,6 +23,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from ..domain.determination import Reason
 
 #: the locale of the app's own words (the letters follow each account's language)
 UI_LOCALE = "en_US"
@@ -99,6 +104,27 @@ def period_label(start: date, end: date) -> str:
         return f"{MONTHS[start.month - 1]} {start.year}"
     return f"{start.month:02d}/{start.day:02d}/{start.year % 100:02d}–" \
            f"{end.month:02d}/{end.day:02d}/{end.year % 100:02d}"
+
+
+def reason_text(reason: Reason, templates: Mapping[str, str]) -> str:
+    """A determination's reason with its amounts and dates written as the app writes
+    them ("… the part on or after 06/15/2003; $14.00 is older than six years."), from the
+    rule pack's wording (``templates``: ``RulePack.reason_texts``); the pack's own text
+    when it has no wording for the code."""
+    template = templates.get(reason.code)
+    if template is None:
+        return reason.text
+    return _reason_text(reason, template)
+
+
+@lru_cache(maxsize=4096)  # the same few reasons on every keystroke
+def _reason_text(reason: Reason, template: str) -> str:
+    values = {name: money(v) if isinstance(v, Decimal) else date_text(v) if isinstance(v, date)
+              else v for name, v in reason.args}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return reason.text
 
 
 def period_text(start: date | None, end: date | None) -> str:

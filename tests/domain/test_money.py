@@ -55,3 +55,11 @@ def test_strict_case_format_pattern():
     assert parse_money_text("12.34") == Decimal("12.34")
     for bad in ("12.3", "012.34", "-1.00", "1e3", "12.345", "1000000000.00"):
         assert parse_money_text(bad) is None
+
+
+def test_dollars_in_the_rules_messages():
+    from billing_desk.domain.money import dollars
+
+    assert dollars(Decimal("1962")) == "$1,962.00"
+    assert dollars(Decimal("-40.5")) == "-$40.50"
+    assert dollars(Decimal("0.004")) == "$0.00"

@@ -209,6 +209,10 @@ class FortCollins26721(RulePack):
     def flag_texts(self) -> Mapping[str, str]:
         return self._flags
 
+    @property
+    def reason_texts(self) -> Mapping[str, str]:
+        return REASON_TEXTS
+
     def determine(self, case: Case) -> Determination:  # noqa: C901 - one pass per RULES.md §3
         opts = case.options
         reading = opts.reading
