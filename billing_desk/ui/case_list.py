@@ -41,6 +41,8 @@ REFRESH_DELAY_MS = 400
 #: the list starts newest first (updated, descending) until the clerk sorts it otherwise
 DEFAULT_SORT_COLUMN = 8
 HEADINGS = tuple(heading for heading, _key, _show in COLUMNS)
+#: each heading in full (the cells show theirs in full as tooltips: case_list_model.py)
+HEADING_TIPS = tuple(f"{h} (click to sort)" if key is not None else h for h, key, _show in COLUMNS)
 #: the columns a saved header state is for (a state saved for other columns is ignored)
 _COLUMNS_KEY = "|".join(HEADINGS)
 
@@ -98,6 +100,7 @@ class CaseList(QWidget):
             combo.setMinimumContentsLength(7)
         self.count = QLabel()
         identify(self.count, "case_count", description="Number of cases shown")
+        self.count.setWordWrap(True)  # (never cut off in a narrow list)
 
         self.table = CaseTable()
         identify(self.table, "case_table", "Cases")
@@ -109,6 +112,8 @@ class CaseList(QWidget):
         self.table.setModel(self.model)
         self.headings = QStandardItemModel(0, len(COLUMNS), self)
         self.headings.setHorizontalHeaderLabels(list(HEADINGS))
+        for column, tip in enumerate(HEADING_TIPS):  # a narrow column elides its heading
+            self.headings.horizontalHeaderItem(column).setToolTip(tip)
         header.setModel(self.headings)
         header.setHighlightSections(False)
         header.show()

@@ -73,8 +73,8 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
-            return self.columns[section][0]
+        if orientation == Qt.Orientation.Horizontal and role in (roles.DISPLAY, roles.TOOLTIP):
+            return self.columns[section][0]  # (the tooltip: the heading in full when elided)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
