@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QBoxLayout, QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
@@ -72,15 +72,46 @@ class CaseEditor(QWidget):
         self.header = QLabel()
         identify(self.header, "case_header", description="Case number and status")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)  # a long header must not widen the form
         outer.addWidget(self.header)
 
-        top = QHBoxLayout()
-        outer.addLayout(top)
-        top.addWidget(self._build_account(), 4)
-        top.addWidget(self._build_dates_and_options(), 3)
-        outer.addWidget(self._build_evidence())
-        outer.addWidget(self._build_periods(), 1)
+        # side by side when there is room, one above the other when not (fit_width): the
+        # form never scrolls sideways
+        self._top = QHBoxLayout()
+        outer.addLayout(self._top)
+        self.account_box = self._build_account()
+        self.dates_box = self._build_dates_and_options()
+        self._top.addWidget(self.account_box, 4)
+        self._top.addWidget(self.dates_box, 3)
+        self.evidence_box = self._build_evidence()
+        outer.addWidget(self.evidence_box)
+        self.periods_box = self._build_periods()
+        outer.addWidget(self.periods_box, 1)
         self.set_read_only(True)
+
+    # -- width ---------------------------------------------------------------------------
+
+    def minimum_width(self, *, stacked: bool = True) -> int:
+        """The narrowest the form can be: with the account and the dates one above the
+        other (``stacked``), or side by side."""
+        a, d = self.account_box.minimumSizeHint().width(), self.dates_box.minimumSizeHint().width()
+        top = max(a, d) if stacked else a + self._top.spacing() + d
+        rest = max(self.evidence_box.minimumSizeHint().width(),
+                   self.periods_box.minimumSizeHint().width())
+        m = self.layout().contentsMargins()
+        return max(top, rest) + m.left() + m.right()
+
+    @property
+    def stacked(self) -> bool:
+        return self._top.direction() == QBoxLayout.Direction.TopToBottom
+
+    def fit_width(self, width: int) -> None:
+        """Lay the form out for ``width`` (its scroll area's): the account and the dates
+        side by side if they fit, else one above the other."""
+        stacked = width < self.minimum_width(stacked=False)
+        if stacked != self.stacked:
+            self._top.setDirection(QBoxLayout.Direction.TopToBottom if stacked
+                                   else QBoxLayout.Direction.LeftToRight)
 
     # -- building ------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class DeterminationLinesModel(QAbstractTableModel):
             if role == roles.FONT:
                 return self._italic
             return None
-        if role == roles.DISPLAY:
+        if role in (roles.DISPLAY, roles.TOOLTIP):  # (a narrow panel elides a period)
             return self._amounts[row // 2][col]
         if role == roles.ALIGNMENT and col in (1, 2):
             return roles.RIGHT_ALIGNED

@@ -155,13 +155,14 @@ class MainWindow(QMainWindow):
         if self.workspace_built:
             return
         self.workspace_built = True
-        from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget
+        from PySide6.QtWidgets import QTabWidget
 
         from .attachments_view import AttachmentsView
         from .case_editor import CaseEditor
         from .determination_panel import DeterminationPanel
         from .document_actions import DocumentActions
         from .documents_tab import DocumentsTab
+        from .editor_scroll import EditorScrollArea
         from .history_view import HistoryView
         from .live_determination import LiveDetermination
         from .text_fields import CommitPlainTextEdit
@@ -182,17 +183,8 @@ class MainWindow(QMainWindow):
             self.tabs = QTabWidget()
             identify(self.tabs, "case_tabs", "Case sections")
             # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
-            # the form scrolls when the window is short (a small screen, the work queues open,
-            # 200% scaling) rather than squeezing its wrapped clause texts into each other
-            self.editor_scroll = QScrollArea()
-            identify(self.editor_scroll, "case_editor_scroll", "Case editor")
-            self.editor_scroll.setWidgetResizable(True)
-            self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
-            # Tab goes straight to the fields (the area scrolls to the field that has focus)
-            from PySide6.QtCore import Qt
-
-            self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.editor_scroll.setWidget(self.editor)
+            # up and down when the window is short, never sideways (editor_scroll.py)
+            self.editor_scroll = EditorScrollArea(self.editor)
             self.tabs.addTab(self.editor_scroll, "Case")
             self.tabs.addTab(self.notes, "N&otes")
             self.tabs.addTab(self.attachments, "Attach&ments")
