@@ -46,7 +46,8 @@ class DocumentActions(QObject):
             act.triggered.connect(slot)
             return act
 
-        self.issue_act = action("&Issue documents", self.issue, "Ctrl+Shift+I", "issue_documents",
+        self.confirm_box = None  # the question asked before issuing (confirm_step.py)
+        self.issue_act = action("&Issue documents…", self.ask_issue, "Ctrl+Shift+I", "issue_documents",
                                 "Render, check and store the letter and memos of the approved "
                                 "case (Ctrl+Shift+I)")
         self.preview_act = action("&Preview documents", self.show_tab, "Ctrl+Shift+D",
@@ -64,7 +65,7 @@ class DocumentActions(QObject):
             self.menu.addAction(act)
         self.menu.addSeparator()
         self.menu.addAction(self.batch_act)
-        tab.issueRequested.connect(self.issue)
+        tab.issueRequested.connect(self.ask_issue)
         session.fileOpened.connect(lambda _path: self.case_opened(None))
         self.case_opened(None)
 
@@ -77,6 +78,30 @@ class DocumentActions(QObject):
         set_available(self.batch_act, None if self.session.file is not None else
                       "no case file is open.")
         self.tab.show_case(record)
+
+    def ask_issue(self) -> None:
+        """Issue, after a question that says what goes out (the documents, the customer,
+        where the letter goes, the amounts): issued documents cannot be taken back."""
+        from .confirm_step import ask_to_issue, figures
+
+        if self.record is None:
+            return
+        self.flush()  # (an edit sends an approved case back to draft: then refused)
+        asked = self.session.load(self.record.id)
+        d = figures(asked) if refused_move(asked, Action.ISSUE) is None else None
+        if d is None:  # the rules refuse it: they say why, nothing to ask
+            self.issue()
+            return
+        self.confirm_box = ask_to_issue(asked, d, lambda: self._issue_as_asked(asked), self.window)
+
+    def _issue_as_asked(self, asked: CaseRecord) -> None:
+        current = self.session.load(asked.id)
+        if current.revision != asked.revision:
+            message = f"Not issued: {asked.case_number} changed while you were asked; look at it again."
+            self.window.statusBar().showMessage(message, 10000)
+            self.last_error_box = show_error(self.window, "Documents not issued", TransitionRefused(message))
+            return
+        self.issue()
 
     def issue(self) -> None:
         if self.record is None:

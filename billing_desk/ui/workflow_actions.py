@@ -37,6 +37,7 @@ class WorkflowActions(QObject):
         self.signed_out = False
         self.dialog: ApprovalDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
+        self.confirm_box = None  # the last question asked before a step (confirm_step.py)
 
         self.bar = WorkflowBar(self.session)
         window.case_pane_layout.insertWidget(0, self.bar)  # above the case tabs
@@ -45,7 +46,8 @@ class WorkflowActions(QObject):
         self.dock = window.queue_dock  # (the window's, placed before its first frame)
         self.dock.setWidget(self.queue)
 
-        self.submit_act = self._action("&Submit for approval", self.submit, "Ctrl+Shift+Return",
+        # asked first from the menu and its shortcut; the bar's button submits (confirm_step.py)
+        self.submit_act = self._action("&Submit for approval…", self.ask_submit, "Ctrl+Shift+Return",
                                        "submit_case_action", "Submit the case for approval")
         self.review_act = self._action("Review and &approve…", self.review_current, "Ctrl+Shift+A",
                                        "review_case_action", "Open the approval view of the case")
@@ -148,6 +150,34 @@ class WorkflowActions(QObject):
             return
         w.editor.flush()  # what is still being typed is saved first, then submitted
         self._step("Not submitted", lambda r: self.session.submit(r.id, r.revision))
+
+    def ask_submit(self) -> None:
+        """Submit from the Case menu or Ctrl+Shift+Enter: after a question that says what
+        goes to the supervisors (the case, the customer, the amounts)."""
+        from .confirm_step import ask_to_submit, figures
+
+        w = self.window
+        if w.record is None:
+            return
+        w.editor.flush()  # what is still being typed is saved first
+        asked = w.record
+        d = figures(asked) if refused_move(asked, Action.SUBMIT) is None else None
+        if d is None:  # the rules refuse it: they say why, nothing to ask
+            self.submit()
+            return
+        self.confirm_box = ask_to_submit(asked, d, w.editor.refused_problems(),
+                                         lambda: self._submit_as_asked(asked), w)
+
+    def _submit_as_asked(self, asked: CaseRecord) -> None:
+        w = self.window
+        r = w.record
+        if r is None or (r.id, r.revision) != (asked.id, asked.revision):
+            message = (f"Not submitted: {asked.case_number} changed while you were asked; "
+                       "look at it again")
+            w.statusBar().showMessage(message, 10000)
+            w.error("Not submitted", TransitionRefused(message + "."))
+            return
+        self.submit()
 
     def ask_void(self) -> None:
         if self.window.record is None:
