@@ -365,7 +365,8 @@ class MainWindow(QMainWindow):
     def _show_user(self) -> None:
         user = self.session.user
         self.user_label.setText(f"Signed in: {user_label(user)}" if user
-                                else f"Signed in: {self.session.actor}")
+                                else f"Signed in: {self.session.actor}" if self.session.actor
+                                else "Not signed in")
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent_files", [])

@@ -5,27 +5,17 @@ local time."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import Qt
 
 from billing_desk.ui.main_window import MainWindow
+from tests.ui.test_formatting import denver  # noqa: F401 (run in Denver)
 from tests.ui.test_main_window import make_window  # noqa: F401
 from tests.ui.test_workflow_ui import office  # noqa: F401
 
 DENVER = ZoneInfo("America/Denver")
-
-
-@pytest.fixture
-def denver(monkeypatch):
-    monkeypatch.setenv("TZ", "America/Denver")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def local(at: datetime, seconds: bool = False) -> str:

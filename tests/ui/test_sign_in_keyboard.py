@@ -161,7 +161,7 @@ def test_a_cancelled_sign_in_leaves_the_window_at_its_start_screen(qtbot, office
     assert start is not None and start.isVisible() and not w.splitter.isVisible()
     assert "sign-in to <b>office.bdesk</b> was cancelled" in start.text.text()
     assert start.retry.text() == "&Sign in to office.bdesk…"
-    assert w.file_label.text() == "No case file open"
+    assert w.file_label.text() == "No case file open" and w.user_label.text() == "Not signed in"
     start.retry.click()  # signed in after all
     assert w.session.actor == "alice" and w.session.path == office
     assert w.splitter.isVisible() and not start.isVisible()
