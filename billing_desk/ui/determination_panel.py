@@ -297,12 +297,15 @@ class DeterminationPanel(QWidget):
             if font.strikeOut() != stale:
                 font.setStrikeOut(stale)
                 label.setFont(font)
-        for label in (self.refund, self.back_bill, self.net, self.interest, self.basis, self.flags):
-            label.setStyleSheet(grey)
+        # (only when it changes: the panel is refilled on every keystroke)
+        for widget, sheet in ((self.refund, grey), (self.back_bill, grey), (self.net, grey),
+                              (self.interest, grey), (self.basis, grey), (self.flags, grey),
+                              (self.lines, f"QTableView {{ {grey} }}" if stale else ""),
+                              (self.readings, f"QTableView {{ {grey} }}" if stale else "")):
+            if widget.styleSheet() != sheet:
+                widget.setStyleSheet(sheet)
         if stale:  # (``show_*`` colour the status themselves)
             self.status.setStyleSheet(grey)
-        for view in (self.lines, self.readings):
-            view.setStyleSheet(f"QTableView {{ {grey} }}" if stale else "")
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.problemActivated.emit(item.data(Qt.ItemDataRole.UserRole))
