@@ -75,6 +75,20 @@ def parse_date_entry(text: str) -> date | None:
 
 
 _AMOUNT = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?")  # fullmatch, as the dates
+#: digits, commas and points only: an amount, but written wrong (said precisely below)
+_AMOUNT_LIKE = re.compile(r"\$?[\d,]*\d[\d,.]*")  # fullmatch
+
+
+def _amount_mistake(text: str, t: str) -> str:
+    """Why ``t`` (``text`` without its spaces), which is not an amount, is not one."""
+    if _AMOUNT_LIKE.fullmatch(t):
+        if t.count(".") > 1:
+            return f"“{text}” is not an amount: it has more than one decimal point"
+        if "," in t.partition(".")[2]:
+            return f"“{text}” is not an amount: a comma after the decimal point"
+        return (f"“{text}” is not an amount: its digit grouping is wrong (commas go between "
+                "groups of three digits, as in $1,234.56; or type no commas: 1234.56)")
+    return f"“{text}” is not an amount; type it like 1234.56 or $1,234.56"
 
 
 def parse_amount_entry(text: str) -> Decimal | None:
@@ -87,7 +101,7 @@ def parse_amount_entry(text: str) -> Decimal | None:
                          "not the difference")
     m = _AMOUNT.fullmatch(t)
     if not m or (m[1] is None and (m[3] is None or len(m[3]) < 2)):
-        raise EntryError(f"“{text.strip()}” is not an amount; type it like 1234.56 or $1,234.56")
+        raise EntryError(_amount_mistake(text.strip(), t))
     digits = (m[1] or "0").replace(",", "") + (m[3] or "")
     try:
         value = Decimal(digits)

@@ -82,3 +82,12 @@ def money_text(amount: Decimal) -> str:
     if q == 0:
         return "0.00"
     return f"{q:f}"
+
+
+def dollars(amount: Decimal) -> str:
+    """An amount as the rules' messages write it to a person: ``$1,962.00``, ``-$40.00``
+    (the only currency is USD). Screens and letters format money themselves, per their
+    locale: ui/formatting.py, documents/wording.py."""
+    q = amount.quantize(CENT)
+    return f"-${-q:,.2f}" if q < 0 else f"${q:,.2f}"
+

@@ -20,6 +20,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .money import dollars
+
 if TYPE_CHECKING:  # annotations only: the case list uses the statuses without the engine
     from .caseformat import CaseCheck
     from .determination import Determination
@@ -188,10 +190,10 @@ def _own_case_refusal(actor: Actor, *authors: str | None) -> WorkflowRefused | N
 def _limit_refusal(actor: Actor, determination: Determination) -> WorkflowRefused | None:
     amount = approval_amount(determination)
     if actor.approval_limit is None or amount > actor.approval_limit:
+        limit = "none" if actor.approval_limit is None else dollars(actor.approval_limit)
         return WorkflowRefused("over_limit",
-                               f"This case adjusts {amount} {determination.currency}, above your "
-                               f"approval limit of {actor.approval_limit}; refer it to a "
-                               "supervisor with a higher limit.")
+                               f"This case adjusts {dollars(amount)}, above your approval limit "
+                               f"of {limit}; refer it to a supervisor with a higher limit.")
     return None
 
 

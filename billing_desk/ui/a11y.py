@@ -26,3 +26,11 @@ def value_label(identifier: str, caption: str) -> QLabel:
                                   | label.textInteractionFlags().TextSelectableByKeyboard
                                   | label.textInteractionFlags().TextSelectableByMouse)
     return label
+
+
+def announce(widget: QWidget, message: str) -> None:
+    """Say ``message`` to a screen reader (politely: after what it is saying), as a
+    status bar message is not read out by itself."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, message))

@@ -4,7 +4,8 @@ With no file named or remembered, the app opens the demo case file under the use
 directory (created on first run), so the README's launch command lands on real cases; so
 it does when the remembered file can no longer be opened (after saying why). The demo
 file's sign-in screen shows the demo logins and passwords. Signing out closes the window
-and asks who signs in next; cancelling the sign-in ends the application.
+and asks who signs in next. Cancelling a sign-in opens nothing and leaves the window up
+at its start screen (ui/start_screen.py): File > Quit ends the application.
 """
 
 from __future__ import annotations
@@ -47,18 +48,16 @@ def demo_case_file() -> Path:
 
 
 def build_main_window(actor: str | UserRecord | None, settings: QSettings,
-                      path: Path | None = None, *, sign_in: SignIn | None = None) -> MainWindow | None:
+                      path: Path | None = None, *, sign_in: SignIn | None = None) -> MainWindow:
     """The main window on ``path`` (default: the last file, or the demo file). With
-    ``sign_in`` (the app: the sign-in dialog) whoever signs in acts; ``None`` if they
-    cancel. Without it the window acts as ``actor`` (scripts, benchmarks, screenshots)."""
+    ``sign_in`` (the app: the sign-in dialog) whoever signs in acts; if they cancel, the
+    window shows its start screen, with no file open. Without it the window acts as
+    ``actor`` (scripts, benchmarks, screenshots)."""
     session = CaseSession(actor or "", sign_in=sign_in)
     window = MainWindow(session, settings)
     opened = window.open_path(path or file_to_open(settings))
     if not opened and path is None:  # the remembered file went bad: the demo file instead
-        opened = window.open_path(demo_case_file())
-    if opened and session.file is None:  # the sign-in was cancelled
-        window.deleteLater()
-        return None
+        window.open_path(demo_case_file())
     return window  # (a file that cannot be opened is reported in the window)
 
 
@@ -76,8 +75,6 @@ def run_app(argv: list[str] | None = None, path: Path | None = None) -> int:
         window = build_main_window(None, settings, path if first else None,
                                    sign_in=ask_to_sign_in)
         first = False
-        if window is None:  # nobody signed in
-            return code
         current[:] = [window]  # (a signed-out window, its file closed, is not kept)
         window.show()
         code = app.exec()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..store.errors import StoreError
 from .a11y import identify
+from .formatting import time_text
 from .session import CaseSession
 
 
@@ -68,7 +69,7 @@ class AttachmentsView(QWidget):
         self.table.setRowCount(len(self._records))
         for row, a in enumerate(self._records):
             cells = [a.original_name, a.media_type, human_size(a.size),
-                     f"{a.added_at:%Y-%m-%d %H:%M} UTC by {a.added_by}", a.sha256]
+                     f"{time_text(a.added_at)} by {a.added_by}", a.sha256]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -5,6 +5,9 @@ The editor holds no rules and no SQL. It shows a :class:`CaseDraft`, and for eve
 finished edit emits ``draftEdited(new_draft, description)`` — the window turns that
 into one undoable, saved action. While the clerk is still typing it emits
 ``draftTyped(preview_draft)`` so the determination is recomputed on every keystroke.
+What the form shows but the draft does not hold (a date or an amount refused, a date
+not yet a date while it is typed) is :meth:`CaseEditor.refused_problems`, and
+``refusedChanged`` fires when that changes.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QBoxLayout, QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
@@ -24,6 +27,7 @@ from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify
 from .date_field import DateField
+from .formatting import money
 from .periods_model import COLUMNS, FIELD_COLUMN, PeriodsModel
 from .periods_view import PeriodsView
 from .text_fields import CommitPlainTextEdit
@@ -41,9 +45,17 @@ BASIS_LABELS = {OccurredBasis.SERVICE_DAYS: ("Service days", "Service days: a pe
                 OccurredBasis.BILL_DATE: ("Bill date", "Bill date: the whole period counts on its bill date")}
 
 
+def _not_held(text: str, why: str) -> str:
+    """``“2/30/2019” is not a real calendar date; not saved`` (the text typed is named
+    once: most reasons quote it already)."""
+    typed = "" if f"“{text.strip()}”" in why else f" (typed: “{text.strip()}”)"
+    return f"{why}{typed}; not saved"
+
+
 class CaseEditor(QWidget):
     draftEdited = Signal(object, str)  # CaseDraft, description of the user action
     draftTyped = Signal(object)  # CaseDraft preview while typing (not saved)
+    refusedChanged = Signal()  # refused_problems() is not what it was
     statusMessage = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -60,15 +72,46 @@ class CaseEditor(QWidget):
         self.header = QLabel()
         identify(self.header, "case_header", description="Case number and status")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)  # a long header must not widen the form
         outer.addWidget(self.header)
 
-        top = QHBoxLayout()
-        outer.addLayout(top)
-        top.addWidget(self._build_account(), 4)
-        top.addWidget(self._build_dates_and_options(), 3)
-        outer.addWidget(self._build_evidence())
-        outer.addWidget(self._build_periods(), 1)
+        # side by side when there is room, one above the other when not (fit_width): the
+        # form never scrolls sideways
+        self._top = QHBoxLayout()
+        outer.addLayout(self._top)
+        self.account_box = self._build_account()
+        self.dates_box = self._build_dates_and_options()
+        self._top.addWidget(self.account_box, 4)
+        self._top.addWidget(self.dates_box, 3)
+        self.evidence_box = self._build_evidence()
+        outer.addWidget(self.evidence_box)
+        self.periods_box = self._build_periods()
+        outer.addWidget(self.periods_box, 1)
         self.set_read_only(True)
+
+    # -- width ---------------------------------------------------------------------------
+
+    def minimum_width(self, *, stacked: bool = True) -> int:
+        """The narrowest the form can be: with the account and the dates one above the
+        other (``stacked``), or side by side."""
+        a, d = self.account_box.minimumSizeHint().width(), self.dates_box.minimumSizeHint().width()
+        top = max(a, d) if stacked else a + self._top.spacing() + d
+        rest = max(self.evidence_box.minimumSizeHint().width(),
+                   self.periods_box.minimumSizeHint().width())
+        m = self.layout().contentsMargins()
+        return max(top, rest) + m.left() + m.right()
+
+    @property
+    def stacked(self) -> bool:
+        return self._top.direction() == QBoxLayout.Direction.TopToBottom
+
+    def fit_width(self, width: int) -> None:
+        """Lay the form out for ``width`` (its scroll area's): the account and the dates
+        side by side if they fit, else one above the other."""
+        stacked = width < self.minimum_width(stacked=False)
+        if stacked != self.stacked:
+            self._top.setDirection(QBoxLayout.Direction.TopToBottom if stacked
+                                   else QBoxLayout.Direction.LeftToRight)
 
     # -- building ------------------------------------------------------------------------
 
@@ -183,6 +226,7 @@ class CaseEditor(QWidget):
         self.made_known_on.dateTyped.connect(lambda d: self._preview(replace(self._draft, made_known_on=d)))
         for field, path in ((self.discovered_on, "discovered_on"), (self.made_known_on, "made_known_on")):
             field.invalidChanged.connect(lambda msg, p=path: self._show_entry_error(p, msg))
+            field.pendingChanged.connect(self._refused_changed)
         self.reading.activated.connect(self._commit_options)
         self.basis.activated.connect(self._commit_options)
         return box
@@ -245,6 +289,7 @@ class CaseEditor(QWidget):
             lambda periods, what: self._commit(replace(self._draft, periods=periods), what))
         self.periods_model.cellRejected.connect(
             lambda r, c, msg: self.statusMessage.emit(f"Period {r + 1}: {msg} (not saved)"))
+        self.periods_model.rejectedChanged.connect(self._refused_changed)
         self.periods_view.pasteReport.connect(self.statusMessage)
         return box
 
@@ -273,7 +318,7 @@ class CaseEditor(QWidget):
                 check.setChecked(getattr(draft.evidence, key))
             self.reading.setCurrentIndex(self.reading.findData(draft.options.reading.value))
             self.basis.setCurrentIndex(self.basis.findData(draft.options.basis.value))
-            self.threshold.setText(f"${draft.options.threshold:,.2f} (administrative setting, Sec. 26-720)")
+            self.threshold.setText(f"{money(draft.options.threshold)} (administrative setting, Sec. 26-720)")
             if self.periods_model.periods() != draft.periods:
                 self.periods_model.set_periods(draft.periods)
             self._update_summary(draft)
@@ -307,6 +352,22 @@ class CaseEditor(QWidget):
         for (row, col), (text, why) in sorted(self.periods_model.rejected_cells().items()):
             refused.append(f"Period {row + 1} {COLUMNS[col][1].lower()}: “{text}” — {why}")
         return refused
+
+    def refused_problems(self) -> tuple[Problem, ...]:
+        """What the form shows but the case does not hold, each at its field: a date or an
+        amount refused (kept on screen, marked, not saved), a date field whose text is
+        not a date while it is typed."""
+        found = []
+        for field, path in ((self.discovered_on, "discovered_on"), (self.made_known_on, "made_known_on")):
+            if why := field.pending_error():
+                found.append(Problem(path, _not_held(field.edit.text(), why)))
+        for (row, col), (text, why) in sorted(self.periods_model.rejected_cells().items()):
+            found.append(Problem(f"periods[{row}].{COLUMNS[col][0]}", _not_held(text, why)))
+        return tuple(found)
+
+    def _refused_changed(self) -> None:
+        if not self._loading:  # (a case being shown is determined once it is in)
+            self.refusedChanged.emit()
 
     def flush(self) -> None:
         """Commit an edit still in progress (the window is closing, another case opens)."""
@@ -409,5 +470,5 @@ class CaseEditor(QWidget):
         diffs = [p.difference for p in draft.periods if p.difference is not None]
         over = sum((d for d in diffs if d > 0), Decimal(0))
         under = sum((-d for d in diffs if d < 0), Decimal(0))
-        self.periods_summary.setText(f"{n} period{'s' if n != 1 else ''}; overcharged ${over:,.2f}, "
-                                     f"undercharged ${under:,.2f} before the rules")
+        self.periods_summary.setText(f"{n} period{'s' if n != 1 else ''}; overcharged {money(over)}, "
+                                     f"undercharged {money(under)} before the rules")

@@ -43,6 +43,8 @@ REFRESH_DELAY_MS = 400
 #: the list starts newest first (updated, descending) until the clerk sorts it otherwise
 DEFAULT_SORT_COLUMN = 8
 HEADINGS = tuple(heading for heading, _key, _show in COLUMNS)
+#: each heading in full (the cells show theirs in full as tooltips: case_list_model.py)
+HEADING_TIPS = tuple(f"{h} (click to sort)" if key is not None else h for h, key, _show in COLUMNS)
 #: the columns a saved header state is for (a state saved for other columns is ignored)
 _COLUMNS_KEY = "|".join(HEADINGS)
 
@@ -60,7 +62,10 @@ class CaseTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         from PySide6.QtCore import Qt
 
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+        # Enter alone opens the row; with Ctrl or Shift it is a shortcut's (submit), which
+        # the window answers even when the action is not available (ui/availability.py)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and self.currentIndex().isValid():
             self.activatedRow.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
@@ -97,6 +102,7 @@ class CaseList(QWidget):
             combo.setMinimumContentsLength(7)
         self.count = QLabel()
         identify(self.count, "case_count", description="Number of cases shown")
+        self.count.setWordWrap(True)  # (never cut off in a narrow list)
 
         self.table = CaseTable()
         identify(self.table, "case_table", "Cases")
@@ -108,6 +114,8 @@ class CaseList(QWidget):
         self.table.setModel(self.model)
         self.headings = QStandardItemModel(0, len(COLUMNS), self)
         self.headings.setHorizontalHeaderLabels(list(HEADINGS))
+        for column, tip in enumerate(HEADING_TIPS):  # a narrow column elides its heading
+            self.headings.horizontalHeaderItem(column).setToolTip(tip)
         header.setModel(self.headings)
         header.setHighlightSections(False)
         header.show()

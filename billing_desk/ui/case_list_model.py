@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..store.listing import CaseQuery, SortKey
 from ..store.summaries import CaseSummary
 from . import roles
+from .formatting import date_text, time_text
 from .session import CaseSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,9 +29,9 @@ COLUMNS = (
     ("Customer", SortKey.CUSTOMER_NAME, lambda s: s.customer_name),
     ("Service address", None, lambda s: (s.service_address or "").replace("\n", ", ")),
     ("Service", None, lambda s: s.service.value if s.service else ""),
-    ("Discovered", SortKey.DISCOVERED_ON, lambda s: s.discovered_on.strftime("%m/%d/%Y") if s.discovered_on else ""),
+    ("Discovered", SortKey.DISCOVERED_ON, lambda s: date_text(s.discovered_on)),
     ("Assignee", SortKey.ASSIGNEE, lambda s: s.assignee or ""),
-    ("Updated (UTC)", SortKey.UPDATED_AT, lambda s: s.updated_at.strftime("%Y-%m-%d %H:%M")),
+    ("Updated", SortKey.UPDATED_AT, lambda s: time_text(s.updated_at)),
 )
 
 

@@ -8,33 +8,20 @@ every keystroke, so it must not build a widget item per cell.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from ..domain.case import Case
 from ..domain.determination import Determination
+from ..domain.rulepacks import get_rule_pack
 from . import roles
+from .formatting import money, period_label, reason_text
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Period", "Included", "Excluded", "Clause")
 DIRECTION_TEXT = {"overcharge": "Overcharge", "undercharge": "Undercharge", "none": "No difference"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def period_label(start: date, end: date) -> str:
-    """"May 2012" for a calendar month, else "05/01/12–06/14/12": short enough for the panel."""
-    if start.day == 1 and end.month == start.month and end.year == start.year and \
-            (end + timedelta(days=1)).day == 1:
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    return f"{start.month:02d}/{start.day:02d}/{start.year % 100:02d}–" \
-           f"{end.month:02d}/{end.day:02d}/{end.year % 100:02d}"
-
-
-def money_display(amount: Decimal) -> str:
-    return f"${amount:,.2f}" if amount >= 0 else f"−${-amount:,.2f}"
+#: (the name this module gave it first; money is written by ui/formatting.py)
+money_display = money
 
 
 class DeterminationLinesModel(QAbstractTableModel):
@@ -49,11 +36,13 @@ class DeterminationLinesModel(QAbstractTableModel):
         self.beginResetModel()
         self._amounts, self._reasons = [], []
         if case is not None and d is not None:
+            templates = get_rule_pack(d.rule_pack).reason_texts
             for line, period in zip(d.periods, case.periods):
                 self._amounts.append((period_label(period.start, period.end),
                                       money_display(line.included_amount),
                                       money_display(line.excluded_amount), line.clause or "—"))
-                self._reasons.append(f"{DIRECTION_TEXT[line.direction.value]} — {line.reason.text}")
+                self._reasons.append(f"{DIRECTION_TEXT[line.direction.value]} — "
+                                     f"{reason_text(line.reason, templates)}")
         self.endResetModel()
 
     def reason_rows(self) -> range:
@@ -90,7 +79,7 @@ class DeterminationLinesModel(QAbstractTableModel):
             if role == roles.FONT:
                 return self._italic
             return None
-        if role == roles.DISPLAY:
+        if role in (roles.DISPLAY, roles.TOOLTIP):  # (a narrow panel elides a period)
             return self._amounts[row // 2][col]
         if role == roles.ALIGNMENT and col in (1, 2):
             return roles.RIGHT_ALIGNED

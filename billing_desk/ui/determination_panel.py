@@ -4,6 +4,11 @@ Shows the outcome, refund (credit) and back-bill totals, net, the per-period lin
 (included, excluded, clause, reason), the three readings side by side when they differ,
 the flags, and the validation problems — each problem clickable to jump to its field.
 Text always says what colour also shows.
+
+While the editor shows an entry it does not hold (a date or an amount refused, a date
+still being typed), the figures are those of the case as last saved, not of the form:
+the panel says so at the top ("Not current: fix …"), lists the entries first among the
+problems, and shows its figures greyed and struck through (:meth:`set_refused`).
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from ..domain.determination import Determination, Outcome
 from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
 from .a11y import identify, value_label
-from .determination_lines_model import HEADERS, DeterminationLinesModel, money_display
-from .periods_model import format_date
+from .determination_lines_model import HEADERS, DeterminationLinesModel
+from .formatting import date_text, money
 
 OUTCOME_TEXT = {
     Outcome.CREDIT: "Credit to the customer",
@@ -49,6 +54,17 @@ class DeterminationPanel(QWidget):
 
         title = QLabel("<b>Determination</b> — Sec. 26-721")
         lay.addWidget(title)
+
+        self.not_current = QLabel()
+        identify(self.not_current, "determination_not_current",
+                 description="Why the determination is not that of the case as shown")
+        self.not_current.setWordWrap(True)
+        self.not_current.setStyleSheet("QLabel { background: #fff1c2; border: 2px solid #a05a00; "
+                                       "padding: 4px; color: #4a2a00; font-weight: bold; }")
+        self.not_current.hide()
+        lay.addWidget(self.not_current)
+        self._refused: tuple[Problem, ...] = ()
+        self._undetermined: int | None = None  # the problems shown in place of amounts
 
         self.status = value_label("determination_status", "Determination status")
         self.status.setWordWrap(True)
@@ -116,6 +132,7 @@ class DeterminationPanel(QWidget):
         pb.addWidget(self.problems)
         lay.addWidget(self.problems_box)
 
+        self.problems_box.setTitle("Problems to fix (F8)")
         lines_box = QGroupBox("Per period")
         lb = QVBoxLayout(lines_box)
         self.lines_model = DeterminationLinesModel(self)
@@ -149,7 +166,10 @@ class DeterminationPanel(QWidget):
     # -- updates -------------------------------------------------------------------------
 
     def show_nothing(self) -> None:
+        self._mark_stale(False)
+        self._undetermined = None
         self.status.setText("No case open")
+        self.status.setStyleSheet("")
         for label in (self.refund, self.back_bill, self.net, self.interest):
             label.setText("—")
         self.basis.setText("")
@@ -160,8 +180,9 @@ class DeterminationPanel(QWidget):
 
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
         """The case is not yet valid: say so, list what to fix; no amounts are shown."""
-        n = len(problems)
-        self.status.setText(f"⚠ Not determined: {n} problem{'s' if n != 1 else ''} to fix")
+        self._mark_stale(False)
+        self._undetermined = len(problems)
+        self._say_not_determined(len(problems))
         self.status.setStyleSheet("color: #8a4b00;")
         for label in (self.refund, self.back_bill, self.net, self.interest):
             label.setText("—")
@@ -172,26 +193,28 @@ class DeterminationPanel(QWidget):
         self.lines_model.show(None, None)
 
     def show_determination(self, case: Case, d: Determination) -> None:
+        self._mark_stale(False)
+        self._undetermined = None
         pack = get_rule_pack(d.rule_pack)
         self.status.setText(f"Outcome: {OUTCOME_TEXT[d.outcome]}")
         self.status.setStyleSheet("")
-        self.refund.setText(money_display(d.refund_total))
-        self.back_bill.setText(money_display(d.back_bill_total))
+        self.refund.setText(money(d.refund_total))
+        self.back_bill.setText(money(d.back_bill_total))
         net_word = "owed to the customer" if d.net < 0 else "owed by the customer" if d.net > 0 else "even"
-        self.net.setText(f"{money_display(d.net)} ({net_word})")
-        self.interest.setText(money_display(d.interest))
+        self.net.setText(f"{money(d.net)} ({net_word})")
+        self.interest.setText(money(d.interest))
         reading = pack.readings[d.reading].title
         self.basis.setText(
-            f"Reading: {reading}. Minimal threshold ${d.minimal_threshold:,.2f} "
+            f"Reading: {reading}. Minimal threshold {money(d.minimal_threshold)} "
             f"(administrative setting). Six-year cutoffs: overcharges "
-            f"{format_date(d.cutoffs['overcharge'])}, undercharges {format_date(d.cutoffs['undercharge'])}.")
+            f"{date_text(d.cutoffs['overcharge'])}, undercharges {date_text(d.cutoffs['undercharge'])}.")
 
         self.readings_box.setVisible(d.readings_differ)
         if d.readings_differ:
             for row, (name, r) in enumerate(d.readings.items()):
                 used = " (used)" if name == d.reading else ""
-                cells = [READING_TITLES.get(name, name) + used, money_display(r.refund_total),
-                         money_display(r.back_bill_total), OUTCOME_SHORT[r.outcome]]
+                cells = [READING_TITLES.get(name, name) + used, money(r.refund_total),
+                         money(r.back_bill_total), OUTCOME_SHORT[r.outcome]]
                 for col, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     if col in (1, 2):
@@ -230,14 +253,59 @@ class DeterminationPanel(QWidget):
                                                      int(Qt.TextFlag.TextWordWrap), text).height() + 6
             self.lines.setRowHeight(row, heights[text])
 
+    def _say_not_determined(self, n: int) -> None:
+        self.status.setText(f"⚠ Not determined: {n} problem{'s' if n != 1 else ''} to fix")
+
     def _fill_problems(self, problems: tuple[Problem, ...]) -> None:
         self.problems.clear()
         for p in problems:
-            item = QListWidgetItem(f"⚠ {describe_field(p.field)}: {p.message}")
-            item.setData(Qt.ItemDataRole.UserRole, p.field)
-            item.setToolTip(f"{p.field} — click to go to the field")
-            self.problems.addItem(item)
+            self.problems.addItem(_problem_item("⚠", p))
         self.problems_box.setVisible(bool(problems))
+
+    # -- not current -----------------------------------------------------------------------
+
+    @property
+    def current(self) -> bool:
+        """The figures shown are those of the case as the editor shows it."""
+        return not self._refused
+
+    def set_refused(self, refused: tuple[Problem, ...]) -> None:
+        """The entries the editor shows but the case does not hold (after ``show_*``):
+        none, and the panel is current; else it says it is not, lists them first among
+        the problems, and greys and strikes through the figures of the case as saved."""
+        self._refused = tuple(refused)
+        for k, p in enumerate(self._refused):
+            self.problems.insertItem(k, _problem_item("✖", p))
+        if self._refused and self._undetermined is not None:
+            self._say_not_determined(self._undetermined + len(self._refused))
+        if self._refused:
+            self.problems_box.show()
+            names = list(dict.fromkeys(describe_field(p.field) for p in self._refused))
+            self.not_current.setText(
+                f"⚠ Not current: fix {', '.join(names)}. What is typed there is not a valid "
+                "entry and is not saved; the figures below are those of the case as last "
+                "saved, without it.")
+        self._mark_stale(bool(self._refused))
+
+    def _mark_stale(self, stale: bool) -> None:
+        if not stale:
+            self._refused = ()
+        self.not_current.setVisible(stale)
+        grey = "color: #8a8a8a;" if stale else ""
+        for label in (self.refund, self.back_bill, self.net, self.interest, self.status):
+            font = label.font()
+            if font.strikeOut() != stale:
+                font.setStrikeOut(stale)
+                label.setFont(font)
+        # (only when it changes: the panel is refilled on every keystroke)
+        for widget, sheet in ((self.refund, grey), (self.back_bill, grey), (self.net, grey),
+                              (self.interest, grey), (self.basis, grey), (self.flags, grey),
+                              (self.lines, f"QTableView {{ {grey} }}" if stale else ""),
+                              (self.readings, f"QTableView {{ {grey} }}" if stale else "")):
+            if widget.styleSheet() != sheet:
+                widget.setStyleSheet(sheet)
+        if stale:  # (``show_*`` colour the status themselves)
+            self.status.setStyleSheet(grey)
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.problemActivated.emit(item.data(Qt.ItemDataRole.UserRole))
@@ -257,6 +325,13 @@ _FIELD_NAMES = {
 }
 _PERIOD_FIELDS = {"start": "start", "end": "end", "bill_date": "bill date", "billed": "billed",
                   "correct": "correct", "note": "note"}
+
+
+def _problem_item(mark: str, p: Problem) -> QListWidgetItem:
+    item = QListWidgetItem(f"{mark} {describe_field(p.field)}: {p.message}")
+    item.setData(Qt.ItemDataRole.UserRole, p.field)
+    item.setToolTip(f"{p.field} — click, or press Enter, to go to the field")
+    return item
 
 
 def describe_field(path: str) -> str:

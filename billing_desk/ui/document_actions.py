@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from ..documents import DocumentError
 from ..domain.problems import CaseInvalid
-from ..domain.workflow import CaseStatus, TransitionRefused
+from ..domain.workflow import Action, TransitionRefused
 from ..store import CaseRecord, StoreError
+from .availability import refused_move, set_available
 from .batch_dialog import BatchIssueDialog
 from .documents_tab import DocumentsTab
 from .errors import show_error
@@ -47,12 +48,13 @@ class DocumentActions(QObject):
             act.triggered.connect(slot)
             return act
 
-        self.issue_act = action("&Issue documents", self.issue, "Ctrl+Shift+I", "issue_documents",
+        self.confirm_box = None  # the question asked before issuing (confirm_step.py)
+        self.issue_act = action("&Issue documents…", self.ask_issue, "Ctrl+Shift+I", "issue_documents",
                                 "Render, check and store the letter and memos of the approved "
                                 "case (Ctrl+Shift+I)")
         self.preview_act = action("&Preview documents", self.show_tab, "Ctrl+Shift+D",
                                   "preview_documents", "Show the case's letter and memos")
-        self.print_act = action("&Print document…", self.print_current,
+        self.print_act = action("P&rint document…", self.print_current,
                                 QKeySequence.StandardKey.Print, "print_document",
                                 "Print the document shown (again: a copy stamped COPY)")
         self.save_act = action("&Save document as PDF…", self.save_current, "Ctrl+Shift+S",
@@ -71,17 +73,43 @@ class DocumentActions(QObject):
         self.menu.addAction(self.summary_act)
         self.menu.addSeparator()
         self.menu.addAction(self.batch_act)
-        tab.issueRequested.connect(self.issue)
+        tab.issueRequested.connect(self.ask_issue)
         session.fileOpened.connect(lambda _path: self.case_opened(None))
         self.case_opened(None)
 
     def case_opened(self, record: CaseRecord | None) -> None:
         self.record = record
-        self.issue_act.setEnabled(record is not None and record.status is CaseStatus.APPROVED)
+        # (disabled with the reason, which the shortcut says: ui/availability.py)
+        set_available(self.issue_act, refused_move(record, Action.ISSUE))
         for act in (self.preview_act, self.print_act, self.save_act, self.summary_act):
-            act.setEnabled(record is not None)
-        self.batch_act.setEnabled(self.session.file is not None)
+            set_available(act, None if record is not None else "no case is open.")
+        set_available(self.batch_act, None if self.session.file is not None else
+                      "no case file is open.")
         self.tab.show_case(record)
+
+    def ask_issue(self) -> None:
+        """Issue, after a question that says what goes out (the documents, the customer,
+        where the letter goes, the amounts): issued documents cannot be taken back."""
+        from .confirm_step import ask_to_issue, figures
+
+        if self.record is None:
+            return
+        self.flush()  # (an edit sends an approved case back to draft: then refused)
+        asked = self.session.load(self.record.id)
+        d = figures(asked) if refused_move(asked, Action.ISSUE) is None else None
+        if d is None:  # the rules refuse it: they say why, nothing to ask
+            self.issue()
+            return
+        self.confirm_box = ask_to_issue(asked, d, lambda: self._issue_as_asked(asked), self.window)
+
+    def _issue_as_asked(self, asked: CaseRecord) -> None:
+        current = self.session.load(asked.id)
+        if current.revision != asked.revision:
+            message = f"Not issued: {asked.case_number} changed while you were asked; look at it again."
+            self.window.statusBar().showMessage(message, 10000)
+            self.last_error_box = show_error(self.window, "Documents not issued", TransitionRefused(message))
+            return
+        self.issue()
 
     def issue(self) -> None:
         if self.record is None:

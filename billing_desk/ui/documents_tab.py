@@ -20,6 +20,7 @@ from ..store import CaseRecord, StoreError
 from .a11y import identify
 from .document_preview import DocumentPreview
 from .errors import show_error
+from .formatting import time_text
 from .session import CaseSession
 
 KIND_LABELS = {"letter": "Customer letter", "credit_memo": "Credit memo",
@@ -89,7 +90,7 @@ class DocumentsTab(QWidget):
                      self.session.document_pdf(d.id)) for d in issued])
                 first = issued[0]
                 self.status.setText(
-                    f"Issued {first.created_at:%Y-%m-%d %H:%M} UTC by {first.created_by}: the "
+                    f"Issued {time_text(first.created_at)} by {first.created_by}: the "
                     "stored documents. Printing one again prints a copy stamped COPY.")
                 return
             previews = self.session.preview_documents(record)

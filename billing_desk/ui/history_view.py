@@ -3,11 +3,14 @@ the chain verifies for this case (each of its entries hashes to itself and links
 entries beside it, and the case matches its entries: checked each time a case is shown),
 and a button that verifies the file's whole chain (on demand: on a large file it reads
 every entry). The history is read when the view is shown, not on every save made while
-another tab is in front (a long history of a 72-period case takes tens of milliseconds)."""
+another tab is in front (a long history of a 72-period case takes tens of milliseconds).
+
+Each entry reads as sentences (ui/history_text.py): what happened and who did it, then
+what changed, one line each ("Period 3: billed $131.00 → $100.00"); its time in local
+time (the tooltip gives it in UTC, as ``billing-desk verify`` prints it, with the entry's
+number and action)."""
 
 from __future__ import annotations
-
-import json
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -15,55 +18,12 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..store.audit import PATCH
 from .a11y import identify
+from .formatting import utc_text
+from .history_text import describe_entry, entry_time
 from .session import CaseSession
 
-
-def _short(value) -> str:
-    if isinstance(value, dict) and {"login", "at"} <= value.keys():  # a signature
-        return f"{value['login']} {value['at'][:16].replace('T', ' ')}"
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def describe_change(before: dict | None, after: dict | None, entity: str = "case") -> str:
-    if before is None and after is not None:
-        # a new case is its whole content (see the case itself); anything else is
-        # described by what was added (an attachment's name and sha256)
-        return "created" if entity == "case" else "added: " + _fields(after)
-    if after is None and before is not None:
-        return "removed: " + _fields(before)
-    keys = sorted(set(before or {}) | set(after or {}))
-    return "; ".join(_patch_change(k, (before or {}).get(k), (after or {}).get(k))
-                     if isinstance((after or {}).get(k), dict) and PATCH in after[k]
-                     else f"{k}: {_short((before or {}).get(k))} → {_short((after or {}).get(k))}"
-                     for k in keys)
-
-
-def _patch_change(key: str, before: dict | None, after: dict) -> str:
-    """A list field changed in a few items (see store.audit.changes), item by item:
-    "periods 41: correct 28.87 → 28.88"; items added or removed at the end are named."""
-    old = (before or {}).get(PATCH, {"length": 0, "set": {}})
-    new = after[PATCH]
-    parts = []
-    for index in sorted(set(old["set"]) | set(new["set"]), key=int):
-        was, now = old["set"].get(index), new["set"].get(index)
-        label = f"{key} {int(index) + 1}"
-        if was is None:
-            parts.append(f"{label} added: {_fields(now)}")
-        elif now is None:
-            parts.append(f"{label} removed: {_fields(was)}")
-        else:
-            fields = sorted(set(was) | set(now))
-            parts.append(f"{label}: " + ", ".join(
-                f"{f} {_short(was.get(f))} → {_short(now.get(f))}" for f in fields
-                if was.get(f) != now.get(f)))
-    return "; ".join(parts)
-
-
-def _fields(values: dict) -> str:
-    return "; ".join(f"{k}: {_short(v)}" for k, v in values.items())
+HEADERS = ("When", "Who", "What", "Changes")
 
 
 class HistoryView(QWidget):
@@ -79,13 +39,17 @@ class HistoryView(QWidget):
         self.file_chain = QLabel()
         identify(self.file_chain, "history_file_chain", description="Verification of the whole file")
         self.file_chain.setWordWrap(True)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, len(HEADERS))
         identify(self.table, "history_table", "Case history")
-        self.table.setHorizontalHeaderLabels(["When (UTC)", "Who", "What", "Changes"])
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)  # what: wraps
+        header.setStretchLastSection(True)
         self.verify_button = QPushButton("Ver&ify history")
         identify(self.verify_button, "verify_history", "Verify the tamper-evident history")
         self.verify_button.clicked.connect(self.verify)
@@ -114,11 +78,19 @@ class HistoryView(QWidget):
         entries = self.session.history(case_id) if case_id is not None else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            cells = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe_change(e.before, e.after, e.entity)]
-            for col, text in enumerate(cells):
+            line = describe_entry(e.action, e.entity, e.actor, e.before, e.after, e.entity_id)
+            changes = "\n".join(line.changes)
+            cells = ((entry_time(e.at), f"{utc_text(e.at)}; audit entry {e.id}"),
+                     (e.actor, e.actor),
+                     (line.what, f"{line.what}\n(audit entry {e.id}: {e.action}, {e.entity})"),
+                     (changes, changes))
+            for col, (text, tip) in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip)
                 self.table.setItem(row, col, item)
+        if entries:
+            self.table.setColumnWidth(2, max(240, min(420, self.table.columnWidth(2))))
+            self.table.resizeRowsToContents()
         self.verify_button.setEnabled(case_id is not None)
         self.file_chain.setText("")
         if case_id is None:

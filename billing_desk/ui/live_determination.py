@@ -1,7 +1,12 @@
 """Recompute on every edit: validate the draft, determine, show — in one place.
 
 Connects a case editor to the determination panel. Nothing invalid reaches the engine:
-a draft that does not validate shows its problems instead of amounts.
+a draft that does not validate shows its problems instead of amounts. And the panel never
+passes off a result as that of the form when the form shows an entry the draft does not
+hold (a refused date or amount, a date half typed): it is marked not current, with that
+entry first among the problems -- in place of the validation's own word for the same
+field, which sees only what was held ("required field is missing" for a pasted
+``$12,34.5`` that was refused).
 """
 
 from __future__ import annotations
@@ -27,16 +32,20 @@ class LiveDetermination(QObject):
         self.last_determination: Determination | None = None
         editor.draftTyped.connect(self.recompute)
         editor.draftEdited.connect(lambda draft, _what: self.recompute(draft))
+        editor.refusedChanged.connect(lambda: self.recompute(editor.draft()))
         panel.problemActivated.connect(editor.focus_field)
 
     def recompute(self, draft: CaseDraft) -> None:
         check = draft.check()
         determination = determine(check.case) if check.case is not None else None
         self.last_check, self.last_determination = check, determination
+        refused = self.editor.refused_problems()
         if determination is not None:
             self.panel.show_determination(check.case, determination)
         else:
-            self.panel.show_problems(check.problems)
+            held = {p.field for p in refused}  # the refusal says why, not "missing"
+            self.panel.show_problems(tuple(p for p in check.problems if p.field not in held))
+        self.panel.set_refused(refused)
         self.editor.set_problems(check.problems)
         self.updated.emit(check, determination)
 

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget,
+    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QStackedWidget, QToolBar, QVBoxLayout,
+    QWidget,
 )
 
 from .. import __version__
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
     from ..domain.draft import CaseDraft
     from ..store.records import CaseRecord
+    from .start_screen import StartScreen
 
 MAX_RECENT = 8
 
@@ -68,7 +70,7 @@ FIRST_RUN_SPLITTER = [420, 760, 420]
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
-    "documents", "document_actions", "workflow",
+    "documents", "document_actions", "workflow", "field_undo",
 })
 
 
@@ -104,7 +106,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # the splitter, or the start screen while no file is open (made when first wanted)
+        self.central = QStackedWidget()
+        identify(self.central, "main_area", "Main area")
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
+        self.start_screen: StartScreen | None = None
 
         # the work queues' dock, filled with the workspace (workflow_actions.py): placed now
         # so that the window keeps its layout when they come
@@ -149,16 +156,18 @@ class MainWindow(QMainWindow):
         if self.workspace_built:
             return
         self.workspace_built = True
-        from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget
+        from PySide6.QtWidgets import QTabWidget
 
         from .attachments_view import AttachmentsView
         from .case_editor import CaseEditor
         from .determination_panel import DeterminationPanel
         from .document_actions import DocumentActions
         from .documents_tab import DocumentsTab
+        from .editor_scroll import EditorScrollArea
         from .history_view import HistoryView
         from .live_determination import LiveDetermination
         from .text_fields import CommitPlainTextEdit
+        from .undo import FieldFirstUndo
         from .workflow_actions import WorkflowActions
 
         self.setUpdatesEnabled(False)  # one repaint with everything in place
@@ -175,17 +184,8 @@ class MainWindow(QMainWindow):
             self.tabs = QTabWidget()
             identify(self.tabs, "case_tabs", "Case sections")
             # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
-            # the form scrolls when the window is short (a small screen, the work queues open,
-            # 200% scaling) rather than squeezing its wrapped clause texts into each other
-            self.editor_scroll = QScrollArea()
-            identify(self.editor_scroll, "case_editor_scroll", "Case editor")
-            self.editor_scroll.setWidgetResizable(True)
-            self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
-            # Tab goes straight to the fields (the area scrolls to the field that has focus)
-            from PySide6.QtCore import Qt
-
-            self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.editor_scroll.setWidget(self.editor)
+            # up and down when the window is short, never sideways (editor_scroll.py)
+            self.editor_scroll = EditorScrollArea(self.editor)
             self.tabs.addTab(self.editor_scroll, "Case")
             self.tabs.addTab(self.notes, "N&otes")
             self.tabs.addTab(self.attachments, "Attach&ments")
@@ -206,6 +206,12 @@ class MainWindow(QMainWindow):
             self.attachments.changed.connect(self._attachments_changed)
             self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
             self._show_no_case()
+            # Ctrl+Z / Ctrl+Y in a text field: its own edit first, else the case's (undo.py)
+            self.field_undo = FieldFirstUndo(self.undo_stack, self.undo_act, self.redo_act, self)
+            e = self.editor
+            self.field_undo.watch(e.number, e.customer_name, e.service_address, e.mailing_address,
+                                  e.discovered_on.edit, e.made_known_on.edit, self.notes,
+                                  self.case_list.search)
             self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
             self.case_list.enable_sorting()
             self._restore_splitter()
@@ -232,6 +238,8 @@ class MainWindow(QMainWindow):
         return act
 
     def _build_actions(self) -> None:
+        from .availability import set_reason
+
         self.new_file_act = self._action("&New case file…", self.new_file, "Ctrl+Shift+N", "new_file",
                                          "Create an empty case file")
         self.open_file_act = self._action("&Open case file…", self.open_file_dialog,
@@ -248,14 +256,22 @@ class MainWindow(QMainWindow):
         self.undo_act = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.undo_act.setObjectName("undo")
+        set_reason(self.undo_act, "nothing to undo in this case yet.")
         self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_act.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        # the platform's redo key first (the menu shows it), and both usual ones everywhere
+        redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
+                     QKeySequence("Ctrl+Y")]
+        self.redo_act.setShortcuts([k for n, k in enumerate(redo_keys) if k not in redo_keys[:n]])
         self.redo_act.setObjectName("redo")
+        set_reason(self.redo_act, "nothing undone to redo.")
         self.focus_list_act = self._action("Case &list", lambda: self.case_list.table.setFocus(), "Ctrl+1",
                                            "focus_list")
         self.focus_editor_act = self._action("Case &editor", self.focus_editor, "Ctrl+2", "focus_editor")
         self.focus_panel_act = self._action("&Determination", lambda: self.panel.lines.setFocus(), "Ctrl+3",
                                             "focus_panel")
+        self.focus_problems_act = self._action("&Problems to fix", self.focus_problems, "F8",
+                                               "focus_problems",
+                                               "Go to the determination's problems to fix (F8)")
         self.reset_layout_act = self._action(
             "&Reset layout", self.reset_layout, None, "reset_layout",
             "Put the panes, the work queues and the case list's columns back as they first were")
@@ -279,7 +295,9 @@ class MainWindow(QMainWindow):
             case_menu.addAction(act)
         self.case_menu = case_menu
         view_menu = bar.addMenu("&View")
-        for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act):
+        self.view_menu = view_menu
+        for act in (self.focus_list_act, self.focus_editor_act, self.focus_panel_act,
+                    self.focus_problems_act):
             view_menu.addAction(act)
         view_menu.addSeparator()
         view_menu.addMenu(self.case_list.columns_menu)
@@ -308,16 +326,37 @@ class MainWindow(QMainWindow):
         except StoreError as e:
             self.error("Cannot open the case file", e)
             self._forget_recent(str(path))
+            self._show_start_screen(Path(path), cancelled=False)
             return False
+        self._show_start_screen(Path(path), cancelled=True)  # (if the sign-in was cancelled)
         return True
+
+    def _show_start_screen(self, path: Path, *, cancelled: bool) -> None:
+        """No file open after all (the sign-in cancelled, the file unreadable): the start
+        screen says so and offers the ways on; the window stays (ui/start_screen.py)."""
+        if self.session.file is not None:
+            return
+        if self.start_screen is None:
+            from .start_screen import StartScreen
+
+            self.start_screen = StartScreen(self.open_file_act, self.new_file_act)
+            self.start_screen.retryRequested.connect(self.open_path)
+            self.central.addWidget(self.start_screen)
+        self.start_screen.show_reason(path, cancelled)
+        self.central.setCurrentWidget(self.start_screen)
+        self.file_label.setText("No case file open")
+        self.setWindowTitle("Billing Desk")
+        self._update_availability()
 
     def _file_opened(self, path: Path) -> None:
         self.undo_stack.clear()
         self.record = None
+        self.central.setCurrentWidget(self.splitter)
         if self.workspace_built:
             self._show_no_case()
         self.case_list.apply_filters()
         self.file_label.setText(str(path))
+        self._update_availability()
         self._show_user()
         self.setWindowTitle(f"{path.name} — Billing Desk")
         self.settings.setValue("last_file", str(path))
@@ -328,7 +367,8 @@ class MainWindow(QMainWindow):
     def _show_user(self) -> None:
         user = self.session.user
         self.user_label.setText(f"Signed in: {user_label(user)}" if user
-                                else f"Signed in: {self.session.actor}")
+                                else f"Signed in: {self.session.actor}" if self.session.actor
+                                else "Not signed in")
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent_files", [])
@@ -419,6 +459,7 @@ class MainWindow(QMainWindow):
         self.history.show_case(record.id)
         self.live.recompute(record.draft)
         self.case_list.select_case(record.id)
+        self._update_availability()
         self.caseOpened.emit(record)
 
     @staticmethod
@@ -436,6 +477,18 @@ class MainWindow(QMainWindow):
         self.live.clear()
         self.notes.set_text_silently("")
         self.notes.setReadOnly(True)
+        self._update_availability()
+
+    def _update_availability(self) -> None:
+        """The window's own actions the open file and case allow, each refused with the
+        reason otherwise (said when its shortcut is pressed: ui/availability.py)."""
+        from ..domain.workflow import Action
+        from .availability import refused_move, set_available
+
+        no_file = None if self.session.file is not None else "no case file is open."
+        set_available(self.new_case_act, no_file)
+        set_available(self.reload_act, no_file or (None if self.record is not None else "no case is open."))
+        set_available(self.import_csv_act, no_file or refused_move(self.record, Action.EDIT))
 
     # -- saving --------------------------------------------------------------------------
 
@@ -553,6 +606,40 @@ class MainWindow(QMainWindow):
 
         self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_problems(self) -> None:
+        """The determination panel's problems to fix (Enter on one goes to its field)."""
+        problems = self.panel.problems
+        if not (self.panel.problems_box.isVisibleTo(self.panel) and problems.count()):
+            self.say("No problems to fix: the case is complete and valid as far as it goes"
+                     if self.record is not None else "No case is open")
+            return
+        from PySide6.QtCore import Qt
+
+        problems.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if problems.currentRow() < 0:
+            problems.setCurrentRow(0)
+        n = problems.count()
+        self.statusBar().showMessage(f"{n} problem{'s' if n != 1 else ''} to fix: Enter on one "
+                                     "goes to its field", 6000)
+
+    def say(self, message: str, timeout: int = 8000) -> None:
+        """A message in the status bar, also announced to a screen reader."""
+        from .a11y import announce
+
+        self.statusBar().showMessage(message, timeout)
+        announce(self.statusBar(), message)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """The shortcut of an action not available now: say why (ui/availability.py)."""
+        from .availability import refusal, refused_by_key
+
+        action = refused_by_key(self.findChildren(QAction), event)
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        self.say(refusal(action))
 
     def focus_search(self) -> None:
         self.case_list.search.setFocus()

@@ -6,14 +6,14 @@ date like 2/30/2024, an amount like 1.005) is *not* applied: the cell keeps show
 was typed, marked with the reason, and the period keeps its last good value, so nothing
 invalid reaches the engine or the case file. Every accepted change is announced with
 ``periodsEdited(periods, description)``; the editor turns it into one undoable,
-saved user action.
+saved user action. Whenever the set of refused cells changes (a cell refused, fixed,
+cleared, deleted, pasted over) ``rejectedChanged`` says so: while one is refused, the
+determination is not that of the table as shown (ui/live_determination.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
 from typing import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from ..domain.draft import PeriodDraft
 from ..domain.entry import EntryError, ParsedRows, parse_cell
 from . import roles
+from .formatting import amount_text, date_text, difference_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,19 +47,15 @@ _REJECTED_BG = QColor(255, 214, 214)
 _PROBLEM_BG = QColor(255, 240, 190)
 
 
-def format_date(d: date | None) -> str:
-    return "" if d is None else f"{d.month:02d}/{d.day:02d}/{d.year:04d}"
-
-
-def format_amount(a: Decimal | None, *, grouping: bool = True) -> str:
-    if a is None:
-        return ""
-    return f"{a:,.2f}" if grouping else f"{a:.2f}"
+# (the names this module gave them first; they live in ui/formatting.py)
+format_date = date_text
+format_amount = amount_text
 
 
 class PeriodsModel(QAbstractTableModel):
     periodsEdited = Signal(object, str)  # (tuple[PeriodDraft, ...], description)
     cellRejected = Signal(int, int, str)  # row, column, message
+    rejectedChanged = Signal()  # the refused cells are not what they were
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -73,11 +70,13 @@ class PeriodsModel(QAbstractTableModel):
     def set_periods(self, periods: tuple[PeriodDraft, ...], *, keep_rejected: bool = False) -> None:
         """Show these periods (a case loaded, an undo). Rejected overlays are dropped unless
         the rows are the same edit's echo."""
+        before = dict(self._rejected)
         self.beginResetModel()
         self._periods = list(periods)
         if not keep_rejected:
             self._rejected.clear()
         self.endResetModel()
+        self._rejected_since(before)
 
     def periods(self) -> tuple[PeriodDraft, ...]:
         return tuple(self._periods)
@@ -93,7 +92,12 @@ class PeriodsModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._periods) - 1)
 
     def rejected_cells(self) -> dict[tuple[int, int], tuple[str, str]]:
+        """(row, column) -> (the text typed, why it was refused), for every refused cell."""
         return dict(self._rejected)
+
+    def _rejected_since(self, before: dict) -> None:
+        if self._rejected != before:
+            self.rejectedChanged.emit()
 
     # -- Qt model interface --------------------------------------------------------------
 
@@ -174,10 +178,7 @@ class PeriodsModel(QAbstractTableModel):
     @staticmethod
     def _display(p: PeriodDraft, field: str | None) -> str:
         if field is None:
-            diff = p.difference
-            if diff is None:
-                return ""
-            return f"{diff:+,.2f}" if diff else "0.00"
+            return difference_text(p.difference)
         value = getattr(p, field)
         if field in ("start", "end", "bill_date"):
             return format_date(value)
@@ -196,19 +197,24 @@ class PeriodsModel(QAbstractTableModel):
         try:
             parsed = parse_cell(field, text)
         except EntryError as e:
+            before = dict(self._rejected)
             self._rejected[(r, c)] = (text, str(e))
             self._changed_row(r)
             self.cellRejected.emit(r, c, str(e))
+            self._rejected_since(before)
             return True  # the text stays visible, marked; the period is unchanged
         had_overlay = self._rejected.pop((r, c), None) is not None
         old = self._periods[r]
         if getattr(old, field) == parsed:
             if had_overlay:
                 self._changed_row(r)
+                self.rejectedChanged.emit()
             return True
         self._periods[r] = replace(old, **{field: parsed})
         self._changed_row(r)
         self.periodsEdited.emit(self.periods(), f"Edit {COLUMNS[c][1].lower()} of period {r + 1}")
+        if had_overlay:
+            self.rejectedChanged.emit()
         return True
 
     def _changed_row(self, r: int) -> None:
@@ -218,11 +224,13 @@ class PeriodsModel(QAbstractTableModel):
 
     def insert_blank_rows(self, row: int, count: int = 1) -> None:
         row = max(0, min(row, len(self._periods)))
+        before = dict(self._rejected)
         self.beginInsertRows(QModelIndex(), row, row + count - 1)
         self._periods[row:row] = [PeriodDraft() for _ in range(count)]
         self._shift_overlays(row, count)
         self.endInsertRows()
         self.periodsEdited.emit(self.periods(), f"Insert {count} period row{'s' if count > 1 else ''}")
+        self._rejected_since(before)  # (a refused cell below moved down a row)
 
     def remove_period_rows(self, row: int, count: int = 1) -> None:
         if count <= 0 or row < 0 or row + count > len(self._periods):
@@ -234,6 +242,7 @@ class PeriodsModel(QAbstractTableModel):
         doomed = sorted({r for r in rows if 0 <= r < len(self._periods)}, reverse=True)
         if not doomed:
             return
+        before = dict(self._rejected)
         for row in doomed:  # from the bottom, so the rows above keep their numbers
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._periods[row]
@@ -242,10 +251,12 @@ class PeriodsModel(QAbstractTableModel):
             self.endRemoveRows()
         n = len(doomed)
         self.periodsEdited.emit(self.periods(), f"Delete {n} period row{'s' if n > 1 else ''}")
+        self._rejected_since(before)
 
     def clear_cells(self, cells: Iterable[tuple[int, int]]) -> None:
         """Empty these cells (Delete on a selection): one edit, refused entries dropped."""
         periods = list(self._periods)
+        before = dict(self._rejected)
         touched: set[int] = set()
         for r, c in cells:
             field = COLUMNS[c][0] if 0 <= c < len(COLUMNS) else None
@@ -263,6 +274,7 @@ class PeriodsModel(QAbstractTableModel):
         if changed:
             n = len(touched)
             self.periodsEdited.emit(self.periods(), f"Clear cells in {n} period row{'s' if n > 1 else ''}")
+        self._rejected_since(before)
 
     def _shift_overlays(self, from_row: int, delta: int) -> None:
         self._rejected = {((r + delta) if r >= from_row else r, c): v
@@ -274,6 +286,7 @@ class PeriodsModel(QAbstractTableModel):
         value. One edit for the whole paste. Returns the number of rows touched."""
         if not parsed.periods:
             return 0
+        before = dict(self._rejected)
         self.beginResetModel()
         for k, pasted in enumerate(parsed.periods):
             r = top_row + k
@@ -293,4 +306,5 @@ class PeriodsModel(QAbstractTableModel):
         self.endResetModel()
         n = len(parsed.periods)
         self.periodsEdited.emit(self.periods(), f"Paste {n} period row{'s' if n > 1 else ''}")
+        self._rejected_since(before)
         return n

@@ -12,18 +12,18 @@ from ..domain.draft import DEFAULT_RULE_PACK
 from ..domain.rulepacks import get_rule_pack
 from ..store.records import QueueItem
 from . import roles
-from .determination_panel import money_display
+from .formatting import money, time_text, utc_text
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[QueueItem], str]]
 
 
 def _when(item: QueueItem) -> str:
-    return item.submitted.at.strftime("%Y-%m-%d %H:%M") if item.submitted else "before version 2"
+    return time_text(item.submitted.at) if item.submitted else "before version 2"
 
 
 def _money(amount) -> str:
-    return "—" if amount is None else money_display(amount)
+    return "—" if amount is None else money(amount)
 
 
 def flag_words(flags: Sequence[str]) -> str:
@@ -36,7 +36,7 @@ WAITING_COLUMNS: tuple[Column, ...] = (
     ("Customer", lambda q: q.customer_name),
     ("Account", lambda q: q.account_number),
     ("Prepared by", lambda q: q.prepared_by),
-    ("Submitted (UTC)", _when),
+    ("Submitted", _when),
     ("Refund", lambda q: _money(q.refund_total)),
     ("Back bill", lambda q: _money(q.back_bill_total)),
     ("Flags", lambda q: flag_words(q.flags)),
@@ -73,8 +73,8 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
-            return self.columns[section][0]
+        if orientation == Qt.Orientation.Horizontal and role in (roles.DISPLAY, roles.TOOLTIP):
+            return self.columns[section][0]  # (the tooltip: the heading in full when elided)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -88,6 +88,8 @@ class QueueModel(QAbstractTableModel):
             if header == "Flags" and item.flags:
                 texts = get_rule_pack(DEFAULT_RULE_PACK).flag_texts
                 return "\n".join(f"⚑ {texts.get(f, f)}" for f in item.flags)
+            if header == "Submitted" and item.submitted:
+                return f"{show(item)} (this computer's time); {utc_text(item.submitted.at)}"
             return show(item)
         if role == roles.ALIGNMENT and header in _RIGHT:
             return roles.RIGHT_ALIGNED

@@ -1,7 +1,10 @@
 """Signing in to a case file: login and password; on a file without users, the first
 administrator instead; on a demo file, the demo office's public logins and passwords.
 
-A refused sign-in says only what the store says ("Login or password is not correct.").
+Enter signs in (Sign in is the default button, wherever the focus is but on Cancel); Esc or
+Cancel closes the dialog and opens nothing, without a question: the window stays, at its
+start screen (ui/start_screen.py). A refused sign-in says only what the store says
+("Login or password is not correct.").
 After repeated failures the store asks for a wait before the next answer; the dialog
 waits on a timer, so the window stays responsive, and says how long.
 """
@@ -10,8 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from ..domain.accounts import UserInvalid
@@ -19,6 +21,7 @@ from ..domain.workflow import TransitionRefused
 from ..store.errors import StoreError
 from ..store.records import UserRecord
 from .a11y import identify
+from .demo_users_table import DemoUsersTable
 from .session import SignInGate
 
 
@@ -61,33 +64,16 @@ class SignInDialog(QDialog):
             form.addRow("&Password:", self.password)
         lay.addLayout(form)
 
-        self.demo_table: QTableWidget | None = None
+        self.demo_table: DemoUsersTable | None = None
         demo = gate.demo_users
         if demo and not self.first_administrator:
             note = QLabel("This is a <b>demo file</b>: its users and their passwords are "
-                          "public. Choose one to fill in the form.")
+                          "public. Choose one (click it, or Enter on it) to fill in the form.")
             note.setWordWrap(True)
             lay.addWidget(note)
-            table = QTableWidget(len(demo), 4)
-            identify(table, "demo_sign_ins", "Demo logins and passwords")
-            table.setHorizontalHeaderLabels(["Login", "Name", "Role", "Password"])
-            table.verticalHeader().hide()
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            for row, u in enumerate(demo):
-                limit = f", limit ${u.approval_limit:,.2f}" if u.approval_limit is not None else ""
-                for col, text in enumerate((u.login, u.name, u.role.value + limit, u.password)):
-                    table.setItem(row, col, QTableWidgetItem(text))
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.resizeRowsToContents()
-            table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                                 + sum(table.rowHeight(r) for r in range(len(demo)))
-                                 + 2 * table.frameWidth())
-            table.currentCellChanged.connect(lambda row, *_: self._fill_from_demo(row))
-            lay.addWidget(table)
-            self.demo_table = table
+            self.demo_table = DemoUsersTable(demo)
+            self.demo_table.chosen.connect(self._fill_from_demo)
+            lay.addWidget(self.demo_table)
 
         self.message = QLabel()
         identify(self.message, "sign_in_message", description="Why the sign-in was refused")
@@ -100,10 +86,17 @@ class SignInDialog(QDialog):
             "Create administrator and sign in" if self.first_administrator else "Sign in",
             QDialogButtonBox.ButtonRole.AcceptRole)
         identify(self.ok, "sign_in_button")
-        self.ok.setDefault(True)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        identify(self.cancel, "sign_in_cancel", "Cancel: open no file")
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
+        # Enter signs in, from any field. Set once the button is in the dialog: a button
+        # that does not know its dialog yet is not made the dialog's default, and on
+        # showing, the dialog then makes the first button after the focus its default
+        # (Cancel). Cancel never becomes the default on its own (only with the focus on it).
+        self.ok.setDefault(True)
+        self.cancel.setAutoDefault(False)
         self._wait = QTimer(self)
         self._wait.setSingleShot(True)
         self._wait.timeout.connect(lambda: self._try(waited=True))
@@ -111,10 +104,14 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(520)
 
     def _fill_from_demo(self, row: int) -> None:
-        if row >= 0:
+        """A demo user chosen: their login and password in the form, and the focus on
+        Sign in, so that the next Enter signs in as them."""
+        if 0 <= row < len(self.gate.demo_users):
             user = self.gate.demo_users[row]
             self.login.setText(user.login)
             self.password.setText(user.password)
+            self.message.setText("")
+            self.ok.setFocus()
 
     def attempt(self) -> None:
         """Sign in now, or after the wait the store asks for after repeated failures."""

@@ -1,9 +1,11 @@
 """How a user and a signature read on screen: "Alex Kim (akim)", "Submitted by Alex Kim
-(akim) on 2025-01-07 14:33 UTC; fingerprint 1a2b3c4d5e6f"."""
+(akim) on 01/07/2025 07:33; fingerprint 1a2b3c4d5e6f" (in local time, ui/formatting.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from .formatting import money, time_text
 
 if TYPE_CHECKING:
     from ..store.records import Signature, UserRecord
@@ -12,7 +14,7 @@ if TYPE_CHECKING:
 
 def user_label(user: UserRecord) -> str:
     """For the status bar: name, login, role and approval limit."""
-    limit = f", approves up to ${user.approval_limit:,.2f}" if user.approval_limit is not None else ""
+    limit = f", approves up to {money(user.approval_limit)}" if user.approval_limit is not None else ""
     return f"{user.name} ({user.login}, {user.role.value}{limit})"
 
 
@@ -25,4 +27,4 @@ def describe_signature(session: CaseSession, verb: str, signature: Signature | N
     if signature is None:
         return f"{verb}: not recorded."
     return (f"{verb} by {person(session, signature.login)} on "
-            f"{signature.at:%Y-%m-%d %H:%M} UTC; fingerprint {signature.fingerprint[:12]}.")
+            f"{time_text(signature.at)}; fingerprint {signature.fingerprint[:12]}.")

@@ -77,8 +77,10 @@ class WorkQueue(QWidget):
         n, m = self.waiting.rowCount(), self.returned.rowCount()
         total = self.session.waiting_count()
         shown = f"{n:,}" if n == total else f"the oldest {n:,} of {total:,}"
-        self.waiting_box.setTitle(f"Waiting for approval, oldest first ({shown})")
-        self.returned_box.setTitle(f"Returned to me ({m})")
+        for box, title in ((self.waiting_box, f"Waiting for approval, oldest first ({shown})"),
+                           (self.returned_box, f"Returned to me ({m})")):
+            box.setTitle(title)
+            box.setToolTip(title)  # (a narrow dock cuts a group's title)
 
     def shows(self, case_id: int) -> bool:
         return any(i.case_id == case_id for i in self.waiting.items + self.returned.items)

@@ -54,6 +54,20 @@ def test_bad_amounts_say_why(text, needle):
         parse_amount_entry(text)
 
 
+@pytest.mark.parametrize("text,needle", [
+    ("$12,34.5", "“$12,34.5” is not an amount: its digit grouping is wrong"),
+    ("1,23.45", "digit grouping is wrong"), ("12,3456.00", "digit grouping is wrong"),
+    ("1,,234", "digit grouping is wrong"), ("1.2.3", "more than one decimal point"),
+    ("1,234.5,6", "a comma after the decimal point"), ("abc", "type it like 1234.56"),
+])
+def test_an_amount_written_wrong_says_what_is_wrong_with_it(text, needle):
+    """Not only "not an amount": the clerk is told what to fix (a pasted $12,34.5 was
+    reported as a required field missing)."""
+    with pytest.raises(EntryError) as refused:
+        parse_amount_entry(text)
+    assert needle in str(refused.value)
+
+
 def test_pasted_rows_keep_good_cells_and_report_bad_ones():
     text = ("1/1/2010\t1/31/2010\t\t$84.20\t71.45\tfirst\n"
             "2/1/2010\t2/30/2010\t\t84.20\t$71.45\n"

@@ -103,3 +103,11 @@ def test_prorate_agrees_with_decimal_arithmetic_done_exactly(amount, part, whole
         ctx.prec = 60  # enough digits that the quotient is rounded only by quantize
         expected = (amount * part / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     assert prorate(amount, part, whole, places) == expected
+
+
+def test_dollars_in_the_rules_messages():
+    from billing_desk.domain.money import dollars
+
+    assert dollars(Decimal("1962")) == "$1,962.00"
+    assert dollars(Decimal("-40.5")) == "-$40.50"
+    assert dollars(Decimal("0.004")) == "$0.00"

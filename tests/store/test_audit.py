@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from billing_desk.domain.fingerprint import canonical_json
 from billing_desk.store import open_case_file
 from billing_desk.store.audit import GENESIS, PATCH, changes, replay
-from billing_desk.ui.history_view import describe_change
+from billing_desk.ui.formatting import money
+from billing_desk.ui.history_text import describe_entry
 
 from .conftest import START, shared_draft
 
@@ -194,12 +195,15 @@ def test_one_amount_edited_in_a_long_case_records_that_period_only(case_file):
     row = case_file.db.execute("SELECT length(before) + length(after) FROM audit WHERE id = ?",
                                (entry.id,)).fetchone()[0]
     assert row < 1000  # the two sides of one period, not of seventy-two
-    assert describe_change(entry.before, entry.after).startswith(
-        f"periods 41: correct {draft.to_json()['periods'][40]['correct']} → 1.23; revision: 1 → 2")
+    # the history view reads the patch as the period that changed
+    was = money(Decimal(draft.to_json()['periods'][40]['correct']))
+    assert describe_entry(entry.action, entry.entity, entry.actor, entry.before, entry.after).changes == (
+        f"Period 41: correct {was} → $1.23",)
     assert case_file.verify().ok
     cut = edited.without_periods(70, 2)  # the last two removed: also a patch
     case_file.cases.save(record.id, cut, expected_revision=2, actor="alice")
     entry = case_file.cases.history(record.id)[-1]
     assert entry.after["periods"][PATCH] == {"length": 70, "set": {}}
-    assert describe_change(entry.before, entry.after).startswith("periods 71 removed: ")
+    line = describe_entry(entry.action, entry.entity, entry.actor, entry.before, entry.after)
+    assert [c[:18] for c in line.changes] == ["Period 71 removed:", "Period 72 removed:"]
     assert case_file.verify().ok

@@ -110,14 +110,15 @@ def test_a_clerk_cannot_approve_at_all(staffed, submitted):
                                               submitted.id, actor="bob")
 
 
-@pytest.mark.parametrize("periods,amount", [(REFUND_600, "600.00"), (BACK_BILL_700, "700.00")])
+@pytest.mark.parametrize("periods,amount", [(REFUND_600, "$600.00"), (BACK_BILL_700, "$700.00")])
 def test_the_limit_is_the_larger_of_refund_and_back_bill(staffed, periods, amount):
     record = staffed.cases.create(draft(periods, options={"undercharge_reading": "ordinance"}),
                                   actor="alice")
     staffed.workflow.submit(record.id, actor="alice")
     message = refused("over_limit", staffed.workflow.approve, record.id, actor="sup",
                       acknowledge_divergence=True)
-    assert f"adjusts {amount} USD, above your approval limit of 500.00" in message
+    # money as money ("$600.00"), not "600.00 USD"
+    assert f"adjusts {amount}, above your approval limit of $500.00" in message
     assert staffed.workflow.approve(record.id, actor="boss", acknowledge_divergence=True).approved
 
 

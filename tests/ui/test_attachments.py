@@ -49,7 +49,7 @@ def test_add_open_and_remove_an_attachment(make_window, case_file, tmp_path, mon
                                                        ("detach", "clerk1")]
     w.tabs.setCurrentWidget(w.history)
     shown = w.history.table
-    assert shown.rowCount() == 3 and shown.item(2, 2).text() == "detach"
+    assert shown.rowCount() == 3 and shown.item(2, 2).text() == "Attachment Bill März 2010.pdf removed by clerk1"
     assert digest in shown.item(2, 3).text()  # the history says which file went
     with open_case_file(case_file) as cf:
         assert cf.verify().ok

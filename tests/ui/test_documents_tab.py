@@ -68,6 +68,9 @@ def test_issue_is_enabled_only_for_an_approved_case_and_shows_the_stored_documen
     act = window.document_actions.issue_act
     assert act.isEnabled() and act.shortcut().toString() == "Ctrl+Shift+I"
     act.trigger()
+    box = window.document_actions.confirm_box  # asked first: letters cannot be taken back
+    assert box.isVisible() and window.record.status.value == "approved"
+    box.confirm.click()
     assert window.tabs.currentWidget() is window.documents
     assert window.record.status.value == "issued" and not act.isEnabled()
     tab = window.documents
@@ -103,6 +106,7 @@ def test_issuing_a_case_that_is_not_approved_shows_the_refusal(window, qtbot):
 def test_print_to_a_pdf_file_then_again_as_a_copy_and_save(window, qtbot, tmp_path, monkeypatch):
     window.open_case(1)
     window.document_actions.issue_act.trigger()
+    window.document_actions.confirm_box.confirm.click()  # asked first (confirm_step.py)
     shown(window, qtbot)
     targets = iter([tmp_path / "first.pdf", tmp_path / "second.pdf"])
 

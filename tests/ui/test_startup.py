@@ -155,8 +155,8 @@ def test_the_workspace_follows_the_first_frame_with_every_action(qtbot, tmp_path
     qtbot.waitUntil(lambda: w.workspace_built, timeout=5000)
     assert w.tabs.isVisible() and w.panel.isVisible()
     assert w.editor.header.text().startswith("No case open")
-    assert "&Issue documents" in _menu_texts(w.documents_menu)
-    assert "&Submit for approval" in _menu_texts(w.case_menu)
+    assert "&Issue documents…" in _menu_texts(w.documents_menu)
+    assert "&Submit for approval…" in _menu_texts(w.case_menu)
     assert w.statusBar().isVisible() and w.user_label.text().startswith("Signed in: ")
     # and a case opens as before
     w.case_list.table.setCurrentIndex(w.case_list.model.index(0, 0))

@@ -21,7 +21,7 @@ from billing_desk.ui.sign_in_dialog import SignInDialog
 from tests.domain.builders import make_case, period
 from tests.staff import FAST, PASSWORD, add_staff
 from tests.ui.test_main_window import make_window  # noqa: F401 (the same window fixture)
-from tests.ui.typing import type_text
+from tests.ui.typing import press, type_text
 
 UNDER = [period("2010-01-01", "2010-01-31", "40.00", "60.00")]  # the readings differ
 REFUND = [period("2010-01-01", "2010-01-31", "900.00", "300.00")]  # a 600.00 refund
@@ -106,6 +106,8 @@ def test_a_demo_file_shows_its_logins_and_passwords(qtbot, tmp_path):
     assert rows["mwhitfield"] == ("supervisor, limit $1,000.00", "mwhitfield-demo")
     assert rows["admin"] == ("administrator", "admin-demo")
     table.setCurrentCell(list(rows).index("mwhitfield"), 0)
+    assert dialog.login.text() == ""  # chosen only by a click, Enter or Space on the row
+    press(table, Qt.Key.Key_Space)
     assert (dialog.login.text(), dialog.password.text()) == ("mwhitfield", "mwhitfield-demo")
     dialog.ok.click()
     assert dialog.user.name == "Margaret Whitfield"
@@ -238,7 +240,9 @@ def test_nobody_approves_their_own_case_or_above_their_limit(make_window, office
     dialog = open_review(w, 3)  # BD-000005: a 600.00 refund, above sup's 500.00
     dialog.acknowledge.click()
     dialog.approve_button.click()
-    assert "above your approval limit of 500.00" in dialog.last_error_box.text()
+    assert dialog.last_error_box.text() == (
+        "This case adjusts $600.00, above your approval limit of $500.00; refer it to a "
+        "supervisor with a higher limit.")
     assert {w.session.load(i).status for i in (3, 5)} == {CaseStatus.SUBMITTED}
 
 
@@ -276,8 +280,12 @@ def test_history_says_the_chain_verifies_and_shows_who_did_what(make_window, off
     w.tabs.setCurrentWidget(history)
     assert history.chain.text().startswith("✔ History verified: the 2 entries of this case")
     rows = [[history.table.item(r, c).text() for c in range(4)] for r in range(history.table.rowCount())]
-    assert [(r[1], r[2]) for r in rows] == [("alice", "create"), ("alice", "submit")]
-    assert re.search(r"submitted: null → alice \d{4}-\d\d-\d\d \d\d:\d\d;", rows[1][3])
+    assert [r[1] for r in rows] == ["alice", "alice"]
+    # sentences, not the audit entries' JSON
+    assert rows[0][2] == "Case BD-000001 created by alice"
+    assert re.fullmatch(r"Submitted for approval by alice \(fingerprint [0-9a-f]{8}…\)", rows[1][2])
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])  # local time
+    assert "audit entry" in history.table.item(1, 0).toolTip() and "UTC" in history.table.item(1, 0).toolTip()
     history.verify_button.click()
     assert history.file_chain.text().startswith("✔ OK: the audit history of")
 
@@ -295,7 +303,10 @@ def test_editing_an_approved_case_voids_the_approval_visibly(make_window, office
     assert record.status is CaseStatus.DRAFT and record.approved is None
     assert "Approval voided" in w.workflow.bar.text.text()
     w.tabs.setCurrentWidget(w.history)
-    assert w.history.table.item(w.history.table.rowCount() - 1, 2).text() == "edit, approval voided"
+    last = w.history.table.rowCount() - 1
+    assert w.history.table.item(last, 2).text() == (
+        "Edited by alice; approval voided: the case changed after that, so it is a draft again")
+    assert "The approval by boss of " in w.history.table.item(last, 3).text()
     assert Decimal("10.00") == Decimal(w.panel.refund.text().strip("$"))
 
 

@@ -67,6 +67,14 @@ class RulePack(ABC):
     def flag_texts(self) -> Mapping[str, str]:
         """Every flag the pack can raise, with a sentence for the supervisor."""
 
+    @property
+    def reason_texts(self) -> Mapping[str, str]:
+        """The English wording of each reason code, with ``{name}`` for each of the
+        reason's ``args``: for a display that writes the amounts and dates its own way
+        (the app's; documents have their own per locale). None by default: each
+        ``Reason.text`` is then shown as the pack wrote it."""
+        return {}
+
     @abstractmethod
     def determine(self, case: Case) -> Determination:
         """A pure function of the case: no clock, no locale, no I/O."""

@@ -543,6 +543,10 @@ class FortCollins26721(RulePack):
     def flag_texts(self) -> Mapping[str, str]:
         return self._flags
 
+    @property
+    def reason_texts(self) -> Mapping[str, str]:
+        return REASON_TEXTS
+
     def determine(self, case: Case) -> Determination:
         """RULES.md §3-§5, step by step."""
         options = case.options
