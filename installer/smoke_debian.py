@@ -344,6 +344,54 @@ def gui_xvfb(home: Path, out: Path) -> None:
          f"exit {r.returncode}: {m.group(2) if m else tail(r.stderr)}")
 
 
+SIGN_IN_AS_A_CLERK = r"""
+set -u
+billing-desk & app=$!
+win=$(timeout 60 xdotool search --sync --name '^Sign in' | head -1)
+[ -n "$win" ] || { echo "no sign-in window"; kill $app; exit 3; }
+xdotool windowfocus --sync "$win"; sleep 0.3
+xdotool type --delay 30 akim; xdotool key Tab; xdotool type --delay 30 akim-demo
+# then a click on "Sign in" (bottom right, left of Cancel), not Return: in this version
+# Return presses Cancel, the dialog's default button, and the app ends
+eval "$(xdotool getwindowgeometry --shell "$win")"
+xdotool mousemove --window "$win" $((WIDTH - 135)) $((HEIGHT - 22)) click 1
+main=$(timeout 60 xdotool search --sync --name '^demo.bdesk' | head -1)
+[ -n "$main" ] || { echo "no main window after signing in"; kill $app; exit 4; }
+sleep 2  # the case workspace is built after the first frame
+echo "WM_CLASS: $(xprop -id "$main" WM_CLASS)"
+"$VENV_PYTHON" -c 'import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv[:1])
+sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)' "$SHOT"
+xdotool windowfocus --sync "$main"; xdotool key ctrl+q
+wait $app; echo "exit $?"
+"""
+
+
+def gui_sign_in_xvfb(home: Path, out: Path) -> None:
+    """As a clerk: the sign-in window typed into (xdotool), the main window on the demo
+    file, a screenshot of the screen, Ctrl+Q."""
+    r = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "xdotool", "x11-utils"],
+            env={"DEBIAN_FRONTEND": "noninteractive"}, timeout=300)
+    if not step("xdotool and xprop installed (to type into the app)", r.returncode == 0, tail(r.stderr)):
+        return
+    shot = out / "main-window-xcb.png"
+    r = run(["xvfb-run", "-a", "-s", "-screen 0 1440x900x24", "bash", "-c", SIGN_IN_AS_A_CLERK],
+            env={"HOME": str(home), "QT_QPA_PLATFORM": "xcb", "SHOT": str(shot),
+                 "VENV_PYTHON": str(PROJECT / ".venv" / "bin" / "python")}, timeout=240)
+    lines = r.stdout.strip().splitlines()
+    wm_class = next((line for line in lines if line.startswith("WM_CLASS")), "")
+    step("signed in as a clerk under Xvfb: the main window came up, Ctrl+Q quit with exit 0",
+         r.returncode == 0 and lines[-1:] == ["exit 0"] and shot.is_file(),
+         f"{wm_class}; {shot.name}" if r.returncode == 0 else tail(r.stdout + r.stderr))
+    desktop = Path("/usr/share/applications/billing-desk.desktop").read_text()
+    wm = re.search(r'WM_CLASS\(STRING\) = "([^"]*)", "([^"]*)"', wm_class)
+    entry = re.search(r"^StartupWMClass=(.*)$", desktop, re.M)
+    step("the desktop entry's StartupWMClass names the window's WM_CLASS",
+         bool(wm and entry) and entry.group(1) in wm.groups(),
+         f"{entry.group(1) if entry else None!r} in {wm.groups() if wm else None}")
+
+
 def main(argv: list[str]) -> int:
     deb, out = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -364,6 +412,7 @@ def main(argv: list[str]) -> int:
         if setup_checkout():
             start_times(home)
             gui_xvfb(home, out)
+            gui_sign_in_xvfb(home, out)
     summary["failed"] = failures
     summary["seconds"] = round(time.monotonic() - started)
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
