@@ -12,7 +12,8 @@ Order matters: first everything that must work with nothing but the package and 
 its Depends pulled in (install, libraries, the CLI, the GUI offscreen, issuing, the
 batch's worker processes); only then ``scripts/setup`` (the checkout's own set-up, for
 the same app run from a virtual environment, and Xvfb), for the start-time comparison
-and the GUI on an X server.
+and the GUI on an X server; last, an upgrade to the same package with a higher version,
+and ``apt-get purge``, after which the users' files must be the same bytes.
 """
 
 from __future__ import annotations
@@ -373,7 +374,8 @@ def gui_sign_in_xvfb(home: Path, out: Path) -> None:
     file, a screenshot of the screen, Ctrl+Q."""
     r = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "xdotool", "x11-utils"],
             env={"DEBIAN_FRONTEND": "noninteractive"}, timeout=300)
-    if not step("xdotool and xprop installed (to type into the app)", r.returncode == 0, tail(r.stderr)):
+    if not step("xdotool and xprop installed (to type into the app)", r.returncode == 0,
+                tail(r.stdout + r.stderr) if r.returncode else ""):
         return
     shot = out / "main-window-xcb.png"
     r = run(["xvfb-run", "-a", "-s", "-screen 0 1440x900x24", "bash", "-c", SIGN_IN_AS_A_CLERK],
@@ -390,6 +392,52 @@ def gui_sign_in_xvfb(home: Path, out: Path) -> None:
     step("the desktop entry's StartupWMClass names the window's WM_CLASS",
          bool(wm and entry) and entry.group(1) in wm.groups(),
          f"{entry.group(1) if entry else None!r} in {wm.groups() if wm else None}")
+
+
+# -- 8. upgrade, then remove: the users' files stay ----------------------------------
+
+def digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def upgrade_and_remove(deb: Path, user_files: list[Path], work: Path) -> None:
+    """The same package with a higher version (repacked here) installed over it, as an
+    upgrade is; then ``apt-get purge``. The users' case files are the same bytes after
+    both, and the demo file still opens after the upgrade."""
+    before = {p: digest(p) for p in user_files}
+    tree = work / "upgrade-tree"
+    r = run(["dpkg-deb", "-R", str(PROJECT / deb), str(tree)], timeout=300)
+    control = tree / "DEBIAN" / "control"
+    version = re.search(r"^Version: (.*)$", control.read_text(), re.M).group(1)
+    newer = f"{version}+smoke1"
+    control.write_text(re.sub(r"^Version: .*$", f"Version: {newer}", control.read_text(), flags=re.M))
+    upgraded = work / f"billing-desk_{newer}.deb"
+    r2 = run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z1", "-b", str(tree), str(upgraded)], timeout=300)
+    shutil.rmtree(tree, ignore_errors=True)
+    if not step("the package repacked as a newer version", r.returncode == 0 and r2.returncode == 0,
+                newer if r2.returncode == 0 else tail(r.stderr + r2.stderr)):
+        return
+    r = run(["apt-get", "install", "-y", "-q", str(upgraded)], env={"DEBIAN_FRONTEND": "noninteractive"},
+            timeout=600)
+    status = run(["dpkg-query", "-W", "-f", "${Version}", "billing-desk"]).stdout
+    step(f"upgrade {version} -> {newer} with apt-get install", r.returncode == 0 and status == newer,
+         f"installed {status}" if r.returncode == 0 else tail(r.stdout + r.stderr))
+    upgraded.unlink()
+    r = run(["billing-desk", "verify", str(user_files[0])])
+    step("after the upgrade, the app runs and the user's demo file verifies", r.returncode == 0,
+         tail(r.stdout + r.stderr, 1))
+    after_upgrade = {p: digest(p) for p in user_files}
+    r = run(["apt-get", "purge", "-y", "-q", "billing-desk"], env={"DEBIAN_FRONTEND": "noninteractive"},
+            timeout=300)
+    gone = not APP.exists() and not Path("/usr/bin/billing-desk").exists() \
+        and not Path("/usr/share/applications/billing-desk.desktop").exists()
+    step("apt-get purge removes the app (/opt/billing-desk, the command, the menu entry)",
+         r.returncode == 0 and gone, tail(r.stdout + r.stderr, 1))
+    kept = [p for p in user_files if p.is_file() and digest(p) == before[p] == after_upgrade.get(p)]
+    step("the users' case files are untouched by the upgrade and the purge", len(kept) == len(user_files),
+         ", ".join(str(p) for p in user_files))
 
 
 def main(argv: list[str]) -> int:
@@ -413,6 +461,10 @@ def main(argv: list[str]) -> int:
             start_times(home)
             gui_xvfb(home, out)
             gui_sign_in_xvfb(home, out)
+        # the users' files: the demo file made by the first start, its settings, a case file
+        user_files = [home / ".local" / "share" / "billing-desk" / "demo.bdesk",
+                      home / ".config" / "Billing Desk" / "Billing Desk.conf", demo]
+        upgrade_and_remove(deb, [p for p in user_files if p.is_file()], work)
     summary["failed"] = failures
     summary["seconds"] = round(time.monotonic() - started)
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
