@@ -218,7 +218,7 @@ def issuing(demo: Path, out: Path) -> None:
     r = run(["billing-desk", "issue", str(demo), cases[0], "--as", "mwhitfield", "--out", str(letters)],
             env=env, timeout=120)
     pdfs = sorted(letters.glob(f"{cases[0]}-*.pdf"))
-    step(f"billing-desk issue {cases[0]} (letter and memo rendered, read back, stored)",
+    step(f"billing-desk issue {cases[0]} (its documents rendered, read back, stored; a letter among them)",
          r.returncode == 0 and any("letter" in p.name for p in pdfs),
          ", ".join(p.name for p in pdfs) if r.returncode == 0 else tail(r.stdout + r.stderr))
 
