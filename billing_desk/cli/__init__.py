@@ -18,12 +18,9 @@ import os
 import sys
 from typing import Sequence
 
-from ..domain.accounts import UserInvalid
-from ..domain.workflow import TransitionRefused
-from ..store.errors import StoreError
+from ..errors import BillingDeskError
 from . import cases, documents, users
-from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, exit_code, exit_codes_epilog
-from .signin import NoTerminal
+from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,15 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except StoreError as e:  # a case-file failure the user can act on: its own exit code
-        sys.stderr.write(f"billing-desk: {e}\n")
-        return exit_code(e)
-    except TransitionRefused as e:  # the workflow or user rules said no, and why
-        sys.stderr.write(f"billing-desk: refused: {e}\n")
-        return EXIT_REFUSED
-    except (UserInvalid, NoTerminal) as e:  # nothing was changed
-        sys.stderr.write(f"billing-desk: {e}\n")
-        return EXIT_INVALID
+    except BillingDeskError as e:  # a failure with a message for the user: its own code
+        sys.stderr.write(f"billing-desk: {e.prefix}{e}\n")
+        return e.exit_code
     except Exception as e:  # an internal failure: say so, without a traceback by default
         if os.environ.get("BILLING_DESK_DEBUG"):
             raise

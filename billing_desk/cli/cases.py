@@ -31,7 +31,6 @@ from .signin import (
 )
 from .text import format_problems, input_problem, print_json, read_input, table
 
-
 # --- determine -------------------------------------------------------------------------
 
 def cmd_determine(args: argparse.Namespace) -> int:

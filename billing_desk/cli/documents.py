@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from ..documents import DocumentError
-from ..domain.problems import CaseInvalid
-from ..domain.workflow import TransitionRefused
+from ..errors import BillingDeskError
 from ..issuing import BatchReport, Manifest, issue_batch, issue_documents
 from ..store import open_case_file
+from ..store.errors import StoreError
 from ..store.timestamps import utc_now
 from .exit_codes import (
     EXIT_BATCH_STOPPED,
@@ -33,7 +33,9 @@ def cmd_issue(args: argparse.Namespace) -> int:
         actor = sign_in(cf, args.as_)
         try:
             issue = issue_documents(cf, record.id, actor=actor, issue_date=args.issue_date)
-        except (TransitionRefused, DocumentError, CaseInvalid) as e:
+        except StoreError:
+            raise  # the case file's failure (busy, disk full...): its own exit code
+        except BillingDeskError as e:  # the rules, the case or its documents said no
             sys.stderr.write(f"billing-desk: {e}\n")
             return EXIT_ISSUE_REFUSED
         pdfs = [cf.documents.pdf(d.id) for d in issue.documents] if args.out else []

@@ -5,6 +5,7 @@ lists them, docs/cli.md explains them)."""
 
 from __future__ import annotations
 
+from ..errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, BillingDeskError  # noqa: F401 (re-exported)
 from ..store.errors import (
     AttachmentTooLarge,
     CaseFileBusy,
@@ -25,15 +26,10 @@ from ..store.errors import (
     RefusedByFile,
     SignInRefused,
     StaleRevision,
-    StoreError,
 )
 
 EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_INVALID = 2
 EXIT_VERIFY_FAILED = 14
-#: the workflow or user rules refused the action (own case, above limit, no reason...)
-EXIT_REFUSED = 15
 #: issue: the case was refused; issue-batch: at least one case was refused (the others
 #: were issued; the manifest and the reconciliation line give each reason)
 EXIT_ISSUE_REFUSED = 18
@@ -43,35 +39,22 @@ EXIT_BATCH_STOPPED = 19
 #: issue-batch: the reconciliation does not add up (a defect: report it)
 EXIT_BATCH_UNRECONCILED = 20
 
-#: (exception, exit code, what it means) -- one code per failure, in --help and docs/cli.md
-EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
-    (CaseFileNotFound, 3, "the case file, or the case named, does not exist"),
-    (RecordNotFound, 3, ""),
-    (NotSQLite, 4, "the file is not a case file (not an SQLite database at all)"),
-    (NotACaseFile, 5, "the file is an SQLite database of another program"),
-    (NewerVersion, 6, "the case file was written by a newer Billing Desk"),
-    (CorruptFile, 7, "the case file is damaged or truncated"),
-    (ReadOnlyFile, 8, "the case file (or its folder) cannot be written"),
-    (DiskFull, 9, "the disk is full; the change was not saved (earlier ones are intact)"),
-    (CaseFileBusy, 10, "another program kept the case file locked"),
-    (CaseFileExists, 11, "new/demo: the file already exists (never overwritten)"),
-    (StaleRevision, 12, "someone else saved the case first; nothing was overwritten"),
-    (AttachmentTooLarge, 13, "the attachment is larger than the case file accepts"),
-    (SignInRefused, 16, "sign-in refused (login or password not correct, or account disabled)"),
-    (NotAUser, 16, ""),
-    (NotADemoFile, 17, "demo: the file is not a demo file (demo users have public passwords)"),
-    (CaseFileIOError, 21, "the case file could not be read or written (a disk or network error)"),
-    (LocksLost, 22, "Billing Desk lost its lock on the case file; nothing more was saved"),
-    (RefusedByFile, 23, "the case file's own rules refused the change; nothing was saved"),
-    (IsTheCaseFile, 24, "the file given is part of a case file open here (not attached or read)"),
+#: the failures with a code of their own, as --help and docs/cli.md list them (each
+#: class carries its code and what it means: billing_desk/errors.py)
+DOCUMENTED: tuple[type[BillingDeskError], ...] = (
+    CaseFileNotFound, RecordNotFound, NotSQLite, NotACaseFile, NewerVersion, CorruptFile,
+    ReadOnlyFile, DiskFull, CaseFileBusy, CaseFileExists, StaleRevision, AttachmentTooLarge,
+    SignInRefused, NotAUser, NotADemoFile, CaseFileIOError, LocksLost,
+    RefusedByFile, IsTheCaseFile,
 )
+#: (exception, exit code, what it means)
+EXIT_CODES: tuple[tuple[type[BillingDeskError], int, str], ...] = tuple(
+    (kind, kind.exit_code, kind.meaning) for kind in DOCUMENTED)
 
 
-def exit_code(error: StoreError) -> int:
-    for kind, code, _ in EXIT_CODES:
-        if isinstance(error, kind):
-            return code
-    return 1
+def exit_code(error: BaseException) -> int:
+    """The code ``billing-desk`` exits with when ``error`` stopped it."""
+    return error.exit_code if isinstance(error, BillingDeskError) else EXIT_INTERNAL
 
 
 def exit_codes_epilog() -> str:

@@ -20,13 +20,14 @@ import os
 import sys
 
 from ..domain.accounts import UserInvalid
+from ..errors import BillingDeskError
 from ..store import CaseFile, UserRecord
 
 PASSWORD_ENV = "BILLING_DESK_PASSWORD"
 NEW_PASSWORD_ENV = "BILLING_DESK_NEW_PASSWORD"
 
 
-class NoTerminal(ValueError):
+class NoTerminal(BillingDeskError, ValueError):
     """Something to ask (a password, a login) with no terminal to ask on and nothing in
     the environment or the options (exit 2, nothing changed)."""
 

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ..domain.problems import CaseInvalid, Problem
 
+
 def print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 

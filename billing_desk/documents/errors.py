@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..errors import EXIT_INVALID, BillingDeskError
 
-class DocumentError(Exception):
+
+class DocumentError(BillingDeskError):
     """Base of every documents failure; ``str(error)`` is the clerk-readable message."""
+
+    exit_code = 18  # the issue was refused (docs/cli.md)
+    title = "Documents"
 
 
 class DocumentMismatch(DocumentError):
@@ -52,3 +57,5 @@ class UnsupportedLocale(DocumentError):
 
 class SettingInvalid(DocumentError):
     """A document setting (letterhead, thresholds) has a value of the wrong kind."""
+
+    exit_code = EXIT_INVALID

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..errors import EXIT_INVALID, BillingDeskError
 from .workflow import Actor, Role, WorkflowRefused
 
 #: ASCII letters, digits and ``. _ -``: a login is typed at every sign-in and recorded in
@@ -22,8 +23,11 @@ MAX_NAME_LENGTH = 200
 MAX_LIMIT = Decimal("999999999.99")
 
 
-class UserInvalid(ValueError):
+class UserInvalid(BillingDeskError, ValueError):
     """A login, name, password or limit that cannot be used; ``field`` names it."""
+
+    exit_code = EXIT_INVALID
+    title = "Not a valid user"
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")

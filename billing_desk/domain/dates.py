@@ -8,12 +8,14 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from ..errors import BillingDeskError
+
 #: matched with ``fullmatch``: ``$`` alone would let a trailing newline through (RULES.md §9)
 DATE_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
-class DateProblem(ValueError):
+class DateProblem(BillingDeskError, ValueError):
     """Why a text is not a case@1 date; the message is shown to the clerk."""
 
 

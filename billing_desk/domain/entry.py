@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ..errors import BillingDeskError
 from .dates import MAX_YEAR, MIN_YEAR
 from .draft import PeriodDraft
 
 
-class EntryError(ValueError):
+class EntryError(BillingDeskError, ValueError):
     """A typed value that cannot be used; the message is shown at the field."""
 
 

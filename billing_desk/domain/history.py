@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ..errors import BillingDeskError
+
 #: how a head is written down: ``#1234 3f9a…`` (the hash whole, or at least 16 of its
 #: first hex digits), ``1234:3f9a…`` on a command line
 _WRITTEN = re.compile(r"#?([0-9]+)[ :=]([0-9a-fA-F]{16,64})")
@@ -21,7 +23,7 @@ _WRITTEN = re.compile(r"#?([0-9]+)[ :=]([0-9a-fA-F]{16,64})")
 MIN_HEX = 16
 
 
-class HeadSyntax(ValueError):
+class HeadSyntax(BillingDeskError, ValueError):
     """A written-down head that cannot be read; the message says how to write one."""
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ..errors import BillingDeskError
 from .money import prorate
 
 
-class MeterEstimateError(ValueError):
+class MeterEstimateError(BillingDeskError, ValueError):
     """The periods or usage given cannot produce an estimate; the message says why."""
 
 

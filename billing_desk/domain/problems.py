@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..errors import EXIT_INVALID, BillingDeskError
+
 ERROR_FORMAT = "billing-desk/error@1"
 
 
@@ -20,8 +22,11 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
-class CaseInvalid(ValueError):
+class CaseInvalid(BillingDeskError, ValueError):
     """The case cannot be determined; carries every problem found."""
+
+    exit_code = EXIT_INVALID
+    title = "The case is not valid"
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)

@@ -20,6 +20,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from ..errors import EXIT_REFUSED, BillingDeskError
 from .money import dollars
 
 if TYPE_CHECKING:  # annotations only: the case list uses the statuses without the engine
@@ -73,8 +74,14 @@ TRANSITIONS = MappingProxyType({
 EDITABLE = frozenset(s for (s, a) in TRANSITIONS if a is A.EDIT)
 
 
-class TransitionRefused(ValueError):
-    """An action the current state does not allow; the message is for the user."""
+class TransitionRefused(BillingDeskError, ValueError):
+    """An action the current state or the rules do not allow; the message is for the
+    user and says which rule."""
+
+    exit_code = EXIT_REFUSED
+    title = "Not allowed"
+    prefix = "refused: "
+    meaning = ("refused by the workflow or user rules; the message says which rule")
 
 
 def next_status(status: CaseStatus, action: Action) -> CaseStatus:

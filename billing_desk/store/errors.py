@@ -1,26 +1,39 @@
 """What can go wrong with a case file, one exception class per failure a clerk can meet.
 
 Every message is written for the clerk (what happened, what to do), names the file, and
-never carries a traceback or SQL. The CLI maps each class to its own exit code
-(``billing_desk/cli/exit_codes.py``); the desktop app shows the message in one dialog.
+never carries a traceback or SQL. Each class carries its own CLI exit code
+(``exit_code``, listed by ``billing-desk --help`` and docs/cli.md); the desktop app shows
+the message in one dialog (billing_desk/errors.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import BillingDeskError
 
-class StoreError(Exception):
-    """Base of every case-file failure; ``str(e)`` is the clerk-readable message."""
+
+class StoreError(BillingDeskError):
+    """Base of every case-file failure; ``str(e)`` is the clerk-readable message, and
+    each class its own exit code (docs/cli.md)."""
+
+    exit_code = 1
+    title = "The case file"
 
 
 class CaseFileNotFound(StoreError):
+    exit_code = 3
+    meaning = 'the case file, or the case named, does not exist'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path}: there is no such file.")
 
 
 class CaseFileExists(StoreError):
+    exit_code = 11
+    meaning = 'new/demo: the file already exists (never overwritten)'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} already exists; a new case file is never written over "
@@ -29,6 +42,9 @@ class CaseFileExists(StoreError):
 
 class NotSQLite(StoreError):
     """The file is not an SQLite database at all (a document, an empty file, noise)."""
+
+    exit_code = 4
+    meaning = 'the file is not a case file (not an SQLite database at all)'
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
@@ -39,6 +55,9 @@ class NotSQLite(StoreError):
 class NotACaseFile(StoreError):
     """An SQLite database, but one written by another program."""
 
+    exit_code = 5
+    meaning = 'the file is an SQLite database of another program'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} is an SQLite database but not a Billing Desk case file. "
@@ -46,6 +65,9 @@ class NotACaseFile(StoreError):
 
 
 class NewerVersion(StoreError):
+    exit_code = 6
+    meaning = 'the case file was written by a newer Billing Desk'
+
     def __init__(self, path: Path, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
         super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
@@ -56,6 +78,9 @@ class NewerVersion(StoreError):
 class CorruptFile(StoreError):
     """Damaged or truncated: SQLite cannot read it as it is."""
 
+    exit_code = 7
+    meaning = 'the case file is damaged or truncated'
+
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
         super().__init__(f"{path} is damaged ({detail}). It was not changed; restore it from "
@@ -63,6 +88,9 @@ class CorruptFile(StoreError):
 
 
 class ReadOnlyFile(StoreError):
+    exit_code = 8
+    meaning = 'the case file (or its folder) cannot be written'
+
     def __init__(self, path: Path, detail: str = "the file is read-only") -> None:
         self.path = path
         super().__init__(f"{path} cannot be written: {detail}. Billing Desk only opens case "
@@ -70,6 +98,9 @@ class ReadOnlyFile(StoreError):
 
 
 class DiskFull(StoreError):
+    exit_code = 9
+    meaning = 'the disk is full; the change was not saved (earlier ones are intact)'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"The disk holding {path} is full: the last change was not saved. "
@@ -77,6 +108,9 @@ class DiskFull(StoreError):
 
 
 class CaseFileBusy(StoreError):
+    exit_code = 10
+    meaning = 'another program kept the case file locked'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} is busy: another window or program kept it locked for too "
@@ -86,6 +120,9 @@ class CaseFileBusy(StoreError):
 class CaseFileIOError(StoreError):
     """The system could not read or write the file (a failing disk, a network share that
     went away, a file removed under the program): SQLite's I/O errors."""
+
+    exit_code = 21
+    meaning = 'the case file could not be read or written (a disk or network error)'
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
@@ -97,6 +134,9 @@ class CaseFileIOError(StoreError):
 class RefusedByFile(StoreError):
     """The file's own rules (a constraint or a trigger) refused a change: a change the
     app should never have tried, or one tried from outside the app."""
+
+    exit_code = 23
+    meaning = "the case file's own rules refused the change; nothing was saved"
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
@@ -114,6 +154,9 @@ class LocksLost(StoreError):
     are gone, nothing more is written through this connection, and the file cannot be
     opened again in this process: only a restart gives clean locks."""
 
+    exit_code = 22
+    meaning = 'Billing Desk lost its lock on the case file; nothing more was saved'
+
     def __init__(self, path: Path, *, reopening: bool = False) -> None:
         self.path = path
         what = ("It cannot be opened again until Billing Desk is restarted" if reopening else
@@ -128,6 +171,9 @@ class IsTheCaseFile(StoreError):
     """A file chosen to read (an attachment, a CSV) is part of a case file open here:
     reading it outside SQLite would drop the connection's locks (see LocksLost)."""
 
+    exit_code = 24
+    meaning = 'the file given is part of a case file open here (not attached or read)'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} is part of a case file open in Billing Desk (the file itself, "
@@ -138,6 +184,9 @@ class IsTheCaseFile(StoreError):
 class StaleRevision(StoreError):
     """A save based on a revision that someone else has already replaced."""
 
+    exit_code = 12
+    meaning = 'someone else saved the case first; nothing was overwritten'
+
     def __init__(self, case_number: str, expected: int, current: int, by: str) -> None:
         self.case_number, self.expected, self.current, self.by = case_number, expected, current, by
         super().__init__(f"Case {case_number} was changed by {by} after you opened it "
@@ -146,6 +195,9 @@ class StaleRevision(StoreError):
 
 
 class AttachmentTooLarge(StoreError):
+    exit_code = 13
+    meaning = 'the attachment is larger than the case file accepts'
+
     def __init__(self, name: str, size: int, limit: int) -> None:
         self.name, self.size, self.limit = name, size, limit
         super().__init__(f"{name} is {_megabytes(size)}; the largest attachment this case "
@@ -154,6 +206,8 @@ class AttachmentTooLarge(StoreError):
 
 class NotAUser(StoreError):
     """A change asked for by a login that is not an active user of this case file."""
+
+    exit_code = 16
 
     def __init__(self, path: Path, login: str, disabled: bool = False) -> None:
         self.path, self.login, self.disabled = path, login, disabled
@@ -168,6 +222,9 @@ class SignInRefused(StoreError):
     """A sign-in that failed. A wrong login and a wrong password give the same message;
     only after the correct password does it say that the account is disabled."""
 
+    exit_code = 16
+    meaning = 'sign-in refused (login or password not correct, or account disabled)'
+
     WRONG = "Login or password is not correct."
     DISABLED = ("This account is disabled; ask an administrator of the case file to "
                 "enable it.")
@@ -177,6 +234,9 @@ class SignInRefused(StoreError):
 
 
 class NotADemoFile(StoreError):
+    exit_code = 17
+    meaning = 'demo: the file is not a demo file (demo users have public passwords)'
+
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} is not a demo file: demo cases, and the demo users with "
@@ -187,6 +247,8 @@ class NotADemoFile(StoreError):
 class RecordNotFound(StoreError):
     """A case (by number or id), attachment or document that the file does not hold."""
 
+    exit_code = 3
+
     def __init__(self, what: str) -> None:
         self.what = what
         super().__init__(f"{what} is not in this case file.")
@@ -195,6 +257,8 @@ class RecordNotFound(StoreError):
 class IssueRefused(StoreError):
     """Documents that cannot be stored as the issue of their case: rendered from
     another determination than the case has now, or a case already issued otherwise."""
+
+    exit_code = 18  # (the issue was refused: docs/cli.md)
 
     def __init__(self, case_number: str, reason: str) -> None:
         self.case_number, self.reason = case_number, reason

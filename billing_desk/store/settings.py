@@ -14,10 +14,11 @@ from types import MappingProxyType
 from typing import Any
 
 from ..domain.canonical import canonical_json
+from ..errors import BillingDeskError
 from .connection import Connection
 
 
-class InvalidSetting(ValueError):
+class InvalidSetting(BillingDeskError, ValueError):
     """An unknown key or a value of the wrong type; the message says which."""
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from ..domain.determination import determination_from_json
 from ..domain.fingerprint import case_fingerprint
 from ..domain.rulepacks import get_rule_pack
-from ..domain.workflow import CaseStatus, TransitionRefused
-from ..store.errors import StoreError
+from ..domain.workflow import CaseStatus
+from ..errors import BillingDeskError
 from ..store.records import CaseRecord
 from .a11y import identify
 from .determination_panel import DeterminationPanel
@@ -137,7 +137,7 @@ class ApprovalDialog(QDialog):
     def _decide(self, title: str, action) -> None:
         try:
             record = action()
-        except (StoreError, TransitionRefused) as e:
+        except BillingDeskError as e:
             self.last_error_box = show_error(self, title, e)
             return
         self.record = record

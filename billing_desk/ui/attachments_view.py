@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..store.errors import StoreError
 from .a11y import identify
+from .errors import expected_errors
 from .formatting import time_text
 from .session import CaseSession
 
@@ -88,7 +89,7 @@ class AttachmentsView(QWidget):
             return False
         try:
             self.session.attach_file(self.case_id, path)
-        except (StoreError, OSError) as e:
+        except expected_errors() as e:
             self.failed.emit(e)
             return False
         self.show_case(self.case_id)

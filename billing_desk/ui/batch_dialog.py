@@ -1,19 +1,20 @@
 """Issue batch: every approved case issued at once (as ``billing-desk issue-batch``),
 with a progress bar and Cancel, the reconciliation line and refusals at the end, and the
 manifest written beside the case file. The run happens on a worker thread
-(:class:`~.batch_worker.BatchWorker`); this dialog only shows what it reports."""
+(ui/background.py, ui/batch_worker.py); this dialog only shows what it reports."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from .a11y import identify
-from .batch_worker import BatchWorker
+from .background import BackgroundTask, run_in_background
+from .batch_worker import run_batch
 from .session import CaseSession
 
 
@@ -29,8 +30,7 @@ class BatchIssueDialog(QDialog):
         self.session = session
         self.workers, self.chunk_size = workers, chunk_size
         self.out = out or (session.path.parent if session.path else Path.cwd())
-        self.thread: QThread | None = None
-        self.worker: BatchWorker | None = None
+        self.task: BackgroundTask | None = None  # the batch running, if one is
         self.report = None
         waiting = session.issuable_count()
         self.summary = QLabel(
@@ -71,26 +71,27 @@ class BatchIssueDialog(QDialog):
         self.resize(720, 420)
 
     def start(self) -> None:
-        if self.thread is not None or self.session.path is None:
+        if self.running or self.session.path is None:
             return
-        self.worker = BatchWorker(self.session.path, actor=self.session.actor,
-                                  issue_date=date.today(), out=self.out, workers=self.workers,
-                                  chunk_size=self.chunk_size)
-        self.thread = QThread(self)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
-        self.worker.failed.connect(self._failed)
+        path, actor, today = self.session.path, self.session.actor, date.today()
+        self.task = run_in_background(
+            self, "Issue batch",
+            lambda progress: run_batch(progress, path, actor=actor, issue_date=today, out=self.out,
+                                       workers=self.workers, chunk_size=self.chunk_size),
+            lambda result: self._finished(*result), failed=self._failed, cancellable=True,
+            progressed=lambda done, total, _text: self._progress(done, total))
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self.result.setPlainText("Issuing…")
-        self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.ended
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.running:
+            self.task.cancel()
             self.cancel_button.setEnabled(False)
             self.result.setPlainText("Cancelling: the cases being rendered are stored, the "
                                      "rest stay approved…")
@@ -121,14 +122,9 @@ class BatchIssueDialog(QDialog):
     def _done(self) -> None:
         self.cancel_button.setEnabled(False)
         self.close_button.setEnabled(True)
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread = None
-        self.worker = None
 
     def reject(self) -> None:
-        if self.thread is not None:  # never leave a batch running behind a closed dialog
+        if self.running:  # never leave a batch running behind a closed dialog
             self.cancel()
             return
         super().reject()

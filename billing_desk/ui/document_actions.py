@@ -7,21 +7,23 @@ and refusals go to the one error dialog (``errors.show_error``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
-from ..documents import DocumentError
-from ..domain.problems import CaseInvalid
 from ..domain.workflow import Action, TransitionRefused
-from ..store import CaseRecord, StoreError
+from ..store import CaseRecord
 from .availability import refused_move, set_available
+from .background import BackgroundTask, Progress, run_in_background
 from .batch_dialog import BatchIssueDialog
 from .documents_tab import DocumentsTab
-from .errors import show_error
+from .errors import reported, show_error
 from .session import CaseSession
+
+if TYPE_CHECKING:
+    from ..store.issues import Issue
 
 
 class DocumentActions(QObject):
@@ -38,6 +40,7 @@ class DocumentActions(QObject):
         self.record: CaseRecord | None = None
         self.last_error_box = None
         self.batch_dialog: BatchIssueDialog | None = None
+        self.task: BackgroundTask | None = None  # the issue running, if one is
 
         def action(text: str, slot, shortcut, name: str, tip: str) -> QAction:
             act = QAction(text, window)
@@ -111,15 +114,31 @@ class DocumentActions(QObject):
             return
         self.issue()
 
-    def issue(self) -> None:
-        if self.record is None:
-            return
+    def issue(self) -> BackgroundTask | None:
+        """Render, read back and store the case's documents on a worker thread (the
+        window stays live; a progress dialog shows if it takes more than a moment)."""
+        if self.record is None or (self.task is not None and self.task.running):
+            return None
         self.flush()
-        try:
-            issue = self.session.issue(self.record.id)
-        except (TransitionRefused, DocumentError, CaseInvalid, StoreError) as e:
-            self.last_error_box = show_error(self.window, "Documents not issued", e)
-            return
+        work = self.session.issue_work(self.record.id)
+
+        def issue_on_worker(progress: Progress) -> Issue:
+            progress.report(0, 0, f"Issuing the documents of {number}: rendering, reading "
+                                  "them back against the case, storing…")
+            with self.session.reopened() as cf:
+                return work(cf)
+
+        def failed(error: BaseException) -> None:
+            self.last_error_box = show_error(self.window, "Documents not issued", error)
+
+        number = self.record.case_number
+        self.task = run_in_background(self.window, "Issuing documents", issue_on_worker,
+                                      self._issued, text=f"Issuing the documents of {number}…",
+                                      failed=failed)
+        return self.task
+
+    def _issued(self, issue: Issue) -> None:
+        issue = self.session.issued(issue)
         self.window.statusBar().showMessage(
             f"{'Issued' if issue.created else 'Already issued'}: {issue.case.case_number}, "
             f"{len(issue.documents)} document(s)", 8000)
@@ -148,20 +167,18 @@ class DocumentActions(QObject):
 
     def _summary_path(self, name: str) -> Path | None:
         """Where to save: the summary's one file dialog (asked here and nowhere else)."""
-        from PySide6.QtWidgets import QFileDialog
+        from .file_dialogs import save_file
 
         folder = self.session.path.parent if self.session.path else Path.home()
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save case summary as PDF",
-                                              str(folder / name), "PDF files (*.pdf)")
-        return Path(path) if path else None
+        return save_file(self.window, "Save case summary as PDF", folder / name, "PDF files (*.pdf)")
 
     def save_summary_to(self, path: Path) -> None:
         if self.record is None:
             return
-        try:
+        with reported(self.window, "Case summary not saved") as outcome:
             summary = self.session.save_case_summary(self.record.id, path)
-        except (StoreError, DocumentError, OSError) as e:
-            self.last_error_box = show_error(self.window, "Case summary not saved", e)
+        if outcome.failed:
+            self.last_error_box = outcome.box
             return
         self.window.statusBar().showMessage(
             f"Saved the case summary of {summary.case_number} ({summary.pages} page"

@@ -13,13 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..documents import DocumentError
-from ..domain.problems import CaseInvalid
 from ..domain.workflow import CaseStatus
-from ..store import CaseRecord, StoreError
+from ..errors import BillingDeskError
+from ..store import CaseRecord
 from .a11y import identify
 from .document_preview import DocumentPreview
-from .errors import show_error
+from .background import BackgroundTask, Progress, run_in_background
+from .errors import reported
 from .formatting import time_text
 from .session import CaseSession
 
@@ -37,6 +37,7 @@ class DocumentsTab(QWidget):
         self.record: CaseRecord | None = None
         self.stored: dict[str, int] = {}  # kind -> document id, when issued
         self.last_error_box = None
+        self.task: BackgroundTask | None = None  # the preview being rendered, if one is
         self._stale = False
         self.status = QLabel()
         identify(self.status, "documents_status", description="What the documents shown are")
@@ -93,17 +94,43 @@ class DocumentsTab(QWidget):
                     f"Issued {time_text(first.created_at)} by {first.created_by}: the "
                     "stored documents. Printing one again prints a copy stamped COPY.")
                 return
-            previews = self.session.preview_documents(record)
-        except (CaseInvalid, DocumentError, StoreError) as e:
-            self.preview.set_documents([])
-            self.status.setText(f"No preview: {e}")
+        except BillingDeskError as e:
+            self._no_preview(e)
             return
-        self.preview.set_documents([(d.kind.value, f"{KIND_LABELS[d.kind.value]} · preview",
-                                     d.pdf) for d in previews])
-        next_step = ("Issue them to store and send them." if record.status is CaseStatus.APPROVED
-                     else f"The case is {record.status.value}; they can be issued once it is "
-                          "approved.")
-        self.status.setText(f"PREVIEW — not issued. {next_step}")
+        self._render_preview(record)
+
+    def _render_preview(self, record: CaseRecord) -> None:
+        """Render the watermarked previews on a worker thread (a moment for a long case):
+        the tab says so meanwhile, and shows them if the case is still the one shown."""
+        self.preview.set_documents([])
+        self.status.setText(f"Rendering the preview of {record.case_number}…")
+        work = self.session.preview_work(record)
+
+        def render(progress: Progress):
+            with self.session.reopened() as cf:
+                return work(cf)
+
+        def rendered(previews) -> None:
+            if self.record is None or (self.record.id, self.record.revision) != (record.id, record.revision):
+                return  # another case (or a newer revision) is shown by now
+            self.preview.set_documents([(d.kind.value, f"{KIND_LABELS[d.kind.value]} · preview",
+                                         d.pdf) for d in previews])
+            next_step = ("Issue them to store and send them." if record.status is CaseStatus.APPROVED
+                         else f"The case is {record.status.value}; they can be issued once it is "
+                              "approved.")
+            self.status.setText(f"PREVIEW — not issued. {next_step}")
+
+        def failed(error: BaseException) -> None:
+            if self.record is not None and self.record.id == record.id:
+                self._no_preview(error)
+
+        self.task = run_in_background(self, "Preview", render, rendered,
+                                      text=f"Rendering the preview of {record.case_number}…",
+                                      failed=failed)
+
+    def _no_preview(self, error: BaseException) -> None:
+        self.preview.set_documents([])
+        self.status.setText(f"No preview: {error}")
 
     def current_pdf(self) -> bytes | None:
         index = self.preview.chooser.currentIndex()
@@ -113,12 +140,14 @@ class DocumentsTab(QWidget):
     # -- print and save ---------------------------------------------------------------------
 
     def print_kind(self, kind: str) -> None:
-        from . import printing  # Qt's print support loads when first used, not at start-up
+        from . import (
+            printing,  # Qt's print support loads when first used, not at start-up
+        )
 
         printer = printing.choose_printer(self)
         if printer is None:
             return
-        try:
+        with reported(self, "Not printed") as outcome:
             if kind in self.stored:  # the original the first time, then a COPY (audited)
                 printout = self.session.print_document(
                     self.stored[kind], lambda pdf: printing.print_pdf(pdf, printer))
@@ -127,8 +156,7 @@ class DocumentsTab(QWidget):
                                         f"{KIND_LABELS[kind].lower()} (recorded in the history).")
             elif (pdf := self.current_pdf()) is not None:
                 printing.print_pdf(pdf, printer)  # a preview: watermarked, nothing issued
-        except (printing.PrintFailed, DocumentError, StoreError, OSError) as e:
-            self.last_error_box = show_error(self, "Not printed", e)
+        self.last_error_box = outcome.box or self.last_error_box
 
     def save_kind(self, kind: str) -> None:
         suffix = "" if kind in self.stored else "-preview"
@@ -143,10 +171,9 @@ class DocumentsTab(QWidget):
     def save_to(self, kind: str, path: Path) -> None:
         from . import printing
 
-        try:
+        with reported(self, "Not saved") as outcome:
             if kind in self.stored:
                 self.session.save_document(self.stored[kind], path, printing.save_pdf_as)
             elif (pdf := self.current_pdf()) is not None:
                 printing.save_pdf_as(pdf, path)
-        except (StoreError, OSError) as e:
-            self.last_error_box = show_error(self, "Not saved", e)
+        self.last_error_box = outcome.box or self.last_error_box

@@ -6,22 +6,52 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:
-    """The failures whose message is for the clerk (no details to keep): the store's,
-    the rules', the documents' and the operating system's."""
-    from ..documents.errors import DocumentError
-    from ..domain.problems import CaseInvalid
-    from ..domain.workflow import TransitionRefused
-    from ..store.errors import StoreError
+    """The failures whose message is for the user (no details to keep): every
+    :class:`~billing_desk.errors.BillingDeskError`, and the operating system's (a file
+    that cannot be read or written)."""
+    from ..errors import BillingDeskError
 
-    return (StoreError, TransitionRefused, CaseInvalid, DocumentError, OSError)
+    return (BillingDeskError, OSError)
+
+
+class Outcome:
+    """What :func:`reported` saw: the error shown, if any, and its dialog."""
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+        self.box: QMessageBox | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+@contextmanager
+def reported(parent: QWidget | None, title: str) -> Iterator[Outcome]:
+    """Run the block as one thing the user asked for: a failure with a message for them
+    is shown under ``title`` and the block ends there (``outcome.failed``); anything
+    else is a defect and goes on to the crash dialog::
+
+        with reported(self, "Not printed") as outcome:
+            self.session.print_document(...)
+        if outcome.failed:
+            return
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except expected_errors() as e:
+        outcome.error = e
+        outcome.box = show_error(parent, title, e)
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> QMessageBox:

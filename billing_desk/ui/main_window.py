@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..domain.workflow import EDITABLE, TransitionRefused
 from .._startup import resume_collector
-from ..store.errors import LocksLost, StaleRevision, StoreError
+from ..domain.workflow import EDITABLE
+from ..errors import BillingDeskError
+from ..store.errors import LocksLost, StoreError
 from .a11y import identify
 from .case_list import CaseList
+from .errors import reported
 from .session import CaseSession
 from .signatures import user_label
 
@@ -400,7 +402,6 @@ class MainWindow(QMainWindow):
 
     def new_file(self) -> None:
         from ..store.casefile import create_case_file
-
         from .file_dialogs import save_file
 
         path = save_file(self, "New case file", self._dialog_dir() / "cases.bdesk",
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
         except LocksLost as e:
             self._locks_lost(e, draft)
             return False
-        except (StaleRevision, TransitionRefused, StoreError) as e:
+        except BillingDeskError as e:  # (someone saved first, the rules, the file)
             self.error(f"Not saved: {description}", e)
             # the stack is running this very command (an undo, a redo): clearing it now
             # would delete the command under its own feet, so reload once it has returned
@@ -583,11 +584,13 @@ class MainWindow(QMainWindow):
     def import_periods_from(self, path: Path) -> None:
         from ..store.openfiles import read_outside_file
 
-        try:
-            text = read_outside_file(path).decode("utf-8-sig")
-        except (OSError, StoreError, UnicodeDecodeError) as e:
-            self.error("Cannot read the CSV file", e if not isinstance(e, UnicodeDecodeError)
-                       else OSError(f"{path} is not UTF-8 text"))
+        with reported(self, "Cannot read the CSV file") as outcome:
+            try:
+                text = read_outside_file(path).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise OSError(f"{path} is not UTF-8 text") from None
+        if outcome.failed:
+            self.last_error_box = outcome.box
             return
         from ..domain.entry import parse_csv_text
 
@@ -777,6 +780,12 @@ class MainWindow(QMainWindow):
         self.case_list.save_layout(self.settings)
         self.settings.sync()
         super().closeEvent(event)
+        batch = self.document_actions.batch_dialog
+        for task in (self.documents.task, self.document_actions.task,
+                     batch.task if batch is not None else None):
+            if task is not None and task.running:  # (its thread must end before the window)
+                task.cancel()
+                task.wait()
         # the file is closed with its window: a sign-out opens it afresh for the next
         # person, and no second connection of this process is left holding it
         try:

@@ -14,12 +14,14 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ..errors import BillingDeskError
+
 #: Raster resolution for a page sent to the printer: sharp text on paper, and a Letter
 #: page stays a 2550 x 3300 image (a printer's native 1200 dpi would be 16 times that).
 PRINT_DPI = 300
 
 
-class PrintFailed(Exception):
+class PrintFailed(BillingDeskError):
     """The document could not be printed; the message says why."""
 
 

@@ -299,15 +299,35 @@ class CaseSession(QObject):
 
     def preview_documents(self, record: CaseRecord) -> tuple[IssuedDocument, ...]:
         """Watermarked previews of the case's documents as of today (nothing stored)."""
-        return issuing.preview_documents(self._cf(), record, issue_date=date.today())
+        return self.preview_work(record)(self._cf())
+
+    def preview_work(self, record: CaseRecord) -> Callable[[CaseFile], tuple[IssuedDocument, ...]]:
+        """The rendering of the previews, to run on a worker thread (:meth:`reopened`)."""
+        issue_date = date.today()
+        return lambda cf: issuing.preview_documents(cf, record, issue_date=issue_date)
 
     def issue(self, case_id: int) -> Issue:
         """Issue the case's documents dated today (one transaction, one audit entry)."""
-        issue = issuing.issue_documents(self._cf(), case_id, actor=self.actor,
-                                        issue_date=date.today())
+        return self.issued(self.issue_work(case_id)(self._cf()))
+
+    def issue_work(self, case_id: int) -> Callable[[CaseFile], Issue]:
+        """The issue itself, to run on a worker thread with a connection of its own
+        (:meth:`reopened`); then :meth:`issued` on the GUI thread."""
+        actor, issue_date = self.actor, date.today()
+        return lambda cf: issuing.issue_documents(cf, case_id, actor=actor, issue_date=issue_date)
+
+    def issued(self, issue: Issue) -> Issue:
+        """After an issue (made here or on a worker): tell the views."""
         if issue.created:
             self._saved(issue.case)
         return issue
+
+    def reopened(self) -> CaseFile:
+        """A connection of its own to the open file, for work on another thread (an
+        SQLite connection belongs to the thread that opened it): the caller closes it.
+        The file is not read outside SQLite for it (store/openfiles.py)."""
+        path = self._cf().path
+        return open_case_file(path)
 
     def print_document(self, document_id: int, send: Callable[[bytes], int]) -> issuing.Printout:
         """The original on the first print, a COPY after; recorded once ``send`` printed."""

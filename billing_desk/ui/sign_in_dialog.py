@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.accounts import UserInvalid
-from ..domain.workflow import TransitionRefused
-from ..store.errors import StoreError
+from ..errors import BillingDeskError
 from ..store.records import UserRecord
 from .a11y import identify
 from .demo_users_table import DemoUsersTable
@@ -137,7 +136,7 @@ class SignInDialog(QDialog):
                     self.login.text(), self.name.text(), self.password.text())
             else:
                 self.user = self.gate.sign_in(self.login.text(), self.password.text(), waited=waited)
-        except (StoreError, UserInvalid, TransitionRefused) as e:
+        except BillingDeskError as e:
             self.message.setText(str(e))
             self.password.clear()
             self.password_again.clear()

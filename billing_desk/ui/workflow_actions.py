@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ..domain.workflow import Action, CaseStatus, TransitionRefused
-from ..store.errors import StoreError
+from ..errors import BillingDeskError
 from ..store.records import CaseRecord
 from .approval_dialog import ApprovalDialog
 from .availability import refused_move, set_available
@@ -194,7 +194,7 @@ class WorkflowActions(QObject):
         w = self.window
         try:
             record = step(w.record)
-        except (StoreError, TransitionRefused) as e:
+        except BillingDeskError as e:
             w.statusBar().showMessage(f"{title}: {e}", 10000)
             w.error(title, e)
             return

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from billing_desk.cli import main
 from billing_desk.documents import DocumentMismatch, check_document, extract_text, prepare_document
 from billing_desk.documents.model import DocumentKind as Kind
 from billing_desk.domain.history import HistoryHead

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from billing_desk.store.casefile import open_case_file
 from billing_desk.ui import attachments_view
-from tests.ui.test_main_window import case_file, make_window  # noqa: F401 (fixtures)
 
 
 class FakeDesktop:

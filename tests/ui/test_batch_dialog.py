@@ -44,7 +44,7 @@ def test_the_progress_bar_reaches_the_end_and_the_batch_reconciles(qtbot, sessio
     assert dialog.bar.value() == dialog.bar.maximum() == 6 and values == sorted(values)
     assert dialog.result.toPlainText().startswith(
         "Reconciliation: 6 cases selected = documents issued for 6 cases")
-    assert dialog.close_button.isEnabled() and dialog.thread is None
+    assert dialog.close_button.isEnabled() and not dialog.running
     assert len(list(tmp_path.glob("issue-batch-*.csv"))) == 1
     with open_case_file(s.path) as cf:
         assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'issued'").fetchone()[0] == 6

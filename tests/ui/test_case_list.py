@@ -10,7 +10,7 @@ from billing_desk.domain.workflow import Role
 from billing_desk.store.demo_file import create_demo_file, fill_demo
 from billing_desk.store.listing import SortKey
 from billing_desk.ui import case_list_model
-from tests.ui.test_main_window import case_file, make_window  # noqa: F401 (fixtures)
+
 from tests.ui.typing import press, type_text
 
 
@@ -63,7 +63,6 @@ def test_filters_by_status_assignee_and_age(make_window, case_file):
     assert set(shown(w, 7)) <= {""}
     cl.assignee.setCurrentIndex(cl.assignee.findText("Assigned to me"))
     assert cl.model.rowCount() > 0 and set(shown(w, 7)) == {CLERK}  # the window's clerk
-
 
 
 def test_age_filter_leaves_out_recent_cases(make_window, tmp_path):

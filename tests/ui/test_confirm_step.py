@@ -17,11 +17,10 @@ from billing_desk.store.casefile import open_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.domain.builders import make_case
-from tests.ui.test_documents_tab import case_file as documents_file  # noqa: F401
-from tests.ui.test_main_window import commit, enter_cell, make_window  # noqa: F401
-from tests.ui.test_menus_and_refusals import activate  # noqa: F401
-from tests.ui.test_workflow_ui import office  # noqa: F401
-from tests.ui.typing import type_text
+
+from tests.ui.helpers import enter_cell
+
+
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

@@ -4,7 +4,6 @@ through QPrinter (the second print a COPY), Save as PDF."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -14,30 +13,19 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from billing_desk.documents import extract_text
-from billing_desk.domain.workflow import Action
-from billing_desk.store import create_case_file, open_case_file
+from billing_desk.store import open_case_file
 from billing_desk.ui import printing
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
-from tests.issuing.cases import CLERK, approved_case, draft_of
+from tests.ui.helpers import finish
 
 
 @pytest.fixture
-def case_file(tmp_path) -> Path:
-    path = tmp_path / "cases.bdesk"
-    with create_case_file(path) as cf:
-        approved_case(cf, "18", customer_name="María Peña Núñez")  # BD-000001
-        record = cf.cases.create(draft_of("23"), actor=CLERK)  # BD-000002, submitted
-        cf.cases.change_status(record.id, Action.SUBMIT, expected_revision=1, actor=CLERK)
-    return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, case_file):
+def window(qtbot, tmp_path, documents_file):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(CaseSession("mailroom"), settings)
     qtbot.addWidget(w)
-    w.open_path(case_file)
+    w.open_path(documents_file)
     w.show()
     yield w
     w.session.close()
@@ -71,6 +59,9 @@ def test_issue_is_enabled_only_for_an_approved_case_and_shows_the_stored_documen
     box = window.document_actions.confirm_box  # asked first: letters cannot be taken back
     assert box.isVisible() and window.record.status.value == "approved"
     box.confirm.click()
+    task = window.document_actions.task  # rendered, read back and stored off the GUI thread
+    assert task is not None
+    finish(qtbot, task)
     assert window.tabs.currentWidget() is window.documents
     assert window.record.status.value == "issued" and not act.isEnabled()
     tab = window.documents
@@ -87,6 +78,8 @@ def test_before_issue_a_watermarked_preview_of_the_case_is_shown(window, qtbot):
     window.open_case(2)
     window.document_actions.preview_act.trigger()
     tab = window.documents
+    assert tab.status.text() == "Rendering the preview of BD-000002…"  # on a worker thread
+    finish(qtbot, tab.task)
     assert tab.status.text().startswith("PREVIEW — not issued. The case is submitted")
     assert tab.preview.chooser.itemText(0) == "Customer letter · preview"
     shown(window, qtbot)
@@ -97,7 +90,7 @@ def test_before_issue_a_watermarked_preview_of_the_case_is_shown(window, qtbot):
 
 def test_issuing_a_case_that_is_not_approved_shows_the_refusal(window, qtbot):
     window.open_case(2)
-    window.document_actions.issue()  # as if the action were triggered anyway
+    finish(qtbot, window.document_actions.issue())  # as if the action were triggered anyway
     box = window.document_actions.last_error_box
     assert "BD-000002 is submitted, not approved" in box.text()
     box.close()
@@ -107,6 +100,7 @@ def test_print_to_a_pdf_file_then_again_as_a_copy_and_save(window, qtbot, tmp_pa
     window.open_case(1)
     window.document_actions.issue_act.trigger()
     window.document_actions.confirm_box.confirm.click()  # asked first (confirm_step.py)
+    finish(qtbot, window.document_actions.task)
     shown(window, qtbot)
     targets = iter([tmp_path / "first.pdf", tmp_path / "second.pdf"])
 
@@ -165,3 +159,37 @@ def test_the_documents_menu_saves_the_case_summary_as_pdf(window, qtbot, tmp_pat
     assert actions.last_error_box.windowTitle() == "Case summary not saved"
     actions.last_error_box.close()
     assert not (tmp_path / "gone").exists()
+
+
+def test_issuing_runs_off_the_gui_thread_with_progress_and_the_window_stays_live(window, qtbot, monkeypatch):
+    """The rendering and read-back of an issue take a while: they run on a worker thread
+    of their own, the window keeps answering, and a progress dialog says what is done."""
+    import threading
+    import time
+
+    from billing_desk import issuing
+
+    real = issuing.issue_documents
+    ran_on = []
+
+    def slow_issue(cf, case_id, **kw):
+        ran_on.append(threading.current_thread() is threading.main_thread())
+        time.sleep(0.8)  # longer than the moment before the progress dialog shows
+        return real(cf, case_id, **kw)
+
+    monkeypatch.setattr(issuing, "issue_documents", slow_issue)
+    window.open_case(1)
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    task = window.document_actions.issue()
+    qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible(), timeout=5000)
+    assert "Issuing the documents of BD-000001" in task.dialog.labelText()
+    finish(qtbot, task)
+    timer.stop()
+    assert ran_on == [False]  # on the worker's thread
+    assert len(ticks) >= 5  # the GUI thread went on handling events meanwhile
+    assert task.dialog is None and window.record.status.value == "issued"

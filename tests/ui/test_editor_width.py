@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from tests.ui.test_keyboard import open_demo_case
-from tests.ui.test_main_window import case_file, make_window  # noqa: F401
+from tests.ui.helpers import open_demo_case
 
 
 def outside(editor, viewport_width: int) -> list[str]:

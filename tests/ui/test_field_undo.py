@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from billing_desk.ui.main_window import MainWindow
-from tests.ui.test_main_window import case_file, commit, make_window, type_case  # noqa: F401
+from tests.ui.helpers import commit, type_case
 from tests.ui.typing import type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier

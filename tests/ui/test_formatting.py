@@ -4,7 +4,6 @@ dates as the date fields show them, times in local time."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -50,15 +49,6 @@ def test_dates_as_the_fields_show_them_and_periods():
     assert fmt.period_label(date(2012, 5, 1), date(2012, 5, 31)) == "May 2012"
     assert fmt.period_label(date(2012, 5, 1), date(2012, 6, 14)) == "05/01/12–06/14/12"
     assert fmt.period_text(date(2010, 1, 1), date(2010, 1, 31)) == "01/01/2010–01/31/2010"
-
-
-@pytest.fixture
-def denver(monkeypatch):
-    monkeypatch.setenv("TZ", "America/Denver")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_times_are_local_and_the_utc_form_is_kept_for_tips(denver):

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QTabBar,
 )
 
-from billing_desk.store.demo_file import fill_demo
 from billing_desk.ui.main_window import MainWindow
-from tests.ui.test_main_window import case_file, enter_cell, make_window  # noqa: F401 (fixtures)
+from tests.ui.helpers import enter_cell
+from tests.ui.helpers import mnemonic, open_demo_case
 from tests.ui.typing import press
 
 FORM_ORDER = [
@@ -27,13 +27,6 @@ FORM_ORDER = [
     "add_period_row", "delete_period_rows", "paste_period_rows", "import_periods_csv",
     "periods_table",
 ]
-
-
-def mnemonic(text: str) -> str | None:
-    """The letter after a single '&' ("&&" is a literal ampersand)."""
-    k = text.replace("&&", "").find("&")
-    stripped = text.replace("&&", "")
-    return stripped[k + 1].upper() if 0 <= k < len(stripped) - 1 else None
 
 
 def visible_mnemonics(w: MainWindow) -> Counter:
@@ -49,12 +42,6 @@ def visible_mnemonics(w: MainWindow) -> Counter:
         if widget.isVisibleTo(w) and (m := mnemonic(widget.text())):
             letters[m] += 1
     return letters
-
-
-def open_demo_case(w: MainWindow) -> None:
-    fill_demo(w.session.file, 5)
-    w.case_list.apply_filters()
-    w.open_case(w.case_list.model.summary(0).id)
 
 
 def test_each_alt_letter_goes_to_one_place_on_every_tab(make_window, case_file):

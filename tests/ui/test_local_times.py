@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 
 from billing_desk.ui.main_window import MainWindow
-from tests.ui.test_formatting import denver  # noqa: F401 (run in Denver)
-from tests.ui.test_main_window import make_window  # noqa: F401
-from tests.ui.test_workflow_ui import office  # noqa: F401
+
 
 DENVER = ZoneInfo("America/Denver")
 

@@ -5,75 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from billing_desk.domain.rulepacks import determine
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store.casefile import open_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
+from tests.ui.helpers import commit, type_case
 from tests.ui.typing import press, type_text
-
-
-@pytest.fixture
-def case_file(tmp_path) -> Path:
-    path = tmp_path / "cases.bdesk"
-    create_case_file(path).close()
-    return path
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(path: Path, actor: str = "clerk1") -> MainWindow:
-        settings = QSettings(str(tmp_path / f"settings-{len(windows)}.ini"), QSettings.Format.IniFormat)
-        w = MainWindow(CaseSession(actor), settings)
-        qtbot.addWidget(w)
-        w.open_path(path)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.session.close()
-
-
-def commit(widget):
-    """Finish a field edit as the clerk does with Enter (works whether or not the window
-    is the active one, unlike a focus change)."""
-    press(widget, Qt.Key.Key_Return)
-
-
-def enter_cell(window: MainWindow, row: int, col: int, text: str) -> None:
-    view = window.editor.periods_view
-    view.setCurrentIndex(window.editor.periods_model.index(row, col))
-    view.edit(view.currentIndex())
-    type_text(view.focusWidget(), text)
-    press(view.focusWidget(), Qt.Key.Key_Return)
-
-
-def type_case(w: MainWindow) -> None:
-    w.new_case()
-    e = w.editor
-    for edit, text in ((e.number, "300-4400-17"), (e.customer_name, "Peña Müller"),
-                       (e.service_address, "1200 S College Ave")):
-        edit.setFocus()
-        type_text(edit, text)
-        commit(edit)
-    e.service.setCurrentIndex(e.service.findData("water"))
-    e.service.activated.emit(e.service.currentIndex())
-    e.discovered_on.edit.setFocus()
-    type_text(e.discovered_on.edit, "6/15/2010")
-    commit(e.discovered_on.edit)
-    e.evidence["documentation_available"].click()
-    e.evidence["documentation_confirmed"].click()
-    e.add_row_button.click()
-    for col, text in ((0, "1/1/2010"), (1, "1/31/2010"), (3, "84.20"), (4, "71.45")):
-        enter_cell(w, 0, col, text)
 
 
 def test_typed_case_is_saved_and_found_after_reopening(make_window, case_file):

@@ -7,37 +7,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
-from billing_desk.ui.main_window import MainWindow
-from tests.ui.test_keyboard import mnemonic, open_demo_case
-from tests.ui.test_main_window import case_file, make_window, type_case  # noqa: F401
-from tests.ui.test_workflow_ui import office  # noqa: F401
+from tests.ui.helpers import mnemonic, open_demo_case
+from tests.ui.helpers import type_case
+
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def activate(qtbot):
-    """Make a window the active one (shortcuts reach the active window only); at the end
-    let go of Ctrl and Shift, which the last key event leaves held (test_keyboard.py)."""
-    active = []
-
-    def make_active(w: MainWindow) -> None:
-        qtbot.waitExposed(w)
-        w.windowHandle().requestActivate()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-        active.append(w)
-
-    yield make_active
-    for w in active:
-        for k in (Qt.Key.Key_Control, Qt.Key.Key_Shift):
-            QTest.keyRelease(w, k)
-    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def menus(menu: QMenu):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from billing_desk.store.casefile import open_case_file
 from billing_desk.store.demo_file import fill_demo
-from tests.ui.test_main_window import case_file, make_window  # noqa: F401
+
 
 TIP = Qt.ItemDataRole.ToolTipRole
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from billing_desk.ui.main_window import MainWindow
-from tests.ui.test_main_window import case_file, commit, enter_cell, make_window, type_case  # noqa: F401
+from tests.ui.helpers import commit, enter_cell, type_case
 from tests.ui.typing import press, type_text
 
 

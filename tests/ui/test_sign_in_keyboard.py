@@ -22,7 +22,6 @@ from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import SignInGate
 from billing_desk.ui.sign_in_dialog import SignInDialog
 from tests.staff import FAST, PASSWORD
-from tests.ui.test_workflow_ui import office  # noqa: F401 (the test office fixture)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
@@ -18,33 +17,10 @@ from billing_desk.store.demo_file import create_demo_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession, SignInGate
 from billing_desk.ui.sign_in_dialog import SignInDialog
-from tests.domain.builders import make_case, period
-from tests.staff import FAST, PASSWORD, add_staff
-from tests.ui.test_main_window import make_window  # noqa: F401 (the same window fixture)
+from tests.domain.builders import make_case
+from tests.staff import FAST, PASSWORD
+
 from tests.ui.typing import press, type_text
-
-UNDER = [period("2010-01-01", "2010-01-31", "40.00", "60.00")]  # the readings differ
-REFUND = [period("2010-01-01", "2010-01-31", "900.00", "300.00")]  # a 600.00 refund
-
-
-@pytest.fixture
-def office(tmp_path) -> Path:
-    """BD-000001 (refund 10.00) and BD-000002 (readings differ) prepared and submitted by
-    alice; BD-000003 prepared and submitted by sup; BD-000004 a draft of alice's with no
-    periods; BD-000005 (refund 600.00) submitted by alice."""
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
-        add_staff(cf)
-        for periods, who, submit in ((None, "alice", True), (UNDER, "alice", True),
-                                     (None, "sup", True), ((), "alice", False),
-                                     (REFUND, "alice", True)):
-            draft = CaseDraft() if periods == () else CaseDraft.from_case(
-                make_case(periods=periods) if periods else make_case())
-            record = cf.cases.create(draft, actor=who)
-            if submit:
-                cf.workflow.submit(record.id, actor=who)
-    return path
-
 
 def gate(path: Path):
     cf = open_case_file(path)
