@@ -26,7 +26,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from .errors import DocumentError
-from .fonts import prepare_reportlab
+from .reportlab_setup import prepare_reportlab
 from .issue import IssuedDocument, prepare_issue
 from .layout import styles
 from .model import DocumentInput

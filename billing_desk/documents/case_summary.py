@@ -30,7 +30,8 @@ from ..domain.history import HistoryHead
 from ..domain.problems import Problem
 from . import layout as L
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
-from .fonts import BOLD, REGULAR, prepare_reportlab
+from .fonts import BOLD, REGULAR
+from .reportlab_setup import prepare_reportlab
 from .memo import _key_values, _signed  # the memo's label/value rows and signed amounts
 from .model import Signoff
 from .render import _BodyFrame

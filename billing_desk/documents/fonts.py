@@ -14,13 +14,11 @@ import threading
 import zlib
 from functools import lru_cache
 
-from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, TTFontFace,
                                        makeToUnicodeCMap)
 
 from ..resources import resource_path
-from . import pdfwriting
 from .errors import UnprintableText
 
 REGULAR = "DejaVuSans"
@@ -133,9 +131,10 @@ def _font(name: str) -> TTFont:
     return _CachedSubsetFont(name, str(resource_path("fonts", _FILES[name])))
 
 
-def prepare_reportlab() -> None:
-    """Register the document fonts with ReportLab and set its output options, once per
-    process (idempotent, thread-safe)."""
+def register_fonts() -> None:
+    """Register the document fonts with ReportLab, once per process (idempotent,
+    thread-safe). Rendering starts with :func:`~.reportlab_setup.prepare_reportlab`,
+    which does this and sets ReportLab's output for the whole process."""
     global _registered
     if _registered:
         return
@@ -146,10 +145,6 @@ def prepare_reportlab() -> None:
             pdfmetrics.registerFont(_font(name))
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD,
                                       italic=REGULAR, boldItalic=BOLD)
-        # Page streams deflated only, not also ASCII85-encoded: a quarter smaller and
-        # cheaper to write and to read back; the PDFs are stored as bytes, never as text.
-        rl_config.useA85 = 0
-        pdfwriting.install()
         _registered = True
 
 
@@ -165,7 +160,7 @@ def preassign_characters(doc, characters: str) -> None:
 def missing_characters(text: str) -> str:
     """The characters of ``text`` that the document fonts cannot draw (they would print
     as empty boxes), in order of first appearance, without duplicates."""
-    prepare_reportlab()
+    register_fonts()
     known = pdfmetrics.getFont(REGULAR).face.charToGlyph
     bold = pdfmetrics.getFont(BOLD).face.charToGlyph
     seen: list[str] = []

@@ -14,7 +14,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from . import layout as L
 from . import letter, memo
-from .fonts import REGULAR, prepare_reportlab
+from .fonts import REGULAR
+from .reportlab_setup import prepare_reportlab
 from .identity import Identity, identity_of
 from .model import DocumentInput, DocumentKind
 from .wording import Wording, wording_for

@@ -3,7 +3,7 @@ it by that) and, where it has no visible label of its own, an accessible name.""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from .qt import QLabel, QWidget
 
 
 def identify(widget: QWidget, identifier: str, name: str | None = None,
@@ -31,6 +31,6 @@ def value_label(identifier: str, caption: str) -> QLabel:
 def announce(widget: QWidget, message: str) -> None:
     """Say ``message`` to a screen reader (politely: after what it is saying), as a
     status bar message is not read out by itself."""
-    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+    from .qt import QAccessible, QAccessibleAnnouncementEvent
 
     QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, message))

@@ -13,8 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from .qt import QApplication, QSettings
 
 from ..store.summaries import UserRecord
 from .errors import install_excepthook

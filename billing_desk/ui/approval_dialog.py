@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
+from .qt import (
     QCheckBox, QDialog, QDialogButtonBox, QGroupBox, QLabel, QPlainTextEdit, QPushButton,
-    QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget, Signal,
 )
 
 from ..domain.determination import determination_from_json

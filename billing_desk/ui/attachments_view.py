@@ -6,11 +6,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+from .qt import (
+    QAbstractItemView, QDesktopServices, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
+    QTableWidget, QTableWidgetItem, QUrl, QVBoxLayout, QWidget, Signal,
 )
 
 from ..store.errors import StoreError

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from .qt import QAction, QKeyEvent, QKeySequence
 
 from ..domain.workflow import Action, TransitionRefused, next_status
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from .qt import QObject, QThread, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QProgressDialog, QWidget
+    from .qt import QProgressDialog, QWidget
 
 T = TypeVar("T")
 
@@ -129,7 +129,7 @@ class BackgroundTask(QObject, Generic[T]):
         return self.thread.wait(ms)
 
     def _show_dialog(self) -> None:
-        from PySide6.QtWidgets import QProgressDialog
+        from .qt import QProgressDialog
 
         if not self.running:
             return
@@ -143,7 +143,7 @@ class BackgroundTask(QObject, Generic[T]):
         if not self.cancellable:
             dialog.setCancelButton(None)
         dialog.canceled.connect(self.cancel)
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog = dialog

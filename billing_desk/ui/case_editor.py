@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from .qt import (
     QBoxLayout, QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal,
 )
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service

@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItemModel
-from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-    QTableView, QVBoxLayout, QWidget,
+from .qt import (
+    QAbstractItemView, QByteArray, QComboBox, QHBoxLayout, QHeaderView, QKeyEvent, QLabel,
+    QLineEdit, QMenu, QModelIndex, QSettings, QStandardItemModel, QTableView, QTimer,
+    QVBoxLayout, QWidget, Signal,
 )
 
 from ..domain.workflow import CaseStatus
@@ -51,7 +50,7 @@ _COLUMNS_KEY = "|".join(HEADINGS)
 
 def _sort_order(descending: bool):
     """The ``Qt.SortOrder`` (imported here: see the module's note)."""
-    from PySide6.QtCore import Qt
+    from .qt import Qt
 
     return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
 
@@ -60,7 +59,7 @@ class CaseTable(QTableView):
     activatedRow = Signal(int)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         # Enter alone opens the row; with Ctrl or Shift it is a shortcut's (submit), which
         # the window answers even when the action is not available (ui/availability.py)
@@ -293,7 +292,7 @@ class CaseList(QWidget):
         """Clicking a heading sorts by it, right-clicking it chooses the columns shown
         (once the workspace is built: both need ``Qt``, see the module's note); the list is
         already in the order its indicator shows."""
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

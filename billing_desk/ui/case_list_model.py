@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from ..store.listing import CaseQuery, SortKey
 from ..store.summaries import CaseSummary
@@ -114,7 +114,7 @@ class CaseListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation, role: int = roles.DISPLAY):
         """The column headings (screen readers, tests; the list's header shows them from
         a model of its own: case_list.py)."""
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         if orientation == Qt.Orientation.Horizontal and role == roles.DISPLAY:
             return COLUMNS[section][0]
@@ -135,7 +135,7 @@ class CaseListModel(QAbstractTableModel):
     def sort(self, column: int, order=None) -> None:
         """Sort by ``column`` (ascending unless ``order`` is ``Qt.SortOrder.DescendingOrder``);
         the list already in that order is left as it is (not read again)."""
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         key = COLUMNS[column][1]
         descending = order == Qt.SortOrder.DescendingOrder

@@ -20,9 +20,7 @@ from __future__ import annotations
 from html import escape
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QMessageBox, QWidget
+from .qt import QKeyEvent, QMessageBox, QWidget, Qt
 
 from ..documents.model import kinds_for
 from ..domain.determination import Determination

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
+from .qt import (
+    QCalendarWidget, QDate, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction,
+    Qt, Signal,
+)
 
 from ..domain.entry import EntryError, parse_date_entry
 from .a11y import identify

@@ -10,9 +10,9 @@ passed on to the dialog (which would sign in at once, as whoever the row is).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from .qt import (
+    QAbstractItemView, QHeaderView, QKeyEvent, QTableWidget, QTableWidgetItem, Qt, Signal,
+)
 
 from .a11y import identify
 from .formatting import money

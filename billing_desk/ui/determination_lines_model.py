@@ -8,8 +8,7 @@ every keystroke, so it must not build a widget item per cell.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from .qt import QAbstractTableModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
 from ..domain.case import Case
 from ..domain.determination import Determination

@@ -13,11 +13,10 @@ problems, and shows its figures greyed and struck through (:meth:`set_refused`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QSizePolicy, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+from .qt import (
+    QAbstractItemView, QFont, QFontMetrics, QFrame, QGridLayout, QGroupBox, QHeaderView,
+    QLabel, QListWidget, QListWidgetItem, QRect, QSizePolicy, QTableView, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget, Qt, Signal,
 )
 
 from ..domain.case import Case

@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
+from .qt import QAction, QKeySequence, QMainWindow, QMenu, QObject, QTabWidget, Signal
 
 from ..domain.workflow import Action, TransitionRefused
 from ..store import CaseRecord

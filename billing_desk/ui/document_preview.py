@@ -7,11 +7,10 @@ case file's business."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
-                               QWidget)
+from .qt import (
+    QBuffer, QByteArray, QComboBox, QHBoxLayout, QIODevice, QLabel, QPdfDocument, QPdfView,
+    QPushButton, QVBoxLayout, QWidget, Signal,
+)
 
 
 def _named(widget, name: str):

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from .qt import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 
 from ..domain.workflow import CaseStatus
 from ..errors import BillingDeskError

@@ -7,9 +7,7 @@ the window's splitter cannot squeeze the form under a horizontal scroll bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QStyle
+from .qt import QFrame, QResizeEvent, QScrollArea, QSize, QStyle, Qt
 
 from .a11y import identify
 from .case_editor import CaseEditor

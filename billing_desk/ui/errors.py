@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from .qt import QMessageBox, QWidget
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:
@@ -56,8 +56,8 @@ def reported(parent: QWidget | None, title: str) -> Iterator[Outcome]:
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> QMessageBox:
     """Show the message without blocking the event loop (window-modal); returns the box."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
+    from .qt import Qt
+    from .qt import QMessageBox
 
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)

@@ -16,11 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileInfo
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider
+from .qt import QFileDialog, QFileIconProvider, QFileInfo
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from .qt import QWidget
 
 
 class PlainIcons(QFileIconProvider):

@@ -12,9 +12,8 @@ number and action)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+from .qt import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QShowEvent, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 

@@ -11,7 +11,7 @@ field, which sees only what was held ("required field is missing" for a pasted
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from .qt import QObject, Signal
 
 from ..domain.caseformat import CaseCheck
 from ..domain.determination import Determination

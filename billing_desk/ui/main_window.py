@@ -27,13 +27,12 @@ painted.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QStackedWidget, QToolBar, QVBoxLayout,
-    QWidget,
+from .qt import (
+    QAction, QByteArray, QDockWidget, QEvent, QKeySequence, QLabel,
+    QMainWindow, QMenu, QObject, QSettings, QSplitter, QStackedWidget, QTimer, QToolBar,
+    QUndoStack, QVBoxLayout, QWidget, Signal,
 )
 
 from .. import __version__
@@ -48,7 +47,19 @@ from .session import CaseSession
 from .signatures import user_label
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from .attachments_view import AttachmentsView
+    from .case_editor import CaseEditor
+    from .determination_panel import DeterminationPanel
+    from .document_actions import DocumentActions
+    from .documents_tab import DocumentsTab
+    from .editor_scroll import EditorScrollArea
+    from .history_view import HistoryView
+    from .live_determination import LiveDetermination
+    from .qt import QCloseEvent, QTabWidget
+    from .text_fields import CommitPlainTextEdit
+    from .undo import FieldFirstUndo
+    from .workflow_actions import WorkflowActions
+    from .workspace import Workspace
 
     from ..domain.draft import CaseDraft
     from ..store.records import CaseRecord
@@ -88,7 +99,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.last_error_box = None
         self._discard_refused = False  # the clerk agreed to close without refused entries
-        self.workspace_built = False
+        self._workspace: Workspace | None = None  # (see build_workspace)
 
         self.case_list = CaseList(session)
         self.splitter = QSplitter()  # (side by side)
@@ -142,89 +153,75 @@ class MainWindow(QMainWindow):
         # and at the latest after a while, painted or not (a window started minimised)
         QTimer.singleShot(WORKSPACE_AT_THE_LATEST_MS, self.build_workspace)
 
-    def __getattr__(self, name: str) -> Any:
-        # only called for a name the window does not have (yet)
-        if name in WORKSPACE_PARTS and not self.__dict__.get("workspace_built", True):
-            self.build_workspace()
-            return getattr(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     def _build_soon(self) -> None:
         QTimer.singleShot(0, self.build_workspace)
 
-    def build_workspace(self) -> None:
+    # The case workspace: built by :meth:`build_workspace`, after the first frame or the
+    # moment a part of it is wanted; each part below builds it when first used.
+
+    def build_workspace(self) -> Workspace:
         """The editor, the panel, the tabs, the Documents menu's actions, the workflow bar
-        and the work queues: built once, after the window first shows (or when needed)."""
-        if self.workspace_built:
-            return
-        self.workspace_built = True
-        from PySide6.QtWidgets import QTabWidget
+        and the work queues (ui/workspace.py): built once, after the window first shows,
+        or now if a part of it is wanted before; returns it."""
+        if self._workspace is None:
+            from .workspace import Workspace
 
-        from .attachments_view import AttachmentsView
-        from .case_editor import CaseEditor
-        from .determination_panel import DeterminationPanel
-        from .document_actions import DocumentActions
-        from .documents_tab import DocumentsTab
-        from .editor_scroll import EditorScrollArea
-        from .history_view import HistoryView
-        from .live_determination import LiveDetermination
-        from .text_fields import CommitPlainTextEdit
-        from .undo import FieldFirstUndo
-        from .workflow_actions import WorkflowActions
+            self._workspace = Workspace(self)
+            self._workspace.build()
+            resume_collector()  # the start-up is over (see billing_desk/_startup.py)
+        return self._workspace
 
-        self.setUpdatesEnabled(False)  # one repaint with everything in place
-        try:
-            self.editor = CaseEditor()
-            self.panel = DeterminationPanel()
-            self.live = LiveDetermination(self.editor, self.panel, self)
-            self.notes = CommitPlainTextEdit()
-            identify(self.notes, "case_notes", "Case notes")
-            self.notes.setPlaceholderText("Notes about this case (saved when you leave the field)")
-            self.attachments = AttachmentsView(self.session)
-            self.history = HistoryView(self.session)
+    @property
+    def workspace_built(self) -> bool:
+        return self._workspace is not None and self._workspace.built
 
-            self.tabs = QTabWidget()
-            identify(self.tabs, "case_tabs", "Case sections")
-            # Alt+C is the Case menu: the Case tab is reached with Ctrl+2 (View > Case editor)
-            # up and down when the window is short, never sideways (editor_scroll.py)
-            self.editor_scroll = EditorScrollArea(self.editor)
-            self.tabs.addTab(self.editor_scroll, "Case")
-            self.tabs.addTab(self.notes, "N&otes")
-            self.tabs.addTab(self.attachments, "Attach&ments")
-            self.tabs.addTab(self.history, "Histor&y")
-            self.documents = DocumentsTab(self.session)
-            self.tabs.addTab(self.documents, "Documents")  # Ctrl+Shift+D shows it (Alt+D: Discovered on)
-            self.case_pane_layout.addWidget(self.tabs, 1)
-            self.panel_pane_layout.addWidget(self.panel)
+    @property
+    def editor(self) -> CaseEditor:
+        return self.build_workspace().editor
 
-            self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
-                                                    self.editor.flush, menu=self.documents_menu)
-            self.caseOpened.connect(self.document_actions.case_opened)
-            self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
-            self.editor.draftEdited.connect(self._edited)
-            self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
-            self.editor.import_csv_button.clicked.connect(self.import_periods_csv)
-            self.notes.editingFinished.connect(self._notes_edited)
-            self.attachments.changed.connect(self._attachments_changed)
-            self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
-            self._show_no_case()
-            # Ctrl+Z / Ctrl+Y in a text field: its own edit first, else the case's (undo.py)
-            self.field_undo = FieldFirstUndo(self.undo_stack, self.undo_act, self.redo_act, self)
-            e = self.editor
-            self.field_undo.watch(e.number, e.customer_name, e.service_address, e.mailing_address,
-                                  e.discovered_on.edit, e.made_known_on.edit, self.notes,
-                                  self.case_list.search)
-            self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
-            self.case_list.enable_sorting()
-            self._restore_splitter()
-        finally:
-            self.setUpdatesEnabled(True)
-        if self.isVisible():
-            # a widget added to a window already shown is shown by a queued call: make that
-            # call now, so the workspace is there (and visible) as soon as this returns
-            for part in (self.tabs, self.panel, self.workflow.bar, self.workflow.dock):
-                QCoreApplication.sendPostedEvents(part, QEvent.Type.MetaCall)
-        resume_collector()  # the start-up is over (see billing_desk/_startup.py)
+    @property
+    def panel(self) -> DeterminationPanel:
+        return self.build_workspace().panel
+
+    @property
+    def live(self) -> LiveDetermination:
+        return self.build_workspace().live
+
+    @property
+    def notes(self) -> CommitPlainTextEdit:
+        return self.build_workspace().notes
+
+    @property
+    def attachments(self) -> AttachmentsView:
+        return self.build_workspace().attachments
+
+    @property
+    def history(self) -> HistoryView:
+        return self.build_workspace().history
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self.build_workspace().tabs
+
+    @property
+    def editor_scroll(self) -> EditorScrollArea:
+        return self.build_workspace().editor_scroll
+
+    @property
+    def documents(self) -> DocumentsTab:
+        return self.build_workspace().documents
+
+    @property
+    def document_actions(self) -> DocumentActions:
+        return self.build_workspace().document_actions
+
+    @property
+    def workflow(self) -> WorkflowActions:
+        return self.build_workspace().workflow
+
+    @property
+    def field_undo(self) -> FieldFirstUndo:
+        return self.build_workspace().field_undo
 
     # -- actions and menus ----------------------------------------------------------------
 
@@ -605,7 +602,7 @@ class MainWindow(QMainWindow):
     # -- misc ----------------------------------------------------------------------------
 
     def focus_editor(self) -> None:
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         self.tabs.setCurrentWidget(self.editor_scroll)
         self.editor.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -617,7 +614,7 @@ class MainWindow(QMainWindow):
             self.say("No problems to fix: the case is complete and valid as far as it goes"
                      if self.record is not None else "No case is open")
             return
-        from PySide6.QtCore import Qt
+        from .qt import Qt
 
         problems.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if problems.currentRow() < 0:
@@ -649,7 +646,7 @@ class MainWindow(QMainWindow):
         self.case_list.search.selectAll()
 
     def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from .qt import QMessageBox
 
         QMessageBox.about(self, "About Billing Desk",
                           f"Billing Desk {__version__}\nBilling-error cases under Fort Collins "
@@ -659,8 +656,8 @@ class MainWindow(QMainWindow):
         """Entries that were refused (a date that is no date, an amount with too many
         decimals) were never saved: closing would lose them, so ask first (window-modal,
         without blocking; Discard closes the window)."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QMessageBox
+        from .qt import Qt
+        from .qt import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning, "Entries not saved",
                           "These entries are not valid and were not saved:\n\n"
@@ -684,8 +681,8 @@ class MainWindow(QMainWindow):
         """This process lost the file's locks (store/openfiles.py): say so loudly, keep
         the change that could not be saved in a file of its own, and save nothing more
         from this window; the editor keeps showing what was typed, for reading."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QLabel, QMessageBox
+        from .qt import Qt
+        from .qt import QLabel, QMessageBox
 
         first = self.session.lost is None
         if unsaved is None and self.workspace_built and self.record is not None:
@@ -738,7 +735,7 @@ class MainWindow(QMainWindow):
         # run where a first run puts them
         if not (isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)
                 or self.restoreState(QByteArray.fromBase64(FIRST_RUN_STATE))):
-            from PySide6.QtCore import Qt  # (a Qt that no longer reads the state above)
+            from .qt import Qt
 
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
             self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)  # the case keeps the room

@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon
+from .qt import (
+    QAbstractTableModel, QBrush, QColor, QIcon, QModelIndex, QPersistentModelIndex, Qt, Signal,
+)
 
 from ..domain.draft import PeriodDraft
 from ..domain.entry import EntryError, ParsedRows, parse_cell
@@ -170,7 +171,7 @@ class PeriodsModel(QAbstractTableModel):
     def _warning_icon(self) -> QIcon:
         if self._icon is None:
             # fetched when a cell first needs it: QStyle costs more to load than the window
-            from PySide6.QtWidgets import QApplication, QStyle
+            from .qt import QApplication, QStyle
 
             self._icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         return self._icon

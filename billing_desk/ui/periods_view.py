@@ -9,10 +9,9 @@ from a spreadsheet. Since Tab stays in the table, Ctrl+Tab and Ctrl+Shift+Tab le
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget,
+from .qt import (
+    QAbstractItemDelegate, QAbstractItemView, QApplication, QGuiApplication, QHeaderView,
+    QItemSelectionModel, QKeyEvent, QKeySequence, QModelIndex, QTableView, QWidget, Qt, Signal,
 )
 
 from ..domain.entry import parse_rows, split_pasted_text

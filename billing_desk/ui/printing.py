@@ -8,11 +8,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QWidget
+from .qt import (
+    QBuffer, QByteArray, QDialog, QIODevice, QMarginsF, QPageLayout, QPageSize, QPainter,
+    QPdfDocument, QPrintDialog, QPrinter, QRectF, QSize, QWidget,
+)
 
 from ..errors import BillingDeskError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..domain.draft import DEFAULT_RULE_PACK
 from ..domain.rulepacks import get_rule_pack

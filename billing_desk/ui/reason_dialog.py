@@ -3,8 +3,7 @@ history; the dialog passes on whatever was typed and the rules judge it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
+from .qt import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, Signal
 
 from .a11y import identify
 

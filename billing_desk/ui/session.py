@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from .qt import QObject, QTimer, Signal
 
 from .. import issuing
 from ..domain.workflow import Action, may_approve

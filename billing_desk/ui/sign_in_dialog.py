@@ -11,9 +11,9 @@ waits on a timer, so the window stays responsive, and says how long.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+from .qt import (
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QTimer, QVBoxLayout, QWidget,
+    Qt,
 )
 
 from ..domain.accounts import UserInvalid

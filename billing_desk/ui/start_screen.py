@@ -8,9 +8,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from .qt import QAction, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 
 from .a11y import identify
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QPlainTextEdit
+from .qt import QFocusEvent, QKeyEvent, QPlainTextEdit, Qt, Signal
 
 
 class CommitPlainTextEdit(QPlainTextEdit):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from .qt import (
+    QAction, QApplication, QEvent, QKeyEvent, QKeySequence, QLineEdit, QObject, QPlainTextEdit,
+    QUndoCommand, QUndoStack, QWidget, Qt,
+)
 
 from ..domain.draft import CaseDraft
 

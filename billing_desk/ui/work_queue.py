@@ -5,9 +5,9 @@ approve; others open the case); on a returned case it opens the case to fix it."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QVBoxLayout, QWidget,
+from .qt import (
+    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QModelIndex, QVBoxLayout, QWidget,
+    Signal,
 )
 
 from .a11y import identify

@@ -14,9 +14,7 @@ into it (again: to the other queue); View > Show work queues shows or hides them
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow
+from .qt import QAction, QApplication, QKeySequence, QMainWindow, QObject, Qt
 
 from ..domain.workflow import Action, CaseStatus, TransitionRefused
 from ..errors import BillingDeskError

@@ -4,8 +4,7 @@ the step the signed-in user can take next. The rules still decide each step."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from .qt import QFrame, QHBoxLayout, QLabel, QPushButton, Signal
 
 from ..domain.workflow import CaseStatus
 from ..store.records import CaseRecord

@@ -4,7 +4,7 @@ re-flowing text."""
 from __future__ import annotations
 
 from billing_desk.documents.flowables import Grid, GridStyle, TextBlock, TextStyle
-from billing_desk.documents.fonts import prepare_reportlab
+from billing_desk.documents.reportlab_setup import prepare_reportlab
 
 STYLE = TextStyle(size=10, leading=12, space_before=4, space_after=6)
 WORDS = " ".join(f"word{i}" for i in range(120))

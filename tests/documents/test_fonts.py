@@ -10,7 +10,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from billing_desk.documents.fonts import (BOLD, REGULAR, missing_characters,
-                                          preassign_characters, prepare_reportlab)
+                                          preassign_characters)
+from billing_desk.documents.reportlab_setup import prepare_reportlab
 
 SAMPLES = ["Pat Example", "Peña Müller · $1,234.56", "Jun 1\u2009–\u200930, 2010",
            "no\u00a0break", "Nguyễn Thị", "ASCII only 0123456789", "王", "", "áéíóúñü¿¡"]

@@ -117,7 +117,7 @@ def test_the_window_shows_without_loading_what_is_used_later(tmp_path):
 
 
 def test_pyside_no_longer_reads_the_source_of_our_modules_but_qt_still_works():
-    # the answer PySide6's feature scan gets for our modules (see billing_desk/ui/__init__)
+    # the answer PySide6's feature scan gets for our modules (see billing_desk/ui/qt.py)
     import billing_desk.ui  # noqa: F401
     from shibokensupport import feature
 
