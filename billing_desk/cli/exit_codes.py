@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..store.errors import (
     AttachmentTooLarge,
+    CaseAltered,
     CaseFileBusy,
     CaseFileExists,
     CaseFileIOError,
@@ -23,6 +24,7 @@ from ..store.errors import (
     ReadOnlyFile,
     RecordNotFound,
     RefusedByFile,
+    SettingsAltered,
     SignInRefused,
     StaleRevision,
     StoreError,
@@ -64,6 +66,9 @@ EXIT_CODES: tuple[tuple[type[StoreError], int, str], ...] = (
     (LocksLost, 22, "Billing Desk lost its lock on the case file; nothing more was saved"),
     (RefusedByFile, 23, "the case file's own rules refused the change; nothing was saved"),
     (IsTheCaseFile, 24, "the file given is part of a case file open here (not attached or read)"),
+    # (issue: the case or the settings disagree with their history; code 18, listed below)
+    (CaseAltered, 18, ""),
+    (SettingsAltered, 18, ""),
 )
 
 

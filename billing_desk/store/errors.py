@@ -192,6 +192,29 @@ class RecordNotFound(StoreError):
         super().__init__(f"{what} is not in this case file.")
 
 
+class CaseAltered(StoreError):
+    """A case's stored data disagrees with its audit history (edited in the file behind
+    the application's back): nothing is issued from it."""
+
+    def __init__(self, case_number: str, problem: str) -> None:
+        self.case_number = case_number
+        super().__init__(f"Case {case_number} was not issued: its stored data does not match "
+                         f"its history ({problem}) Nothing was printed or stored. The case "
+                         f"file was changed outside Billing Desk: run billing-desk verify and "
+                         f"report it.")
+
+
+class SettingsAltered(StoreError):
+    """The office settings stored disagree with their history (a letterhead, a telephone
+    number written into the file behind the application's back): nothing is printed with
+    them until an administrator sets them again and ``verify`` is clean."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"The office settings in the case file do not match their history: "
+                         f"{problem} Nothing was issued. Run billing-desk verify, and have an "
+                         f"administrator set the settings again (billing-desk settings).")
+
+
 class IssueRefused(StoreError):
     """Documents that cannot be stored as the issue of their case: rendered from
     another determination than the case has now, or a case already issued otherwise."""
