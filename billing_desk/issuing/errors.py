@@ -27,3 +27,14 @@ class NoIssueRecord(TransitionRefused):
         super().__init__(f"Document #{document_id} of case {case_number} has no record of "
                          "how it was issued, so an exact copy cannot be made. Print the "
                          "stored document instead.")
+
+
+class IssueDateRefused(TransitionRefused):
+    """A letter date that cannot be: before the case's discovery or the end of its last
+    period, or further ahead than the office allows (setting issue.max_days_ahead)."""
+
+    def __init__(self, case_number: str | None, problem: str) -> None:
+        self.case_number = case_number
+        where = f"Case {case_number} was not issued: " if case_number else "Nothing was issued: "
+        super().__init__(f"{where}{problem}. Give an issue date on or after it "
+                         f"(--issue-date YYYY-MM-DD).")

@@ -132,6 +132,10 @@ class IssueRepository:
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = ? AND fingerprint = ? "
             "ORDER BY id", (case_id, fingerprint)))
 
+    def entry_of(self, document: DocumentRecord) -> HistoryHead | None:
+        """The audit entry of the issue that stored ``document``, with its hash."""
+        return issue_entry(self._c.conn, document)
+
     def rendered_from(self, document: DocumentRecord) -> Mapping[str, Any] | None:
         """What ``document`` was rendered from, as its issue recorded it (None for a
         document stored without an issue entry)."""

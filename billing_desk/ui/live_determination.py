@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from ..documents.typesetting import LETTER_TYPESETTING
 from ..domain.caseformat import CaseCheck
 from ..domain.determination import Determination
 from ..domain.draft import CaseDraft
+from ..domain.printable import letter_problems
 from ..domain.rulepacks import determine
 from .case_editor import CaseEditor
 from .determination_panel import DeterminationPanel
@@ -37,7 +39,11 @@ class LiveDetermination(QObject):
             self.panel.show_determination(check.case, determination)
         else:
             self.panel.show_problems(check.problems)
-        self.editor.set_problems(check.problems)
+        # what the letter could not print or mail is shown at its field as it is typed
+        # (the same rules refuse the submission: domain/printable.py, domain/mailing.py)
+        self.editor.set_problems(check.problems + tuple(letter_problems(
+            draft, None if determination is None else determination.refund_total,
+            LETTER_TYPESETTING)))
         self.updated.emit(check, determination)
 
     def clear(self) -> None:
