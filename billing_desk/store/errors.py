@@ -198,10 +198,10 @@ class CaseAltered(StoreError):
 
     def __init__(self, case_number: str, problem: str) -> None:
         self.case_number = case_number
-        super().__init__(f"Case {case_number} was not issued: its stored data does not match "
-                         f"its history ({problem}) Nothing was printed or stored. The case "
-                         f"file was changed outside Billing Desk: run billing-desk verify and "
-                         f"report it.")
+        super().__init__(f"Case {case_number} is not printed or issued: its stored data does "
+                         f"not match its history ({problem}) Nothing was printed or stored. "
+                         f"The case file was changed outside Billing Desk: run billing-desk "
+                         f"verify and report it.")
 
 
 class SettingsAltered(StoreError):

@@ -63,6 +63,10 @@ class DocumentActions(QObject):
                                   "determination, the history (internal, not issued)")
         self.batch_act = action("Issue &batch…", self.open_batch, "Ctrl+Shift+B", "issue_batch",
                                 "Issue every approved case, with a manifest")
+        self.settings_act = action("Le&tter settings…", self.open_settings, "", "letter_settings",
+                                   "The office's settings printed on letters (administrators "
+                                   "change them)")
+        self.settings_dialog = None
         self.menu = menu if menu is not None else QMenu("Documents", window)
         self.menu.setObjectName("documents_menu")
         for act in (self.issue_act, self.preview_act, self.print_act, self.save_act):
@@ -71,6 +75,8 @@ class DocumentActions(QObject):
         self.menu.addAction(self.summary_act)
         self.menu.addSeparator()
         self.menu.addAction(self.batch_act)
+        self.menu.addSeparator()
+        self.menu.addAction(self.settings_act)
         tab.issueRequested.connect(self.issue)
         session.fileOpened.connect(lambda _path: self.case_opened(None))
         self.case_opened(None)
@@ -81,6 +87,7 @@ class DocumentActions(QObject):
         for act in (self.preview_act, self.print_act, self.save_act, self.summary_act):
             act.setEnabled(record is not None)
         self.batch_act.setEnabled(self.session.file is not None)
+        self.settings_act.setEnabled(self.session.file is not None)
         self.tab.show_case(record)
 
     def issue(self) -> None:
@@ -138,6 +145,18 @@ class DocumentActions(QObject):
         self.window.statusBar().showMessage(
             f"Saved the case summary of {summary.case_number} ({summary.pages} page"
             f"{'s' if summary.pages != 1 else ''}) as {path.name}", 8000)
+
+    def open_settings(self):
+        """The letter settings: an administrator edits and saves them, others read them."""
+        if self.session.file is None:
+            return None
+        from .settings_dialog import LetterSettingsDialog
+
+        self.settings_dialog = LetterSettingsDialog(self.session, self.window)
+        # the preview shown follows the settings just saved
+        self.settings_dialog.saved.connect(lambda: self.tab.show_case(self.record))
+        self.settings_dialog.open()
+        return self.settings_dialog
 
     def open_batch(self) -> BatchIssueDialog | None:
         if self.session.file is None:
