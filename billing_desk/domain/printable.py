@@ -113,8 +113,12 @@ def character_problems(field: str, text: str, *, multiline: bool) -> list[Proble
                                   "reversed): enter it in Latin letters, as the billing system "
                                   "spells it"))
     composed = unicodedata.normalize("NFC", text)
+    # a mark left over after composition on a letter that has one already (a mark, or a
+    # letter whose decomposition carries one): the fonts have no such letter
     stacked = [composed[i] for i in range(1, len(composed))
-               if unicodedata.combining(composed[i]) and unicodedata.combining(composed[i - 1])]
+               if unicodedata.combining(composed[i])
+               and any(unicodedata.combining(c)
+                       for c in unicodedata.normalize("NFD", composed[i - 1]))]
     if stacked:
         out.append(Problem(field, "has more than one accent on a letter, which the letter "
                                   "fonts cannot print; enter the name as the billing system "
