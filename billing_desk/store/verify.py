@@ -153,8 +153,7 @@ def _case_problem(conn, stored, newest_entry: int, replayed: dict) -> str | None
     """Why the stored case does not match its replayed history, or None."""
     state = stored.state()
     if state != replayed:
-        fields = sorted(k for k in state.keys() | replayed.keys()
-                        if state.get(k) != replayed.get(k))
+        fields = _differing(state, replayed)
         return (f"case {stored.case_number} does not match its history (audit entry "
                 f"{newest_entry} and before): {', '.join(fields)} changed without an audit entry.")
     for what, signature in (("submission", stored.submitted), ("approval", stored.approved)):
@@ -164,6 +163,21 @@ def _case_problem(conn, stored, newest_entry: int, replayed: dict) -> str | None
             return (f"the {what} of case {stored.case_number} names determination "
                     f"{signature.fingerprint[:12]}, which the file does not hold.")
     return None
+
+
+def _differing(a, b, prefix: str = "") -> list[str]:
+    """The paths of the fields that differ between two states (``account.customer_name``,
+    ``periods[3].billed``, ``approved.fingerprint``)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in sorted(a.keys() | b.keys()):
+            if a.get(k) != b.get(k):
+                out += _differing(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else k)
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) if x != y
+                for p in _differing(x, y, f"{prefix}[{i}]")]
+    return [prefix]
 
 
 def verify_case(c: Connection, case_id: int) -> VerifyReport:
