@@ -169,7 +169,7 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
 
 def print_batch_report(report: BatchReport, shown: int = 20) -> None:
     for line in report.recovered:
-        print(f"Finished the manifest of an earlier run that did not finish: {line}")
+        print(f"An earlier run that did not finish: {line}")
     print(f"Reconciliation: {report.reconciliation()}")
     if report.history_head is not None:
         print(f"History head after the batch: {report.history_head.text()}")

@@ -134,7 +134,8 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
     report = BatchReport()
     before_run: int | None = None
     if manifest is not None:
-        report.recovered = recover_runs(cf, actor=actor, finished=utc_now())
+        report.recovered = recover_runs(cf, actor=actor, finished=utc_now(),
+                                        folder=manifest.folder)
         manifest.begin(cf, actor=actor)
         earlier = cf.mail_runs.not_yet_mailed()
         before_run = earlier[-1].id if earlier else None

@@ -254,12 +254,38 @@ def complete(part: Path, csv_path: Path, json_path: Path, head: dict,
     return csv_path, json_path
 
 
-def recover_runs(cf: CaseFile, *, actor: str, finished: datetime) -> list[str]:
+def remove_orphans(folder: Path) -> list[str]:
+    """Remove the ``*.csv.part`` manifests in ``folder`` that no run holds and that list
+    nothing (a run that stopped before its first case: nothing to finish). One that
+    lists cases is left alone: it is a run of another case file, which its next run
+    finishes."""
+    removed = []
+    for part in sorted(folder.glob("issue-batch-*.csv.part")):
+        try:
+            with open(part, "rb") as held:
+                try:
+                    fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a run in progress
+                if read_rows(part):
+                    continue
+                part.unlink()
+                removed.append(f"{part.name}: removed (the run stopped before its first case; "
+                               "it listed nothing)")
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def recover_runs(cf: CaseFile, *, actor: str, finished: datetime,
+                 folder: Path | None = None) -> list[str]:
     """Finish the runs that started and never finished (killed, or stopped by a failure):
     the rows their manifest holds on disk are recorded as mailed by them, the JSON is
     written and the files are renamed into place, saying the run was finished later. A
     run whose files are gone is recorded finished with nothing listed: its documents not
-    recorded are listed by the next run. Returns what was done, a line per run."""
+    recorded are listed by the next run. In ``folder``, a manifest left by a run that
+    stopped before it began is removed (:func:`remove_orphans`). Returns what was done,
+    a line per run. Refused (:class:`BatchInProgress`) while another run is running."""
     done = []
     for run in cf.mail_runs.unfinished():
         csv_path = Path(run.details["csv"])
@@ -282,6 +308,8 @@ def recover_runs(cf: CaseFile, *, actor: str, finished: datetime) -> list[str]:
                     f"{csv_path.name}); wait until it has finished, then run it again.") from None
             done.append(_recover(cf, run, source, part, csv_path, json_path, actor=actor,
                                  finished=finished))
+    if folder is not None:
+        done += remove_orphans(folder)
     return done
 
 
