@@ -106,3 +106,18 @@ def test_a_reprint_reads_page_for_page_as_the_issued_document_with_the_stamp():
 def test_a_document_the_case_does_not_call_for_is_not_rendered():
     with pytest.raises(StaleDetermination, match="calls for no back bill memo"):
         prepare_document(document_input("23"), DocumentKind.BACK_BILL_MEMO)
+
+
+def test_a_former_customer_is_never_written_to_at_the_service_address_they_left():
+    from billing_desk.documents.errors import MissingMailingAddress
+
+    # worked case 14 as written: a refund check to a former customer, mailing address =
+    # the service address they left (approved before the rule existed): refused at issue
+    with pytest.raises(MissingMailingAddress, match="forwarding address"):
+        prepare_issue(document_input("14"))
+    # no mailing address: never the service address for a former customer
+    with pytest.raises(MissingMailingAddress, match="former customer's and has no mailing"):
+        prepare_issue(document_input("14", mailing_address=None))
+    # a current customer without one: the service address, as before
+    current = document_input("18", mailing_address=None)
+    assert "215 N Mason St" in extract_text(prepare_issue(current)[0].pdf)
