@@ -362,6 +362,52 @@ def batch(count: int, workers: int, keep: str | None) -> None:
           + ("" if r["verify"] is None else f"; verify {'OK' if r['verify'] else 'BROKEN'}"))
 
 
+def history_check(count: int) -> None:
+    """What the check of each case against its history costs (issue 14): the issuing
+    service's check before rendering (``verify_case``: the case's entries rehashed, their
+    links to the entries beside them, the case replayed and compared) and the store's
+    check inside the issue's transaction (the same, and the settings replayed from their
+    history), per case, on a file of ``count`` approved demo cases."""
+    import statistics
+    import tempfile
+
+    from billing_desk.store import open_case_file
+    from billing_desk.store.verify import case_report, settings_problem
+
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
+        path = Path(tmp) / "history.bdesk"
+        case_file_of_approved(path, count)
+        with open_case_file(path) as cf:
+            cf.settings.set("documents", {"letterhead.phone": "(970) 221-6700"}, actor="admin")
+            ids = [i for (i,) in cf.db.execute("SELECT id FROM cases ORDER BY id")]
+            entries = cf.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+            for case_id in ids[:50]:
+                cf.verify_case(case_id)
+            samples, loads = [], []
+            for case_id in ids:  # as the issue does it: the case loaded, then checked
+                t = time.perf_counter()
+                cf.cases.load(case_id)
+                loads.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                assert cf.verify_case(case_id).ok
+                samples.append((time.perf_counter() - t) * 1000)
+            inside = []
+            with cf._c.write("bench") as tx:  # (changes nothing: rolled back)
+                for case_id in ids:
+                    t = time.perf_counter()
+                    assert case_report(tx.conn, case_id).ok and settings_problem(tx.conn) is None
+                    inside.append((time.perf_counter() - t) * 1000)
+                tx.unchanged()
+    print(f"history check per case ({count:,} approved cases, {entries:,} history entries; "
+          f"load average {os.getloadavg()[0]:.1f})")
+    print(f"  (loading the case, for comparison)         median {statistics.median(loads):5.3f} ms")
+    print(f"  before rendering (verify_case)            median {statistics.median(samples):5.3f} ms,"
+          f" 95th percentile {sorted(samples)[int(len(samples) * 0.95)]:5.3f} ms")
+    print(f"  in the issue's transaction (case + settings) median "
+          f"{statistics.median(inside):5.3f} ms, 95th percentile "
+          f"{sorted(inside)[int(len(inside) * 0.95)]:5.3f} ms")
+
+
 _ACCOUNT = re.compile(r"\b\d{3}-\d{4}-\d{2}\b")
 _PUNCT = ",.:;()"
 
@@ -416,6 +462,8 @@ def main() -> int:
                         help="build the batch's case file and manifest here and keep them")
     parser.add_argument("--skip-letter", action="store_true",
                         help="skip the one-letter and CPU-a-case figures")
+    parser.add_argument("--history-cases", type=int, default=1000,
+                        help="cases of the file the history check is timed on (0: skip)")
     parser.add_argument("--baseline-only", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
     parser.add_argument("--stored-batch-child", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -429,6 +477,8 @@ def main() -> int:
     if not args.skip_letter:
         one_letter(args.repeat)
         cpu_per_case(1000)
+    if args.history_cases:
+        history_check(args.history_cases)
     if args.cases:
         batch(args.cases, args.workers, args.keep)
     if args.property_cases:
