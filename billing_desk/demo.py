@@ -25,7 +25,7 @@ ordinance was written for:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Iterator
@@ -108,6 +108,61 @@ ERROR_NOTES = {
     Service.WASTEWATER: ("winter-quarter average not updated", "billed on irrigation use"),
     Service.STORMWATER: ("wrong lot area after re-plat", "run-off factor of wrong land use"),
 }
+#: What went wrong, in plain words for the customer's letter (case@1 "cause"), in the
+#: customer's language: one for each kind of error the demo cases have.
+CAUSES = {
+    "wrong rate class (commercial rate on a residence)": (
+        "Your home was billed at the commercial electric rate instead of the residential rate.",
+        "Su vivienda se facturó con la tarifa eléctrica comercial en lugar de la residencial."),
+    "meter multiplier entered as 1 instead of 10": (
+        "The multiplier of your electric meter was recorded wrongly in our billing system.",
+        "El multiplicador de su medidor eléctrico se registró mal en nuestro sistema de "
+        "facturación."),
+    "demand charge duplicated": (
+        "The demand charge was applied twice on your bills.",
+        "El cargo por demanda se aplicó dos veces en sus facturas."),
+    "meter read transposed": (
+        "Digits of your water meter readings were recorded in the wrong order.",
+        "Los dígitos de las lecturas de su medidor de agua se registraron en el orden "
+        "equivocado."),
+    "irrigation tap billed twice": (
+        "Your irrigation connection was billed twice.",
+        "Su conexión de riego se facturó dos veces."),
+    "wrong meter size on account": (
+        "Your account was billed for a water meter of the wrong size.",
+        "Su cuenta se facturó con un tamaño de medidor de agua equivocado."),
+    "winter-quarter average not updated": (
+        "Your wastewater charge was based on an old winter water-use average that was not "
+        "updated.",
+        "Su cargo de aguas residuales se calculó con un promedio antiguo de consumo de agua "
+        "en invierno que no se actualizó."),
+    "billed on irrigation use": (
+        "Your wastewater charge included water used for irrigation, which does not go to the "
+        "sewer.",
+        "Su cargo de aguas residuales incluyó el agua usada para riego, que no va al "
+        "alcantarillado."),
+    "wrong lot area after re-plat": (
+        "Your stormwater fee used the wrong lot area after your property was re-platted.",
+        "Su tarifa de aguas pluviales usó una superficie de lote equivocada después de que se "
+        "modificó el plano de su propiedad."),
+    "run-off factor of wrong land use": (
+        "Your stormwater fee used the runoff factor of another kind of land use than your "
+        "property's.",
+        "Su tarifa de aguas pluviales usó el factor de escorrentía de un uso del suelo distinto "
+        "al de su propiedad."),
+    "incorrect run-off factor applied since plat approval": (
+        "Your stormwater fee was calculated with the wrong runoff factor for your lot from the "
+        "time your subdivision plat was approved.",
+        "Su tarifa de aguas pluviales se calculó con un factor de escorrentía equivocado para "
+        "su lote desde que se aprobó el plano de su subdivisión."),
+}
+
+
+def cause_for(note: str, locale: str | None) -> str:
+    english, spanish = CAUSES[note]
+    return spanish if locale == "es_US" else english
+
+
 RETURN_REASONS = ("Attach the customer's copies of the bills first.",
                   "Check the discovery date against the service order.",
                   "Periods before the move-in date should not be here.")
@@ -221,6 +276,7 @@ def stormwater_runoff_case(k: int) -> DemoCase:
         periods=_monthly_periods(first, months, [correct + over] * months, [correct] * months,
                                  "incorrect run-off factor applied since plat approval"),
         why="2009 stormwater run-off factor error (74 residential customers).",
+        cause=cause_for("incorrect run-off factor applied since plat approval", locale),
     )
     return DemoCase(draft, prepared_by=CLERKS[k % len(CLERKS)], assignee=CLERKS[k % len(CLERKS)],
                     notes="Batch review of run-off factors, July 2009.")
@@ -242,7 +298,9 @@ def meter_failure_case() -> DemoCase:
         account=AccountDraft("100-2417-03", "Ingrid Ólafsdóttir", address, address, "en_US", True),
         service=Service.WATER, discovered_on=date(2009, 8, 12),
         evidence=Evidence(False, True, True, False), periods=tuple(periods),
-        why="Failed water meter; charges re-computed under Sec. 26-119.")
+        why="Failed water meter; charges re-computed under Sec. 26-119.",
+        cause="Your water meter stopped registering, so only the base charge was billed; the "
+              "use was estimated from the same month of the year before.")
     return DemoCase(draft, prepared_by="bnguyen", assignee="bnguyen",
                     notes="Meter replaced 2009-08-10 (work order 88213).",
                     steps=(DemoStep(Action.SUBMIT, "bnguyen"),))
@@ -277,7 +335,9 @@ def former_customer_case() -> DemoCase:
         evidence=Evidence(False, True, True, False),
         periods=_monthly_periods(date(2015, 9, 1), 6, [2100] * 6, [3350] * 6,
                                  "winter-quarter average not updated"),
-        why="Account closed 2016-02-29; undercharge found at final audit.")
+        why="Account closed 2016-02-29; undercharge found at final audit.",
+        cause="Your wastewater charge was based on an old winter water-use average that was "
+              "not updated.")
     return DemoCase(draft, prepared_by="dpatel", notes="Forwarding address from final bill.")
 
 
@@ -329,11 +389,13 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
         options = Options(undercharge_reading=rng.choice(tuple(Reading)))
     elif rng.random() < 0.05:
         options = Options(occurred_basis=OccurredBasis.BILL_DATE)
+    made_known = discovered - timedelta(days=rng.randint(1, 40)) if rng.random() < 0.2 else None
+    note = rng.choice(ERROR_NOTES[service])
     draft = CaseDraft(
-        account=account, service=service, discovered_on=discovered,
-        made_known_on=discovered - timedelta(days=rng.randint(1, 40)) if rng.random() < 0.2 else None,
+        account=account, service=service, discovered_on=discovered, made_known_on=made_known,
         evidence=evidence, options=options,
-        periods=_monthly_periods(first, months, billed, correct, rng.choice(ERROR_NOTES[service])))
+        periods=_monthly_periods(first, months, billed, correct, note),
+        cause=cause_for(note, locale))
 
     roll = rng.random()
     steps: tuple[DemoStep, ...] = ()
@@ -353,7 +415,16 @@ def ordinary_case(seed: int, i: int) -> DemoCase:
                                        and steps[0].action is Action.SUBMIT else preparer)
     notes = rng.choice(("", "", "Customer called twice about this.",
                         "Bills copied from the archive.", "Landlord pays; tenant informed."))
+    if account.current_customer is False and account.mailing_address == account.service_address:
+        # a former customer has moved: their letter goes to the forwarding address from
+        # their final bill (drawn last, so the rest of the case is as it always was)
+        draft = replace(draft, account=replace(account, mailing_address=_forwarding(rng)))
     return DemoCase(draft, prepared_by=preparer, assignee=assignee, notes=notes, steps=steps)
+
+
+def _forwarding(rng: random.Random) -> str:
+    return (f"{rng.randint(100, 9999)} {rng.choice(('Maple', 'Cedar', 'Aspen', 'Spruce'))} St, "
+            f"{rng.choice(('Denver, CO 80203', 'Boulder, CO 80302', 'Cheyenne, WY 82001'))}")
 
 
 def _approver(draft: CaseDraft, preparer: str) -> str | None:

@@ -2,7 +2,8 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
-return, void), :mod:`.users` (user ...) and :mod:`.documents` (issue, issue-batch).
+return, void), :mod:`.users` (user ...), :mod:`.settings` (settings list|set|reset) and
+:mod:`.documents` (issue, issue-batch).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -19,7 +20,7 @@ import sys
 from typing import Sequence
 
 from ..errors import BillingDeskError
-from . import cases, documents, users
+from . import cases, documents, settings, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_commands(sub)
     documents.add_commands(sub)
     users.add_commands(sub)
+    settings.add_commands(sub)
     return parser
 
 

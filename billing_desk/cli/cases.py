@@ -115,7 +115,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Unprintable(CaseInvalid):
+    """A valid case whose name or address a letter could not print (domain/printable.py)."""
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..documents.typesetting import LETTER_TYPESETTING
+    from ..domain.printable import printable_problems
+
     with open_case_file(args.file) as cf:
         outcomes: list[tuple[str, NewCase | CaseInvalid]] = []
         for name in args.cases:
@@ -124,7 +131,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                     raw = read_input(name)
                 except OSError as e:
                     raise input_problem(name, e) from None
-                outcomes.append((name, NewCase(CaseDraft.from_case(loads_case(raw)))))
+                case = loads_case(raw)
+                # a name or address a letter could not print is refused here, not after
+                # approval (domain/printable.py); the engine itself accepts it
+                unprintable = printable_problems(case, LETTER_TYPESETTING)
+                if unprintable:
+                    raise Unprintable(unprintable)
+                outcomes.append((name, NewCase(CaseDraft.from_case(case))))
             except CaseInvalid as e:
                 outcomes.append((name, e))
         valid = [o for _, o in outcomes if isinstance(o, NewCase)]
@@ -132,7 +145,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         # all valid files in one transaction: reported imported only once committed
         numbers = iter(cf.cases.create_many(valid, actor=actor) if valid else [])
     for name, outcome in outcomes:
-        if isinstance(outcome, CaseInvalid):
+        if isinstance(outcome, Unprintable):
+            print(f"Rejected {name}: " + format_problems(
+                outcome.problems, "Its letter could not be printed as typed"), end="")
+        elif isinstance(outcome, CaseInvalid):
             print(f"Rejected {name}: " + format_problems(outcome.problems), end="")
         else:
             print(f"Imported {name} as {next(numbers)}")
@@ -248,12 +264,16 @@ _DONE = {Action.SUBMIT: "submitted for approval", Action.APPROVE: "approved",
 
 
 def cmd_workflow(args: argparse.Namespace) -> int:
+    from ..documents.typesetting import LETTER_TYPESETTING
+
     action = Action(args.action)
     with open_case_file(args.file) as cf:
         case = cf.cases.find(args.case_number)
         actor = sign_in(cf, args.as_)
+        # (submit and approve: the letter's fonts and envelope window are asked too)
         record = cf.workflow.act(case.id, action, actor=actor, reason=getattr(args, "reason", None),
-                                 acknowledge_divergence=getattr(args, "acknowledge_divergence", False))
+                                 acknowledge_divergence=getattr(args, "acknowledge_divergence", False),
+                                 typesetting=LETTER_TYPESETTING)
     signature = record.approved if action is Action.APPROVE else record.submitted
     bound = f" (fingerprint {signature.fingerprint[:12]})" if action in (
         Action.SUBMIT, Action.APPROVE) else ""

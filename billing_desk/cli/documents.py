@@ -1,18 +1,23 @@
 """CLI commands on documents: issue one approved case, issue-batch every approved case
 with a manifest and a reconciliation line."""
+# (issue 14: each case is checked against its history before it is rendered; --out is
+# checked before anything is issued; --issue-date against the case and the settings)
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import tempfile
 import threading
 from datetime import date
 from pathlib import Path
 
 from ..documents import DocumentError
 from ..errors import BillingDeskError
-from ..issuing import BatchReport, Manifest, issue_batch, issue_documents
+from ..issuing import (BatchInProgress, BatchReport, IssueDateRefused, Manifest, export_copy,
+                       issue_batch, issue_documents, save_document)
 from ..store import open_case_file
 from ..store.errors import StoreError
 from ..store.timestamps import utc_now
@@ -22,12 +27,52 @@ from .exit_codes import (
     EXIT_INVALID,
     EXIT_ISSUE_REFUSED,
     EXIT_OK,
+    EXIT_REFUSED,
 )
 from .progress import ProgressDisplay
 from .signin import acting_user_default_option, sign_in
 
 
+def write_whole(pdf: bytes, path: Path) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, synced, renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pdf)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def writable_folder(text: str | None, command: str) -> Path | None:
+    """The ``--out`` folder, checked before anything is issued: it must exist and be
+    writable (else a message and exit 2, and nothing happens)."""
+    if text is None:
+        return None
+    out = Path(text)
+    if not out.is_dir():
+        raise FolderRefused(f"billing-desk {command}: --out {out} is not an existing folder; "
+                            "nothing was issued")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise FolderRefused(f"billing-desk {command}: --out {out} cannot be written; nothing "
+                            "was issued")
+    return out
+
+
+class FolderRefused(BillingDeskError):
+    """An ``--out`` folder that does not exist or cannot be written (exit 2)."""
+
+
 def cmd_issue(args: argparse.Namespace) -> int:
+    try:
+        out = writable_folder(args.out, "issue")
+    except FolderRefused as e:
+        sys.stderr.write(f"{e}\n")
+        return EXIT_INVALID
+    written: list[tuple[str, Path]] = []
     with open_case_file(args.file) as cf:
         record = cf.cases.find(args.case_number)
         actor = sign_in(cf, args.as_)
@@ -35,27 +80,50 @@ def cmd_issue(args: argparse.Namespace) -> int:
             issue = issue_documents(cf, record.id, actor=actor, issue_date=args.issue_date)
         except StoreError:
             raise  # the case file's failure (busy, disk full...): its own exit code
+        except IssueDateRefused as e:  # a usage error: nothing was issued
+            sys.stderr.write(f"billing-desk: {e}\n")
+            return EXIT_INVALID
         except BillingDeskError as e:  # the rules, the case or its documents said no
             sys.stderr.write(f"billing-desk: {e}\n")
             return EXIT_ISSUE_REFUSED
-        pdfs = [cf.documents.pdf(d.id) for d in issue.documents] if args.out else []
+        if out is not None:
+            for d in issue.documents:
+                path = out / f"{record.case_number}-{d.kind.value}-{d.issue_number}.pdf"
+                try:
+                    if issue.created:  # the original, exported (recorded in the history)
+                        save_document(cf, d.id, path, actor, write_whole)
+                        written.append(("written to", path))
+                    else:  # issued before: a copy stamped COPY, recorded as such
+                        export_copy(cf, d.id, path.with_name(path.stem + "-COPY.pdf"), actor,
+                                    write_whole)
+                        written.append(("a copy stamped COPY written to",
+                                        path.with_name(path.stem + "-COPY.pdf")))
+                except StoreError:
+                    raise  # the case file's failure: its own exit code
+                except BillingDeskError as e:  # a copy the rules or the documents refuse
+                    sys.stderr.write(f"billing-desk: {e}\n")
+                    return EXIT_ISSUE_REFUSED
+                except OSError as e:
+                    sys.stderr.write(f"billing-desk issue: cannot write {path}: "
+                                     f"{e.strerror or e} (the documents are issued and stored; "
+                                     "run the command again to write copies)\n")
+                    return EXIT_INVALID
     verb = "Issued" if issue.created else "Already issued (nothing new)"
     print(f"{verb}: case {record.case_number}, {len(issue.documents)} document(s)")
     if issue.entry is not None:
         print(f"History entry of the issue: {issue.entry.text()}")
     for i, d in enumerate(issue.documents):
         print(f"  {d.kind.value:<15} issue {d.issue_number:<6} {d.page_count} page(s)  {d.sha256}")
-        if args.out:
-            path = Path(args.out) / f"{record.case_number}-{d.kind.value}-{d.issue_number}.pdf"
-            path.write_bytes(pdfs[i])
-            print(f"    written to {path}")
+        if i < len(written):
+            print(f"    {written[i][0]} {written[i][1]}")
     return EXIT_OK
 
 
 def cmd_issue_batch(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if not out.is_dir():
-        sys.stderr.write(f"billing-desk issue-batch: --out {out} is not a folder\n")
+    try:
+        out = writable_folder(args.out, "issue-batch")
+    except FolderRefused as e:
+        sys.stderr.write(f"{e}\n")
         return EXIT_INVALID
     if args.workers is not None and args.workers < 1:
         sys.stderr.write("billing-desk issue-batch: --workers must be at least 1\n")
@@ -79,10 +147,18 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
             report = issue_batch(cf, actor=actor, issue_date=args.issue_date,
                                  workers=args.workers, cancel=cancel, progress=display,
                                  manifest=manifest)
+        except IssueDateRefused as e:  # the date: no case began
+            manifest.discard()
+            sys.stderr.write(f"billing-desk issue-batch: {e}\n")
+            return EXIT_INVALID
         except DocumentError as e:  # a document setting of the file is invalid: no case began
             manifest.discard()
             sys.stderr.write(f"billing-desk issue-batch: {e}\n")
             return EXIT_INVALID
+        except BatchInProgress as e:
+            manifest.discard()
+            sys.stderr.write(f"billing-desk issue-batch: {e}\n")
+            return EXIT_REFUSED
         except BaseException:
             manifest.discard()
             raise
@@ -100,6 +176,8 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
 
 
 def print_batch_report(report: BatchReport, shown: int = 20) -> None:
+    for line in report.recovered:
+        print(f"An earlier run that did not finish: {line}")
     print(f"Reconciliation: {report.reconciliation()}")
     if report.history_head is not None:
         print(f"History head after the batch: {report.history_head.text()}")
@@ -125,7 +203,9 @@ def _date(text: str) -> date:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     issue_date = dict(type=_date, default=date.today(), metavar="YYYY-MM-DD",
-                      help="the date printed on the letters (default: today)")
+                      help="the date printed on the letters (default: today); not before the "
+                           "case's discovery or its last period, nor more than the setting "
+                           "issue.max_days_ahead days after today")
     p = sub.add_parser("issue", help="issue the letter and memos of one approved case",
                        description="Render the documents of an approved case, read each back "
                                    "against the case, store them and mark the case issued. "
@@ -134,7 +214,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the case file")
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
     p.add_argument("--issue-date", **issue_date)
-    p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder")
+    p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder (an "
+                                                "existing one; for a case issued before, "
+                                                "copies stamped COPY); recorded in the history")
     acting_user_default_option(p, "issues them")
     p.set_defaults(func=cmd_issue)
 

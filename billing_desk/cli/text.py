@@ -27,9 +27,9 @@ def input_problem(path: str, exc: OSError) -> CaseInvalid:
     return CaseInvalid([Problem("$", f"cannot read {path}: {reason}")])
 
 
-def format_problems(problems: Sequence[Problem]) -> str:
+def format_problems(problems: Sequence[Problem], heading: str = "The case is not valid") -> str:
     n = len(problems)
-    lines = [f"The case is not valid ({n} problem{'s' if n != 1 else ''}):"]
+    lines = [f"{heading} ({n} problem{'s' if n != 1 else ''}):"]
     width = max(len(p.field) for p in problems)
     lines += [f"  {p.field:<{width}}  {p.message}" for p in problems]
     return "\n".join(lines) + "\n"

@@ -98,11 +98,13 @@ class CaseSummaryInput:
     history_head: HistoryHead | None
     letterhead: str
     locale: str = "en_US"
+    #: the office's date format (documents.settings.DATE_FORMATS)
+    date_format: str = "long"
 
 
 def render_case_summary(inp: CaseSummaryInput) -> tuple[bytes, int]:
     """The summary as PDF bytes, and its page count."""
-    w = wording_for(inp.locale)
+    w = wording_for(inp.locale, inp.date_format)
     prepare_reportlab()
     account = inp.draft.account
     decor = L.PageDecor(

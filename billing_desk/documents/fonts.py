@@ -20,10 +20,9 @@ from reportlab.pdfbase.ttfonts import (FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTF
 
 from ..resources import resource_path
 from .errors import UnprintableText
-
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+from .glyphs import BOLD, REGULAR
+from .glyphs import FILES as _FILES
+from .glyphs import missing_characters
 _SUBSET_CACHE_SIZE = 256
 
 _lock = threading.Lock()
@@ -157,19 +156,8 @@ def preassign_characters(doc, characters: str) -> None:
         pdfmetrics.getFont(name).splitString(characters, doc)
 
 
-def missing_characters(text: str) -> str:
-    """The characters of ``text`` that the document fonts cannot draw (they would print
-    as empty boxes), in order of first appearance, without duplicates."""
-    register_fonts()
-    known = pdfmetrics.getFont(REGULAR).face.charToGlyph
-    bold = pdfmetrics.getFont(BOLD).face.charToGlyph
-    seen: list[str] = []
-    for ch in text:
-        if ch in seen or ch.isspace():
-            continue
-        if ord(ch) not in known or ord(ch) not in bold:
-            seen.append(ch)
-    return "".join(seen)
+__all__ = ["BOLD", "REGULAR", "missing_characters", "preassign_characters", "register_fonts",
+           "require_printable"]
 
 
 def require_printable(label: str, text: str) -> None:

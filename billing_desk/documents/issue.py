@@ -9,8 +9,9 @@ import hashlib
 from dataclasses import dataclass
 
 from ..domain.fingerprint import case_fingerprint
+from ..domain.mailing import is_former_customer, mailing_problems
 from ..domain.rulepacks import get_rule_pack
-from .errors import MissingSignoff, StaleDetermination
+from .errors import MissingMailingAddress, MissingSignoff, StaleDetermination
 from .identity import Identity, identity_of
 from .model import DocumentInput, DocumentKind
 from .readback import check_document
@@ -61,6 +62,7 @@ def prepare_issue(inp: DocumentInput) -> tuple[IssuedDocument, ...]:
     any document cannot be rendered or does not match its case."""
     verify_determination(inp)
     _require_signoffs(inp)
+    _require_mailable(inp)
     ident = identity_of(inp.case.account, inp.case_number)
     return tuple(_prepared(inp, kind, ident) for kind in inp.kinds)
 
@@ -70,6 +72,7 @@ def prepare_document(inp: DocumentInput, kind: DocumentKind) -> IssuedDocument:
     checked as :func:`prepare_issue` does."""
     verify_determination(inp)
     _require_signoffs(inp)
+    _require_mailable(inp)
     if kind not in inp.kinds:
         raise StaleDetermination(f"Case {inp.case_number} calls for no "
                                  f"{kind.value.replace('_', ' ')} under its determination.")
@@ -92,3 +95,15 @@ def _require_signoffs(inp: DocumentInput) -> None:
             raise MissingSignoff(
                 f"Case {inp.case_number} has no record of who {' or '.join(missing)} it; "
                 f"its documents cannot be issued until it has been submitted and approved.")
+
+
+def _require_mailable(inp: DocumentInput) -> None:
+    """A refund check to a former customer goes to their forwarding address, never to
+    the service address they left (the workflow refuses such a case at submission; an
+    approval older than that rule is refused here)."""
+    account = inp.case.account
+    problems = mailing_problems(account, inp.determination.refund_total)
+    if problems and is_former_customer(account) and (account.mailing_address or "").strip():
+        raise MissingMailingAddress(
+            f"Case {inp.case_number} cannot be mailed: {problems[0].message}. Nothing was "
+            f"issued; correct the mailing address, then submit and approve the case again.")

@@ -17,12 +17,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from .errors import UnprintableText
+from .fitting import (MARGIN, MEMO_FIELDS, MEMO_LABEL_X, MEMO_SIZES, MEMO_VALUE_X,  # noqa: F401
+                      PAGE_WIDTH, REF_VALUE_SIZES, REF_X0, REF_X1, WINDOW_LEADING,
+                      WINDOW_LINES_MAX, WINDOW_SIZES, WINDOW_X0, WINDOW_X1, fit_lines)
 from .flowables import TextStyle, TextWriter, stringWidth
 from .fonts import BOLD, REGULAR, preassign_characters
 
-PAGE_WIDTH, PAGE_HEIGHT = LETTER
-MARGIN = 72.0
+PAGE_HEIGHT = LETTER[1]
+assert LETTER[0] == PAGE_WIDTH
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 BODY_BOTTOM = 58.0
 #: non-ASCII characters the layout draws itself (bullets, separators, signs)
@@ -74,18 +76,13 @@ LATER_PAGE_TOP = PAGE_HEIGHT - 60.0
 LETTERHEAD_NAME_BASELINE = PAGE_HEIGHT - 52
 LETTERHEAD_LINE_BASELINES = (PAGE_HEIGHT - 66, PAGE_HEIGHT - 77)
 LETTERHEAD_RULE_Y = PAGE_HEIGHT - 86
-#: The recipient block: what shows through the window of a #10 window envelope.
-WINDOW_SIZES = (10.0, 9.0, 8.0)
-WINDOW_LEADING = 12.0
-WINDOW_LINES_MAX = 5
+#: The recipient block (its width and sizes in fitting.py, which the editor's checks
+#: share): what shows through the window of a #10 window envelope.
 WINDOW_TOP_BASELINE = PAGE_HEIGHT - 150
-WINDOW_X0, WINDOW_X1 = MARGIN, MARGIN + 270
 WINDOW_RECT = value_rect(WINDOW_X0, WINDOW_X1, WINDOW_TOP_BASELINE,
                          WINDOW_TOP_BASELINE - WINDOW_LEADING * (WINDOW_LINES_MAX - 1),
                          WINDOW_SIZES[0])
-REF_X0, REF_X1 = 390.0, PAGE_WIDTH - MARGIN
 REF_LABEL_SIZE, REF_VALUE_SIZE = 7.5, 10.0
-REF_VALUE_SIZES = (10.0, 9.0, 8.0, 7.0)
 #: (label baseline, value baseline) of the reference block: date, account, case
 REF_DATE, REF_ACCOUNT, REF_CASE = ((648.0, 636.0), (620.0, 608.0), (592.0, 580.0))
 LETTER_ACCOUNT_RECT = value_rect(REF_X0, REF_X1, REF_ACCOUNT[1], REF_ACCOUNT[1], REF_VALUE_SIZE)
@@ -95,12 +92,7 @@ LETTER_FIRST_TOP = 560.0
 # --- memo, first page ---------------------------------------------------------------------
 MEMO_HEAD_BASELINE = PAGE_HEIGHT - 48
 MEMO_TITLE_BASELINE = PAGE_HEIGHT - 72
-MEMO_LABEL_X, MEMO_VALUE_X = MARGIN, 200.0
-MEMO_SIZES = (9.5, 8.5, 7.5)
 MEMO_LEADING = 11.0
-#: (field, first baseline, lines allowed)
-MEMO_FIELDS = (("account", 700.0, 1), ("customer", 686.0, 1), ("mailing", 672.0, 2),
-               ("service", 647.0, 2), ("case", 622.0, 1), ("issued", 608.0, 1))
 MEMO_RECTS = {name: value_rect(MEMO_VALUE_X, PAGE_WIDTH - MARGIN, top,
                                top - MEMO_LEADING * (lines - 1), MEMO_SIZES[0])
               for name, top, lines in MEMO_FIELDS}
@@ -118,39 +110,6 @@ class PageDecor:
     preview_stamp: str | None = None
     characters: str = ""  # non-ASCII characters to pre-assign in the fonts (fonts.py)
     pages: int = 0
-
-
-def fit_lines(lines: list[str], font: str, sizes: tuple[float, ...], width: float,
-              max_lines: int, what: str) -> tuple[float, list[str]]:
-    """Set ``lines`` in at most ``max_lines`` lines of ``width``: at the first size in
-    ``sizes`` where it fits, wrapping at spaces when a line is too long. Raises
-    :class:`UnprintableText` when it fits at no size (it would be cut off on paper)."""
-    for size in sizes:
-        out: list[str] = []
-        ok = True
-        for line in lines:
-            words = line.split()
-            current = ""
-            for word in words:
-                trial = f"{current} {word}" if current else word
-                if stringWidth(trial, font, size) <= width:
-                    current = trial
-                    continue
-                if not current or stringWidth(word, font, size) > width:
-                    ok = False
-                    break
-                out.append(current)
-                current = word
-            if not ok:
-                break
-            if current:
-                out.append(current)
-        if ok and len(out) <= max_lines:
-            return size, out
-    raise UnprintableText(
-        f"The {what} is too long to print in its place on the page (at most {max_lines} "
-        f"line(s) of {width / 72:.1f} inches). Shorten or abbreviate it in the case and "
-        f"issue again.")
 
 
 def draw_lines(text: TextWriter, x: float, top_baseline: float, leading: float, font: str,

@@ -18,6 +18,7 @@ from . import layout as L
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR
 from .identity import Identity
+from .letter import grid_start_height, keep_heading
 from .model import DocumentInput, DocumentKind, Signoff
 from .summaries import memo_rows
 from .wording import Wording
@@ -154,29 +155,18 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
         TextBlock(w.text("memo.section_determination"), st.memo_heading),
         _key_values([rule_pack], full_width=True),
         _key_values([(w.text(k), v) for k, v in facts]),
-        TextBlock(w.text("memo.section_periods"), st.memo_heading),
     ]
 
     # Every listed period with its amounts, clause and a reason key; the legend follows.
-    keys: dict[tuple, str] = {}
-    reasons = {}
-    body: list[list[str]] = []
-    excluded = ZERO
-    for period, line in rows:
-        reason_id = (line.reason.code, line.reason.args)
-        key = keys.setdefault(reason_id, f"R{len(keys) + 1}")
-        reasons.setdefault(key, line.reason)
-        excluded += line.excluded_amount
-        days = (none if line.days_in_window is None
-                else f"{w.number(line.days_in_window)}/{w.number(line.days)}")
-        body.append([str(line.index + 1), w.period_short(period.start, period.end),
-                     w.money(period.billed), w.money(period.correct),
-                     _signed(w, line.difference), days, w.money(line.included_amount),
-                     w.money(line.excluded_amount), line.clause or none, key])
+    body, reasons, excluded = period_cells(w, rows)
     header = [fit_cell(w.text(f"memo.col_{c}"), width - 2 * _PERIODS.side_pad, BOLD,
                        _PERIODS.header_size)
               for c, width in zip(_PERIOD_COLUMNS, _PERIOD_WIDTHS)]
-    out.append(Grid(header, body, list(_PERIOD_WIDTHS), _PERIOD_ALIGNS, _PERIODS))
+    grid = Grid(header, body, list(_PERIOD_WIDTHS), _PERIOD_ALIGNS, _PERIODS)
+    # (the heading moves to the next page unless the table's start fits under it)
+    out += keep_heading(TextBlock(w.text("memo.section_periods"), st.memo_heading),
+                        grid_start_height(grid))
+    out.append(grid)
     out += [TextBlock([(key, True), ("\u00a0\u00a0" + w.reason(pack, reason, "memo"), False)],
                       st.small) for key, reason in reasons.items()]
 
@@ -191,8 +181,8 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
               (w.text("memo.case_refund_total"), w.money(det.refund_total)),
               (w.text("memo.case_back_bill_total"), w.money(det.back_bill_total)),
               (w.text("memo.case_net"), _signed(w, det.net))]
-    out += [TextBlock(w.text("memo.section_totals"), st.memo_heading),
-            _key_values(totals, bold_first=True)]
+    out.append(KeepTogether([TextBlock(w.text("memo.section_totals"), st.memo_heading),
+                             _key_values(totals, bold_first=True)]))
 
     # The three readings side by side, the one used marked, divergence stated.
     def in_column(text: str, column: int) -> str:  # (a long outcome wraps in its cell)
@@ -216,8 +206,9 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
 
     flags = [TextBlock(w.text(f"packs.{pack}.flags.{f}"), _FLAG, bullet="•")
              for f in det.flags] or [TextBlock(w.text("memo.no_flags"), st.small)]
-    out.append(KeepTogether([TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags]))
+    # the flags and the sign-off together: the sign-off never stands alone on a page
     out.append(KeepTogether([
+        TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags,
         TextBlock(w.text("memo.section_signoff"), st.memo_heading),
         TextBlock(_signoff(w, "memo.prepared", "memo.not_submitted", inp.prepared), st.small),
         TextBlock(_signoff(w, "memo.approved", "memo.not_approved", inp.approved), st.small),
@@ -226,6 +217,30 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
         *_history_head(inp, w, st),
     ]))
     return out
+
+
+def period_cells(w: Wording, rows) -> tuple[list[list[str]], dict, Decimal]:
+    """The memo's table of periods: a row of cells per period (number, period, billed,
+    correct, difference, days in window, included, excluded, clause, reason key), the
+    reasons by key (R1, R2... in order of first use) and the amount excluded. The
+    read-back check expects exactly these rows."""
+    none = w.text("memo.none_value")
+    keys: dict[tuple, str] = {}
+    reasons: dict = {}
+    body: list[list[str]] = []
+    excluded = ZERO
+    for period, line in rows:
+        reason_id = (line.reason.code, line.reason.args)
+        key = keys.setdefault(reason_id, f"R{len(keys) + 1}")
+        reasons.setdefault(key, line.reason)
+        excluded += line.excluded_amount
+        days = (none if line.days_in_window is None
+                else f"{w.number(line.days_in_window)}/{w.number(line.days)}")
+        body.append([str(line.index + 1), w.period_short(period.start, period.end),
+                     w.money(period.billed), w.money(period.correct),
+                     _signed(w, line.difference), days, w.money(line.included_amount),
+                     w.money(line.excluded_amount), line.clause or none, key])
+    return body, reasons, excluded
 
 
 def _history_head(inp: DocumentInput, w: Wording, st) -> list[Flowable]:

@@ -4,7 +4,8 @@ document a determination calls for."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from enum import StrEnum
 
 from ..domain.case import Case
@@ -106,7 +107,8 @@ class DocumentInput:
 
     @property
     def memo_locale(self) -> str:
-        return self.settings.memo_locale or self.locale
+        """Memos are for staff: in the office's language, whatever the customer's."""
+        return self.settings.office_locale
 
     @property
     def effective_refund_method(self) -> RefundMethod:
@@ -114,6 +116,26 @@ class DocumentInput:
         if not self.case.account.is_current_customer:
             return RefundMethod.REFUND_CHECK
         return self.refund_method or self.settings.refund_method
+
+    @property
+    def balance_change(self) -> Decimal:
+        """How much the letter moves the customer's account balance: up (> 0) by a
+        back-bill, down by a credit on the bill; a refund check leaves it alone. What
+        the customer is asked to pay, and what installments are offered on, is this."""
+        det = self.determination
+        credited = (det.refund_total if self.effective_refund_method is RefundMethod.BILL_CREDIT
+                    else Decimal("0.00"))
+        return det.back_bill_total - credited
+
+    @property
+    def due_date(self) -> date:
+        """When an amount the letter asks for is due (setting backbill.due_days)."""
+        return self.issue_date + timedelta(days=self.settings.due_days)
+
+    @property
+    def dispute_deadline(self) -> date:
+        """The last day to ask for a review of the letter (setting dispute.days)."""
+        return self.issue_date + timedelta(days=self.settings.dispute_days)
 
     def as_copy(self) -> "DocumentInput":
         """The same documents, stamped COPY (a reprint)."""

@@ -43,9 +43,12 @@ class RenderedPdf:
 
 
 def document_wording(inp: DocumentInput, kind: DocumentKind) -> Wording:
-    """Letters are in the customer's language; memos in the memo language setting
-    (blank: the case's language)."""
-    return wording_for(inp.locale if kind is DocumentKind.LETTER else inp.memo_locale)
+    """Letters are in the customer's language, dates written out in full; memos, for
+    staff, in the office's language and date format (settings office.locale and
+    office.date_format)."""
+    if kind is DocumentKind.LETTER:
+        return wording_for(inp.locale)
+    return wording_for(inp.memo_locale, inp.settings.date_format)
 
 
 def render_document(inp: DocumentInput, kind: DocumentKind,

@@ -1,8 +1,12 @@
 """Document settings, declared in one schema (key, default, type, description): the
-letterhead, the back-bill amount above which instalments are offered, how credits are
-paid by default, and the memo language. The defaults are demo values; an office stores
-its own values (the case file keeps them as text) and :func:`document_settings` turns
-them into a validated :class:`DocumentSettings`."""
+letterhead, the back-bill amount above which instalments are offered and their number,
+when a back-bill is due, how long a customer has to ask for a review and whether
+collection waits meanwhile, how credits are paid by default, the office's language and
+date format (memos and case summaries), and how far ahead a letter may be dated. The
+defaults are demo values; an office stores its own values (the case file keeps them as
+text, and changing them is an administrator's audited action) and
+:func:`document_settings` turns them into a validated :class:`DocumentSettings`. Text
+printed on letters is refused when it could not be printed (domain/printable.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from ..domain.money import MoneyError, money
+from ..domain.printable import character_problems
 from .errors import SettingInvalid
+from .glyphs import missing_characters
 
 
 class RefundMethod(StrEnum):
@@ -25,13 +31,18 @@ class RefundMethod(StrEnum):
 
 #: Locales that have letter texts in resources/locales/.
 SUPPORTED_LOCALES = ("en_US", "es_US")
+#: How the office's documents (memos, case summaries) write a date: Babel's long,
+#: medium and short date formats of the office's language, or ISO 8601 (2026-03-04).
+DATE_FORMATS = ("long", "medium", "short", "iso")
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
     key: str
     default: Any
-    type: str  # text | lines | localized | money | count | refund_method | locale
+    # text | lines | localized | money | count | days | yes_no | refund_method | locale |
+    # office_locale | date_format
+    type: str
     description: str
 
 
@@ -62,10 +73,28 @@ SETTINGS: tuple[Setting, ...] = (
             "A back-bill above this amount offers the customer monthly installments."),
     Setting("backbill.installment_months", 12, "count",
             "The most monthly installments a back-bill may be spread over."),
+    Setting("backbill.due_days", 30, "count",
+            "Days after the letter's date by which an amount the customer owes is due (the "
+            "letter prints the date)."),
+    Setting("dispute.days", 30, "count",
+            "Days after the letter's date within which the customer may ask for a review "
+            "(the letter prints the date)."),
+    Setting("dispute.collection_waits", True, "yes_no",
+            "Whether collecting an amount the customer disputes waits until the review is "
+            "decided (yes or no; the letter says which)."),
     Setting("credit.refund_method", RefundMethod.BILL_CREDIT, "refund_method",
             "Default way a credit is paid: bill_credit (on the next bill) or refund_check."),
+    Setting("office.locale", "en_US", "office_locale",
+            "The office's language: memos and case summaries are written in it, whatever "
+            "the customer's language (en_US or es_US)."),
+    Setting("office.date_format", "long", "date_format",
+            "How memos and case summaries write dates: long (March 4, 2026), medium (Mar 4, "
+            "2026), short (3/4/26) or iso (2026-03-04)."),
     Setting("memo.locale", "", "locale",
-            "Language of internal memos (blank: the case's own language)."),
+            "Former name of office.locale, read from older files when office.locale is not "
+            "set (blank: not used)."),
+    Setting("issue.max_days_ahead", 30, "days",
+            "How many days after today a letter may be dated at most (0: not after today)."),
 )
 
 SETTINGS_BY_KEY: Mapping[str, Setting] = MappingProxyType({s.key: s for s in SETTINGS})
@@ -95,13 +124,27 @@ class DocumentSettings:
     installment_threshold: Decimal
     installment_months: int
     refund_method: RefundMethod
-    memo_locale: str
+    office_locale: str
+    date_format: str = "long"
+    due_days: int = 30
+    dispute_days: int = 30
+    collection_waits: bool = True
+    max_days_ahead: int = 30
 
 
 def _text(key: str, value: Any) -> str:
     if not isinstance(value, str):
         raise SettingInvalid(f"Setting {key} must be text.")
-    return value.strip(" \t\r\n")
+    text = value.strip(" \t\r\n")
+    # printed on letters: what could not be printed as typed is refused here
+    problems = character_problems(key, text, multiline=True)
+    if problems:
+        raise SettingInvalid(f"Setting {key} {problems[0].message}.")
+    missing = missing_characters(text)
+    if missing:
+        raise SettingInvalid(f"Setting {key} contains characters the letter font cannot "
+                             f"print: {', '.join(repr(c) for c in missing[:5])}.")
+    return text
 
 
 def _lines(key: str, value: Any) -> tuple[str, ...]:
@@ -140,6 +183,41 @@ def _count(key: str, value: Any) -> int:
     return n
 
 
+def _days(key: str, value: Any) -> int:
+    try:
+        n = int(value) if not isinstance(value, bool) else -1
+    except (TypeError, ValueError):
+        n = -1
+    if n < 0 or n > 366 or str(n) != str(value).strip():
+        raise SettingInvalid(f"Setting {key} must be a whole number of days from 0 to 366.")
+    return n
+
+
+def _yes_no(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "true"):
+        return True
+    if text in ("no", "false"):
+        return False
+    raise SettingInvalid(f"Setting {key} must be yes or no.")
+
+
+def _office_locale(key: str, value: Any) -> str:
+    text = _locale(key, value)
+    if not text:
+        raise SettingInvalid(f"Setting {key} must be one of: {', '.join(SUPPORTED_LOCALES)}.")
+    return text
+
+
+def _date_format(key: str, value: Any) -> str:
+    text = _text(key, value)
+    if text not in DATE_FORMATS:
+        raise SettingInvalid(f"Setting {key} must be one of: {', '.join(DATE_FORMATS)}.")
+    return text
+
+
 def _refund_method(key: str, value: Any) -> RefundMethod:
     try:
         return RefundMethod(value)
@@ -158,7 +236,8 @@ def _locale(key: str, value: Any) -> str:
 
 _PARSERS: Mapping[str, Callable[[str, Any], Any]] = MappingProxyType({
     "text": _text, "lines": _lines, "localized": _localized, "money": _money,
-    "count": _count, "refund_method": _refund_method, "locale": _locale,
+    "count": _count, "days": _days, "yes_no": _yes_no, "refund_method": _refund_method,
+    "locale": _locale, "office_locale": _office_locale, "date_format": _date_format,
 })
 
 
@@ -180,9 +259,16 @@ def document_settings(values: Mapping[str, Any] | None = None) -> DocumentSettin
         hours=v["letterhead.hours"], email=v["letterhead.email"],
         website=v["letterhead.website"], department=v["letterhead.department"],
         logo=v["letterhead.logo"])
+    # (a file from before office.locale existed names the memo language memo.locale)
+    office_locale = v["office.locale"]
+    if "office.locale" not in values and v["memo.locale"]:
+        office_locale = v["memo.locale"]
     return DocumentSettings(letterhead, v["backbill.installment_threshold"],
                             v["backbill.installment_months"], v["credit.refund_method"],
-                            v["memo.locale"])
+                            office_locale, date_format=v["office.date_format"],
+                            due_days=v["backbill.due_days"], dispute_days=v["dispute.days"],
+                            collection_waits=v["dispute.collection_waits"],
+                            max_days_ahead=v["issue.max_days_ahead"])
 
 
 DEFAULT_SETTINGS = document_settings()

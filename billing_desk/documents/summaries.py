@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ..domain.case import Case, Period
@@ -124,3 +124,16 @@ def memo_rows(case: Case, det: Determination, direction: Direction,
     if only_memo:
         return rows
     return [(p, ln) for p, ln in rows if ln.direction in (direction, Direction.NONE)]
+
+
+def installment_plan(amount: Decimal, months: int) -> tuple[int, Decimal, Decimal] | None:
+    """``amount`` in ``months`` monthly installments, in whole cents: ``(count, each,
+    last)`` -- ``count`` installments of ``each`` and a last one of ``last`` (the cents
+    left over go into the last; it is never less than ``each``). None when there is no
+    plan to offer: one month, or nothing to pay."""
+    if months < 2 or amount <= 0:
+        return None
+    each = (amount / months).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    if each <= 0:
+        return None
+    return months - 1, each, amount - each * (months - 1)

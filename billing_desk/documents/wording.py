@@ -93,14 +93,16 @@ class _MoneyFormat:
 
 
 class Wording:
-    """The texts and formats of one locale."""
+    """The texts and formats of one locale; ``date_format`` is how dates are written
+    (``long`` in letters; the office's setting in memos: long, medium, short or iso)."""
 
-    def __init__(self, locale: str) -> None:
+    def __init__(self, locale: str, date_format: str = "long") -> None:
         if locale not in SUPPORTED_LOCALES:
             raise UnsupportedLocale(
                 f"There are no letter texts for the language {locale!r}; letters can be "
                 f"written in {', '.join(SUPPORTED_LOCALES)}. Change the account's language.")
         self.locale_name = locale
+        self.date_format = date_format
         self.locale = Locale.parse(locale)
         path = resource_path("locales", locale, "documents.toml")
         with open(path, "rb") as f:
@@ -181,8 +183,11 @@ class Wording:
         return format_decimal(n, locale=self.locale)
 
     def _date(self, d: date) -> str:
-        """A date as written in a letter: June 1, 2010 / 1 de junio de 2010."""
-        return format_date(d, "long", locale=self.locale)
+        """A date as written in a letter: June 1, 2010 / 1 de junio de 2010 (or in the
+        office's date format, in a memo)."""
+        if self.date_format == "iso":
+            return d.isoformat()
+        return format_date(d, self.date_format, locale=self.locale)
 
     def short_date(self, d: date) -> str:
         return format_skeleton("yMMMd", d, locale=self.locale)
@@ -192,12 +197,17 @@ class Wording:
         return format_interval(start, end, "yMMMd", locale=self.locale)
 
     def _period_short(self, start: date, end: date) -> str:
-        """A billing period in figures, for narrow table columns: 6/1/2010 – 6/30/2010."""
+        """A billing period in figures, for narrow table columns: 6/1/2010 – 6/30/2010
+        (2010-06-01 – 2010-06-30 in the iso date format)."""
+        if self.date_format == "iso":
+            return f"{start.isoformat()}\u2009–\u2009{end.isoformat()}"
         return format_interval(start, end, "yMd", locale=self.locale)
 
     def timestamp(self, at: datetime) -> str:
         """A UTC time stamp for sign-offs, marked as UTC."""
         utc = at.astimezone(timezone.utc)
+        if self.date_format == "iso":
+            return f"{utc:%Y-%m-%d %H:%M:%S} UTC"
         return format_datetime(utc, "medium", tzinfo=timezone.utc, locale=self.locale) + " UTC"
 
     def join(self, items: Iterable[str]) -> str:
@@ -229,5 +239,5 @@ class Wording:
 
 
 @cache
-def wording_for(locale: str) -> Wording:
-    return Wording(locale)
+def wording_for(locale: str, date_format: str = "long") -> Wording:
+    return Wording(locale, date_format)

@@ -97,3 +97,15 @@ def check_administrators_remain(active_administrators_after: int) -> None:
         raise AccountRefused("last_administrator",
                              "This is the last active administrator of the case file; make "
                              "another user an administrator first.")
+
+
+def check_manages_settings(actor: Actor) -> None:
+    """Only an active administrator changes the office's settings: the letterhead,
+    telephone, e-mail and signatures are printed on every letter, so a change is the
+    office's decision (and recorded in the history like any other)."""
+    if not actor.active:
+        raise AccountRefused("inactive_user", f"User {actor.login} is disabled.")
+    if actor.role is not Role.ADMINISTRATOR:
+        raise AccountRefused("not_administrator",
+                             f"Only an administrator can change the office's settings; "
+                             f"{actor.login} is a {actor.role.value}.")

@@ -99,6 +99,9 @@ class Case:
     options: Options = field(default_factory=Options)
     made_known_on: date | None = None
     why: str | None = None
+    #: what went wrong, in plain words for the customer's letter (optional; the engine
+    #: ignores it, the letter prints it; see docs/documents.md)
+    cause: str | None = None
 
     @property
     def made_known(self) -> date:

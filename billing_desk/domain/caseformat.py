@@ -37,7 +37,7 @@ LOCALE_PATTERN = re.compile(r"[a-z]{2}_[A-Z]{2}")
 MONEY_MESSAGE = 'must be a non-negative decimal string with exactly 2 decimal places, e.g. "12.34"'
 MISSING = "required field is missing"
 
-TOP_KEYS = ("format", "rule_pack", "why", "options", "account", "service", "currency",
+TOP_KEYS = ("format", "rule_pack", "why", "cause", "options", "account", "service", "currency",
             "discovered_on", "made_known_on", "evidence", "periods")
 TOP_REQUIRED = frozenset({"format", "rule_pack", "account", "service", "currency",
                           "discovered_on", "evidence", "periods"})
@@ -149,6 +149,8 @@ def parse_case(data: Any) -> Case:
     c.literal(top.get("format"), "format", (CASE_FORMAT,))
     rule_pack = c.literal(top.get("rule_pack"), "rule_pack", _known_rule_packs())
     why = c.string(top.get("why"), "why")
+    # an optional addition to case@1 (docs/case-file.md): what went wrong, for the letter
+    cause = c.string(top.get("cause"), "cause")
 
     options = Options()
     raw_options = top.get("options")
@@ -216,6 +218,7 @@ def parse_case(data: Any) -> Case:
         options=options,
         made_known_on=made_known_on,
         why=why,
+        cause=cause,
     )
     problems = consistency_problems(case)
     if problems:

@@ -113,6 +113,7 @@ class CaseDraft:
     periods: tuple[PeriodDraft, ...] = ()
     options: Options = field(default_factory=Options)
     why: str | None = None
+    cause: str | None = None
 
     @classmethod
     def from_case(cls, case: Case) -> "CaseDraft":
@@ -127,6 +128,7 @@ class CaseDraft:
             periods=tuple(PeriodDraft.from_period(p) for p in case.periods),
             options=case.options,
             why=case.why,
+            cause=case.cause,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -135,6 +137,8 @@ class CaseDraft:
         out: dict[str, Any] = {"format": CASE_FORMAT, "rule_pack": self.rule_pack}
         if self.why is not None:
             out["why"] = self.why
+        if self.cause is not None:
+            out["cause"] = self.cause
         o = self.options
         options: dict[str, Any] = {}
         if o.undercharge_reading is not None:

@@ -26,6 +26,7 @@ from .money import dollars
 if TYPE_CHECKING:  # annotations only: the case list uses the statuses without the engine
     from .caseformat import CaseCheck
     from .determination import Determination
+    from .printable import Typesetting
 
 
 class CaseStatus(StrEnum):
@@ -140,8 +141,10 @@ def _require_active(actor: Actor) -> None:
     _refuse(_inactive_refusal(actor))
 
 
-def check_submit(status: CaseStatus, actor: Actor, check: CaseCheck) -> CaseStatus:
-    """A clerk hands a draft to the supervisors: it must have periods and be valid."""
+def check_submit(status: CaseStatus, actor: Actor, check: CaseCheck, *,
+                 typesetting: Typesetting | None = None) -> CaseStatus:
+    """A clerk hands a draft to the supervisors: it must have periods, be valid, and its
+    letter must be printable and mailable (:func:`check_letter`)."""
     _require_active(actor)
     new = next_status(status, A.SUBMIT)
     fields = {p.field for p in check.problems}
@@ -149,7 +152,25 @@ def check_submit(status: CaseStatus, actor: Actor, check: CaseCheck) -> CaseStat
         raise WorkflowRefused("no_periods", "A case with no billing periods cannot be submitted.")
     if check.case is None:
         raise WorkflowRefused("invalid_case", _problems_message("submitted", check))
+    check_letter(check, "submitted", typesetting=typesetting)
     return new
+
+
+def check_letter(check: CaseCheck, verb: str, *, determination: Determination | None = None,
+                 typesetting: Typesetting | None = None) -> None:
+    """Refuse (``not_printable``) a valid case whose letter could not be printed as
+    typed or mailed where it should go (domain/printable.py, domain/mailing.py): found
+    where the case is typed and submitted, never after its approval. ``typesetting``:
+    the documents' answers about fonts and the envelope window (else left to issue)."""
+    from .printable import letter_problems, problems_message
+
+    if determination is None:
+        from .rulepacks import determine
+
+        determination = determine(check.case)
+    problems = letter_problems(check.case, determination.refund_total, typesetting)
+    if problems:
+        raise WorkflowRefused("not_printable", problems_message(verb, problems))
 
 
 def approval_amount(determination: Determination) -> Decimal:
@@ -207,7 +228,8 @@ def _limit_refusal(actor: Actor, determination: Determination) -> WorkflowRefuse
 def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
                   last_edited_by: str | None, submitted_by: str | None, check: CaseCheck,
                   determination: Determination | None, divergence_acknowledged: bool,
-                  fingerprint: str | None, submitted_fingerprint: str | None) -> CaseStatus:
+                  fingerprint: str | None, submitted_fingerprint: str | None,
+                  typesetting: Typesetting | None = None) -> CaseStatus:
     """A supervisor approves exactly the determination submitted. Refused, in this
     order: a disabled user; a case that is not submitted; no approval authority, or the
     approver's own case (:func:`may_approve`); validation problems; a case that is not
@@ -220,6 +242,7 @@ def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
                         submitted_by=submitted_by))
     if check.case is None or determination is None:
         raise WorkflowRefused("invalid_case", _problems_message("approved", check))
+    check_letter(check, "approved", determination=determination, typesetting=typesetting)
     _require_bound(fingerprint, submitted_fingerprint, "submission", "submitted",
                    "return it so that the clerk submits it again")
     _refuse(may_approve(actor, determination=determination))

@@ -10,7 +10,17 @@ from .._lazy import lazy_exports
 #: each public name and the module that defines it (loaded on first use: see
 #: billing_desk/_lazy.py)
 _WHERE = {
+    "BatchInProgress": "manifest",
     "BatchReport": "batch",
+    "IssueDateRefused": "errors",
+    "SettingView": "settings",
+    "change_letter_settings": "settings",
+    "change_setting": "settings",
+    "export_copy": "service",
+    "office_settings": "settings",
+    "office_settings_file_keys": "settings",
+    "recover_runs": "manifest",
+    "require_history": "service",
     "CaseSummaryPdf": "case_summary",
     "Manifest": "manifest",
     "NoIssueRecord": "errors",

@@ -24,11 +24,6 @@ from .history_text import describe
 from .inputs import settings_values
 from .signoffs import signoffs_for
 
-#: the office's language for internal documents when no memo language is set (there
-#: is no office-language setting yet; the memo's setting is the nearest one)
-OFFICE_LOCALE = "en_US"
-
-
 @dataclass(frozen=True, slots=True)
 class CaseSummaryPdf:
     case_number: str
@@ -70,8 +65,9 @@ def save_case_summary(cf: CaseFile, case_id: int, path: Path, *,
 def summary_input(cf: CaseFile, record: CaseRecord, *, printed_by: str,
                   printed_at: datetime | None = None) -> CaseSummaryInput:
     settings = document_settings(settings_values(cf))
-    locale = settings.memo_locale or OFFICE_LOCALE
-    w = wording_for(locale)
+    # an internal document: in the office's language and date format
+    locale = settings.office_locale
+    w = wording_for(locale, settings.date_format)
     names: dict[str, str] = {}
 
     def named(login: str) -> str:
@@ -96,4 +92,5 @@ def summary_input(cf: CaseFile, record: CaseRecord, *, printed_by: str,
         submitted=signoffs.prepared, approved=signoffs.approved,
         history=history, history_verified=report.ok, history_problem=report.problem,
         printed_by=named(printed_by), printed_at=printed_at or utc_now(),
-        history_head=cf.history_head(), letterhead=settings.letterhead.name, locale=locale)
+        history_head=cf.history_head(), letterhead=settings.letterhead.name, locale=locale,
+        date_format=settings.date_format)

@@ -5,6 +5,7 @@ message for the clerk."""
 from __future__ import annotations
 
 from ..domain.workflow import TransitionRefused
+from ..errors import EXIT_INVALID
 from ..store import CaseRecord
 
 
@@ -27,3 +28,16 @@ class NoIssueRecord(TransitionRefused):
         super().__init__(f"Document #{document_id} of case {case_number} has no record of "
                          "how it was issued, so an exact copy cannot be made. Print the "
                          "stored document instead.")
+
+
+class IssueDateRefused(TransitionRefused):
+    """A letter date that cannot be: before the case's discovery or the end of its last
+    period, or further ahead than the office allows (setting issue.max_days_ahead)."""
+
+    exit_code = EXIT_INVALID  # (a usage error: nothing was issued)
+
+    def __init__(self, case_number: str | None, problem: str) -> None:
+        self.case_number = case_number
+        where = f"Case {case_number} was not issued: " if case_number else "Nothing was issued: "
+        super().__init__(f"{where}{problem}. Give an issue date on or after it "
+                         f"(--issue-date YYYY-MM-DD).")

@@ -23,6 +23,13 @@ def settings_values(cf: CaseFile) -> dict[str, Any]:
     return cf.settings.get("documents")
 
 
+def verified_settings(cf: CaseFile) -> dict[str, Any]:
+    """The office's document settings as stored, refused (the store's
+    ``SettingsAltered``) when the settings disagree with their history: what a letter
+    prints is what an administrator set."""
+    return cf.settings.verified("documents")
+
+
 def set_document_settings(cf: CaseFile, values: Mapping[str, Any], *, actor: str) -> None:
     """Store the office's document settings, refused (``SettingInvalid``, naming the
     setting) unless the documents layer accepts every value."""

@@ -24,7 +24,7 @@ CONTENT_COLUMNS = (
     "account_number", "customer_name", "service_address", "mailing_address", "locale",
     "current_customer", "service", "currency", "discovered_on", "made_known_on",
     "customer_could_have_discovered", "documentation_available", "documentation_confirmed",
-    "customer_concealed_error",
+    "customer_concealed_error", "cause",
 )
 #: bookkeeping columns, in the order of :class:`CaseRecord`'s fields after ``draft``
 META_COLUMNS = ("status", "revision", "created_at", "updated_at", "prepared_by",
@@ -71,7 +71,7 @@ def draft_values(d: CaseDraft) -> tuple:
         None if d.service is None else d.service.value,
         d.currency, _iso(d.discovered_on), _iso(d.made_known_on),
         int(e.customer_could_have_discovered), int(e.documentation_available),
-        int(e.documentation_confirmed), int(e.customer_concealed_error),
+        int(e.documentation_confirmed), int(e.customer_concealed_error), d.cause,
     )
 
 
@@ -98,7 +98,7 @@ def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
     """``c``: the CONTENT_COLUMNS values; ``periods``: PERIOD_COLUMNS rows in order."""
     (rule_pack, why, reading, threshold, basis, number, name, service_address,
      mailing_address, locale, current, service, currency, discovered, made_known,
-     could, available, confirmed, concealed) = c
+     could, available, confirmed, concealed, cause) = c
     return CaseDraft(
         rule_pack=rule_pack,
         account=AccountDraft(number, name, service_address, mailing_address, locale, _bool(current)),
@@ -110,6 +110,7 @@ def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
         periods=tuple(map(period_from_row, periods)),
         options=Options(_enum(Reading, reading), _decimal(threshold), _enum(OccurredBasis, basis)),
         why=why,
+        cause=cause,
     )
 
 

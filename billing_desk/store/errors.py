@@ -254,6 +254,33 @@ class RecordNotFound(StoreError):
         super().__init__(f"{what} is not in this case file.")
 
 
+class CaseAltered(StoreError):
+    """A case's stored data disagrees with its audit history (edited in the file behind
+    the application's back): nothing is issued from it."""
+
+    exit_code = 18  # (the issue was refused: docs/cli.md)
+
+    def __init__(self, case_number: str, problem: str) -> None:
+        self.case_number = case_number
+        super().__init__(f"Case {case_number} is not printed or issued: its stored data does "
+                         f"not match its history ({problem}) Nothing was printed or stored. "
+                         f"The case file was changed outside Billing Desk: run billing-desk "
+                         f"verify and report it.")
+
+
+class SettingsAltered(StoreError):
+    """The office settings stored disagree with their history (a letterhead, a telephone
+    number written into the file behind the application's back): nothing is printed with
+    them until an administrator sets them again and ``verify`` is clean."""
+
+    exit_code = 18  # (the issue was refused: docs/cli.md)
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"The office settings in the case file do not match their history: "
+                         f"{problem} Nothing was issued. Run billing-desk verify, and have an "
+                         f"administrator set the settings again (billing-desk settings).")
+
+
 class IssueRefused(StoreError):
     """Documents that cannot be stored as the issue of their case: rendered from
     another determination than the case has now, or a case already issued otherwise."""

@@ -39,7 +39,8 @@ from .connection import Connection, Transaction
 from .determinations import snapshot_summary, store_snapshot
 from .documents import COLUMNS as DOCUMENT_COLUMNS
 from .documents import document_record
-from .errors import IssueRefused, RecordNotFound, StaleRevision, StoreError
+from .errors import (CaseAltered, IssueRefused, RecordNotFound, SettingsAltered, StaleRevision,
+                     StoreError)
 from .records import CaseRecord, DocumentKind, DocumentRecord
 from .users import find_user
 
@@ -69,6 +70,9 @@ class IssueRequest:
     #: the history head the memos print (the newest entry when they were rendered):
     #: it must be an entry of this file, with that hash
     history_head: HistoryHead | None = None
+    #: the office's document settings (the ``documents`` setting) the documents were
+    #: rendered with: they must be the ones the file's history records
+    settings: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,10 @@ class IssueRepository:
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = ? AND fingerprint = ? "
             "ORDER BY id", (case_id, fingerprint)))
 
+    def entry_of(self, document: DocumentRecord) -> HistoryHead | None:
+        """The audit entry of the issue that stored ``document``, with its hash."""
+        return issue_entry(self._c.conn, document)
+
     def rendered_from(self, document: DocumentRecord) -> Mapping[str, Any] | None:
         """What ``document`` was rendered from, as its issue recorded it (None for a
         document stored without an issue entry)."""
@@ -162,6 +170,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         # changed since the documents were rendered (even a new approval of the same
         # content changes who signed off): they may no longer be this case's documents
         raise StaleRevision(rendered.case_number, rendered.revision, revision, edited_by)
+    _require_history(tx, request)
     # only an approved case, by a user of the file, for exactly what was approved
     user = find_user(tx.conn, tx.actor)
     if user is None:
@@ -199,6 +208,28 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
     case = write_record(tx, rendered, replace(rendered, status=new_status, status_reason=None),
                         Action.ISSUE.value, actor=tx.actor, details=details)
     return Issue(case, tuple(stored), created=True, entry=tx.head)
+
+
+def _require_history(tx: Transaction, request: IssueRequest) -> None:
+    """Nothing is stored from data the history does not account for (issue 14): the
+    case as stored must be the case its history replays to (``verify`` for this case),
+    the office settings must be those their history records, and the documents must
+    have been rendered with those settings. The issuing service checks the same before
+    it renders; this is the check where the data lives, inside the issue's transaction."""
+    from .settings import stored_value
+    from .verify import case_report, settings_problem
+
+    report = case_report(tx.conn, request.case.id)
+    if not report.ok:
+        raise CaseAltered(request.case.case_number, report.problem or "")
+    problem = settings_problem(tx.conn)
+    if problem is not None:
+        raise SettingsAltered(problem)
+    if request.settings is not None:
+        stored = tx.execute("SELECT value FROM settings WHERE key = 'documents'").fetchone()
+        if dict(request.settings) != stored_value("documents", None if stored is None else stored[0]):
+            raise IssueRefused(request.case.case_number, "its documents were rendered with "
+                               "other office settings than the case file's; render them again.")
 
 
 def issue_entry(conn, document: DocumentRecord) -> HistoryHead | None:

@@ -12,7 +12,9 @@ automatically.
 Versions: 1 cases, periods, search, attachments, determinations, documents, audit;
 2 users (roles, argon2 password hashes, sign-in failures) and the submission and
 approval signatures on cases; 3 the search also finds an account number typed without
-its separators (``6203313`` finds ``620-33-13``).
+its separators (``6203313`` finds ``620-33-13``); 4 the case's cause (case@1 ``cause``,
+printed in the letter) and an index of the history entries that concern no case (the
+office settings, users and mail runs that issuing checks before every letter).
 """
 
 from __future__ import annotations
@@ -342,10 +344,26 @@ def v3_account_key(db: Database) -> None:
     db.executescript(V3_ACCOUNT_KEY)
 
 
+V4_CAUSE_AND_FILE_HISTORY = """
+-- What went wrong, in plain words for the customer's letter (case@1 "cause", optional).
+ALTER TABLE cases ADD COLUMN cause TEXT;
+-- The entries about the file rather than a case (settings, users, mail runs): issuing
+-- replays the settings' entries before every letter, so they are found without reading
+-- the whole history.
+CREATE INDEX audit_file ON audit (entity, entity_id, id) WHERE case_id IS NULL;
+"""
+
+
+def v4_cause_and_file_history(db: Database) -> None:
+    """The case's cause; the index of the history entries that concern no case."""
+    db.executescript(V4_CAUSE_AND_FILE_HISTORY)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key)
+MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
+                                     v4_cause_and_file_history)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -2,7 +2,11 @@
 
 A setting that was never changed is not stored (its default applies), so a new default
 in a later version reaches every file that did not choose otherwise. Changing a setting
-is a change like any other: one transaction, one audit entry.
+is a change like any other: one transaction, one audit entry, and -- once the file has
+users -- by an active administrator only. The settings are part of the history: replaying
+the settings' entries gives what the table holds, or ``verify`` says which setting was
+changed behind the application's back, and nothing is issued with it
+(:meth:`SettingsRepository.history_problem`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ..domain.accounts import check_manages_settings
 from ..domain.canonical import canonical_json
 from ..errors import BillingDeskError
 from .connection import Connection
+from .users import find_user, has_users
 
 
 class InvalidSetting(BillingDeskError, ValueError):
@@ -97,6 +103,9 @@ class SettingsRepository:
         setting = _declared(key)
         text = _encode(setting, value)
         with self._c.write(actor) as tx:
+            if has_users(tx.conn):  # (a file without users yet has no administrator either)
+                user = find_user(tx.conn, tx.actor)
+                check_manages_settings(user.actor())
             stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             before = setting.default if stored is None else _decode(setting, stored[0])
             if value == before:
@@ -108,3 +117,27 @@ class SettingsRepository:
                 tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))
             tx.audit("set", "setting", key, None, {key: before}, {key: value})
+
+    def history_problem(self) -> str | None:
+        """Why the settings stored disagree with their history (a value written into the
+        table without an audit entry), or None when they match it."""
+        from .verify import settings_problem
+
+        return settings_problem(self._c.conn)
+
+    def verified(self, key: str) -> Any:
+        """The setting as :meth:`get` gives it, refused (:class:`SettingsAltered`) when the
+        settings disagree with their history: what is printed on a letter must be what
+        an administrator set."""
+        from .errors import SettingsAltered
+
+        problem = self.history_problem()
+        if problem is not None:
+            raise SettingsAltered(problem)
+        return self.get(key)
+
+
+def stored_value(key: str, text: str | None) -> Any:
+    """A setting as it is in effect: its stored text decoded, or its default."""
+    setting = _declared(key)
+    return copy.deepcopy(setting.default) if text is None else _decode(setting, text)

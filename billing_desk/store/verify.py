@@ -12,6 +12,8 @@
    approval limit raised with raw SQL is caught). Password hashes are not in the
    history, so they are not covered.
 5. Attachment and document bytes still hash to the SHA-256 recorded for them.
+7. The settings replayed from their history equal the settings stored (a telephone
+   number written into the settings table is caught; nothing is issued with it).
 
 ``verify_case`` checks one case's entries only (their hashes, their links to the
 entries before and after them, and the case against them): cheap enough to run each
@@ -126,6 +128,8 @@ def _verify(c: Connection) -> VerifyReport:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
     if (problem := _unrecorded(conn)) is not None:
         return VerifyReport(count, cases, problem)
+    if (problem := settings_problem(conn)) is not None:
+        return VerifyReport(count, cases, problem)
     return VerifyReport(count, cases, head=HistoryHead(count, prev_hash) if count else None)
 
 
@@ -149,8 +153,7 @@ def _case_problem(conn, stored, newest_entry: int, replayed: dict) -> str | None
     """Why the stored case does not match its replayed history, or None."""
     state = stored.state()
     if state != replayed:
-        fields = sorted(k for k in state.keys() | replayed.keys()
-                        if state.get(k) != replayed.get(k))
+        fields = _differing(state, replayed)
         return (f"case {stored.case_number} does not match its history (audit entry "
                 f"{newest_entry} and before): {', '.join(fields)} changed without an audit entry.")
     for what, signature in (("submission", stored.submitted), ("approval", stored.approved)):
@@ -162,32 +165,52 @@ def _case_problem(conn, stored, newest_entry: int, replayed: dict) -> str | None
     return None
 
 
+def _differing(a, b, prefix: str = "") -> list[str]:
+    """The paths of the fields that differ between two states (``account.customer_name``,
+    ``periods[3].billed``, ``approved.fingerprint``)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in sorted(a.keys() | b.keys()):
+            if a.get(k) != b.get(k):
+                out += _differing(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else k)
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) if x != y
+                for p in _differing(x, y, f"{prefix}[{i}]")]
+    return [prefix]
+
+
 def verify_case(c: Connection, case_id: int) -> VerifyReport:
     """One case's history: each of its entries hashes to itself and is linked to the
     entries on either side of it in the file's chain, and the case matches it."""
     with translated_errors(c.path):
-        conn = c.conn
-        stored = fetch_record(conn, case_id)
-        rows = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? ORDER BY id",
-                            (case_id,)).fetchall()
-        state: dict = {}
-        for row in rows:
-            fields = dict(zip(HASHED + ("hash",), row))
-            entry = AuditEntry.from_row(row)
-            if entry_hash(fields) != fields["hash"]:
-                return VerifyReport(len(rows), 1, f"audit entry {entry.id} {_describe(entry)} was "
-                                    "altered: its contents no longer match its hash.", entry.id)
-            before = conn.execute("SELECT hash FROM audit WHERE id = ?", (entry.id - 1,)).fetchone()
-            after = conn.execute("SELECT prev_hash FROM audit WHERE id = ?", (entry.id + 1,)).fetchone()
-            if (before[0] if before else GENESIS) != entry.prev_hash or (
-                    after is not None and after[0] != entry.hash):
-                return VerifyReport(len(rows), 1, f"audit entry {entry.id} is not linked to the "
-                                    "entries beside it: the history was cut or reordered here.",
-                                    entry.id)
-            if entry.entity == "case" and entry.after is not None:
-                state = replay(state, entry.after)
-        problem = _case_problem(conn, stored, rows[-1][0] if rows else 0, state)
-        return VerifyReport(len(rows), 1, problem)
+        return case_report(c.conn, case_id)
+
+
+def case_report(conn, case_id: int) -> VerifyReport:
+    """:func:`verify_case` on a raw connection (also inside a transaction: the store
+    asks it again as it stores an issue)."""
+    stored = fetch_record(conn, case_id)
+    rows = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE case_id = ? ORDER BY id",
+                        (case_id,)).fetchall()
+    state: dict = {}
+    for row in rows:
+        fields = dict(zip(HASHED + ("hash",), row))
+        entry = AuditEntry.from_row(row)
+        if entry_hash(fields) != fields["hash"]:
+            return VerifyReport(len(rows), 1, f"audit entry {entry.id} {_describe(entry)} was "
+                                "altered: its contents no longer match its hash.", entry.id)
+        before = conn.execute("SELECT hash FROM audit WHERE id = ?", (entry.id - 1,)).fetchone()
+        after = conn.execute("SELECT prev_hash FROM audit WHERE id = ?", (entry.id + 1,)).fetchone()
+        if (before[0] if before else GENESIS) != entry.prev_hash or (
+                after is not None and after[0] != entry.hash):
+            return VerifyReport(len(rows), 1, f"audit entry {entry.id} is not linked to the "
+                                "entries beside it: the history was cut or reordered here.",
+                                entry.id)
+        if entry.entity == "case" and entry.after is not None:
+            state = replay(state, entry.after)
+    return VerifyReport(len(rows), 1, _case_problem(conn, stored, rows[-1][0] if rows else 0,
+                                                    state))
 
 
 def _unrecorded(conn) -> str | None:
@@ -227,4 +250,33 @@ def _unrecorded(conn) -> str | None:
         if (case_id, fingerprint) not in determinations:
             return (f"determination #{id_} of case {case_number} ({fingerprint[:12]}) has no "
                     "audit entry: it was added behind the application's back.")
+    return None
+
+
+def settings_problem(conn) -> str | None:
+    """Why the settings stored differ from their history (check 7), or None. Each
+    ``set`` entry records the value before and after; the history's last value of each
+    setting (or its default, never set) must be what the table gives."""
+    from .settings import SETTINGS, stored_value
+
+    replayed: dict[str, object] = {}
+    for key, after in conn.execute(
+            "SELECT entity_id, after FROM audit WHERE case_id IS NULL AND entity = 'setting' "
+            "ORDER BY id"):
+        replayed[key] = json.loads(after).get(key)
+    stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+    unknown = sorted(stored.keys() - SETTINGS.keys())
+    if unknown:
+        return (f"the settings table holds {unknown[0]!r}, which is no setting: it was added "
+                "behind the application's back.")
+    for key in SETTINGS:
+        now = stored_value(key, stored.get(key))
+        recorded = replayed[key] if key in replayed else stored_value(key, None)
+        if now != recorded:
+            detail = ""
+            if isinstance(now, dict) and isinstance(recorded, dict):
+                changed = sorted(k for k in now.keys() | recorded.keys() if now.get(k) != recorded.get(k))
+                detail = f" ({', '.join(changed)})"
+            return (f"the setting {key}{detail} differs from its history: it was changed "
+                    "without an audit entry.")
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..domain.printable import Typesetting
 from ..domain.workflow import (
     Action, WorkflowRefused, check_approve, check_close, check_issue, check_reopen,
     check_return, check_submit, check_void,
@@ -26,9 +27,13 @@ from .users import find_user
 
 
 def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor: str,
-                 reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
+                 reason: str | None = None, acknowledge_divergence: bool = False,
+                 typesetting: Typesetting | None = None) -> CaseRecord:
     """Take ``action`` on ``current`` inside ``tx`` as ``actor``: check the rules, keep
-    what the action records, write the case with one audit entry; return the new record."""
+    what the action records, write the case with one audit entry; return the new record.
+    ``typesetting``: what the documents say about fonts and the envelope window, for the
+    checks of submission and approval (domain/printable.py); the other checks of a
+    letter hold without it."""
     user = find_user(tx.conn, actor)
     if user is None:
         raise WorkflowRefused("no_users", "This case file has no users yet: create its first "
@@ -38,7 +43,7 @@ def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor:
     # validation is needed to submit, approve and issue only
     check = current.draft.check() if action in (Action.SUBMIT, Action.APPROVE, Action.ISSUE) else None
     if action is Action.SUBMIT:
-        status = check_submit(current.status, who, check)
+        status = check_submit(current.status, who, check, typesetting=typesetting)
         snapshot, _ = keep_snapshot(tx, current.id, current.revision, check.case)
         new = replace(current, status=status, status_reason=None, approved=None,
                       divergence_acknowledged=False,
@@ -52,7 +57,8 @@ def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor:
             last_edited_by=current.last_edited_by,
             submitted_by=submitted.login if submitted else None, check=check,
             determination=determination, divergence_acknowledged=acknowledge_divergence,
-            fingerprint=fingerprint, submitted_fingerprint=submitted.fingerprint if submitted else None)
+            fingerprint=fingerprint, submitted_fingerprint=submitted.fingerprint if submitted else None,
+            typesetting=typesetting)
         # the snapshot of exactly this fingerprint was kept at submission
         new = replace(current, status=status,
                       approved=Signature(user.login, tx.at, fingerprint),
@@ -83,13 +89,16 @@ class WorkflowService:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def submit(self, case_id: int, *, actor: str, expected_revision: int | None = None) -> CaseRecord:
-        return self.act(case_id, Action.SUBMIT, actor=actor, expected_revision=expected_revision)
+    def submit(self, case_id: int, *, actor: str, expected_revision: int | None = None,
+               typesetting: Typesetting | None = None) -> CaseRecord:
+        return self.act(case_id, Action.SUBMIT, actor=actor, expected_revision=expected_revision,
+                        typesetting=typesetting)
 
     def approve(self, case_id: int, *, actor: str, acknowledge_divergence: bool = False,
-                expected_revision: int | None = None) -> CaseRecord:
+                expected_revision: int | None = None,
+                typesetting: Typesetting | None = None) -> CaseRecord:
         return self.act(case_id, Action.APPROVE, actor=actor, expected_revision=expected_revision,
-                        acknowledge_divergence=acknowledge_divergence)
+                        acknowledge_divergence=acknowledge_divergence, typesetting=typesetting)
 
     def return_case(self, case_id: int, reason: str, *, actor: str,
                     expected_revision: int | None = None) -> CaseRecord:
@@ -111,14 +120,16 @@ class WorkflowService:
         return self.act(case_id, Action.CLOSE, actor=actor, expected_revision=expected_revision)
 
     def act(self, case_id: int, action: Action, *, actor: str, expected_revision: int | None = None,
-            reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
+            reason: str | None = None, acknowledge_divergence: bool = False,
+            typesetting: Typesetting | None = None) -> CaseRecord:
         with self._c.write(actor) as tx:
             current = fetch_record(tx.conn, case_id)
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(current.case_number, expected_revision, current.revision,
                                     last_actor(tx, case_id))
             return apply_action(tx, current, action, actor=tx.actor, reason=reason,
-                                acknowledge_divergence=acknowledge_divergence)
+                                acknowledge_divergence=acknowledge_divergence,
+                                typesetting=typesetting)
 
 
 def last_actor(tx: Transaction, case_id: int) -> str:

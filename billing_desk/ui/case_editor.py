@@ -206,6 +206,10 @@ class CaseEditor(QWidget):
         self._field(form, "&Service:", self.service, "service", "service")
         self._field(form, "&Discovered on:", self.discovered_on, "discovered_on", "discovered_on")
         self._field(form, "Made &known on:", self.made_known_on, "made_known_on", "made_known_on")
+        # the case's cause, printed in the customer's letter (case@1 "cause")
+        self.cause = CommitPlainTextEdit(max_lines=2)
+        self.cause.setPlaceholderText("What went wrong, in plain words: the letter prints it")
+        self._field(form, "What went wrong:", self.cause, "cause", "cause")
         self._field(form, "&Reading of (a)(2):", self.reading, "options.undercharge_reading", "reading")
         self._field(form, "Occurred &by:", self.basis, "options.occurred_basis", "occurred_basis")
         self.threshold.setWordWrap(True)
@@ -223,6 +227,10 @@ class CaseEditor(QWidget):
                                                                         "Set made-known date"))
         self.discovered_on.dateTyped.connect(lambda d: self._preview(replace(self._draft, discovered_on=d)))
         self.made_known_on.dateTyped.connect(lambda d: self._preview(replace(self._draft, made_known_on=d)))
+        self.cause.editingFinished.connect(lambda: self._commit(
+            replace(self._draft, cause=self.cause.toPlainText() or None), "Edit what went wrong"))
+        self.cause.textChanged.connect(lambda: self._preview(
+            replace(self._draft, cause=self.cause.toPlainText() or None)))
         for field, path in ((self.discovered_on, "discovered_on"), (self.made_known_on, "made_known_on")):
             field.invalidChanged.connect(lambda msg, p=path: self._show_entry_error(p, msg))
             field.pendingChanged.connect(self._refused_changed)
@@ -313,6 +321,8 @@ class CaseEditor(QWidget):
             self.service.setCurrentIndex(max(0, self.service.findData(draft.service.value if draft.service else "")))
             self.discovered_on.set_value(draft.discovered_on)
             self.made_known_on.set_value(draft.made_known_on)
+            if self.cause.toPlainText() != (draft.cause or ""):
+                self.cause.set_text_silently(draft.cause or "")
             for key, check in self.evidence.items():
                 check.setChecked(getattr(draft.evidence, key))
             self.reading.setCurrentIndex(self.reading.findData(draft.options.reading.value))
@@ -330,6 +340,7 @@ class CaseEditor(QWidget):
         for w in (self.number, self.customer_name, self.service_address):
             w.setReadOnly(read_only)
         self.mailing_address.setReadOnly(read_only)
+        self.cause.setReadOnly(read_only)
         for w in (self.locale, self.current_customer, self.service, self.discovered_on,
                   self.made_known_on, self.reading, self.basis, self.add_row_button,
                   self.delete_rows_button, self.paste_button, self.import_csv_button,
@@ -371,8 +382,8 @@ class CaseEditor(QWidget):
     def flush(self) -> None:
         """Commit an edit still in progress (the window is closing, another case opens)."""
         focus = self.focusWidget()
-        if focus is self.mailing_address:
-            self.mailing_address.finish()
+        if focus in (self.mailing_address, self.cause):
+            focus.finish()
         elif isinstance(focus, QLineEdit):
             focus.editingFinished.emit()
         if self.periods_view.state() == self.periods_view.State.EditingState:

@@ -66,6 +66,10 @@ class DocumentActions(QObject):
                                   "determination, the history (internal, not issued)")
         self.batch_act = action("Issue &batch…", self.open_batch, "Ctrl+Shift+B", "issue_batch",
                                 "Issue every approved case, with a manifest")
+        self.settings_act = action("Le&tter settings…", self.open_settings, "", "letter_settings",
+                                   "The office's settings printed on letters (administrators "
+                                   "change them)")
+        self.settings_dialog = None
         self.menu = menu if menu is not None else QMenu("Documents", window)
         self.menu.setObjectName("documents_menu")
         for act in (self.issue_act, self.preview_act, self.print_act, self.save_act):
@@ -74,6 +78,8 @@ class DocumentActions(QObject):
         self.menu.addAction(self.summary_act)
         self.menu.addSeparator()
         self.menu.addAction(self.batch_act)
+        self.menu.addSeparator()
+        self.menu.addAction(self.settings_act)
         tab.issueRequested.connect(self.ask_issue)
         session.fileOpened.connect(lambda _path: self.case_opened(None))
         self.case_opened(None)
@@ -85,6 +91,8 @@ class DocumentActions(QObject):
         for act in (self.preview_act, self.print_act, self.save_act, self.summary_act):
             set_available(act, None if record is not None else "no case is open.")
         set_available(self.batch_act, None if self.session.file is not None else
+                      "no case file is open.")
+        set_available(self.settings_act, None if self.session.file is not None else
                       "no case file is open.")
         self.tab.show_case(record)
 
@@ -181,6 +189,18 @@ class DocumentActions(QObject):
         self.window.statusBar().showMessage(
             f"Saved the case summary of {summary.case_number} ({summary.pages} page"
             f"{'s' if summary.pages != 1 else ''}) as {path.name}", 8000)
+
+    def open_settings(self):
+        """The letter settings: an administrator edits and saves them, others read them."""
+        if self.session.file is None:
+            return None
+        from .settings_dialog import LetterSettingsDialog
+
+        self.settings_dialog = LetterSettingsDialog(self.session, self.window)
+        # the preview shown follows the settings just saved
+        self.settings_dialog.saved.connect(lambda: self.tab.show_case(self.record))
+        self.settings_dialog.open()
+        return self.settings_dialog
 
     def open_batch(self) -> BatchIssueDialog | None:
         if self.session.file is None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from .qt import QObject, Signal
 
+from ..documents.typesetting import LETTER_TYPESETTING
 from ..domain.caseformat import CaseCheck
 from ..domain.determination import Determination
 from ..domain.draft import CaseDraft
+from ..domain.printable import letter_problems
 from ..domain.rulepacks import determine
 from .case_editor import CaseEditor
 from .determination_panel import DeterminationPanel
@@ -46,7 +48,11 @@ class LiveDetermination(QObject):
             held = {p.field for p in refused}  # the refusal says why, not "missing"
             self.panel.show_problems(tuple(p for p in check.problems if p.field not in held))
         self.panel.set_refused(refused)
-        self.editor.set_problems(check.problems)
+        # what the letter could not print or mail is shown at its field as it is typed
+        # (the same rules refuse the submission: domain/printable.py, domain/mailing.py)
+        self.editor.set_problems(check.problems + tuple(letter_problems(
+            draft, None if determination is None else determination.refund_total,
+            LETTER_TYPESETTING)))
         self.updated.emit(check, determination)
 
     def clear(self) -> None:

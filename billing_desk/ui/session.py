@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 from .qt import QObject, QTimer, Signal
 
 from .. import issuing
-from ..domain.workflow import Action, may_approve
+from ..domain.workflow import Action, Role, may_approve
 from ..store.casefile import CaseFile, open_case_file
 from ..store.summaries import UserRecord
 
@@ -215,10 +215,14 @@ class CaseSession(QObject):
 
     def change_status(self, case_id: int, action: Action, expected_revision: int,
                       reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
-        """A workflow step under the rules (``WorkflowRefused`` says why not)."""
+        """A workflow step under the rules (``WorkflowRefused`` says why not); submission
+        and approval also ask the letters' typesetting whether the case prints."""
+        from ..documents.typesetting import LETTER_TYPESETTING
+
         record = self._cf().workflow.act(case_id, action, actor=self.actor,
                                          expected_revision=expected_revision, reason=reason,
-                                         acknowledge_divergence=acknowledge_divergence)
+                                         acknowledge_divergence=acknowledge_divergence,
+                                         typesetting=LETTER_TYPESETTING)
         self._saved(record)
         return record
 
@@ -343,6 +347,25 @@ class CaseSession(QObject):
     def save_case_summary(self, case_id: int, path: Path) -> issuing.CaseSummaryPdf:
         """Write the case's printable summary (internal; nothing is stored or recorded)."""
         return issuing.save_case_summary(self._cf(), case_id, path, printed_by=self.actor)
+
+    def letter_settings(self) -> list[issuing.SettingView]:
+        """The office's letter settings as they are in effect."""
+        return [v for v in issuing.office_settings(self._cf())
+                if v.key not in issuing.office_settings_file_keys()]
+
+    def letter_settings_problem(self) -> str | None:
+        """Why the settings stored disagree with their history, or None."""
+        return self._cf().settings.history_problem()
+
+    def change_letter_settings(self, changes: dict) -> None:
+        """Save changed letter settings: one action, one audit entry (administrators)."""
+        issuing.change_letter_settings(self._cf(), changes, actor=self.actor)
+        self._counter = self._cf().listing.change_counter()
+
+    @property
+    def is_administrator(self) -> bool:
+        u = self.user
+        return u is not None and u.active and u.role is Role.ADMINISTRATOR
 
     def issuable_count(self) -> int:
         """Approved cases waiting for their documents (what a batch would issue)."""

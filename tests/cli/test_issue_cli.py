@@ -67,13 +67,13 @@ def test_a_refused_case_makes_the_batch_exit_non_zero_with_its_reason(tmp_path, 
     path = tmp_path / "office.bdesk"
     with create_case_file(path) as cf:
         approved_cases(cf, 2)
-        refused = approved_case(cf, "18", mailing_address="", service_address="")
+        refused = approved_case(cf, "18", customer_name="王小明")  # (approved by the API)
     code = main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1", *AS_MAIL_ROOM])
     out, _ = capsys.readouterr()
     assert code == EXIT_ISSUE_REFUSED == 18
     assert "3 cases selected = documents issued for 2 cases" in out and "+ refused 1 +" in out
-    assert (f"  refused {refused.case_number} (account 100-2000-01, Pat Example): Account "
-            "100-2000-01 has no mailing address and no service address") in out
+    assert (f"  refused {refused.case_number} (account 100-2000-01, 王小明): The customer name "
+            "contains characters the letter font cannot print") in out
 
 
 def test_issue_one_case_and_its_refusals(tmp_path, capsys):

@@ -196,3 +196,23 @@ def test_exit_codes_are_documented_in_help_and_docs(capsys):
     for code in codes:
         assert re.search(rf"^\s+{code}\s+\S", help_text, re.M), code
         assert re.search(rf"^\| {code} \|", docs, re.M), code
+
+
+def test_import_refuses_a_name_a_letter_cannot_print_naming_the_field(office, capsys, tmp_path):
+    """Issue 14 point 5: at import, not after approval; the engine still determines it."""
+    case = json.loads(VALID[0].read_text(encoding="utf-8"))
+    case["account"]["customer_name"] = "Pat \u202eelpmaxE"
+    bidi = tmp_path / "bidi.json"
+    bidi.write_text(json.dumps(case), encoding="utf-8")
+    case["account"]["customer_name"] = "محمد علي"
+    arabic = tmp_path / "arabic.json"
+    arabic.write_text(json.dumps(case), encoding="utf-8")
+    code, out, _ = run(capsys, "import", office, bidi, arabic, "--as", "root")
+    assert code == 2
+    assert (f"Rejected {bidi}: Its letter could not be printed as typed (1 problem):\n"
+            "  account.customer_name  contains an invisible direction mark or override") in out
+    assert "account.customer_name  is written in a right-to-left script (Arabic)" in out
+    assert out.strip().endswith("0 imported, 2 rejected.")
+    with open_case_file(office) as cf:
+        assert cf.listing.count() == 0
+    assert run(capsys, "determine", arabic, "--json")[0] == 0  # RULES.md accepts it

@@ -20,10 +20,16 @@ from tests.shared_cases import worked_cases
 VALID_CASES = [p.stem for p in worked_cases() if not p.stem.startswith("bad-")]
 
 
+#: worked case 14 refunds a former customer whose mailing address is the service address
+#: they left: its letter goes to a forwarding address (test_a_former_customer_...)
+FORWARDING = {"14-former-customer-undercharge": "1630 Pearl St, Boulder, CO 80302"}
+
+
 @pytest.mark.parametrize("stem", VALID_CASES)
 @pytest.mark.parametrize("locale", ["en_US", "es_US"])
 def test_every_worked_case_issues_in_both_languages(stem, locale):
-    inp = document_input(stem, locale=locale)
+    forwarding = {"mailing_address": FORWARDING[stem]} if stem in FORWARDING else {}
+    inp = document_input(stem, locale=locale, **forwarding)
     issued = prepare_issue(inp)
     assert tuple(d.kind for d in issued) == inp.kinds
     for doc in issued:
@@ -100,3 +106,18 @@ def test_a_reprint_reads_page_for_page_as_the_issued_document_with_the_stamp():
 def test_a_document_the_case_does_not_call_for_is_not_rendered():
     with pytest.raises(StaleDetermination, match="calls for no back bill memo"):
         prepare_document(document_input("23"), DocumentKind.BACK_BILL_MEMO)
+
+
+def test_a_former_customer_is_never_written_to_at_the_service_address_they_left():
+    from billing_desk.documents.errors import MissingMailingAddress
+
+    # worked case 14 as written: a refund check to a former customer, mailing address =
+    # the service address they left (approved before the rule existed): refused at issue
+    with pytest.raises(MissingMailingAddress, match="forwarding address"):
+        prepare_issue(document_input("14"))
+    # no mailing address: never the service address for a former customer
+    with pytest.raises(MissingMailingAddress, match="former customer's and has no mailing"):
+        prepare_issue(document_input("14", mailing_address=None))
+    # a current customer without one: the service address, as before
+    current = document_input("18", mailing_address=None)
+    assert "215 N Mason St" in extract_text(prepare_issue(current)[0].pdf)

@@ -59,7 +59,7 @@ def test_mixed_case_letter_in_spanish():
         "1–30 de jun de 2010 $212.40 $187.15 $25.25 $0.00",
         "llámenos al (970) 212-2900, de lunes a viernes, de 8 a. m. a 5 p. m.",
         "Atentamente,",
-        "Página 1 de 1",
+        "Página 1 de 2", "Página 2 de 2",
     ):
         assert expected in text
 
@@ -67,13 +67,15 @@ def test_mixed_case_letter_in_spanish():
 @pytest.mark.parametrize("locale, phrases", [
     ("en_US", ["$360.00 for 3 billing periods (Jul 1, 2004 – Mar 31, 2005) is not billed: "
                "it happened more than six years before we found the error.",
-               "Because this amount is more than $100.00, you may pay it in up to 12 monthly "
-               "installments"]),
+               "Because this raises your balance by more than $100.00, you do not have to pay "
+               "it all at once: you may pay it in up to 12 monthly installments, for example "
+               "11 installments of $16.63 and a last one of $16.64."]),
     ("es_US", ["$360.00 correspondientes a 3 periodos de facturación (1 de jul de 2004 – 31 "
                "de mar de 2005) no se facturan: el cobro ocurrió más de seis años antes de "
                "que detectáramos el error.",
-               "Como esta cantidad es superior a $100.00, puede pagarla en hasta 12 cuotas "
-               "mensuales"]),
+               "Como esto aumenta su saldo en más de $100.00, no tiene que pagarlo todo de una "
+               "vez: puede pagarlo en hasta 12 cuotas mensuales, por ejemplo 11 cuotas de "
+               "$16.63 y una última de $16.64."]),
 ])
 def test_concealed_undercharge_explains_exclusions_and_offers_installments(locale, phrases):
     text = letter_text(document_input("13", locale=locale))
@@ -88,8 +90,9 @@ def test_installments_follow_the_threshold_setting():
     assert "installments" not in letter_text(document_input("13", settings=settings))
     settings = document_settings({"backbill.installment_threshold": "50.00",
                                   "backbill.installment_months": "6"})
-    assert ("more than $50.00, you may pay it in up to 6 monthly installments"
-            in letter_text(document_input("13", settings=settings)))
+    assert ("more than $50.00, you do not have to pay it all at once: you may pay it in up to "
+            "6 monthly installments, for example 5 installments of $33.26 and a last one of "
+            "$33.27." in letter_text(document_input("13", settings=settings)))
 
 
 def test_refund_by_check_instead_of_bill_credit():

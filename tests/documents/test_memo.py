@@ -57,7 +57,9 @@ def test_credit_memo_of_a_mixed_case():
 
 
 def test_back_bill_memo_in_spanish_lists_included_and_excluded_with_clauses():
-    text = memo_text(document_input("13", locale="es_US"), BACK)
+    # a Spanish-speaking office: memos follow the office's language (office.locale)
+    office = document_settings({"office.locale": "es_US", "office.date_format": "medium"})
+    text = memo_text(document_input("13", locale="en_US", settings=office), BACK)
     for expected in (
         "Nota de cobro retroactivo", "Cliente Front Range Storage LLC",
         "4 1/7/2005–30/9/2005 $300.00 $420.00 −$120.00 61/92 $79.57 $40.43 26-721(a)(2) R2",
@@ -70,11 +72,14 @@ def test_back_bill_memo_in_spanish_lists_included_and_excluded_with_clauses():
         assert expected in text
 
 
-def test_memo_language_can_be_fixed_by_setting():
-    inp = document_input("13", locale="es_US", settings=document_settings({"memo.locale": "en_US"}))
-    assert "Back-bill memo" in memo_text(inp, BACK)
+def test_memos_are_in_the_office_language_not_the_customers():
+    inp = document_input("13", locale="es_US")  # a Spanish-speaking customer
+    assert "Back-bill memo" in memo_text(inp, BACK)  # the office's default: en_US
     letter = render_document(inp, LETTER).pdf
     assert "Estimado(a) Front Range Storage LLC:" in extract_text(letter)
+    # an older file names the memo language memo.locale: still honoured
+    inp = document_input("13", settings=document_settings({"memo.locale": "es_US"}))
+    assert "Nota de cobro retroactivo" in memo_text(inp, BACK)
 
 
 def test_a_long_memo_repeats_its_identity_on_every_page():

@@ -10,18 +10,22 @@ import pytest
 from billing_desk.documents.errors import DocumentMismatch, MissingSignoff
 from billing_desk.documents.issue import prepare_issue
 from billing_desk.documents.readback import check_document, extract_text
+from billing_desk.documents.settings import document_settings
 from tests.documents.inputs import document_input
 
 
 @pytest.mark.parametrize(("locale", "stamp"), [("en_US", "PREVIEW · NOT ISSUED"),
                                                ("es_US", "VISTA PREVIA · SIN EMITIR")])
 def test_every_page_of_a_preview_carries_the_watermark(locale, stamp):
-    docs = prepare_issue(document_input("23", locale=locale).as_preview())
+    # the memo in the language of the office, as the letter (office.locale)
+    docs = prepare_issue(document_input("23", locale=locale, settings=document_settings(
+        {"office.locale": locale})).as_preview())
     memo = docs[1]
     assert memo.pages == 3 and all(d.preview for d in docs)
     text = extract_text(memo.pdf)
     assert text.count(stamp) == 3
     assert stamp not in extract_text(prepare_issue(document_input("23", locale=locale))[1].pdf)
+    assert text.count(stamp) == memo.pages and extract_text(docs[0].pdf).count(stamp) == docs[0].pages
 
 
 def test_a_preview_does_not_pass_the_check_of_an_issue_nor_the_reverse():

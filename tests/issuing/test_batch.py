@@ -37,7 +37,9 @@ def run(cf, folder, **options):
 
 def test_a_batch_issues_every_approved_case_and_reconciles(cf, tmp_path):
     approved_cases(cf, 9)
-    unmailable = approved_case(cf, "18", mailing_address="", service_address="")
+    # approved through the API without the typesetting (as a case approved before the
+    # printable checks at submission were): refused at issue, by the documents
+    unmailable = approved_case(cf, "18", customer_name="王小明")
     cf.cases.create(draft_of("01"), actor=CLERK)  # a draft: not selected
     seen = []
     report, (csv_path, json_path) = run(cf, tmp_path, workers=2, cases_per_commit=4,
@@ -45,7 +47,7 @@ def test_a_batch_issues_every_approved_case_and_reconciles(cf, tmp_path):
     assert (report.selected, report.issued_cases, report.new_cases) == (10, 9, 9)
     assert [(r.case.case_number, r.case.account_number) for r in report.refused] == [
         (unmailable.case_number, "100-2000-01")]
-    assert "no mailing address and no service address" in report.refused[0].reason
+    assert "characters the letter font cannot print" in report.refused[0].reason
     assert report.adds_up and report.not_attempted == [] and report.stopped is None
     stored = cf.db.execute("SELECT d.id, c.case_number, d.kind, d.issue_number, d.sha256, "
                            "d.page_count FROM documents d JOIN cases c ON c.id = d.case_id "

@@ -16,6 +16,7 @@ import pytest
 
 from billing_desk.documents import DocumentMismatch, check_document, extract_text, prepare_document
 from billing_desk.documents.model import DocumentKind as Kind
+from billing_desk.documents.settings import document_settings
 from billing_desk.domain.history import HistoryHead
 from billing_desk.issuing import (Manifest, issue_batch, issue_documents, preview_documents,
                                   reprint_document)
@@ -153,7 +154,10 @@ def test_a_batch_manifest_carries_each_issue_entry_and_the_head_after_the_run(of
         report = issue_batch(cf, actor=MAIL_ROOM, issue_date=ISSUE_DATE, manifest=manifest,
                              workers=1)
         csv_path, json_path = manifest.close(report, cf.cases.find("BD-000001").created_at)
-        head = cf.history_head()
+        # the head after the run's last issue and the mail ledger's record of it; the
+        # ledger's entry saying the run finished follows it (issue 14)
+        head = cf.history_entry(cf.history_head().entry - 1)
+        assert cf.audit_log(after=head.entry)[0].action == "mail_run_finish"
         memos = {r[0]: cf.documents.pdf(r[1]) for r in cf.db.execute(
             "SELECT c.case_number, d.id FROM documents d JOIN cases c ON c.id = d.case_id "
             "WHERE d.kind != 'letter'").fetchall()}
@@ -194,8 +198,8 @@ def test_the_batch_prints_its_head_on_the_command_line(office, tmp_path, capsys,
     code, out, _ = run(capsys, "issue-batch", office, "--out", tmp_path, "--workers", "1",
                        "--as", MAIL_ROOM)
     assert code == 0
-    with open_case_file(office) as cf:
-        head = cf.history_head()
+    with open_case_file(office) as cf:  # (the mail ledger's "finished" entry follows it)
+        head = cf.history_entry(cf.history_head().entry - 1)
     assert f"History head after the batch: {head.text()}" in out
     with open_case_file(office) as cf:
         approved_case(cf, "23")
@@ -242,9 +246,11 @@ def test_a_reprint_prints_the_same_head_and_a_preview_says_it_comes_with_the_iss
 
 def test_the_read_back_check_refuses_a_memo_with_another_head():
     head = HistoryHead(41, "ab" * 32)
-    inp = replace(document_input("01"), history_head=head)  # (in Spanish)
+    # (a Spanish-speaking office: the memo in the office's language)
+    inp = replace(document_input("01", settings=document_settings({"office.locale": "es_US"})),
+                  history_head=head)
     memo = prepare_document(inp, Kind.CREDIT_MEMO)
     assert f"Historial al emitir: {head.text()}" in extract_text(memo.pdf)
     other = replace(inp, history_head=HistoryHead(41, "cd" * 32))
-    with pytest.raises(DocumentMismatch, match="history head '#41 cdcd"):
+    with pytest.raises(DocumentMismatch, match="history head 'Historial al emitir: #41 cdcd"):
         check_document(other, Kind.CREDIT_MEMO, memo.pdf)

@@ -255,3 +255,39 @@ def test_a_file_without_users_has_nobody_to_approve(case_file):
     record = case_file.cases.create(draft(), actor="alice")
     assert "no users yet" in refused("no_users", case_file.workflow.submit, record.id,
                                      actor="alice")
+
+
+# -- a letter that could not be printed or mailed is refused at submission (issue 14) ------
+
+def test_a_refund_to_a_former_customer_at_the_address_they_left_is_refused_at_submit(staffed):
+    left = draft(account={"current_customer": False})  # mailing address = service address
+    record = staffed.cases.create(left, actor="alice")
+    message = refused("not_printable", staffed.workflow.submit, record.id, actor="alice")
+    assert ("account.mailing_address: the refund check to a former customer must go to their "
+            "forwarding address") in message
+    assert staffed.cases.load(record.id).status is S.DRAFT
+    blank = staffed.cases.create(draft(account={"current_customer": False,
+                                                "mailing_address": ""}), actor="alice")
+    assert "forwarding address" in refused("not_printable", staffed.workflow.submit, blank.id,
+                                           actor="alice")
+    moved = staffed.cases.create(draft(account={"current_customer": False,
+                                                "mailing_address": "1630 Pearl St, Boulder, CO 80302"}),
+                                 actor="alice")
+    assert staffed.workflow.submit(moved.id, actor="alice").status is S.SUBMITTED
+
+
+def test_a_name_the_letter_cannot_print_is_refused_at_submit_and_at_approval(staffed):
+    from billing_desk.documents.typesetting import LETTER_TYPESETTING
+
+    bidi = staffed.cases.create(draft(account={"customer_name": "Pat\u202eExample"}), actor="alice")
+    assert "account.customer_name: contains an invisible direction mark" in refused(
+        "not_printable", staffed.workflow.submit, bidi.id, actor="alice")
+    cjk = staffed.cases.create(draft(account={"customer_name": "王小明"}), actor="alice")
+    assert "letter font cannot print" in refused(
+        "not_printable", staffed.workflow.submit, cjk.id, actor="alice",
+        typesetting=LETTER_TYPESETTING)
+    # submitted without the fonts asked (a file of an earlier version): approval asks them
+    staffed.workflow.submit(cjk.id, actor="alice")
+    assert "letter font cannot print" in refused(
+        "not_printable", staffed.workflow.approve, cjk.id, actor="boss",
+        typesetting=LETTER_TYPESETTING)

@@ -48,7 +48,10 @@ def test_the_progress_bar_reaches_the_end_and_the_batch_reconciles(qtbot, sessio
     assert len(list(tmp_path.glob("issue-batch-*.csv"))) == 1
     with open_case_file(s.path) as cf:
         assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'issued'").fetchone()[0] == 6
-        head = cf.history_head()
+        # the head once the run's issues are stored and recorded in the mail ledger;
+        # the ledger's entry saying the run finished follows it
+        head = cf.history_entry(cf.history_head().entry - 1)
+        assert cf.audit_log(after=head.entry)[0].action == "mail_run_finish"
     assert f"History head after the batch: {head.text()}" in dialog.result.toPlainText()
 
 

@@ -206,3 +206,38 @@ def test_per_period_lines_show_included_excluded_clause_and_reason(ui, qtmodelte
                                              "six years before the error was made known "
                                              "(before 06/15/2003).")
     assert "on or after 06/15/2003; $14.00 is older than six years." in model.data(model.index(3, 0))
+
+
+def test_a_name_the_letter_cannot_print_is_shown_at_its_field_as_it_is_typed(ui, qtbot):
+    """Issue 14 point 5: refused where it is typed, not after approval."""
+    editor, panel, live, edits = ui
+    label = editor._problem_labels["account.customer_name"]
+    editor.customer_name.setFocus()
+    type_text(editor.customer_name, "Pat Example")
+    assert not label.isVisible()
+    type_text(editor.customer_name, "\u202e")  # a right-to-left override, pasted in
+    assert label.isVisible() and "direction mark or override" in label.text()
+    commit(editor.customer_name)
+    assert "direction mark or override" in label.text()
+    editor.customer_name.setFocus()
+    editor.customer_name.selectAll()
+    type_text(editor.customer_name, "דוד כהן")
+    assert "right-to-left script (Hebrew)" in label.text()
+    editor.customer_name.selectAll()
+    type_text(editor.customer_name, "王小明")
+    assert "letter font cannot print: '王' (U+738B)" in label.text()
+    editor.customer_name.selectAll()
+    type_text(editor.customer_name, "María Peña Núñez")
+    assert not label.isVisible()
+
+
+def test_the_cause_is_typed_for_the_letter_and_a_former_customer_needs_an_address(ui, qtbot):
+    editor, panel, live, edits = ui
+    editor.cause.setFocus()
+    type_text(editor.cause, "Your meter was read wrong.")
+    commit(editor.cause)
+    assert edits[-1][0].cause == "Your meter was read wrong."
+    assert edits[-1][1] == "Edit what went wrong"
+    editor.current_customer.click()  # no longer a customer: the service address is not theirs
+    label = editor._problem_labels["account.mailing_address"]
+    assert label.isVisible() and "forwarding address" in label.text()

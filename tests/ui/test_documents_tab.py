@@ -193,3 +193,61 @@ def test_issuing_runs_off_the_gui_thread_with_progress_and_the_window_stays_live
     assert ran_on == [False]  # on the worker's thread
     assert len(ticks) >= 5  # the GUI thread went on handling events meanwhile
     assert task.dialog is None and window.record.status.value == "issued"
+
+
+def test_a_case_changed_in_the_file_behind_the_apps_back_is_not_issued(window, qtbot):
+    """Issue 14 point 1: the app checks the case against its history before rendering."""
+    import sqlite3
+
+    raw = sqlite3.connect(window.session.path)
+    raw.execute("UPDATE cases SET mailing_address = '1630 Pearl St, Boulder, CO 80302' "
+                "WHERE id = 1")
+    raw.commit()
+    raw.close()
+    window.open_case(1)
+    finish(qtbot, window.document_actions.issue())
+    box = window.document_actions.last_error_box
+    assert "does not match its history" in box.text() and "account.mailing_address" in box.text()
+    box.close()
+    window.document_actions.show_tab()
+    finish(qtbot, window.documents.task)  # (the preview renders on a worker thread)
+    assert "No preview" in window.documents.status.text()
+    with open_case_file(window.session.path) as cf:
+        assert cf.documents.list(1) == []
+
+
+def test_an_administrator_changes_the_letter_settings_in_one_audited_action(qtbot, tmp_path,
+                                                                          documents_file):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(CaseSession("admin"), settings)
+    qtbot.addWidget(w)
+    w.open_path(documents_file)
+    dialog = w.document_actions.open_settings()
+    phone = dialog.fields["letterhead.phone"]
+    assert not phone.isReadOnly() and dialog.save_button.isEnabled()
+    phone.setText("(970) 221-6700")
+    dialog.fields["letterhead.hours.es_US"].setText("de lunes a jueves, de 7 a. m. a 6 p. m.")
+    with open_case_file(documents_file) as cf:
+        before = cf.history_head().entry
+    assert dialog.save()
+    with open_case_file(documents_file) as cf:
+        entries = cf.audit_log(after=before)
+        assert [(e.action, e.entity_id, e.actor) for e in entries] == [("set", "documents", "admin")]
+        chosen = cf.settings.get("documents")
+        assert chosen["letterhead.phone"] == "(970) 221-6700"
+        assert chosen["letterhead.hours"]["es_US"] == "de lunes a jueves, de 7 a. m. a 6 p. m."
+    # a value the letters could not print: refused, naming it, and nothing saved
+    dialog = w.document_actions.open_settings()
+    dialog.fields["letterhead.email"].setText("utilities\u202e@fcgov.com")
+    assert not dialog.save()
+    assert "letterhead.email" in dialog.last_error_box.text()
+    dialog.last_error_box.close()
+    dialog.close()
+    w.session.close()
+
+
+def test_anyone_else_reads_the_letter_settings_only(window):
+    dialog = window.document_actions.open_settings()
+    assert dialog.fields["letterhead.phone"].isReadOnly() and not dialog.save_button.isEnabled()
+    assert "Only an administrator" in dialog.note.text()
+    dialog.close()
