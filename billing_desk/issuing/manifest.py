@@ -56,8 +56,11 @@ def _free_stem(folder: Path, stem: str) -> str:
 
 class Manifest:
     def __init__(self, folder: Path, *, case_file: Path, actor: str, issue_date: date,
-                 started: datetime) -> None:
-        self.stem = _free_stem(folder, f"issue-batch-{started:%Y%m%dT%H%M%SZ}")
+                 started: datetime, selection: str | None = None) -> None:
+        """``selection``: what the run issues when it is not every approved case (an
+        incident's: ``"incident IN-000001"``); it names the files and the JSON says it."""
+        name = "issue-batch" if selection is None else f"issue-{selection.replace(' ', '-')}"
+        self.stem = _free_stem(folder, f"{name}-{started:%Y%m%dT%H%M%SZ}")
         self.csv_path = folder / f"{self.stem}.csv"
         self.json_path = folder / f"{self.stem}.json"
         self._parts = [p.with_name(p.name + ".part") for p in (self.csv_path, self.json_path)]
@@ -67,6 +70,8 @@ class Manifest:
         self._json = open(self._parts[1], "w", encoding="utf-8")
         head = {"format": MANIFEST_FORMAT, "case_file": str(case_file), "actor": actor,
                 "issue_date": issue_date.isoformat(), "started_at": format_utc(started)}
+        if selection is not None:
+            head["selection"] = selection
         self._json.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2]
                          + ',\n "documents": [')
         self._first = True

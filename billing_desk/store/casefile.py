@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .cases import CaseRepository
     from .determinations import DeterminationRepository
     from .documents import DocumentRepository
+    from .incidents import IncidentRepository
     from .issues import IssueRepository
     from .queue import WorkQueue
     from .settings import SettingsRepository
@@ -114,6 +115,12 @@ class CaseFile:
         from .issues import IssueRepository
 
         return IssueRepository(self._c)
+
+    @cached_property
+    def incidents(self) -> IncidentRepository:
+        from .incidents import IncidentRepository
+
+        return IncidentRepository(self._c)
 
     @property
     def path(self) -> Path:

@@ -68,7 +68,7 @@ FIRST_RUN_SPLITTER = [420, 760, 420]
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
-    "documents", "document_actions", "workflow",
+    "documents", "document_actions", "workflow", "incident_actions",
 })
 
 
@@ -207,6 +207,10 @@ class MainWindow(QMainWindow):
             self.attachments.failed.connect(lambda e: self.error("Attachment not changed", e))
             self._show_no_case()
             self.workflow = WorkflowActions(self)  # submit, approve, queues, sign out (issue 7)
+            from .incident_menu import IncidentActions
+
+            self.incident_actions = IncidentActions(self, self.session)  # issue 18
+            self.caseOpened.connect(self.incident_actions.case_opened)
             self.case_list.enable_sorting()
             self._restore_splitter()
         finally:

@@ -1,0 +1,256 @@
+"""Incidents, joined up (issue 18): the case file's incidents with the engine on worker
+processes, the view the app shows, the summary memo for finance, and the incident's
+letters and memos issued through the same batch as every other case.
+
+- :func:`create_incident` stores the good accounts of a checked CSV as an incident
+  (``cf.incidents.create``: one transaction), computing each case's determination on
+  worker processes while the store writes, so 100,000 accounts take what the writing
+  takes (bench/incidents.py).
+- :func:`incident_view` is everything the incident window shows: the cases with their
+  figures, the totals, the outliers (``domain.incident.OUTLIER_RULE``), the histogram,
+  the review and the approvals.
+- :func:`issue_incident` issues the approved cases of the incident through
+  :func:`~.batch.issue_batch` -- the read-back check, idempotence, the manifest and the
+  reconciliation of any batch; only the selection differs.
+- :func:`incident_summary_pdf` / :func:`save_incident_summary`: the memo for finance.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import tempfile
+import threading
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from ..domain.case import Case
+from ..domain.incident import (
+    OUTLIER_RULE, Bin, CaseFigures, Fences, Incident, IncidentTotals, fingerprint_and_figures,
+    histogram, incident_totals, outlier_fences,
+)
+from ..domain.incident_csv import IncidentImport
+from ..domain.sampling import SampledBecause
+from ..store import CaseFile
+from ..store.incidents import (
+    ApprovalRecord, ApprovalState, IncidentCase, IncidentRecord, ReviewRecord,
+)
+from ..store.timestamps import utc_now
+from .batch import BatchReport, Progress, issue_batch
+from .manifest import Manifest
+
+#: below this many accounts the engine runs in this process (starting workers costs more)
+PARALLEL_FROM = 2000
+#: cases a worker determines at a time
+CHUNK = 500
+
+
+# --- creating ------------------------------------------------------------------------------
+
+def _figures_chunk(cases: list[Case]) -> list[tuple[str, CaseFigures]]:
+    return [fingerprint_and_figures(c) for c in cases]
+
+
+def _start_worker() -> None:
+    # Ctrl+C goes to the whole process group; the command in the parent decides what stops
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+def parallel_figures(workers: int) -> Callable[[Sequence[Case]], Iterator[tuple[str, CaseFigures]]]:
+    """Each case's fingerprint and figures, in order, computed on ``workers`` processes
+    a chunk at a time (a few chunks ahead of the caller, so memory stays flat)."""
+
+    def figures(cases: Sequence[Case]) -> Iterator[tuple[str, CaseFigures]]:
+        # spawn, not fork: the caller may be the Qt application, whose threads fork badly
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_start_worker) as pool:
+            pending: deque[Future] = deque()
+            chunks = (list(cases[k:k + CHUNK]) for k in range(0, len(cases), CHUNK))
+            try:
+                for chunk in chunks:
+                    pending.append(pool.submit(_figures_chunk, chunk))
+                    if len(pending) >= 3 * workers:
+                        yield from pending.popleft().result()
+                while pending:
+                    yield from pending.popleft().result()
+            finally:
+                for f in pending:
+                    f.cancel()
+
+    return figures
+
+
+def create_incident(cf: CaseFile, incident: Incident, imported: IncidentImport, *,
+                    source_name: str, source: bytes, actor: str, workers: int | None = None,
+                    progress: Progress | None = None,
+                    cancel: threading.Event | None = None) -> IncidentRecord:
+    """The good accounts of ``imported`` (the clerk accepted them) as a new incident,
+    in one transaction; the bad rows create nothing. ``IncidentCancelled`` when
+    ``cancel`` is set before the commit (nothing is kept)."""
+    workers = default_workers() if workers is None else workers
+    many = len(imported.accounts) >= PARALLEL_FROM and workers > 1
+    return cf.incidents.create(incident, imported.accounts, source_name=source_name,
+                               source=source, rows=imported.rows, actor=actor,
+                               progress=progress, cancel=cancel,
+                               figures_of=parallel_figures(workers) if many else None)
+
+
+# --- the view --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IncidentView:
+    """What the incident window shows, computed once when it opens or refreshes."""
+
+    record: IncidentRecord
+    cases: tuple[IncidentCase, ...]
+    totals: IncidentTotals
+    fences: Fences | None
+    #: case ids of the outliers
+    outliers: frozenset[int]
+    bins: tuple[Bin, ...]
+    statuses: tuple[tuple[str, int], ...]
+    review: ReviewRecord | None  # the newest review
+    approvals: tuple[ApprovalRecord, ...]
+    overridden: frozenset[str] = field(default_factory=frozenset)  # case numbers
+    outlier_rule: str = OUTLIER_RULE
+
+    @property
+    def divergent(self) -> tuple[IncidentCase, ...]:
+        return tuple(c for c in self.cases if c.figures is not None and c.figures.readings_differ)
+
+    @property
+    def dropped_out(self) -> tuple[IncidentCase, ...]:
+        return tuple(c for c in self.cases if c.approval is ApprovalState.DROPPED_OUT)
+
+    def sampled(self, case_id: int) -> SampledBecause | None:
+        return None if self.review is None else self.review.sample.get(case_id)
+
+    @property
+    def submitted(self) -> int:
+        return dict(self.statuses).get("submitted", 0)
+
+
+def incident_view(cf: CaseFile, incident_id: int) -> IncidentView:
+    record = cf.incidents.get(incident_id)
+    cases = tuple(cf.incidents.cases(incident_id))
+    amounts = [c.figures.amount if c.figures is not None else Decimal(0) for c in cases]
+    fences = outlier_fences(amounts)
+    far = frozenset(c.case_id for c, a in zip(cases, amounts)
+                    if fences is not None and fences.outside(a))
+    counts: dict[str, int] = {}
+    for c in cases:
+        counts[c.status.value] = counts.get(c.status.value, 0) + 1
+    overridden = frozenset(e.after["details"]["case"] for e in cf.incidents.history(incident_id)
+                           if e.action == "override")
+    return IncidentView(record, cases, incident_totals(c.figures for c in cases), fences, far,
+                        histogram(amounts), tuple(sorted(counts.items())),
+                        cf.incidents.latest_review(incident_id),
+                        tuple(cf.incidents.approvals(incident_id)), overridden)
+
+
+# --- issuing ---------------------------------------------------------------------------
+
+def issue_incident(cf: CaseFile, incident_id: int, *, actor: str, issue_date: date,
+                   workers: int | None = None, cancel: threading.Event | None = None,
+                   progress: Progress | None = None, manifest: Manifest | None = None
+                   ) -> BatchReport:
+    """Issue the letters and memos of the incident's approved cases (see the module
+    docstring): a batch whose selection is "the approved cases of incident N"."""
+    cf.incidents.get(incident_id)  # RecordNotFound before anything starts
+    return issue_batch(cf, actor=actor, issue_date=issue_date, workers=workers, cancel=cancel,
+                       progress=progress, manifest=manifest, incident=incident_id)
+
+
+# --- the summary memo ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class IncidentSummaryPdf:
+    incident_number: str
+    pdf: bytes
+    pages: int
+
+
+def incident_memo_input(cf: CaseFile, incident_id: int, *, printed_by: str,
+                        printed_at: datetime | None = None, view: IncidentView | None = None):
+    from ..documents import document_settings
+    from ..documents.incident_memo import IncidentMemoInput, MemoAccount, MemoApproval
+    from .inputs import settings_values
+
+    view = view or incident_view(cf, incident_id)
+    settings = document_settings(settings_values(cf))
+    names: dict[str, str] = {}
+
+    def named(login: str) -> str:
+        if login not in names:
+            user = cf.users.find(login)
+            names[login] = f"{user.name} ({user.login})" if user is not None else login
+        return names[login]
+
+    reviews = {r.id: r for r in cf.incidents.reviews(incident_id)}
+    approvals = []
+    for a in view.approvals:
+        r = reviews[a.review_id]
+        approvals.append(MemoApproval(named(a.approved_by), a.approved_at, a.cases, a.refund_total,
+                                      a.back_bill_total, r.id, r.listed, len(r.sample),
+                                      r.sample_size, r.seed, named(r.drawn_by), r.drawn_at))
+    accounts = tuple(MemoAccount(
+        c.case_number, c.account_number, c.customer_name, c.status.value,
+        *((c.figures.refund, c.figures.back_bill, c.figures.six_year) if c.figures is not None
+          else (None, None, None)),
+        divergent=c.figures is not None and c.figures.readings_differ,
+        outlier=c.case_id in view.outliers, sampled=view.sampled(c.case_id) is not None,
+        dropped_out=c.approval is ApprovalState.DROPPED_OUT) for c in view.cases)
+    record = view.record
+    return IncidentMemoInput(
+        incident_number=record.incident_number, incident=record.incident,
+        source_name=record.source_name, source_rows=record.source_rows,
+        source_sha256=record.source_sha256, created_at=record.created_at,
+        created_by=named(record.created_by), totals=view.totals, accounts=accounts,
+        statuses=view.statuses, approvals=tuple(approvals), outlier_rule=view.outlier_rule,
+        overridden=len(view.overridden), printed_by=named(printed_by),
+        printed_at=printed_at or utc_now(), history_head=cf.history_head(),
+        letterhead=settings.letterhead.name, locale=settings.memo_locale or "en_US")
+
+
+def incident_summary_pdf(cf: CaseFile, incident_id: int, *, printed_by: str,
+                         printed_at: datetime | None = None,
+                         view: IncidentView | None = None) -> IncidentSummaryPdf:
+    """The memo for finance as PDF, read back (``DocumentMismatch`` if it is not what
+    was computed). Nothing is stored or recorded."""
+    from ..documents.incident_memo import render_incident_memo
+
+    inp = incident_memo_input(cf, incident_id, printed_by=printed_by, printed_at=printed_at,
+                              view=view)
+    pdf, pages = render_incident_memo(inp)
+    return IncidentSummaryPdf(inp.incident_number, pdf, pages)
+
+
+def save_incident_summary(cf: CaseFile, incident_id: int, path: Path, *, printed_by: str,
+                          view: IncidentView | None = None) -> IncidentSummaryPdf:
+    """Write the memo to ``path`` whole or not at all (a temporary file, synced, renamed)."""
+    summary = incident_summary_pdf(cf, incident_id, printed_by=printed_by, view=view)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(summary.pdf)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return summary
+
