@@ -173,9 +173,11 @@ def _view(cf, number: str):
 def cmd_show(args: argparse.Namespace) -> int:
     with open_case_file(args.file) as cf:
         view = _view(cf, args.incident)
-    r, t = view.record, view.totals
+        wanted = args.cases or args.json
+        cases = list(cf.incidents.cases(view.record.id, view.query())) if wanted else []
+    r = view.record
     if args.json:
-        print_json(_view_json(view))
+        print_json(_view_json(view, cases))
         return EXIT_OK
     i = r.incident
     print(f"Incident {r.incident_number}: {i.description}")
@@ -185,8 +187,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print("  cases: " + ", ".join(f"{s} {n:,}" for s, n in view.statuses))
     for label, value in _totals_rows(view):
         print(f"  {label:<48} {value:>16}")
-    print(f"  outliers: {len(view.outliers):,}; readings diverge: {len(view.divergent):,}; "
-          f"dropped out of the approval: {len(view.dropped_out):,}")
+    print(f"  outliers: {view.outliers:,}; readings diverge: {view.divergent:,}; "
+          f"dropped out of the approval: {view.dropped_out:,}")
     if view.review is not None:
         rv = view.review
         print(f"  newest review #{rv.id}: {rv.listed:,} listed, sample of {len(rv.sample):,} "
@@ -198,11 +200,10 @@ def cmd_show(args: argparse.Namespace) -> int:
               f"{money_text(a.back_bill_total)}")
     if args.cases:
         rows = []
-        for c in view.cases:
+        for c in cases:
             f = c.figures
             marks = "".join(m for m, on in (("D", f is not None and f.readings_differ),
-                                            ("O", c.case_id in view.outliers),
-                                            ("S", view.sampled(c.case_id) is not None)) if on)
+                                            ("O", c.outlier), ("S", c.sampled is not None)) if on)
             rows.append([c.case_number, c.account_number, c.customer_name, c.status.value,
                          "-" if f is None else money_text(f.refund),
                          "-" if f is None else money_text(f.back_bill),
@@ -230,7 +231,7 @@ def _totals_rows(view) -> list[tuple[str, str]]:
     return rows
 
 
-def _view_json(view) -> dict:
+def _view_json(view, cases) -> dict:
     t = view.totals
     return {
         "format": "billing-desk/incident@1", "incident": view.record.incident_number,
@@ -247,9 +248,17 @@ def _view_json(view) -> dict:
                    "largest": None if t.largest is None else money_text(t.largest),
                    "undetermined": t.undetermined},
         "outlier_rule": OUTLIER_RULE,
-        "outliers": [c.case_number for c in view.cases if c.case_id in view.outliers],
-        "divergent": [c.case_number for c in view.divergent],
-        "dropped_out": [c.case_number for c in view.dropped_out],
+        "outliers": [c.case_number for c in cases if c.outlier],
+        "divergent": [c.case_number for c in cases
+                      if c.figures is not None and c.figures.readings_differ],
+        "dropped_out": [c.case_number for c in cases if c.approval.value == "dropped_out"],
+        "cases": [{"case": c.case_number, "account": c.account_number,
+                   "customer": c.customer_name, "status": c.status.value, "line": c.line,
+                   "refund": None if c.figures is None else money_text(c.figures.refund),
+                   "back_bill": None if c.figures is None else money_text(c.figures.back_bill),
+                   "six_year": None if c.figures is None else money_text(c.figures.six_year),
+                   "approval": c.approval.value,
+                   "sampled": None if c.sampled is None else c.sampled.value} for c in cases],
         "review": None if view.review is None else {
             "id": view.review.id, "seed": view.review.seed, "sample_size": view.review.sample_size,
             "listed": view.review.listed, "drawn_by": view.review.drawn_by,
@@ -298,7 +307,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         record = cf.incidents.find(args.incident)
         actor = sign_in(cf, args.as_)
         review = cf.incidents.draw_sample(record.id, actor=actor, seed=args.seed)
-        numbers = {c.case_id: c for c in cf.incidents.cases(record.id)}
+        numbers = {c.case_id: c for c in cf.incidents.cases_by_id(record.id, review.sample)}
     print(f"Review #{review.id} of incident {record.incident_number}: {review.listed:,} submitted "
           f"case(s) listed; sample of {len(review.sample):,} (size {review.sample_size}) from "
           f"seed {review.seed}.")

@@ -34,7 +34,7 @@ from . import layout as L
 from .errors import DocumentMismatch
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR, prepare_reportlab
-from .memo import _key_values
+from .memo import KeyValues, _key_values
 from .readback import normalise, page_texts
 from .render import _BodyFrame
 from .wording import wording_for
@@ -242,7 +242,7 @@ def story(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
         out.append(TextBlock(words("overridden", count=words.number(inp.overridden)), st.small))
 
     out += [TextBlock(words("section_totals"), st.memo_heading),
-            _key_values(totals_lines(inp, words), full_width=True),
+            _pairs(totals_lines(inp, words)),
             TextBlock(words("totals_note"), _NOTE)]
 
     readings = [[words(f"reading_{name}"), words.money(amount),
@@ -295,6 +295,14 @@ def story(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
     out.append(KeepTogether(closing))
     out += _account_pages(inp, words)
     return out
+
+
+def _pairs(pairs: list[tuple[str, str]], label_width: float = 250.0) -> Flowable:
+    """Label/value rows with a label column wide enough for the totals' labels."""
+    widths = [label_width, L.BODY_WIDTH - label_width]
+    rows = [[fit_cell(label, widths[0] - 4, REGULAR, 8), fit_cell(value, widths[1] - 4, BOLD, 8)]
+            for label, value in pairs]
+    return KeyValues(rows, widths, False)
 
 
 def _row_height(style: GridStyle) -> float:

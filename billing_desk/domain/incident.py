@@ -255,6 +255,24 @@ def incident_totals(figures: Iterable[CaseFigures | None]) -> IncidentTotals:
                           undetermined, smallest, largest)
 
 
+def merge_totals(*parts: IncidentTotals) -> IncidentTotals:
+    """The totals of several groups of cases as one (their sums; the smallest and the
+    largest of all)."""
+    def extreme(pick, values):
+        values = [v for v in values if v is not None]
+        return pick(values) if values else None
+
+    return IncidentTotals(
+        sum(p.cases for p in parts), sum((p.refund for p in parts), ZERO),
+        sum((p.back_bill for p in parts), ZERO), sum((p.six_year for p in parts), ZERO),
+        sum((p.a1_i for p in parts), ZERO), sum((p.a1_ii for p in parts), ZERO),
+        sum((p.a1_iii for p in parts), ZERO),
+        tuple(sum((p.forgiven[k] for p in parts), ZERO) for k in range(3)),  # type: ignore[arg-type]
+        sum(p.six_year_cases for p in parts), sum(p.divergent for p in parts),
+        sum(p.undetermined for p in parts), extreme(min, [p.smallest for p in parts]),
+        extreme(max, [p.largest for p in parts]))
+
+
 # --- outliers and the histogram -------------------------------------------------------
 
 #: Tukey's factor: an amount more than this many interquartile ranges beyond the
@@ -301,6 +319,15 @@ def outlier_fences(amounts: Iterable[Decimal]) -> Fences | None:
     q3 = _median(ordered[n - half:])
     spread = (q3 - q1) * OUTLIER_FACTOR
     return Fences(q1, q3, q1 - spread, q3 + spread)
+
+
+def cents_bounds(fences: Fences) -> tuple[int, int]:
+    """The fences in whole cents for a comparison of integer cents: an amount of ``a``
+    cents is outside exactly when ``a < low`` or ``a > high`` (the fences may fall
+    between two cents: a median of two amounts, 1.5 x IQR)."""
+    low = (fences.low * 100).to_integral_value(rounding="ROUND_CEILING")
+    high = (fences.high * 100).to_integral_value(rounding="ROUND_FLOOR")
+    return int(low), int(high)
 
 
 def outliers(amounts: Sequence[Decimal]) -> frozenset[int]:

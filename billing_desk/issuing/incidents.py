@@ -26,20 +26,19 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..domain.case import Case
 from ..domain.incident import (
-    OUTLIER_RULE, Bin, CaseFigures, Fences, Incident, IncidentTotals, fingerprint_and_figures,
-    histogram, incident_totals, outlier_fences,
+    OUTLIER_RULE, Bin, CaseFigures, Fences, Incident, IncidentTotals, cents_bounds,
+    fingerprint_and_figures, histogram, outlier_fences,
 )
 from ..domain.incident_csv import IncidentImport
-from ..domain.sampling import SampledBecause
 from ..store import CaseFile
 from ..store.incidents import (
-    ApprovalRecord, ApprovalState, IncidentCase, IncidentRecord, ReviewRecord,
+    ApprovalRecord, ApprovalState, CaseFilter, CaseSort, IncidentCaseQuery, IncidentRecord,
+    IncidentSummary, ReviewRecord,
 )
 from ..store.timestamps import utc_now
 from .batch import BatchReport, Progress, issue_batch
@@ -111,51 +110,56 @@ def create_incident(cf: CaseFile, incident: Incident, imported: IncidentImport, 
 
 @dataclass(frozen=True)
 class IncidentView:
-    """What the incident window shows, computed once when it opens or refreshes."""
+    """What the incident window shows when it opens or refreshes: everything but the
+    rows of its table, which the window reads a page at a time (:meth:`query`)."""
 
     record: IncidentRecord
-    cases: tuple[IncidentCase, ...]
-    totals: IncidentTotals
+    summary: IncidentSummary
     fences: Fences | None
-    #: case ids of the outliers
-    outliers: frozenset[int]
+    outliers: int
     bins: tuple[Bin, ...]
-    statuses: tuple[tuple[str, int], ...]
     review: ReviewRecord | None  # the newest review
     approvals: tuple[ApprovalRecord, ...]
     overridden: frozenset[str] = field(default_factory=frozenset)  # case numbers
     outlier_rule: str = OUTLIER_RULE
 
     @property
-    def divergent(self) -> tuple[IncidentCase, ...]:
-        return tuple(c for c in self.cases if c.figures is not None and c.figures.readings_differ)
+    def totals(self) -> IncidentTotals:
+        return self.summary.totals
 
     @property
-    def dropped_out(self) -> tuple[IncidentCase, ...]:
-        return tuple(c for c in self.cases if c.approval is ApprovalState.DROPPED_OUT)
+    def statuses(self) -> tuple[tuple[str, int], ...]:
+        return self.summary.statuses
 
-    def sampled(self, case_id: int) -> SampledBecause | None:
-        return None if self.review is None else self.review.sample.get(case_id)
+    @property
+    def divergent(self) -> int:
+        return self.summary.totals.divergent
+
+    @property
+    def dropped_out(self) -> int:
+        return self.summary.dropped_out
 
     @property
     def submitted(self) -> int:
         return dict(self.statuses).get("submitted", 0)
 
+    def query(self, filter: CaseFilter = CaseFilter.ALL, sort: CaseSort = CaseSort.CASE,
+              descending: bool = False) -> IncidentCaseQuery:
+        """A list of the incident's cases that marks this view's outliers and sample."""
+        return IncidentCaseQuery(filter, sort, descending,
+                                 review=None if self.review is None else self.review.id,
+                                 outside=None if self.fences is None else cents_bounds(self.fences))
+
 
 def incident_view(cf: CaseFile, incident_id: int) -> IncidentView:
     record = cf.incidents.get(incident_id)
-    cases = tuple(cf.incidents.cases(incident_id))
-    amounts = [c.figures.amount if c.figures is not None else Decimal(0) for c in cases]
+    summary = cf.incidents.summary(incident_id)
+    amounts = [a for _, a in summary.amounts]
     fences = outlier_fences(amounts)
-    far = frozenset(c.case_id for c, a in zip(cases, amounts)
-                    if fences is not None and fences.outside(a))
-    counts: dict[str, int] = {}
-    for c in cases:
-        counts[c.status.value] = counts.get(c.status.value, 0) + 1
+    far = 0 if fences is None else sum(fences.outside(a) for a in amounts)
     overridden = frozenset(e.after["details"]["case"] for e in cf.incidents.history(incident_id)
                            if e.action == "override")
-    return IncidentView(record, cases, incident_totals(c.figures for c in cases), fences, far,
-                        histogram(amounts), tuple(sorted(counts.items())),
+    return IncidentView(record, summary, fences, far, histogram(amounts),
                         cf.incidents.latest_review(incident_id),
                         tuple(cf.incidents.approvals(incident_id)), overridden)
 
@@ -209,9 +213,9 @@ def incident_memo_input(cf: CaseFile, incident_id: int, *, printed_by: str,
         c.case_number, c.account_number, c.customer_name, c.status.value,
         *((c.figures.refund, c.figures.back_bill, c.figures.six_year) if c.figures is not None
           else (None, None, None)),
-        divergent=c.figures is not None and c.figures.readings_differ,
-        outlier=c.case_id in view.outliers, sampled=view.sampled(c.case_id) is not None,
-        dropped_out=c.approval is ApprovalState.DROPPED_OUT) for c in view.cases)
+        divergent=c.figures is not None and c.figures.readings_differ, outlier=c.outlier,
+        sampled=c.sampled is not None, dropped_out=c.approval is ApprovalState.DROPPED_OUT)
+        for c in cf.incidents.cases(incident_id, view.query()))
     record = view.record
     return IncidentMemoInput(
         incident_number=record.incident_number, incident=record.incident,

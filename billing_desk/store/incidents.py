@@ -46,10 +46,11 @@ from ..domain.caseformat import EVIDENCE_KEYS
 from ..domain.draft import CaseDraft
 from ..domain.incident import (
     FIGURE_COLUMNS, CaseFigures, Incident, IncidentTotals, check_incident_approval,
-    fingerprint_and_figures, incident_number_for, incident_totals, incident_why, outliers,
+    fingerprint_and_figures, incident_number_for, incident_totals, incident_why, merge_totals,
+    outliers,
 )
 from ..domain.incident_csv import AccountRows
-from ..domain.money import money_text
+from ..domain.money import from_cents, money_text
 from ..domain.sampling import Candidate, SampledBecause, draw_sample
 from ..domain.workflow import Action, CaseStatus, WorkflowRefused, next_status
 from .audit import AUDIT_COLUMNS, DETAILS, AuditEntry
@@ -151,6 +152,157 @@ class IncidentCase:
     submitted_fingerprint: str | None
     approved_fingerprint: str | None
     approval: ApprovalState
+    #: why it is in the sample of the review the list was asked for (None: not in it)
+    sampled: SampledBecause | None = None
+    #: outside the fences the list was asked for
+    outlier: bool = False
+
+
+class CaseFilter(StrEnum):
+    """Which of an incident's cases a list shows."""
+
+    ALL = "All cases"
+    DIVERGENT = "Readings diverge"
+    OUTLIERS = "Outliers"
+    SAMPLE = "In the review sample"
+    DROPPED_OUT = "Dropped out of the approval"
+    NOT_APPROVED = "Not approved yet"
+
+
+class CaseSort(StrEnum):
+    CASE = "case"
+    ACCOUNT = "account"
+    CUSTOMER = "customer"
+    STATUS = "status"
+    REFUND = "refund"
+    BACK_BILL = "back_bill"
+    SIX_YEAR = "six_year"
+    DIVERGES = "diverges"
+    OUTLIER = "outlier"
+    SAMPLE = "sample"
+    APPROVAL = "approval"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCaseQuery:
+    """What a list of an incident's cases shows: a filter, an order, the review whose
+    sample it marks and the outlier fences in whole cents (``domain.incident.cents_bounds``)."""
+
+    filter: CaseFilter = CaseFilter.ALL
+    sort: CaseSort = CaseSort.CASE
+    descending: bool = False
+    review: int | None = None
+    outside: tuple[int, int] | None = None
+    first_case: int | None = None
+    last_case: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSummary:
+    totals: IncidentTotals
+    #: (case id, amount) of every case that can be determined, in case order
+    amounts: tuple[tuple[int, Decimal], ...]
+    statuses: tuple[tuple[str, int], ...]
+    dropped_out: int
+    #: cases changed since their figures were kept (computed again for this summary)
+    changed: int
+
+
+def _cents(column: str) -> str:
+    """A money column (text with exactly two decimals, by its CHECK) as whole cents: exact
+    integer arithmetic in the database, never a float."""
+    return f"CAST(replace(ic.{column}, '.', '') AS BIGINT)"
+
+
+#: a case's amount in cents: the larger of refund and back bill (as ``CaseFigures.amount``)
+_AMOUNT = (f"CASE WHEN {_cents('refund')} >= {_cents('back_bill')} THEN {_cents('refund')} "
+           f"ELSE {_cents('back_bill')} END")
+_SUM_UNDETERMINED = "sum(CASE WHEN ic.refund IS NULL THEN 1 ELSE 0 END)"
+#: the newest approval of the incident that listed each case, and the fingerprint it listed
+_COVERED = (
+    "SELECT rc.case_id AS case_id, rc.fingerprint AS fingerprint FROM incident_review_cases rc "
+    "JOIN incident_approvals a ON a.review_id = rc.review_id JOIN (SELECT rc2.case_id AS cid, "
+    "max(a2.id) AS aid FROM incident_review_cases rc2 JOIN incident_approvals a2 ON "
+    "a2.review_id = rc2.review_id WHERE a2.incident_id = ? GROUP BY rc2.case_id) newest ON "
+    "newest.cid = rc.case_id AND newest.aid = a.id")
+_DONE_STATUSES = "('approved', 'issued', 'closed')"
+_APPROVAL = (
+    "CASE WHEN cov.fingerprint IS NULL THEN 'not_covered' "
+    f"WHEN c.approved_fingerprint = cov.fingerprint AND c.status IN {_DONE_STATUSES} THEN 'covered' "
+    f"WHEN c.approved_fingerprint IS NOT NULL AND c.status IN {_DONE_STATUSES} THEN 'own' "
+    "ELSE 'dropped_out' END")
+_PAGE_COLUMNS = (
+    "ic.case_id, c.case_number, c.account_number, c.customer_name, c.status, c.revision, "
+    f"ic.line, ic.case_revision, {', '.join('ic.' + f for f in FIGURE_COLUMNS)}, "
+    "ic.readings_differ, ic.outcome, c.submitted_fingerprint, c.approved_fingerprint, "
+    f"{_APPROVAL} AS approval, rc.sampled, {{outlier}} AS outlier")
+_SORT = {
+    CaseSort.CASE: "ic.case_id", CaseSort.ACCOUNT: "c.account_number",
+    CaseSort.CUSTOMER: "c.customer_name", CaseSort.STATUS: "c.status",
+    CaseSort.REFUND: _cents("refund"), CaseSort.BACK_BILL: _cents("back_bill"),
+    CaseSort.SIX_YEAR: _cents("six_year"), CaseSort.DIVERGES: "ic.readings_differ",
+    CaseSort.OUTLIER: "outlier", CaseSort.SAMPLE: "rc.sampled", CaseSort.APPROVAL: "approval",
+}
+
+
+def _outlier_sql(query: IncidentCaseQuery) -> tuple[str, list]:
+    if query.outside is None:
+        return "0", []
+    low, high = query.outside
+    return (f"CASE WHEN ic.refund IS NOT NULL AND {_AMOUNT} > 0 AND ({_AMOUNT} < ? OR "
+            f"{_AMOUNT} > ?) THEN 1 ELSE 0 END", [low, high])
+
+
+def _case_select(incident_id: int, query: IncidentCaseQuery, columns: str) -> tuple[str, list]:
+    """SELECT ``columns`` FROM the incident's cases that ``query`` shows (no ORDER BY)."""
+    outlier, outlier_params = _outlier_sql(query)
+    uses_outlier = "{outlier}" in columns
+    columns = columns.replace("{outlier}", outlier)
+    params: list = list(outlier_params) if uses_outlier else []
+    params.append(incident_id)  # (the covered cases' subquery)
+    where = ["ic.incident_id = ?"]
+    params.append(query.review if query.review is not None else -1)
+    params.append(incident_id)
+    f = query.filter
+    if f is CaseFilter.DIVERGENT:
+        where.append("ic.readings_differ = 1")
+    elif f is CaseFilter.OUTLIERS:
+        where.append(f"({outlier}) = 1")
+        params += outlier_params
+    elif f is CaseFilter.SAMPLE:
+        where.append("rc.sampled IS NOT NULL")
+    elif f is CaseFilter.DROPPED_OUT:
+        where.append(f"({_APPROVAL}) = 'dropped_out'")
+    elif f is CaseFilter.NOT_APPROVED:
+        where.append(f"({_APPROVAL}) IN ('not_covered', 'dropped_out')")
+    if query.first_case is not None:
+        where.append("ic.case_id >= ?")
+        params.append(query.first_case)
+    if query.last_case is not None:
+        where.append("ic.case_id <= ?")
+        params.append(query.last_case)
+    sql = (f"SELECT {columns} FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
+           f"LEFT JOIN ({_COVERED}) cov ON cov.case_id = ic.case_id "
+           "LEFT JOIN incident_review_cases rc ON rc.review_id = ? AND rc.case_id = ic.case_id "
+           f"WHERE {' AND '.join(where)}")
+    return sql, params
+
+
+def _order(query: IncidentCaseQuery) -> str:
+    direction = " DESC" if query.descending else ""
+    key = _SORT[query.sort]
+    return f"{key}{direction}, ic.case_id{direction}" if key != "ic.case_id" else f"{key}{direction}"
+
+
+def _incident_case(row: tuple) -> "IncidentCase":
+    n = len(FIGURE_COLUMNS)
+    case_id, number, account, name, status, revision, line, kept = row[:8]
+    texts = row[8:8 + n]
+    differ, outcome, submitted_fp, approved_fp, approval, sampled, outlier = row[8 + n:]
+    figures = None if texts[0] is None else CaseFigures.from_texts(texts, differ, outcome)
+    return IncidentCase(case_id, number, account, name, CaseStatus(status), revision, line,
+                        figures, submitted_fp, approved_fp, ApprovalState(approval),
+                        None if sampled is None else SampledBecause(sampled), bool(outlier))
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,52 +455,94 @@ class IncidentRepository:
                                     (case_id,))
         return None if incident_id is None else self.get(incident_id)
 
-    def cases(self, incident_id: int) -> list[IncidentCase]:
-        """Every case of the incident in CSV order, with its figures: those kept with it,
-        or -- for a case changed since they were kept (edited in the case editor) --
-        computed again now from the case as it stands."""
-        self.get(incident_id)
-        covered = self._covered(incident_id)
+    def count(self, incident_id: int, query: IncidentCaseQuery = IncidentCaseQuery()) -> int:
+        """How many cases of the incident ``query`` shows."""
+        sql, params = _case_select(incident_id, query, "count(*)")
+        return self._c.value(sql, params)
+
+    def page(self, incident_id: int, query: IncidentCaseQuery = IncidentCaseQuery(),
+             offset: int = 0, limit: int = 200) -> list[IncidentCase]:
+        """The cases ``query`` shows, sorted, from ``offset``: each with its figures --
+        those kept with it, or, for a case changed since they were kept (edited in the
+        case editor), computed again now from the case as it stands (a changed case is
+        sorted by the figures kept with it)."""
+        sql, params = _case_select(incident_id, query, _PAGE_COLUMNS)
         out = []
-        stale: list[int] = []
-        rows = self._c.rows(
-            "SELECT ic.case_id, c.case_number, c.account_number, c.customer_name, c.status, "
-            f"c.revision, ic.line, ic.case_revision, {', '.join('ic.' + f for f in FIGURE_COLUMNS)}, "
-            "ic.readings_differ, ic.outcome, c.submitted_fingerprint, c.approved_fingerprint "
-            "FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
-            "WHERE ic.incident_id = ? ORDER BY ic.line", (incident_id,))
-        n = len(FIGURE_COLUMNS)
-        for row in rows:
-            case_id, number, account, name, status, revision, line, kept_revision = row[:8]
-            texts = row[8:8 + n]
-            differ, outcome, submitted_fp, approved_fp = row[8 + n:]
-            if kept_revision != revision:
-                stale.append(len(out))
-                figures = None
-            else:
-                figures = (None if texts[0] is None
-                           else CaseFigures.from_texts(texts, differ, outcome))
-            out.append(IncidentCase(case_id, number, account, name, CaseStatus(status), revision,
-                                    line, figures, submitted_fp, approved_fp,
-                                    _approval_state(case_id, status, approved_fp, covered)))
-        for k in stale:
-            record = fetch_record(self._c.conn, out[k].case_id)
-            case = record.draft.check().case
-            out[k] = replace(out[k], figures=None if case is None else _figures_of(case)[1])
+        for row in self._c.rows(f"{sql} ORDER BY {_order(query)} LIMIT ? OFFSET ?",
+                                (*params, limit, offset)):
+            case = _incident_case(row)
+            if row[7] != row[5]:  # kept for an older revision
+                current = fetch_record(self._c.conn, case.case_id).draft.check().case
+                case = replace(case, figures=None if current is None else _figures_of(current)[1])
+            out.append(case)
         return out
 
-    def _covered(self, incident_id: int) -> dict[int, str]:
-        """Case id -> the fingerprint the incident's newest approval covering it listed."""
-        covered: dict[int, str] = {}
-        for case_id, fingerprint in self._c.rows(
-                "SELECT rc.case_id, rc.fingerprint FROM incident_approvals a JOIN "
-                "incident_review_cases rc ON rc.review_id = a.review_id WHERE a.incident_id = ? "
-                "ORDER BY a.id", (incident_id,)):
-            covered[case_id] = fingerprint
-        return covered
+    def cases(self, incident_id: int, query: IncidentCaseQuery = IncidentCaseQuery(),
+              chunk: int = 5000) -> Iterator[IncidentCase]:
+        """Every case ``query`` shows, a page at a time (for the memo and the command line)."""
+        offset = 0
+        while True:
+            page = self.page(incident_id, query, offset, chunk)
+            yield from page
+            if len(page) < chunk:
+                return
+            offset += chunk
+
+    def cases_by_id(self, incident_id: int, case_ids: Iterable[int]) -> list[IncidentCase]:
+        """The incident's cases with these ids (the review sample), in case order."""
+        wanted = set(case_ids)
+        if not wanted:
+            return []
+        lo, hi = min(wanted), max(wanted)
+        query = IncidentCaseQuery(first_case=lo, last_case=hi)
+        return [c for c in self.cases(incident_id, query) if c.case_id in wanted]
+
+    def summary(self, incident_id: int) -> IncidentSummary:
+        """The incident's totals, each case's amount, its cases by status and how many
+        dropped out of its approval: summed by the file in whole cents (exact), with the
+        cases changed since their figures were kept computed again here."""
+        self.get(incident_id)
+        current = "ic.case_revision = c.revision"
+        row = self._c.row(
+            f"SELECT count(*), {_SUM_UNDETERMINED}, "
+            f"{', '.join(f'sum({_cents(f)})' for f in FIGURE_COLUMNS)}, "
+            "sum(CASE WHEN ic.six_year <> '0.00' THEN 1 ELSE 0 END), sum(ic.readings_differ) "
+            f"FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
+            f"WHERE ic.incident_id = ? AND {current}", (incident_id,))
+        n, undetermined = row[0], row[1] or 0
+        sums = [from_cents(v or 0) for v in row[2:2 + len(FIGURE_COLUMNS)]]
+        kept = IncidentTotals(n, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
+                              (sums[6], sums[7], sums[8]), row[-2] or 0, row[-1] or 0,
+                              undetermined)
+        amounts = [(case_id, from_cents(cents)) for case_id, cents in self._c.rows(
+            f"SELECT ic.case_id, {_AMOUNT} FROM incident_cases ic JOIN cases c ON "
+            f"c.id = ic.case_id WHERE ic.incident_id = ? AND {current} AND ic.refund IS NOT NULL "
+            "ORDER BY ic.case_id", (incident_id,))]
+        changed = []
+        for (case_id,) in self._c.rows(
+                "SELECT ic.case_id FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
+                "WHERE ic.incident_id = ? AND ic.case_revision <> c.revision", (incident_id,)):
+            case = fetch_record(self._c.conn, case_id).draft.check().case
+            figures = None if case is None else _figures_of(case)[1]
+            changed.append(figures)
+            if figures is not None:
+                amounts.append((case_id, figures.amount))
+        positive = [a for _, a in amounts if a > 0]
+        totals = replace(merge_totals(kept, incident_totals(changed)),
+                         smallest=min(positive) if positive else None,
+                         largest=max(positive) if positive else None)
+        statuses = tuple(sorted(self._c.rows(
+            "SELECT c.status, count(*) FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
+            "WHERE ic.incident_id = ? GROUP BY c.status", (incident_id,))))
+        approved = self._c.value("SELECT 1 FROM incident_approvals WHERE incident_id = ?",
+                                 (incident_id,)) is not None
+        dropped = (self.count(incident_id, IncidentCaseQuery(filter=CaseFilter.DROPPED_OUT))
+                   if approved else 0)
+        return IncidentSummary(totals, tuple(sorted(amounts) if changed else amounts), statuses,
+                               dropped, len(changed))
 
     def totals(self, incident_id: int) -> IncidentTotals:
-        return incident_totals(c.figures for c in self.cases(incident_id))
+        return self.summary(incident_id).totals
 
     def approved_cases(self, incident_id: int) -> list[CaseSummary]:
         """The incident's cases that are approved (by its approval, or on their own once
@@ -572,11 +766,10 @@ class IncidentRepository:
             if not listed:
                 raise WorkflowRefused("nothing_submitted", "No case of this incident is "
                                       "submitted: submit the incident before it is reviewed.")
-            amounts = [f.amount if f is not None else Decimal(0) for _, _, f in listed]
-            far = outliers(amounts)
-            sample = draw_sample([Candidate(case_id, k in far, f is not None and f.readings_differ)
-                                  for k, (case_id, _, f) in enumerate(listed)], size, seed)
-            digest = listing_digest((case_id, fp) for case_id, fp, _ in listed)
+            far = outliers([a if a is not None else Decimal(0) for _, _, a, _ in listed])
+            sample = draw_sample([Candidate(case_id, k in far, differ)
+                                  for k, (case_id, _, _, differ) in enumerate(listed)], size, seed)
+            digest = listing_digest((case_id, fp) for case_id, fp, _, _ in listed)
             review_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM incident_reviews"
                                    ).fetchone()[0]
             tx.execute("INSERT INTO incident_reviews (id, incident_id, seed, sample_size, listed, "
@@ -587,7 +780,7 @@ class IncidentRepository:
                 "INSERT INTO incident_review_cases (review_id, case_id, fingerprint, sampled) "
                 "VALUES (?, ?, ?, ?)",
                 [(review_id, case_id, fp, sample[case_id].value if case_id in sample else None)
-                 for case_id, fp, _ in listed])
+                 for case_id, fp, _, _ in listed])
             numbers = dict(tx.execute(
                 "SELECT c.id, c.case_number FROM cases c JOIN incident_review_cases rc ON "
                 "rc.case_id = c.id WHERE rc.review_id = ? AND rc.sampled IS NOT NULL",
@@ -600,25 +793,24 @@ class IncidentRepository:
                                 tx.actor, dict(sorted(sample.items())))
 
     def _submitted_with_figures(self, tx: Transaction, incident_id: int
-                                ) -> list[tuple[int, str, CaseFigures | None]]:
-        """(case id, submitted fingerprint, figures) of each submitted case, in case
-        order; figures kept for an older revision are computed again."""
+                                ) -> list[tuple[int, str, Decimal | None, bool]]:
+        """(case id, submitted fingerprint, amount, readings differ) of each submitted
+        case, in case order (amount None: it cannot be determined); the figures kept for
+        an older revision are computed again."""
         out = []
-        n = len(FIGURE_COLUMNS)
-        for row in tx.execute(
-                f"SELECT c.id, c.submitted_fingerprint, c.revision, ic.case_revision, "
-                f"{', '.join('ic.' + f for f in FIGURE_COLUMNS)}, ic.readings_differ, ic.outcome "
-                "FROM incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = ? "
-                "AND c.status = ? AND c.submitted_fingerprint IS NOT NULL ORDER BY c.id",
-                (incident_id, CaseStatus.SUBMITTED.value)).fetchall():
-            case_id, fingerprint, revision, kept = row[:4]
-            texts, differ, outcome = row[4:4 + n], row[4 + n], row[5 + n]
-            if kept == revision and texts[0] is not None:
-                figures = CaseFigures.from_texts(texts, differ, outcome)
-            else:
-                case = fetch_record(tx.conn, case_id).draft.check().case
-                figures = None if case is None else _figures_of(case)[1]
-            out.append((case_id, fingerprint, figures))
+        for case_id, fingerprint, revision, kept, cents, differ in tx.execute(
+                f"SELECT c.id, c.submitted_fingerprint, c.revision, ic.case_revision, {_AMOUNT}, "
+                "ic.readings_differ FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
+                "WHERE ic.incident_id = ? AND c.status = ? AND c.submitted_fingerprint IS NOT NULL "
+                "ORDER BY c.id", (incident_id, CaseStatus.SUBMITTED.value)).fetchall():
+            if kept == revision:
+                out.append((case_id, fingerprint, None if cents is None else from_cents(cents),
+                            bool(differ)))
+                continue
+            case = fetch_record(tx.conn, case_id).draft.check().case
+            figures = None if case is None else _figures_of(case)[1]
+            out.append((case_id, fingerprint, None if figures is None else figures.amount,
+                        figures is not None and figures.readings_differ))
         return out
 
     def approve(self, incident_id: int, review_id: int, *, actor: str,
@@ -714,18 +906,6 @@ class IncidentRepository:
             "WHERE ic.incident_id = ? AND a.entity = 'case' AND (a.action IN ('create', "
             "'submit') OR a.action LIKE 'edit%')", (incident_id,))}
         return who
-
-
-def _approval_state(case_id: int, status: str, approved_fp: str | None,
-                    covered: dict[int, str]) -> ApprovalState:
-    listed = covered.get(case_id)
-    if listed is None:
-        return ApprovalState.NOT_COVERED
-    if approved_fp == listed and status in ("approved", "issued", "closed"):
-        return ApprovalState.COVERED
-    if approved_fp is not None and status in ("approved", "issued", "closed"):
-        return ApprovalState.OWN
-    return ApprovalState.DROPPED_OUT
 
 
 # --- verify --------------------------------------------------------------------------------

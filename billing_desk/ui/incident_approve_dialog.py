@@ -16,7 +16,8 @@ from .periods_model import format_amount
 
 
 class IncidentApproveDialog(QDialog):
-    def __init__(self, view: IncidentView, parent: QWidget | None = None) -> None:
+    def __init__(self, view: IncidentView, sample_cases, parent: QWidget | None = None) -> None:
+        """``sample_cases``: the cases of the review's sample (IncidentCase)."""
         super().__init__(parent)
         identify(self, "incident_approve_dialog", "Approve the incident by sample")
         review = view.review
@@ -39,7 +40,7 @@ class IncidentApproveDialog(QDialog):
         rule.setWordWrap(True)
         identify(rule, "approve_sample_rule", description="How the sample is drawn")
         lay.addWidget(rule)
-        by_id = {c.case_id: c for c in view.cases}
+        by_id = {c.case_id: c for c in sample_cases}
         self.table = QTableWidget(len(review.sample), 5)
         identify(self.table, "approve_sample_table", "The review sample")
         self.table.setHorizontalHeaderLabels(["Case", "Account", "Customer", "Amount", "Why"])
@@ -55,7 +56,7 @@ class IncidentApproveDialog(QDialog):
         self.reviewed = QCheckBox(f"I reviewed the {len(review.sample):,} cases of the sample")
         identify(self.reviewed, "approve_reviewed")
         lay.addWidget(self.reviewed)
-        divergent = len(view.divergent)
+        divergent = view.divergent
         self.acknowledge = QCheckBox(
             f"I reviewed the {divergent:,} accounts where the readings of 26-721(a)(2) diverge "
             "and approve them under the reading used")

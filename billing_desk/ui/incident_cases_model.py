@@ -1,21 +1,22 @@
-"""The cases of an incident as a table model: a thin layer over the
-``issuing.IncidentView`` (no SQL, no rule): which rows a filter shows and in what
-order, and how each cell reads. Sorting compares Decimal amounts (never floats)."""
+"""The cases of an incident as a table model, read from the case file a page at a time
+(like the case list): 100,000 cases open as fast as seventy-four. The store filters and
+sorts (amounts compared in whole cents, never floats); this model only holds the pages
+on screen and says how each cell reads. No SQL, no rule."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from ..issuing.incidents import IncidentView
-from ..store.incidents import ApprovalState, IncidentCase
+from ..store.incidents import ApprovalState, CaseFilter, CaseSort, IncidentCase, IncidentCaseQuery
 from . import roles
 from .periods_model import format_amount
 
 Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+MAX_CACHED_PAGES = 50
 
 APPROVAL_TEXT = {
     ApprovalState.NOT_COVERED: "",
@@ -25,126 +26,120 @@ APPROVAL_TEXT = {
 }
 
 
-class CaseFilter(StrEnum):
-    ALL = "All cases"
-    DIVERGENT = "Readings diverge"
-    OUTLIERS = "Outliers"
-    SAMPLE = "In the review sample"
-    DROPPED_OUT = "Dropped out of the approval"
-    NOT_APPROVED = "Not approved yet"
+def _money(c: IncidentCase, name: str, invalid: str = "") -> str:
+    return invalid if c.figures is None else format_amount(getattr(c.figures, name))
 
 
-def _amount(c: IncidentCase, name: str) -> Decimal | None:
-    return None if c.figures is None else getattr(c.figures, name)
+#: (header, sort key, cell text)
+COLUMNS: tuple[tuple[str, CaseSort, Callable[[IncidentCase], str]], ...] = (
+    ("Case", CaseSort.CASE, lambda c: c.case_number),
+    ("Account", CaseSort.ACCOUNT, lambda c: c.account_number),
+    ("Customer", CaseSort.CUSTOMER, lambda c: c.customer_name),
+    ("Status", CaseSort.STATUS, lambda c: c.status.value),
+    ("Refund", CaseSort.REFUND, lambda c: _money(c, "refund", "invalid")),
+    ("Back bill", CaseSort.BACK_BILL, lambda c: _money(c, "back_bill")),
+    ("Six-year kept back", CaseSort.SIX_YEAR, lambda c: _money(c, "six_year")),
+    ("Diverges", CaseSort.DIVERGES,
+     lambda c: "yes" if c.figures is not None and c.figures.readings_differ else ""),
+    ("Outlier", CaseSort.OUTLIER, lambda c: "yes" if c.outlier else ""),
+    ("Sample", CaseSort.SAMPLE, lambda c: c.sampled.value if c.sampled else ""),
+    ("Approval", CaseSort.APPROVAL, lambda c: APPROVAL_TEXT[c.approval]),
+)
+AMOUNT_COLUMNS = frozenset({4, 5, 6})
+APPROVAL_COLUMN = 10
+
+Pager = Callable[[IncidentCaseQuery, int, int], list[IncidentCase]]
+Counter = Callable[[IncidentCaseQuery], int]
 
 
 class IncidentCasesModel(QAbstractTableModel):
-    #: (header, cell text, sort key)
-    COLUMNS: tuple[tuple[str, Callable[["IncidentCasesModel", IncidentCase], str],
-                         Callable[["IncidentCasesModel", IncidentCase], Any]], ...] = (
-        ("Case", lambda m, c: c.case_number, lambda m, c: c.case_id),
-        ("Account", lambda m, c: c.account_number, lambda m, c: c.account_number),
-        ("Customer", lambda m, c: c.customer_name, lambda m, c: c.customer_name.casefold()),
-        ("Status", lambda m, c: c.status.value, lambda m, c: c.status.value),
-        ("Refund", lambda m, c: format_amount(_amount(c, "refund")) or "invalid",
-         lambda m, c: _amount(c, "refund") or Decimal(-1)),
-        ("Back bill", lambda m, c: format_amount(_amount(c, "back_bill")),
-         lambda m, c: _amount(c, "back_bill") or Decimal(-1)),
-        ("Six-year kept back", lambda m, c: format_amount(_amount(c, "six_year")),
-         lambda m, c: _amount(c, "six_year") or Decimal(-1)),
-        ("Diverges", lambda m, c: "yes" if m.divergent(c) else "", lambda m, c: m.divergent(c)),
-        ("Outlier", lambda m, c: "yes" if c.case_id in m.view.outliers else "",
-         lambda m, c: c.case_id in m.view.outliers),
-        ("Sample", lambda m, c: (m.view.sampled(c.case_id) or ""),
-         lambda m, c: m.view.sampled(c.case_id) or ""),
-        ("Approval", lambda m, c: APPROVAL_TEXT[c.approval], lambda m, c: c.approval.value),
-    )
-    AMOUNT_COLUMNS = frozenset({4, 5, 6})
-
-    def __init__(self, view: IncidentView | None = None, parent=None) -> None:
+    def __init__(self, count: Counter, page: Pager, parent=None) -> None:
+        """``count(query)`` and ``page(query, offset, limit)``: the incident's cases as the
+        store lists them."""
         super().__init__(parent)
+        self._count_of, self._page_of = count, page
         self.view: IncidentView | None = None
-        self._rows: list[IncidentCase] = []
-        self._filter = CaseFilter.ALL
-        self._sort: tuple[int, bool] = (0, False)
-        if view is not None:
-            self.set_view(view)
+        self.filter = CaseFilter.ALL
+        self.sort_key, self.descending = CaseSort.CASE, False
+        self._count = 0
+        self._pages: dict[int, list[IncidentCase]] = {}
 
-    # -- what is shown -------------------------------------------------------------------
+    @property
+    def query(self) -> IncidentCaseQuery | None:
+        if self.view is None:
+            return None
+        return self.view.query(self.filter, self.sort_key, self.descending)
 
     def set_view(self, view: IncidentView) -> None:
-        self.beginResetModel()
         self.view = view
-        self._rows = self._select()
-        self.endResetModel()
+        self.refresh()
 
     def set_filter(self, which: CaseFilter) -> None:
+        self.filter = CaseFilter(which)
+        self.refresh()
+
+    def refresh(self) -> None:
         self.beginResetModel()
-        self._filter = CaseFilter(which)
-        self._rows = self._select()
+        self._pages.clear()
+        self._count = self._count_of(self.query) if self.query is not None else 0
         self.endResetModel()
 
-    def divergent(self, c: IncidentCase) -> bool:
-        return c.figures is not None and c.figures.readings_differ
-
-    def _keep(self, c: IncidentCase) -> bool:
-        f, view = self._filter, self.view
-        if f is CaseFilter.DIVERGENT:
-            return self.divergent(c)
-        if f is CaseFilter.OUTLIERS:
-            return c.case_id in view.outliers
-        if f is CaseFilter.SAMPLE:
-            return view.sampled(c.case_id) is not None
-        if f is CaseFilter.DROPPED_OUT:
-            return c.approval is ApprovalState.DROPPED_OUT
-        if f is CaseFilter.NOT_APPROVED:
-            return c.approval in (ApprovalState.NOT_COVERED, ApprovalState.DROPPED_OUT)
-        return True
-
-    def _select(self) -> list[IncidentCase]:
-        if self.view is None:
-            return []
-        rows = [c for c in self.view.cases if self._keep(c)] if self._filter is not CaseFilter.ALL \
-            else list(self.view.cases)
-        column, descending = self._sort
-        if column or descending:
-            key = self.COLUMNS[column][2]
-            rows.sort(key=lambda c: key(self, c), reverse=descending)
-        return rows
-
     def case_at(self, row: int) -> IncidentCase | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        if not 0 <= row < self._count or self.query is None:
+            return None
+        number = row // PAGE
+        page = self._pages.get(number)
+        if page is None:
+            if len(self._pages) >= MAX_CACHED_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            page = self._pages[number] = self._page_of(self.query, number * PAGE, PAGE)
+        k = row - number * PAGE
+        return page[k] if k < len(page) else None
+
+    def row_of(self, case_id: int) -> int | None:
+        """The row showing ``case_id`` among the pages read so far."""
+        for number, page in self._pages.items():
+            for k, c in enumerate(page):
+                if c.case_id == case_id:
+                    return number * PAGE + k
+        return None
 
     # -- Qt ------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation, role: int = roles.DISPLAY) -> Any:  # noqa: N802
-        if role == roles.DISPLAY and orientation.value == 1 and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section][0]
+        if role == roles.DISPLAY and orientation.value == 1 and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][0]
         return None
 
     def data(self, index: Index, role: int = roles.DISPLAY) -> Any:
         if not index.isValid():
             return None
-        c = self._rows[index.row()]
         column = index.column()
+        if role == roles.ALIGNMENT:
+            return roles.RIGHT_ALIGNED if column in AMOUNT_COLUMNS else None
+        if role not in (roles.DISPLAY, roles.TOOLTIP):
+            return None
+        c = self.case_at(index.row())
+        if c is None:
+            return None
         if role == roles.DISPLAY:
-            return self.COLUMNS[column][1](self, c)
-        if role == roles.ALIGNMENT and column in self.AMOUNT_COLUMNS:
-            return roles.RIGHT_ALIGNED
-        if role == roles.TOOLTIP and column == 10 and c.approval is ApprovalState.DROPPED_OUT:
+            return COLUMNS[column][2](c)
+        if column == APPROVAL_COLUMN and c.approval is ApprovalState.DROPPED_OUT:
             return ("This case was edited after the incident's approval: it is a draft again "
                     "and needs its own approval before its letter can be issued.")
         return None
 
     def sort(self, column: int, order=None) -> None:  # noqa: A003 - Qt's name
-        descending = order is not None and order.value == 1
+        if not 0 <= column < len(COLUMNS):
+            return
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, descending)
-        self._rows = self._select()
+        self.sort_key = COLUMNS[column][1]
+        self.descending = order is not None and order.value == 1
+        self._pages.clear()
         self.layoutChanged.emit()

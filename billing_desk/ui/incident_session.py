@@ -63,6 +63,15 @@ class IncidentSession:
         self.session.caseSaved.emit(record)
         return record
 
+    def count(self, incident_id: int, query) -> int:
+        return self._cf().incidents.count(incident_id, query)
+
+    def page(self, incident_id: int, query, offset: int, limit: int):
+        return self._cf().incidents.page(incident_id, query, offset, limit)
+
+    def cases_by_id(self, incident_id: int, case_ids):
+        return self._cf().incidents.cases_by_id(incident_id, case_ids)
+
     def sample_size(self) -> int:
         return self._cf().settings.get("incident_sample_size")
 

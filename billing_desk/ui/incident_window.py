@@ -27,7 +27,8 @@ from ..issuing.incidents import IncidentView
 from ..store.incidents import IncidentCancelled
 from .a11y import identify, value_label
 from .errors import show_error
-from .incident_cases_model import CaseFilter, IncidentCasesModel
+from ..store.incidents import CaseFilter
+from .incident_cases_model import IncidentCasesModel
 from .incident_histogram import IncidentHistogram
 from .incident_session import IncidentSession
 from .incident_worker import StepRunner
@@ -52,8 +53,8 @@ TOTALS = (
      lambda v: format_amount(v.totals.forgiven[1])),
     ("incident_forgiven_staff_practice", "Forgiven: staff memo reading",
      lambda v: format_amount(v.totals.forgiven[2])),
-    ("incident_divergent", "Readings diverge", lambda v: f"{len(v.divergent):,} accounts"),
-    ("incident_outliers", "Outliers", lambda v: f"{len(v.outliers):,} accounts"),
+    ("incident_divergent", "Readings diverge", lambda v: f"{v.divergent:,} accounts"),
+    ("incident_outliers", "Outliers", lambda v: f"{v.outliers:,} accounts"),
     ("incident_statuses", "Cases by status",
      lambda v: ", ".join(f"{s} {n:,}" for s, n in v.statuses)),
     ("incident_approval", "Approval", lambda v: _approval_text(v)),
@@ -67,7 +68,7 @@ def _approval_text(v: IncidentView) -> str:
                     f"({len(v.review.sample):,} in the sample); not approved yet")
         return "not approved"
     a = v.approvals[-1]
-    dropped = len(v.dropped_out)
+    dropped = v.dropped_out
     text = f"approved by {a.approved_by}, {a.cases:,} cases"
     if dropped:
         text += f"; {dropped:,} dropped out (edited afterwards)"
@@ -144,7 +145,9 @@ class IncidentWindow(QMainWindow):
         filters.addWidget(filter_label)
         filters.addWidget(self.filter)
         filters.addWidget(self.shown, 1)
-        self.model = IncidentCasesModel()
+        self.model = IncidentCasesModel(
+            lambda query: incidents.count(incident_id, query),
+            lambda query, offset, limit: incidents.page(incident_id, query, offset, limit))
         self.table = QTableView()
         identify(self.table, "incident_cases", "The incident's cases")
         self.table.setModel(self.model)
@@ -296,13 +299,12 @@ class IncidentWindow(QMainWindow):
         self.loaded.emit(view)
 
     def _select(self, case_id: int) -> None:
-        for row in range(self.model.rowCount()):
-            if self.model.case_at(row).case_id == case_id:
-                self.table.selectRow(row)
-                return
+        row = self.model.row_of(case_id)
+        if row is not None:
+            self.table.selectRow(row)
 
     def _show_count(self) -> None:
-        total = len(self.view.cases) if self.view else 0
+        total = self.view.totals.cases if self.view else 0
         self.shown.setText(f"{self.model.rowCount():,} of {total:,} cases")
 
     def _filter_changed(self) -> None:
@@ -411,7 +413,9 @@ class IncidentWindow(QMainWindow):
             return
         from .incident_approve_dialog import IncidentApproveDialog
 
-        dialog = IncidentApproveDialog(self.view, self)
+        review = self.view.review
+        dialog = IncidentApproveDialog(
+            self.view, self.incidents.cases_by_id(self.incident_id, review.sample), self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         review_id = self.view.review.id
         dialog.accepted.connect(lambda: self._run(
