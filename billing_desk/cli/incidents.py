@@ -328,10 +328,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
         actor = sign_in(cf, args.as_)
         review_id = args.review
         if review_id is None:
-            latest = cf.incidents.latest_review(record.id, by=actor)
+            # the approver's own newest review; else the newest of all, which the store
+            # refuses with the reason (no authority, not theirs)
+            latest = (cf.incidents.latest_review(record.id, by=actor)
+                      or cf.incidents.latest_review(record.id))
             if latest is None:
-                sys.stderr.write(f"billing-desk incident approve: {actor} has drawn no sample "
-                                 f"of {record.incident_number}; run incident sample first.\n")
+                sys.stderr.write(f"billing-desk incident approve: no sample of "
+                                 f"{record.incident_number} was drawn; a supervisor runs "
+                                 "incident sample first.\n")
                 return EXIT_INVALID
             review_id = latest.id
         display = ProgressDisplay("incident approve")

@@ -825,6 +825,10 @@ class IncidentRepository:
             user = find_user(tx.conn, tx.actor)
             if user is None:
                 raise WorkflowRefused("no_users", "This case file has no users yet.")
+            who = user.actor()
+            participants = self._participants(tx, incident_id)
+            # authority and participation first: the total is checked once it is known
+            check_incident_approval(who, participants=participants, total=IncidentTotals())
             review = tx.execute("SELECT incident_id, drawn_by, listing_sha256 FROM "
                                 "incident_reviews WHERE id = ?", (review_id,)).fetchone()
             if review is None or review[0] != incident_id:
@@ -838,9 +842,6 @@ class IncidentRepository:
                           (review_id,)).fetchone() is not None:
                 raise WorkflowRefused("approved_already", f"Review #{review_id} is approved "
                                       "already.")
-            who = user.actor()
-            participants = self._participants(tx, incident_id)
-            check_incident_approval(who, participants=participants, total=IncidentTotals())
             listing = tx.execute("SELECT case_id, fingerprint FROM incident_review_cases "
                                  "WHERE review_id = ? ORDER BY case_id", (review_id,)).fetchall()
             if listing_digest(listing) != review[2]:
