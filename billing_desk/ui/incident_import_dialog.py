@@ -174,11 +174,13 @@ class IncidentImportDialog(QDialog):
             self.summary.setText("Say when the error was discovered (Discovered on).")
             return None
         incident = Incident(
-            description=self.description.text(), service=self.service.currentData(),
+            # (Qt hands the enums back as their text values)
+            description=self.description.text(), service=Service(self.service.currentData()),
             cause=self.cause.text(), discovered_on=discovered,
             made_known_on=self.made_known.value(),
             evidence=Evidence(*(self.evidence[k].isChecked() for k in EVIDENCE_KEYS)),
-            options=Options(self.reading.currentData(), None, self.basis.currentData()))
+            options=Options(Reading(self.reading.currentData()), None,
+                            OccurredBasis(self.basis.currentData())))
         problems = incident_problems(incident)
         if problems:
             self.summary.setText("The incident is not complete: "

@@ -308,7 +308,7 @@ class IncidentWindow(QMainWindow):
         self.shown.setText(f"{self.model.rowCount():,} of {total:,} cases")
 
     def _filter_changed(self) -> None:
-        self.model.set_filter(self.filter.currentData())
+        self.model.set_filter(CaseFilter(self.filter.currentData()))
         self._show_count()
         self._enable()
 
