@@ -133,8 +133,8 @@ def cmd_create(args: argparse.Namespace) -> int:
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
         try:
             record = create_incident(cf, incident, imported, source_name=csv_path.name,
-                                     source=data, actor=actor, workers=args.workers,
-                                     progress=display, cancel=cancel)
+                                     source=data, actor=actor, progress=display,
+                                     cancel=cancel)
         except IncidentCancelled as e:  # Ctrl+C: the transaction was rolled back
             display.finish()
             print(str(e))
@@ -422,8 +422,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--occurred-basis", choices=[b.value for b in OccurredBasis])
     p.add_argument("--accept-good-rows", action="store_true",
                    help="create the accounts whose rows are all good even if other rows are bad")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="processes that compute the determinations (default: one per core)")
     acting_user_default_option(p, "creates it; its cases are prepared by this user")
     p.set_defaults(func=cmd_create)
 

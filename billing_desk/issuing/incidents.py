@@ -3,9 +3,7 @@ processes, the view the app shows, the summary memo for finance, and the inciden
 letters and memos issued through the same batch as every other case.
 
 - :func:`create_incident` stores the good accounts of a checked CSV as an incident
-  (``cf.incidents.create``: one transaction), computing each case's determination on
-  worker processes while the store writes, so 100,000 accounts take what the writing
-  takes (bench/incidents.py).
+  (``cf.incidents.create``: one transaction, each case determined as it is written).
 - :func:`incident_view` is everything the incident window shows: the cases with their
   figures, the totals, the outliers (``domain.incident.OUTLIER_RULE``), the histogram,
   the review and the approvals.
@@ -17,22 +15,16 @@ letters and memos issued through the same batch as every other case.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 import tempfile
 import threading
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
-from ..domain.case import Case
 from ..domain.incident import (
-    OUTLIER_RULE, Bin, CaseFigures, Fences, Incident, IncidentTotals, cents_bounds,
-    fingerprint_and_figures, histogram, outlier_fences,
+    OUTLIER_RULE, Bin, Fences, Incident, IncidentTotals, cents_bounds, histogram,
+    outlier_fences,
 )
 from ..domain.incident_csv import IncidentImport
 from ..store import CaseFile
@@ -44,66 +36,23 @@ from ..store.timestamps import utc_now
 from .batch import BatchReport, Progress, issue_batch
 from .manifest import Manifest
 
-#: below this many accounts the engine runs in this process (starting workers costs more)
-PARALLEL_FROM = 2000
-#: cases a worker determines at a time
-CHUNK = 500
-
-
 # --- creating ------------------------------------------------------------------------------
 
-def _figures_chunk(cases: list[Case]) -> list[tuple[str, CaseFigures]]:
-    return [fingerprint_and_figures(c) for c in cases]
-
-
-def _start_worker() -> None:
-    # Ctrl+C goes to the whole process group; the command in the parent decides what stops
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else (os.cpu_count() or 1))
-
-
-def parallel_figures(workers: int) -> Callable[[Sequence[Case]], Iterator[tuple[str, CaseFigures]]]:
-    """Each case's fingerprint and figures, in order, computed on ``workers`` processes
-    a chunk at a time (a few chunks ahead of the caller, so memory stays flat)."""
-
-    def figures(cases: Sequence[Case]) -> Iterator[tuple[str, CaseFigures]]:
-        # spawn, not fork: the caller may be the Qt application, whose threads fork badly
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_start_worker) as pool:
-            pending: deque[Future] = deque()
-            chunks = (list(cases[k:k + CHUNK]) for k in range(0, len(cases), CHUNK))
-            try:
-                for chunk in chunks:
-                    pending.append(pool.submit(_figures_chunk, chunk))
-                    if len(pending) >= 3 * workers:
-                        yield from pending.popleft().result()
-                while pending:
-                    yield from pending.popleft().result()
-            finally:
-                for f in pending:
-                    f.cancel()
-
-    return figures
-
-
 def create_incident(cf: CaseFile, incident: Incident, imported: IncidentImport, *,
-                    source_name: str, source: bytes, actor: str, workers: int | None = None,
+                    source_name: str, source: bytes, actor: str,
                     progress: Progress | None = None,
                     cancel: threading.Event | None = None) -> IncidentRecord:
     """The good accounts of ``imported`` (the clerk accepted them) as a new incident,
     in one transaction; the bad rows create nothing. ``IncidentCancelled`` when
-    ``cancel`` is set before the commit (nothing is kept)."""
-    workers = default_workers() if workers is None else workers
-    many = len(imported.accounts) >= PARALLEL_FROM and workers > 1
+    ``cancel`` is set before the commit (nothing is kept).
+
+    The engine runs in this process, beside the writing: measured on the 2-core
+    machine, determining on worker processes while the store writes was no quicker
+    (bench/incidents.py) -- the writing (each case's rows, its search-index entry, its
+    audit entry and hash, one after the other in the chain) is most of the time."""
     return cf.incidents.create(incident, imported.accounts, source_name=source_name,
                                source=source, rows=imported.rows, actor=actor,
-                               progress=progress, cancel=cancel,
-                               figures_of=parallel_figures(workers) if many else None)
+                               progress=progress, cancel=cancel)
 
 
 # --- the view --------------------------------------------------------------------------

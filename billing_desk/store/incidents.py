@@ -54,7 +54,8 @@ from ..domain.money import from_cents, money_text
 from ..domain.sampling import Candidate, SampledBecause, draw_sample
 from ..domain.workflow import Action, CaseStatus, WorkflowRefused, next_status
 from .audit import AUDIT_COLUMNS, DETAILS, AuditEntry
-from .caserows import fetch_record, insert_record, write_record
+from .casecodec import period_rows
+from .caserows import INSERT_CASE, INSERT_PERIOD, fetch_record, record_values, write_record
 from .cases import VOIDED_BY_EDIT, case_number_for
 from .connection import Connection, Transaction
 from .errors import RecordNotFound, StoreError
@@ -407,6 +408,7 @@ _UPDATE_FIGURES = (f"UPDATE incident_cases SET case_revision = ?, fingerprint = 
 
 def _checkpoint(done: int, total: int, progress: Progress | None,
                 cancel: threading.Event | None, what: str) -> None:
+    """Every STEP cases (and at the last): Cancel is looked at, progress reported."""
     if done % STEP == 0 or done == total:
         if cancel is not None and cancel.is_set():
             raise IncidentCancelled(what)
@@ -599,9 +601,9 @@ class IncidentRepository:
                figures_of: FiguresOf | None = None) -> IncidentRecord:
         """The incident and a draft case for each account, in one transaction (see the
         module docstring). ``source``: the CSV's bytes (only their SHA-256 is kept);
-        ``rows``: the data rows it had. ``figures_of``: computes each case's fingerprint
-        and figures, in order (default: here, one after the other; the issuing layer
-        passes one that runs the engine on worker processes meanwhile)."""
+        ``rows``: the data rows it had. ``figures_of``: how each case's fingerprint and
+        figures are computed, in order (default: the engine, one case after the other;
+        a test passes one that fails part-way to see that nothing is kept)."""
         if not accounts:
             raise WorkflowRefused("no_accounts", "There is no account to make a case of: the "
                                   "file has no good rows.")
@@ -627,33 +629,39 @@ class IncidentRepository:
                       accounts: Sequence[AccountRows], cases: list[Case],
                       computed: Iterator[tuple[str, CaseFigures]], progress: Progress | None,
                       cancel: threading.Event | None) -> None:
-        """One case per account, its entry, its figures; then the incident's entry."""
+        """One case per account, its entry, its figures; then the incident's entry. The
+        rows go in a chunk at a time (one statement for a chunk's cases, one for their
+        periods); the entries one by one, as the chain needs."""
         number, total = record.incident_number, len(accounts)
         next_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
         members: list[tuple[int, int]] = []
-        figure_rows: list[tuple] = []
         figures: list[CaseFigures] = []
-        for k, (account, case) in enumerate(zip(accounts, cases)):
-            case_id = next_id + k
-            case_record = CaseRecord(
-                id=case_id, case_number=case_number_for(case_id), draft=CaseDraft.from_case(case),
-                status=CaseStatus.DRAFT, revision=1, created_at=tx.at, updated_at=tx.at,
-                prepared_by=tx.actor, last_edited_by=tx.actor,
-                notes=f"Incident {number}: {record.source_name}, line {account.first_line}.")
-            insert_record(tx, case_record)
-            tx.audit("create", "case", case_id, case_id, None,
-                     {**case_record.state(),
-                      DETAILS: {"incident": number, "line": account.first_line}})
-            fingerprint, case_fig = next(computed)
-            figures.append(case_fig)
-            figure_rows.append((record.id, case_id, account.first_line, 1, fingerprint,
-                                *case_fig.to_texts(), int(case_fig.readings_differ),
-                                case_fig.outcome.value))
-            members.append((case_id, account.first_line))
-            if len(figure_rows) >= 1000:
-                self._insert_figures(tx, figure_rows)
-            _checkpoint(k + 1, total, progress, cancel, "Creating the incident")
-        self._insert_figures(tx, figure_rows)
+        for start in range(0, total, STEP):
+            chunk = []
+            for k in range(start, min(start + STEP, total)):
+                account, case_id = accounts[k], next_id + k
+                chunk.append((account, CaseRecord(
+                    id=case_id, case_number=case_number_for(case_id),
+                    draft=CaseDraft.from_case(cases[k]), status=CaseStatus.DRAFT, revision=1,
+                    created_at=tx.at, updated_at=tx.at, prepared_by=tx.actor,
+                    last_edited_by=tx.actor,
+                    notes=f"Incident {number}: {record.source_name}, line {account.first_line}.")))
+            tx.conn.executemany(INSERT_CASE, [record_values(r) for _, r in chunk])
+            tx.conn.executemany(INSERT_PERIOD, [row for _, r in chunk
+                                                for row in period_rows(r.id, r.draft)])
+            figure_rows = []
+            for account, case_record in chunk:
+                tx.audit("create", "case", case_record.id, case_record.id, None,
+                         {**case_record.state(),
+                          DETAILS: {"incident": number, "line": account.first_line}})
+                fingerprint, case_fig = next(computed)
+                figures.append(case_fig)
+                figure_rows.append((record.id, case_record.id, account.first_line, 1,
+                                    fingerprint, *case_fig.to_texts(),
+                                    int(case_fig.readings_differ), case_fig.outcome.value))
+                members.append((case_record.id, account.first_line))
+            self._insert_figures(tx, figure_rows)
+            _checkpoint(min(start + STEP, total), total, progress, cancel, "Creating the incident")
         totals = incident_totals(figures)
         tx.audit("create", "incident", record.id, None, None, {
             **record.state(),

@@ -78,9 +78,9 @@ class IncidentImportDialog(QDialog):
         path_row.addWidget(self.csv_path, 1)
         path_row.addWidget(self.browse)
         for caption, widget in (("&Description:", self.description), ("Ca&use:", self.cause),
-                                ("Ser&vice:", self.service), ("Dis&covered on:", self.discovered),
+                                ("Ser&vice:", self.service), ("Discovered &on:", self.discovered),
                                 ("Made &known on:", self.made_known),
-                                ("&Reading:", self.reading), ("Occurred &basis:", self.basis)):
+                                ("&Reading:", self.reading), ("Occurred basi&s:", self.basis)):
             label = QLabel(caption)
             label.setBuddy(widget)
             identify(label, f"{widget.objectName() or 'incident_field'}_label")
@@ -135,7 +135,7 @@ class IncidentImportDialog(QDialog):
         self.bar = QProgressBar()
         identify(self.bar, "incident_import_progress", "Progress")
         self.bar.setVisible(False)
-        self.create_button = QPushButton("&Create incident")
+        self.create_button = QPushButton("Create &incident")
         identify(self.create_button, "incident_create", "Create the incident from the good rows")
         self.create_button.setEnabled(False)
         self.create_button.clicked.connect(self.create)
@@ -283,9 +283,9 @@ class IncidentImportDialog(QDialog):
                      f"{left_out:,} account(s) are left out (listed right, with line and "
                      "column). Fix the file and check it again, or create the incident from "
                      "the good rows only.")
-            self.create_button.setText("Accept the good rows and &create")
+            self.create_button.setText("Accept the good rows, create &incident")
         else:
-            self.create_button.setText("&Create incident")
+            self.create_button.setText("Create &incident")
         self.summary.setText(text)
         self.good.setRowCount(min(len(imported.accounts), PREVIEW_ROWS))
         for row, a in enumerate(imported.accounts[:PREVIEW_ROWS]):

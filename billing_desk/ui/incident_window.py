@@ -40,7 +40,7 @@ TOTALS = (
     ("incident_total_refund", "Credited / refunded", lambda v: format_amount(v.totals.refund)),
     ("incident_total_back_bill", "Back-billed", lambda v: format_amount(v.totals.back_bill)),
     ("incident_total_six_year", "Kept back by the six-year limit",
-     lambda v: f"{format_amount(v.totals.six_year)} ({v.totals.six_year_cases:,} accounts)"),
+     lambda v: f"{format_amount(v.totals.six_year)} ({_accounts(v.totals.six_year_cases)})"),
     ("incident_total_a1_i", "Kept back: (a)(1)(i) could have discovered",
      lambda v: format_amount(v.totals.a1_i)),
     ("incident_total_a1_ii", "Kept back: (a)(1)(ii) no documentation",
@@ -53,12 +53,16 @@ TOTALS = (
      lambda v: format_amount(v.totals.forgiven[1])),
     ("incident_forgiven_staff_practice", "Forgiven: staff memo reading",
      lambda v: format_amount(v.totals.forgiven[2])),
-    ("incident_divergent", "Readings diverge", lambda v: f"{v.divergent:,} accounts"),
-    ("incident_outliers", "Outliers", lambda v: f"{v.outliers:,} accounts"),
+    ("incident_divergent", "Readings diverge", lambda v: _accounts(v.divergent)),
+    ("incident_outliers", "Outliers", lambda v: _accounts(v.outliers)),
     ("incident_statuses", "Cases by status",
      lambda v: ", ".join(f"{s} {n:,}" for s, n in v.statuses)),
     ("incident_approval", "Approval", lambda v: _approval_text(v)),
 )
+
+
+def _accounts(n: int) -> str:
+    return f"{n:,} account{'' if n == 1 else 's'}"
 
 
 def _approval_text(v: IncidentView) -> str:
@@ -157,7 +161,7 @@ class IncidentWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_case())
+        self.table.activated.connect(lambda index: self.open_case())  # Enter, double-click
         bottom = QWidget()
         blay = QVBoxLayout(bottom)
         blay.setContentsMargins(0, 0, 0, 0)

@@ -120,7 +120,7 @@ def test_a_long_account_list_paginates_by_whole_pages(office):
     data = synthetic_csv(1500)
     imported = parse_incident_csv(data, SYNTHETIC)
     record = create_incident(cf, SYNTHETIC, imported, source_name="big.csv", source=data,
-                             actor=CLERK, workers=1)
+                             actor=CLERK)
     memo = incident_summary_pdf(cf, record.id, printed_by="root")
     texts = page_texts(memo.pdf)
     list_pages = [t for t in texts if "Case Account Customer Status Refund" in t]

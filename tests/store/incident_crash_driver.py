@@ -21,7 +21,7 @@ def main(path: str, csv_path: str) -> None:
         imported = parse_incident_csv(data, SYNTHETIC)
         print("checked", flush=True)
         create_incident(cf, SYNTHETIC, imported, source_name="big.csv", source=data,
-                        actor="clerk", workers=1,
+                        actor="clerk",
                         progress=lambda done, total: print(f"progress {done}", flush=True))
         print("committed", flush=True)
 

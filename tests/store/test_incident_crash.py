@@ -18,7 +18,7 @@ from billing_desk.store import create_case_file, open_case_file
 from tests.incident_data import synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-ACCOUNTS = 1500  # below PARALLEL_FROM: the one process does it all (no workers left behind)
+ACCOUNTS = 1500
 
 
 def _start(path: Path, csv: Path) -> subprocess.Popen:

@@ -84,7 +84,7 @@ def test_bad_rows_are_shown_with_line_and_column_and_nothing_is_created_until_ac
     assert [dialog.bad.item(0, c).text() for c in range(2)] == ["57", "period_start"]
     assert "not a real calendar date" in dialog.bad.item(0, 2).text()
     assert dialog.good.rowCount() == 73
-    assert dialog.create_button.text() == "Accept the good rows and &create"
+    assert dialog.create_button.text() == "Accept the good rows, create &incident"
     with open_case_file(path) as cf:
         assert cf.incidents.list() == []  # nothing yet
     with qtbot.waitSignal(dialog.created, timeout=STEP_TIMEOUT) as created:
@@ -148,7 +148,7 @@ def test_the_window_shows_the_totals_histogram_outliers_and_their_rule(qtbot, of
     assert text["incident_total_cases"] == "74"
     assert text["incident_total_refund"] == "43,041.00"
     assert text["incident_total_six_year"] == "26,085.00 (55 accounts)"
-    assert text["incident_outliers"] == "1 accounts"
+    assert text["incident_outliers"] == "1 account"
     assert sum(b.count for b in w.histogram.bins) == 74
     assert w.rule.text() == OUTLIER_RULE
     assert w.model.rowCount() == 74 and w.shown.text() == "74 of 74 cases"
@@ -225,9 +225,15 @@ def test_nothing_loads_qtcharts_or_the_incident_modules_until_an_incident_is_ope
     assert out.strip() == "[]"
 
 
-def test_the_tables_of_the_preview_say_what_they_hold(qtbot, office):
+def test_the_tables_of_the_preview_say_what_they_hold_and_alt_letters_are_unique(qtbot, office):
     _, session = office
     dialog = IncidentImportDialog(IncidentSession(session("alice")))
     qtbot.addWidget(dialog)
+    dialog.show()
     for table in dialog.findChildren(QTableWidget):
         assert table.accessibleName()
+    from tests.ui.test_keyboard import mnemonic
+
+    letters = [mnemonic(w.text()) for w in dialog.findChildren(QLabel) + dialog.findChildren(
+        QAbstractButton) if w.isVisibleTo(dialog) and mnemonic(w.text())]
+    assert len(letters) >= 10 and len(letters) == len(set(letters)), sorted(letters)
