@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, partial
+from typing import Callable
 
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
@@ -139,8 +140,27 @@ class _Words:
         return self.w.number(n)
 
 
-def render_incident_memo(inp: IncidentMemoInput) -> tuple[bytes, int]:
-    """The memo as PDF bytes and its page count, read back (:func:`check_incident_memo`)."""
+class _Progress(Flowable):
+    """Takes no room; calls ``report(done, total)`` when laid out (after each page of the
+    account list): how far the memo is, and the caller's chance to stop it (it may raise)."""
+
+    def __init__(self, report: Callable[[int, int], None], done: int, total: int) -> None:
+        super().__init__()
+        self.report, self.done, self.total = report, done, total
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - platypus API
+        self.report(self.done, self.total)
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def render_incident_memo(inp: IncidentMemoInput,
+                         progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int]:
+    """The memo as PDF bytes and its page count, read back (:func:`check_incident_memo`).
+    ``progress(pages, pages in all)`` as the account list is laid out; it may raise to
+    stop (nothing is returned then)."""
     words = _Words(inp.locale)
     prepare_reportlab()
     decor = L.PageDecor(footer=words("footer", number=inp.incident_number),
@@ -161,7 +181,7 @@ def render_incident_memo(inp: IncidentMemoInput) -> tuple[bytes, int]:
         L.MARGIN, L.BODY_BOTTOM, L.BODY_WIDTH, L.LATER_PAGE_TOP - L.BODY_BOTTOM, id="body",
         **frame)])
     doc.addPageTemplates([first, later])
-    doc.build(story(inp, words), canvasmaker=partial(L.DecoratedCanvas, decor=decor))
+    doc.build(story(inp, words, progress), canvasmaker=partial(L.DecoratedCanvas, decor=decor))
     pdf = buf.getvalue()
     check_incident_memo(inp, pdf, decor.pages)
     return pdf, decor.pages
@@ -205,7 +225,8 @@ def totals_lines(inp: IncidentMemoInput, words: _Words) -> list[tuple[str, str]]
     return rows
 
 
-def story(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
+def story(inp: IncidentMemoInput, words: _Words,
+          progress: Callable[[int, int], None] | None = None) -> list[Flowable]:
     st = L.styles()
     i, t = inp.incident, inp.totals
     options = i.options
@@ -293,7 +314,7 @@ def story(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
                          st.small),
                TextBlock(words("not_stored"), _NOTE)]
     out.append(KeepTogether(closing))
-    out += _account_pages(inp, words)
+    out += _account_pages(inp, words, progress)
     return out
 
 
@@ -309,7 +330,8 @@ def _row_height(style: GridStyle) -> float:
     return style.leading + 2 * style.pad
 
 
-def _account_pages(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
+def _account_pages(inp: IncidentMemoInput, words: _Words,
+                   progress: Callable[[int, int], None] | None = None) -> list[Flowable]:
     """The account list from a new page on, one grid per page (each with its header),
     every row one line: a page of the list holds the same number of accounts."""
     st = L.styles()
@@ -325,11 +347,15 @@ def _account_pages(inp: IncidentMemoInput, words: _Words) -> list[Flowable]:
     lead_h = 2 * 14 + 12
     first = max(1, per_page - math.ceil(lead_h / row_h))
     out: list[Flowable] = [PageBreak(), *lead]
-    start, size = 0, first
+    pages = 1 + max(0, math.ceil((len(rows) - first) / per_page))
+    start, size, page = 0, first, 0
     while start < len(rows):
         if start:
             out.append(PageBreak())
         out.append(Grid(header, rows[start:start + size], list(_WIDTHS), _ALIGNS, _GRID))
+        page += 1
+        if progress is not None:
+            out.append(_Progress(progress, page, pages))
         start += size
         size = per_page
     t = inp.totals

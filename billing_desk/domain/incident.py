@@ -17,6 +17,7 @@ too. Pure functions: no Qt, no SQL, no clock.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,7 @@ from typing import Iterable, Sequence
 from .case import CURRENCIES, Account, Case, Evidence, Options, Period, Reading, Service
 from .determination import Determination, Direction, Outcome
 from .draft import DEFAULT_RULE_PACK
-from .money import ZERO, money_text
+from .money import ZERO, from_cents, money_text, to_cents
 from .problems import Problem
 from .workflow import Actor, Role, WorkflowRefused, same_login
 
@@ -301,24 +302,38 @@ class Fences:
         return amount > 0 and (amount < self.low or amount > self.high)
 
 
-def _median(ordered: Sequence[Decimal]) -> Decimal:
-    n = len(ordered)
-    mid = n // 2
-    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+def _median_cents(cents: Sequence[int], lo: int, hi: int) -> Decimal:
+    """The median of ``cents[lo:hi]`` (ascending), as an amount (exact: a half cent when
+    it falls between two)."""
+    n = hi - lo
+    mid = lo + n // 2
+    if n % 2:
+        return from_cents(cents[mid])
+    return (from_cents(cents[mid - 1]) + from_cents(cents[mid])) / 2
+
+
+def fences_of_sorted(cents: Sequence[int]) -> Fences | None:
+    """Tukey's fences (:data:`OUTLIER_RULE`) over amounts above zero given in whole cents,
+    ascending; ``None`` when there are too few of them to tell."""
+    n = len(cents)
+    if n < OUTLIER_MIN_CASES:
+        return None
+    half = n // 2
+    q1 = _median_cents(cents, 0, half)
+    q3 = _median_cents(cents, n - half, n)
+    spread = (q3 - q1) * OUTLIER_FACTOR
+    return Fences(q1, q3, q1 - spread, q3 + spread)
+
+
+def sorted_cents(amounts: Iterable[Decimal]) -> list[int]:
+    """The amounts above zero in whole cents, ascending."""
+    return sorted(to_cents(a) for a in amounts if a > 0)
 
 
 def outlier_fences(amounts: Iterable[Decimal]) -> Fences | None:
     """Tukey's fences over the amounts above zero (:data:`OUTLIER_RULE`); ``None`` when
     there are too few of them to tell."""
-    ordered = sorted(a for a in amounts if a > 0)
-    n = len(ordered)
-    if n < OUTLIER_MIN_CASES:
-        return None
-    half = n // 2
-    q1 = _median(ordered[:half])
-    q3 = _median(ordered[n - half:])
-    spread = (q3 - q1) * OUTLIER_FACTOR
-    return Fences(q1, q3, q1 - spread, q3 + spread)
+    return fences_of_sorted(sorted_cents(amounts))
 
 
 def cents_bounds(fences: Fences) -> tuple[int, int]:
@@ -336,6 +351,14 @@ def outliers(amounts: Sequence[Decimal]) -> frozenset[int]:
     if fences is None:
         return frozenset()
     return frozenset(k for k, a in enumerate(amounts) if fences.outside(a))
+
+
+def count_outside(cents: Sequence[int], fences: Fences | None) -> int:
+    """How many of the amounts (whole cents above zero, ascending) are outliers."""
+    if fences is None:
+        return 0
+    low, high = cents_bounds(fences)
+    return bisect_left(cents, low) + len(cents) - bisect_right(cents, high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,20 +386,29 @@ def _nice_width(span: Decimal, bins: int) -> Decimal:
         exponent += 1
 
 
-def histogram(amounts: Iterable[Decimal], bins: int = 20) -> tuple[Bin, ...]:
-    """The amounts above zero in at most ``bins`` bins of a round width (1, 2 or 5 times
-    a power of ten), starting at a multiple of the width. Exact: Decimal edges."""
-    values = [a for a in amounts if a > 0]
-    if not values:
+def histogram_of_sorted(cents: Sequence[int], bins: int = 20) -> tuple[Bin, ...]:
+    """The amounts (whole cents above zero, ascending) in at most ``bins`` bins of a
+    round width (1, 2 or 5 times a power of ten), starting at a multiple of the width;
+    each bin counted by bisection. Exact: Decimal edges, integer counts."""
+    if not cents:
         return ()
-    lo, hi = min(values), max(values)
+    lo, hi = from_cents(cents[0]), from_cents(cents[-1])
     width = _nice_width(max(hi - lo, Decimal("0.01")), bins)
-    start = (lo // width) * width
-    count = int((hi - start) // width) + 1
-    counts = [0] * count
-    for a in values:
-        counts[min(int((a - start) // width), count - 1)] += 1
-    return tuple(Bin(start + k * width, start + (k + 1) * width, c) for k, c in enumerate(counts))
+    width_c = to_cents(width)
+    start_c = (cents[0] // width_c) * width_c
+    count = (cents[-1] - start_c) // width_c + 1
+    out = []
+    for k in range(count):
+        low_c = start_c + k * width_c
+        below = bisect_left(cents, low_c)
+        upto = len(cents) if k == count - 1 else bisect_left(cents, low_c + width_c)
+        out.append(Bin(from_cents(low_c), from_cents(low_c + width_c), upto - below))
+    return tuple(out)
+
+
+def histogram(amounts: Iterable[Decimal], bins: int = 20) -> tuple[Bin, ...]:
+    """The amounts above zero in at most ``bins`` bins (:func:`histogram_of_sorted`)."""
+    return histogram_of_sorted(sorted_cents(amounts), bins)
 
 
 # --- approving an incident by sample ----------------------------------------------------

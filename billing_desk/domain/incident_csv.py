@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .case import Account, Case, Period
 from .caseformat import LOCALE_PATTERN, consistency_problems
@@ -332,12 +332,20 @@ def _amounts(cell: dict[str, str], bad) -> tuple[Decimal, Decimal] | None:
     return out[0], out[1]
 
 
-def parse_incident_csv(data: bytes, incident: Incident) -> IncidentImport:
+#: how often (in rows) the check reports how far it is
+PROGRESS_ROWS = 5000
+
+
+def parse_incident_csv(data: bytes, incident: Incident,
+                       progress: Callable[[int, int], None] | None = None) -> IncidentImport:
     """Read and check the file (see the module docstring). Raises
-    :class:`IncidentFileRefused` when the file as a whole cannot be used."""
+    :class:`IncidentFileRefused` when the file as a whole cannot be used.
+    ``progress(characters read, characters in all)`` every few thousand rows; it may
+    raise to stop the check (a Cancel), which then raises that."""
     text = decode_csv(data)
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_pick_delimiter(first_line))
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=_pick_delimiter(first_line))
     try:
         header = next(reader)
     except csv.Error as e:
@@ -362,6 +370,8 @@ def parse_incident_csv(data: bytes, incident: Incident) -> IncidentImport:
         if not any(c.strip() for c in cells):
             continue
         count += 1
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(buffer.tell(), len(text))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(RowProblem(start, f"column {len(header) + 1}",
                                        f"the row has {len(cells)} cells, the header "

@@ -23,14 +23,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.incident import (
-    OUTLIER_RULE, Bin, Fences, Incident, IncidentTotals, cents_bounds, histogram,
-    outlier_fences,
+    OUTLIER_RULE, Bin, Fences, Incident, IncidentTotals, cents_bounds, count_outside,
+    fences_of_sorted, histogram_of_sorted,
 )
 from ..domain.incident_csv import IncidentImport
 from ..store import CaseFile
 from ..store.incidents import (
-    ApprovalRecord, ApprovalState, CaseFilter, CaseSort, IncidentCaseQuery, IncidentRecord,
-    IncidentSummary, ReviewRecord,
+    ApprovalRecord, ApprovalState, CaseFilter, CaseSort, IncidentCancelled, IncidentCaseQuery,
+    IncidentRecord, IncidentSummary, ReviewRecord,
 )
 from ..store.timestamps import utc_now
 from .batch import BatchReport, Progress, issue_batch
@@ -103,12 +103,11 @@ class IncidentView:
 def incident_view(cf: CaseFile, incident_id: int) -> IncidentView:
     record = cf.incidents.get(incident_id)
     summary = cf.incidents.summary(incident_id)
-    amounts = [a for _, a in summary.amounts]
-    fences = outlier_fences(amounts)
-    far = 0 if fences is None else sum(fences.outside(a) for a in amounts)
+    fences = fences_of_sorted(summary.amounts)
     overridden = frozenset(e.after["details"]["case"] for e in cf.incidents.history(incident_id)
                            if e.action == "override")
-    return IncidentView(record, summary, fences, far, histogram(amounts),
+    return IncidentView(record, summary, fences, count_outside(summary.amounts, fences),
+                        histogram_of_sorted(summary.amounts),
                         cf.incidents.latest_review(incident_id),
                         tuple(cf.incidents.approvals(incident_id)), overridden)
 
@@ -178,22 +177,33 @@ def incident_memo_input(cf: CaseFile, incident_id: int, *, printed_by: str,
 
 
 def incident_summary_pdf(cf: CaseFile, incident_id: int, *, printed_by: str,
-                         printed_at: datetime | None = None,
-                         view: IncidentView | None = None) -> IncidentSummaryPdf:
+                         printed_at: datetime | None = None, view: IncidentView | None = None,
+                         progress: Progress | None = None,
+                         cancel: threading.Event | None = None) -> IncidentSummaryPdf:
     """The memo for finance as PDF, read back (``DocumentMismatch`` if it is not what
-    was computed). Nothing is stored or recorded."""
+    was computed). Nothing is stored or recorded. ``progress(pages, pages in all)`` of
+    the account list as it is laid out; ``IncidentCancelled`` when ``cancel`` is set."""
     from ..documents.incident_memo import render_incident_memo
 
     inp = incident_memo_input(cf, incident_id, printed_by=printed_by, printed_at=printed_at,
                               view=view)
-    pdf, pages = render_incident_memo(inp)
+
+    def report(done: int, total: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise IncidentCancelled("Writing the summary memo")
+        if progress is not None:
+            progress(done, total)
+
+    pdf, pages = render_incident_memo(inp, progress=report)
     return IncidentSummaryPdf(inp.incident_number, pdf, pages)
 
 
 def save_incident_summary(cf: CaseFile, incident_id: int, path: Path, *, printed_by: str,
-                          view: IncidentView | None = None) -> IncidentSummaryPdf:
+                          view: IncidentView | None = None, progress: Progress | None = None,
+                          cancel: threading.Event | None = None) -> IncidentSummaryPdf:
     """Write the memo to ``path`` whole or not at all (a temporary file, synced, renamed)."""
-    summary = incident_summary_pdf(cf, incident_id, printed_by=printed_by, view=view)
+    summary = incident_summary_pdf(cf, incident_id, printed_by=printed_by, view=view,
+                                   progress=progress, cancel=cancel)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
     try:

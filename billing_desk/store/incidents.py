@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import insort
 import secrets
 import threading
 from dataclasses import dataclass, replace
@@ -50,7 +51,7 @@ from ..domain.incident import (
     outliers,
 )
 from ..domain.incident_csv import AccountRows
-from ..domain.money import from_cents, money_text
+from ..domain.money import from_cents, money_text, to_cents
 from ..domain.sampling import Candidate, SampledBecause, draw_sample
 from ..domain.workflow import Action, CaseStatus, WorkflowRefused, next_status
 from .audit import AUDIT_COLUMNS, DETAILS, AuditEntry
@@ -201,8 +202,9 @@ class IncidentCaseQuery:
 @dataclass(frozen=True, slots=True)
 class IncidentSummary:
     totals: IncidentTotals
-    #: (case id, amount) of every case that can be determined, in case order
-    amounts: tuple[tuple[int, Decimal], ...]
+    #: the amount (the larger of refund and back bill) of every case with one above zero,
+    #: in whole cents, ascending
+    amounts: tuple[int, ...]
     statuses: tuple[tuple[str, int], ...]
     dropped_out: int
     #: cases changed since their figures were kept (computed again for this summary)
@@ -219,6 +221,8 @@ def _cents(column: str) -> str:
 _AMOUNT = (f"CASE WHEN {_cents('refund')} >= {_cents('back_bill')} THEN {_cents('refund')} "
            f"ELSE {_cents('back_bill')} END")
 _SUM_UNDETERMINED = "sum(CASE WHEN ic.refund IS NULL THEN 1 ELSE 0 END)"
+#: 1 for a case with something kept back by the six-year limit
+_SIX_YEAR_CASE = "CASE WHEN ic.six_year <> '0.00' THEN 1 ELSE 0 END"
 #: the newest approval of the incident that listed each case, and the fingerprint it listed
 _COVERED = (
     "SELECT rc.case_id AS case_id, rc.fingerprint AS fingerprint FROM incident_review_cases rc "
@@ -505,43 +509,49 @@ class IncidentRepository:
         cases changed since their figures were kept computed again here."""
         self.get(incident_id)
         current = "ic.case_revision = c.revision"
-        row = self._c.row(
-            f"SELECT count(*), {_SUM_UNDETERMINED}, "
-            f"{', '.join(f'sum({_cents(f)})' for f in FIGURE_COLUMNS)}, "
-            "sum(CASE WHEN ic.six_year <> '0.00' THEN 1 ELSE 0 END), sum(ic.readings_differ) "
-            f"FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
-            f"WHERE ic.incident_id = ? AND {current}", (incident_id,))
-        n, undetermined = row[0], row[1] or 0
-        sums = [from_cents(v or 0) for v in row[2:2 + len(FIGURE_COLUMNS)]]
-        kept = IncidentTotals(n, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
-                              (sums[6], sums[7], sums[8]), row[-2] or 0, row[-1] or 0,
-                              undetermined)
-        amounts = [(case_id, from_cents(cents)) for case_id, cents in self._c.rows(
-            f"SELECT ic.case_id, {_AMOUNT} FROM incident_cases ic JOIN cases c ON "
-            f"c.id = ic.case_id WHERE ic.incident_id = ? AND {current} AND ic.refund IS NOT NULL "
-            "ORDER BY ic.case_id", (incident_id,))]
+        # one pass: per status, how many cases, how many changed since their figures were
+        # kept, and the kept figures of the others summed in whole cents
+        def kept_only(expression: str) -> str:
+            return f"sum(CASE WHEN {current} THEN {expression} END)"
+
+        groups = self._c.rows(
+            f"SELECT c.status, count(*), sum(CASE WHEN {current} THEN 0 ELSE 1 END), "
+            f"{kept_only('CASE WHEN ic.refund IS NULL THEN 1 ELSE 0 END')}, "
+            f"{', '.join(kept_only(_cents(f)) for f in FIGURE_COLUMNS)}, "
+            f"{kept_only(_SIX_YEAR_CASE)}, "
+            f"{kept_only('ic.readings_differ')} "
+            "FROM incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = ? "
+            "GROUP BY c.status ORDER BY c.status", (incident_id,))
+        statuses = tuple((g[0], g[1]) for g in groups)
+        n_changed = sum(g[2] for g in groups)
+        column = lambda k: sum(g[k] or 0 for g in groups)  # noqa: E731
+        sums = [from_cents(column(4 + k)) for k in range(len(FIGURE_COLUMNS))]
+        kept = IncidentTotals(sum(g[1] for g in groups) - n_changed, sums[0], sums[1], sums[2],
+                              sums[3], sums[4], sums[5], (sums[6], sums[7], sums[8]),
+                              column(4 + len(FIGURE_COLUMNS)), column(5 + len(FIGURE_COLUMNS)),
+                              column(3))
+        # the amounts above zero, in whole cents, sorted by the file: one column to read
+        amounts = [cents for (cents,) in self._c.rows(
+            f"SELECT amount FROM (SELECT {_AMOUNT} AS amount FROM incident_cases ic JOIN cases c "
+            f"ON c.id = ic.case_id WHERE ic.incident_id = ? AND {current} AND "
+            "ic.refund IS NOT NULL) kept WHERE amount > 0 ORDER BY amount", (incident_id,))]
         changed = []
-        for (case_id,) in self._c.rows(
+        for (case_id,) in (() if not n_changed else self._c.rows(
                 "SELECT ic.case_id FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
-                "WHERE ic.incident_id = ? AND ic.case_revision <> c.revision", (incident_id,)):
+                "WHERE ic.incident_id = ? AND ic.case_revision <> c.revision", (incident_id,))):
             case = fetch_record(self._c.conn, case_id).draft.check().case
             figures = None if case is None else _figures_of(case)[1]
             changed.append(figures)
-            if figures is not None:
-                amounts.append((case_id, figures.amount))
-        positive = [a for _, a in amounts if a > 0]
+            if figures is not None and figures.amount > 0:
+                insort(amounts, to_cents(figures.amount))
         totals = replace(merge_totals(kept, incident_totals(changed)),
-                         smallest=min(positive) if positive else None,
-                         largest=max(positive) if positive else None)
-        statuses = tuple(sorted(self._c.rows(
-            "SELECT c.status, count(*) FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
-            "WHERE ic.incident_id = ? GROUP BY c.status", (incident_id,))))
+                         smallest=from_cents(amounts[0]) if amounts else None,
+                         largest=from_cents(amounts[-1]) if amounts else None)
         approved = self._c.value("SELECT 1 FROM incident_approvals WHERE incident_id = ?",
                                  (incident_id,)) is not None
         dropped = (self.count(incident_id, IncidentCaseQuery(filter=CaseFilter.DROPPED_OUT))
                    if approved else 0)
-        return IncidentSummary(totals, tuple(sorted(amounts) if changed else amounts), statuses,
-                               dropped, len(changed))
+        return IncidentSummary(totals, tuple(amounts), statuses, dropped, len(changed))
 
     def totals(self, incident_id: int) -> IncidentTotals:
         return self.summary(incident_id).totals

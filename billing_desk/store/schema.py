@@ -439,6 +439,9 @@ CREATE TABLE incident_approvals (
     back_bill_total  TEXT NOT NULL {_v1_money_check('back_bill_total')}
 );
 CREATE INDEX incident_approvals_incident ON incident_approvals (incident_id, id);
+-- an incident's own history (create, override, submit, sample, approve) without reading
+-- every case's entries; only the incidents' entries are in it
+CREATE INDEX audit_incident ON audit (entity_id, id) WHERE entity = 'incident';
 """ + "\n".join(
     f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} BEGIN
     SELECT RAISE(ABORT, '{what} cannot be {verb}d');

@@ -16,6 +16,7 @@ from .. import issuing
 from ..domain.case import Evidence
 from ..domain.incident import Incident
 from ..domain.incident_csv import IncidentImport, parse_incident_csv
+from ..store.incidents import IncidentCancelled
 from ..store.timestamps import utc_now
 from .session import CaseSession
 
@@ -104,7 +105,12 @@ class IncidentSession:
 
 def _check_file(data: bytes, incident: Incident, _cf, progress: Progress,
                 cancel: threading.Event):
-    return parse_incident_csv(data, incident)
+    def report(done: int, total: int) -> None:
+        if cancel.is_set():
+            raise IncidentCancelled("Checking the file")
+        progress(done, total)
+
+    return parse_incident_csv(data, incident, progress=report)
 
 
 def _load(incident_id: int, cf, progress: Progress, cancel: threading.Event):
@@ -145,4 +151,5 @@ def _issue(incident_id, actor, out, cf, progress, cancel):
 
 
 def _memo(incident_id, actor, path, cf, progress, cancel):
-    return issuing.save_incident_summary(cf, incident_id, path, printed_by=actor)
+    return issuing.save_incident_summary(cf, incident_id, path, printed_by=actor,
+                                         progress=progress, cancel=cancel)

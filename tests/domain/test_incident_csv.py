@@ -168,3 +168,21 @@ def test_semicolons_and_quoted_line_breaks_keep_line_numbers_right():
     found = problems_of(text.encode())
     # header line 1; each row takes two lines: 2-3, 4-5, 6-7
     assert found == [(6, "correct")]
+
+
+def test_the_check_reports_how_far_it_is_and_can_be_stopped():
+    from tests.incident_data import SYNTHETIC, synthetic_csv
+
+    data = synthetic_csv(3000)  # 12,000 rows
+    seen = []
+    parse_incident_csv(data, SYNTHETIC, progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) == 2 and seen == sorted(seen) and all(t == len(data.decode()) for _, t in seen)
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total):
+        raise Stop
+
+    with pytest.raises(Stop):
+        parse_incident_csv(data, SYNTHETIC, progress=stop)

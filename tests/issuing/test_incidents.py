@@ -144,3 +144,23 @@ def test_the_memo_is_read_back_against_what_was_computed(office):
     assert "$43,041.01 is not printed" in str(e.value.problems)
     with pytest.raises(DocumentMismatch):
         check_incident_memo(replace(inp, incident_number="IN-000002"), pdf, pages)
+
+
+def test_writing_the_memo_reports_its_pages_and_can_be_cancelled(office, tmp_path):
+    import threading
+
+    from billing_desk.issuing.incidents import save_incident_summary
+    from billing_desk.store import IncidentCancelled
+
+    cf = office
+    record, _ = stormwater_incident(cf)
+    seen = []
+    summary = incident_summary_pdf(cf, record.id, printed_by="root",
+                                   progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] == summary.pages - 1  # the list's pages
+    cancel = threading.Event()
+    cancel.set()
+    target = tmp_path / "memo.pdf"
+    with pytest.raises(IncidentCancelled):
+        save_incident_summary(cf, record.id, target, printed_by="root", cancel=cancel)
+    assert not target.exists() and list(tmp_path.glob("*.pdf")) == []
