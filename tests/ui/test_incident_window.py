@@ -237,3 +237,30 @@ def test_the_tables_of_the_preview_say_what_they_hold_and_alt_letters_are_unique
     letters = [mnemonic(w.text()) for w in dialog.findChildren(QLabel) + dialog.findChildren(
         QAbstractButton) if w.isVisibleTo(dialog) and mnemonic(w.text())]
     assert len(letters) >= 10 and len(letters) == len(set(letters)), sorted(letters)
+
+
+def test_the_main_windows_incidents_menu_opens_an_incident_and_its_cases(qtbot, office, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from billing_desk.ui.main_window import MainWindow
+
+    path, _ = office
+    with open_case_file(path) as cf:
+        record, _ = stormwater_incident(cf)
+    main = MainWindow(CaseSession("alice"), QSettings(str(tmp_path / "w.ini"),
+                                                      QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    assert main.open_path(path)
+    actions = main.incident_actions
+    assert [a.text() for a in actions.menu.actions()] == [
+        "&New incident from CSV…", "&Open incident…", "Incident of this &case"]
+    assert not actions.case_act.isEnabled()
+    window = actions.open_incident(record.id)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=STEP_TIMEOUT)
+    assert actions.open_incident(record.id) is window  # one window per incident
+    window.table.selectRow(2)
+    window.open_act.trigger()
+    assert main.record is not None and main.record.case_number == window.model.case_at(2).case_number
+    assert actions.case_act.isEnabled()  # the case shown belongs to the incident
+    window.close()
+    main.session.close()
