@@ -531,9 +531,12 @@ class IncidentRepository:
                               column(4 + len(FIGURE_COLUMNS)), column(5 + len(FIGURE_COLUMNS)),
                               column(3))
         # the amounts above zero, in whole cents, sorted by the file: one column to read
+        # (with no case changed, every kept figure is current: the cases need not be read)
+        source = ("incident_cases ic WHERE ic.incident_id = ?" if not n_changed else
+                  f"incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE "
+                  f"ic.incident_id = ? AND {current}")
         amounts = [cents for (cents,) in self._c.rows(
-            f"SELECT amount FROM (SELECT {_AMOUNT} AS amount FROM incident_cases ic JOIN cases c "
-            f"ON c.id = ic.case_id WHERE ic.incident_id = ? AND {current} AND "
+            f"SELECT amount FROM (SELECT {_AMOUNT} AS amount FROM {source} AND "
             "ic.refund IS NOT NULL) kept WHERE amount > 0 ORDER BY amount", (incident_id,))]
         changed = []
         for (case_id,) in (() if not n_changed else self._c.rows(

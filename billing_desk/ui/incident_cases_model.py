@@ -81,7 +81,12 @@ class IncidentCasesModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._count_of(self.query) if self.query is not None else 0
+        if self.query is None:
+            self._count = 0
+        elif self.filter is CaseFilter.ALL:
+            self._count = self.view.totals.cases  # (counted with the view already)
+        else:
+            self._count = self._count_of(self.query)
         self.endResetModel()
 
     def case_at(self, row: int) -> IncidentCase | None:

@@ -161,6 +161,8 @@ class IncidentWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # columns sized to the rows of the first page only (not a thousand rows read)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         self.table.activated.connect(lambda index: self.open_case())  # Enter, double-click
         bottom = QWidget()
         blay = QVBoxLayout(bottom)
