@@ -23,6 +23,34 @@ every case in this process (the engine with no CSV, no store, no audit). The tar
 (issue 18): created, determined and summarised in under a minute on 2 cores; the window
 open (its data shown) in under a second. Printed: each step's time, per account, and
 the ratio of the whole to the baseline (which says what the machine's speed was).
+
+Figures, Dec 2, `.venv/bin/python bench/incidents.py` (100,000 accounts, 4 bills each),
+on the 2-core machine shared with other sessions' test suites and benchmarks (1-minute
+load average 5.3 at the start, 5.6 at the end):
+
+    baseline: determine() alone, this process       11.89 s (119 µs an account)
+    check every row (parse_incident_csv)            25.05 s (251 µs an account)
+    create + determine (one transaction)            82.64 s (826 µs an account)
+    summarise (incident_view)                        0.89 s
+    created, determined and summarised             108.58 s = 9.1x the baseline
+    totals: 100,000 cases, refunds 7,796,801.46, back bills 254,569.20, six-year
+      100,629.29 (10,000 accounts), 2,500 divergent, 487 outliers; case file 326 MiB
+    incident_view alone (no Qt)                      1.07 s best, 1.16 s median of 3
+    incident window open, data shown                 1.75 s best, 1.89 s median of 3
+
+An earlier run under heavier load (load average 9-10): baseline 25.30 s, check 30.87 s,
+create 213.75 s; the same 10x. Neither target is met on this machine as it is now: the
+whole is 9-10x what the engine alone takes, and the engine alone took 12-25 s. Where
+the time goes: creating is four fifths of it, and in it the writing -- each case's row
+with its six indexes and its search-index entry, its periods, its audit entry (the
+state as canonical JSON, SHA-256, chained) -- is about two thirds, the engine (each
+case determined and fingerprinted) the rest. Determining on worker processes beside
+the writing was tried (spawned and forked pools) and was no quicker here: with the
+machine's two cores already busy, the workers only took time from the writer. The
+check of the CSV (every cell, every account against its other rows, every case as the
+case@1 validator checks it) is the other fifth. The view reads two passes over the
+incident's rows (the totals grouped by status in whole cents, and the amounts sorted
+as whole cents); the window adds its own connection and its first page.
 """
 
 from __future__ import annotations
