@@ -292,8 +292,8 @@ def _row(line: int, cells: list[str], index: dict[str, int],
 
 def _amounts(cell: dict[str, str], bad) -> tuple[Decimal, Decimal] | None:
     """(billed, correct) from the amounts, or from the usage and the two rates."""
-    given_usage = any(cell.get(c) for c in USAGE)
-    if given_usage and any(cell.get(c) for c in AMOUNTS):
+    given_usage = bool(cell.get("usage") or cell.get("wrong_rate") or cell.get("right_rate"))
+    if given_usage and (cell.get("billed") or cell.get("correct")):
         bad("billed", "give billed and correct, or usage with the wrong and right rate, "
                       "not both")
         return None
@@ -413,8 +413,12 @@ def _accounts(rows: list[_Row], problems: list[RowProblem], count: int,
         if bad_lines.intersection(lines) or any(r.period is None for r in group):
             rejected.append(RejectedAccount(number, lines))
             continue
-        details = {key: next((r.details[key] for r in group if r.details.get(key) not in (None, "")),
-                             None) for key in ACCOUNT_FIELDS}
+        # each detail from the first row that gives it
+        details = dict.fromkeys(ACCOUNT_FIELDS)
+        for r in group:
+            for key, value in r.details.items():
+                if details[key] is None and value not in (None, ""):
+                    details[key] = value
         account = Account(number, str(details["name"]), details["service_address"],  # type: ignore[arg-type]
                           details["mailing_address"], details["locale"],  # type: ignore[arg-type]
                           details["current_customer"])  # type: ignore[arg-type]
