@@ -140,13 +140,13 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
     with open_case_file(args.file) as cf:
         actor = sign_in(cf, args.as_)
         manifest = Manifest(out, case_file=cf.path, actor=actor, issue_date=args.issue_date,
-                            started=utc_now())
+                            started=utc_now(), selection=getattr(args, "selection", None))
         display = ProgressDisplay("issue-batch")
         previous = signal.signal(signal.SIGINT, on_interrupt)
         try:
             report = issue_batch(cf, actor=actor, issue_date=args.issue_date,
                                  workers=args.workers, cancel=cancel, progress=display,
-                                 manifest=manifest)
+                                 manifest=manifest, incident=getattr(args, "incident_id", None))
         except IssueDateRefused as e:  # the date: no case began
             manifest.discard()
             sys.stderr.write(f"billing-desk issue-batch: {e}\n")

@@ -8,6 +8,7 @@ One constructor (:func:`money`) that refuses floats, one rounding policy (half u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -73,6 +74,19 @@ def prorate(amount: Decimal, part: int, whole: int, places: int = 2) -> Decimal:
     # floor(q + 1/2) = (2·num + den) // (2·den): half up, q being non-negative
     units = (2 * numerator + denominator) // (2 * denominator)
     return Decimal(units).scaleb(-places)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Exact integer cents of a cent-quantised amount (for exact sums and orderings over
+    many amounts, e.g. an incident's totals)."""
+    return int(amount.scaleb(2))
+
+
+@lru_cache(maxsize=16384)
+def from_cents(cents: int) -> Decimal:
+    """Integer cents as a Decimal amount with exactly two places (``scaleb`` keeps them).
+    Cached: a Decimal is immutable, so sharing one is safe."""
+    return Decimal(cents).scaleb(-2)
 
 
 def money_text(amount: Decimal) -> str:

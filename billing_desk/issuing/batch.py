@@ -109,8 +109,11 @@ class BatchReport:
                 "this run are in no manifest)")
 
 
-def selected_cases(cf: CaseFile) -> list[CaseSummary]:
-    """The cases a batch run issues: every approved case, oldest first."""
+def selected_cases(cf: CaseFile, incident: int | None = None) -> list[CaseSummary]:
+    """The cases a batch run issues: every approved case, oldest first (of incident
+    ``incident`` only, when given: see billing_desk/issuing/incidents.py)."""
+    if incident is not None:
+        return cf.incidents.approved_cases(incident)
     query = CaseQuery(statuses=frozenset({CaseStatus.APPROVED}), sort=SortKey.CASE_NUMBER,
                       descending=False)
     return cf.listing.page(query, 0, max(1, cf.listing.count(query)))
@@ -119,14 +122,16 @@ def selected_cases(cf: CaseFile) -> list[CaseSummary]:
 def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | None = None,
                 cancel: threading.Event | None = None, progress: Progress | None = None,
                 manifest: Manifest | None = None, cases_per_commit: int = CASES_PER_COMMIT,
-                chunk_size: int | None = None, today: date | None = None) -> BatchReport:
+                chunk_size: int | None = None, today: date | None = None,
+                incident: int | None = None) -> BatchReport:
     """Issue every approved case (see the module docstring). ``progress(done, total)``
     after each case is decided; setting ``cancel`` stops the run cleanly (cases being
     rendered are still stored, the rest are left approved and reported not attempted).
     Rows go to ``manifest`` as cases are decided; the caller closes it with the report.
     A setting the documents refuse (``SettingInvalid``), settings that disagree with
     their history (``SettingsAltered``) and an issue date too far ahead
-    (``IssueDateRefused``) stop the run before any case."""
+    (``IssueDateRefused``) stop the run before any case. ``incident``: issue the approved
+    cases of that incident only."""
     cancel = cancel or threading.Event()
     values = verified_settings(cf)  # (refused when the settings disagree with their history)
     settings = document_settings(values)
@@ -140,7 +145,7 @@ def issue_batch(cf: CaseFile, *, actor: str, issue_date: date, workers: int | No
         earlier = cf.mail_runs.not_yet_mailed()
         before_run = earlier[-1].id if earlier else None
         _list_earlier(cf, manifest, earlier, report)
-    selection = selected_cases(cf)
+    selection = selected_cases(cf, incident)
     report.selected = len(selection)
     decided: set[str] = set()
     waiting: dict[str, tuple[CaseRef, CaseRecord, DocumentInput]] = {}

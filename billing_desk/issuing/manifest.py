@@ -92,13 +92,18 @@ class Manifest:
     case file's mail ledger, :meth:`close` completes it."""
 
     def __init__(self, folder: Path, *, case_file: Path, actor: str, issue_date: date,
-                 started: datetime) -> None:
+                 started: datetime, selection: str | None = None) -> None:
+        """``selection``: what the run issues when it is not every approved case (an
+        incident's: ``"incident IN-000001"``); it names the files and the JSON says it."""
         self.folder = Path(folder)
-        self.stem = _free_stem(self.folder, f"issue-batch-{started:%Y%m%dT%H%M%SZ}")
+        name = "issue-batch" if selection is None else f"issue-{selection.replace(' ', '-')}"
+        self.stem = _free_stem(self.folder, f"{name}-{started:%Y%m%dT%H%M%SZ}")
         self.csv_path = self.folder / f"{self.stem}.csv"
         self.json_path = self.folder / f"{self.stem}.json"
         self.head = {"format": MANIFEST_FORMAT, "case_file": str(case_file), "actor": actor,
                      "issue_date": issue_date.isoformat(), "started_at": format_utc(started)}
+        if selection is not None:
+            self.head["selection"] = selection
         self._part = self.csv_path.with_name(self.csv_path.name + ".part")
         self._file = open(self._part, "x", encoding="utf-8", newline="")
         # held while the run lives (the system drops it when the process ends, killed or
@@ -260,7 +265,7 @@ def remove_orphans(folder: Path) -> list[str]:
     lists cases is left alone: it is a run of another case file, which its next run
     finishes."""
     removed = []
-    for part in sorted(folder.glob("issue-batch-*.csv.part")):
+    for part in sorted(folder.glob("issue-*.csv.part")):  # (a batch, or an incident's)
         try:
             with open(part, "rb") as held:
                 try:

@@ -24,6 +24,8 @@ _WHERE = {
     "NotAUser": "errors", "NotSQLite": "errors", "ReadOnlyFile": "errors",
     "RecordNotFound": "errors", "SignInRefused": "errors", "StaleRevision": "errors",
     "StoreError": "errors",
+    "ApprovalState": "incidents", "IncidentCancelled": "incidents",
+    "IncidentRepository": "incidents",
     "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
     "MailRun": "mailruns", "MailRunRepository": "mailruns",
     "CaseListing": "listing", "CaseQuery": "listing", "SortKey": "listing",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .cases import CaseRepository
     from .determinations import DeterminationRepository
     from .documents import DocumentRepository
+    from .incidents import IncidentRepository
     from .issues import IssueRepository
     from .mailruns import MailRunRepository
     from .queue import WorkQueue
@@ -121,6 +122,12 @@ class CaseFile:
         from .mailruns import MailRunRepository
 
         return MailRunRepository(self._c)
+
+    @cached_property
+    def incidents(self) -> IncidentRepository:
+        from .incidents import IncidentRepository
+
+        return IncidentRepository(self._c)
 
     @property
     def path(self) -> Path:

@@ -14,7 +14,8 @@ Versions: 1 cases, periods, search, attachments, determinations, documents, audi
 approval signatures on cases; 3 the search also finds an account number typed without
 its separators (``6203313`` finds ``620-33-13``); 4 the case's cause (case@1 ``cause``,
 printed in the letter) and an index of the history entries that concern no case (the
-office settings, users and mail runs that issuing checks before every letter).
+office settings, users and mail runs that issuing checks before every letter).; 5 incidents (one error, many
+accounts: their cases, reviews by sample and approvals).
 """
 
 from __future__ import annotations
@@ -359,11 +360,125 @@ def v4_cause_and_file_history(db: Database) -> None:
     db.executescript(V4_CAUSE_AND_FILE_HISTORY)
 
 
+def _v5_money_columns(columns: tuple[str, ...]) -> str:
+    return ",\n    ".join(f"{c} TEXT {_v1_money_check(c)}" for c in columns)
+
+
+V5_FIGURES = ("refund", "back_bill", "six_year", "a1_i", "a1_ii", "a1_iii",
+              "forgiven_ordinance", "forgiven_executive_summary", "forgiven_staff_practice")
+
+V5_INCIDENTS = f"""
+-- Incidents (issue 18): one billing error, many accounts. What went wrong is said once
+-- here; each affected account is a case of its own (its evidence may be overridden on
+-- that case), listed in incident_cases.
+CREATE TABLE incidents (
+    id               INTEGER PRIMARY KEY,
+    incident_number  TEXT NOT NULL UNIQUE,
+    description      TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    cause            TEXT NOT NULL,
+    service          TEXT NOT NULL CHECK (service IN ('electric', 'water', 'wastewater', 'stormwater')),
+    currency         TEXT NOT NULL,
+    discovered_on    TEXT NOT NULL {_v1_date_check('discovered_on')},
+    made_known_on    TEXT {_v1_date_check('made_known_on')},
+    customer_could_have_discovered  INTEGER NOT NULL {_v1_bool_check('customer_could_have_discovered')},
+    documentation_available         INTEGER NOT NULL {_v1_bool_check('documentation_available')},
+    documentation_confirmed         INTEGER NOT NULL {_v1_bool_check('documentation_confirmed')},
+    customer_concealed_error        INTEGER NOT NULL {_v1_bool_check('customer_concealed_error')},
+    rule_pack            TEXT NOT NULL,
+    undercharge_reading  TEXT CHECK (undercharge_reading IN
+                             ('ordinance', 'executive_summary', 'staff_practice')),
+    minimal_threshold    TEXT {_v1_money_check('minimal_threshold')},
+    occurred_basis       TEXT CHECK (occurred_basis IN ('service_days', 'bill_date')),
+    -- the CSV the cases were made from
+    source_name      TEXT NOT NULL,
+    source_sha256    TEXT NOT NULL CHECK (length(source_sha256) = 64),
+    source_rows      INTEGER NOT NULL CHECK (source_rows >= 0),
+    created_at       TEXT NOT NULL,
+    created_by       TEXT NOT NULL
+);
+CREATE TRIGGER incidents_no_update BEFORE UPDATE ON incidents BEGIN
+    SELECT RAISE(ABORT, 'an incident cannot be changed; override its cases instead');
+END;
+CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents BEGIN
+    SELECT RAISE(ABORT, 'an incident cannot be deleted');
+END;
+
+-- The cases of an incident (a case belongs to one incident at most), the CSV line of
+-- the account's first row, and the case's figures for the incident's totals as of
+-- case_revision (recomputed when the case has changed since: they are a copy of what
+-- the case's determination says, kept so that a 100,000-case incident opens at once;
+-- verify checks them against the cases).
+CREATE TABLE incident_cases (
+    incident_id    INTEGER NOT NULL REFERENCES incidents (id),
+    case_id        INTEGER NOT NULL UNIQUE REFERENCES cases (id),
+    line           INTEGER NOT NULL CHECK (line >= 2),
+    case_revision  INTEGER NOT NULL CHECK (case_revision >= 1),
+    fingerprint    TEXT CHECK (fingerprint IS NULL OR length(fingerprint) = 64),
+    {_v5_money_columns(V5_FIGURES)},
+    readings_differ  INTEGER {_v1_bool_check('readings_differ')},
+    outcome          TEXT CHECK (outcome IN ('credit_and_back_bill', 'credit', 'back_bill',
+                                              'no_adjustment')),
+    PRIMARY KEY (incident_id, case_id)
+);
+CREATE TRIGGER incident_cases_no_delete BEFORE DELETE ON incident_cases BEGIN
+    SELECT RAISE(ABORT, 'a case cannot leave its incident');
+END;
+
+-- A review: the submitted cases of the incident as a supervisor was shown them, each
+-- with its fingerprint, and the sample drawn from them with a recorded seed. An
+-- approval covers exactly the cases and fingerprints of its review.
+CREATE TABLE incident_reviews (
+    id              INTEGER PRIMARY KEY,
+    incident_id     INTEGER NOT NULL REFERENCES incidents (id),
+    seed            TEXT NOT NULL CHECK (length(seed) > 0),
+    sample_size     INTEGER NOT NULL CHECK (sample_size >= 0),
+    listed          INTEGER NOT NULL CHECK (listed >= 0),
+    listing_sha256  TEXT NOT NULL CHECK (length(listing_sha256) = 64),
+    drawn_at        TEXT NOT NULL,
+    drawn_by        TEXT NOT NULL
+);
+CREATE INDEX incident_reviews_incident ON incident_reviews (incident_id, id);
+CREATE TABLE incident_review_cases (
+    review_id    INTEGER NOT NULL REFERENCES incident_reviews (id),
+    case_id      INTEGER NOT NULL REFERENCES cases (id),
+    fingerprint  TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    sampled      TEXT CHECK (sampled IS NULL OR sampled IN ('outlier', 'divergent', 'random')),
+    PRIMARY KEY (review_id, case_id)
+) WITHOUT ROWID;
+CREATE TABLE incident_approvals (
+    id               INTEGER PRIMARY KEY,
+    incident_id      INTEGER NOT NULL REFERENCES incidents (id),
+    review_id        INTEGER NOT NULL UNIQUE REFERENCES incident_reviews (id),
+    approved_at      TEXT NOT NULL,
+    approved_by      TEXT NOT NULL,
+    cases            INTEGER NOT NULL CHECK (cases >= 1),
+    refund_total     TEXT NOT NULL {_v1_money_check('refund_total')},
+    back_bill_total  TEXT NOT NULL {_v1_money_check('back_bill_total')}
+);
+CREATE INDEX incident_approvals_incident ON incident_approvals (incident_id, id);
+-- an incident's own history (create, override, submit, sample, approve) without reading
+-- every case's entries; only the incidents' entries are in it
+CREATE INDEX audit_incident ON audit (entity_id, id) WHERE entity = 'incident';
+""" + "\n".join(
+    f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} BEGIN
+    SELECT RAISE(ABORT, '{what} cannot be {verb}d');
+END;"""
+    for table, what in (("incident_reviews", "a review"), ("incident_review_cases", "a review"),
+                        ("incident_approvals", "an approval"))
+    for verb in ("update", "delete"))
+
+
+def v5_incidents(db: Database) -> None:
+    """Incidents, their cases, their reviews by sample and their approvals."""
+    db.executescript(V5_INCIDENTS)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
-                                     v4_cause_and_file_history)
+                                     v4_cause_and_file_history,
+                                     v5_incidents)
 LATEST_VERSION = len(MIGRATIONS)
 
 

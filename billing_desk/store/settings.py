@@ -40,6 +40,9 @@ class Setting:
 SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("attachment_max_bytes", 25_000_000, int,
             "Largest attachment accepted, in bytes (25 MB by default).", minimum=1),
+    Setting("incident_sample_size", 30, int,
+            "The size of an incident's review sample: its outliers and divergent cases "
+            "(always in it), and cases drawn at random until it holds this many.", minimum=1),
     Setting("demo_file", False, bool,
             "A demo file: its users' passwords are public and shown on its sign-in screen."),
     # The documents layer declares and validates these (billing_desk.documents.settings:

@@ -21,6 +21,9 @@ time the history view shows a case.
 6. Every issued document and every recorded determination is named, with its hash or
    fingerprint, by the audit entry that stored it (a document slipped into the file
    behind the application's back has none).
+7. Every incident is what its history recorded: its own fields, the cases it was
+   created with, each review's seed, listing and sample, each approval's totals, and
+   the figures kept for its cases (``store.incidents.verify_incidents``).
 
 What a hash chain cannot show on its own is the removal of the newest entries together
 with the changes they recorded, or a history rewritten with every hash recomputed; check
@@ -129,6 +132,10 @@ def _verify(c: Connection) -> VerifyReport:
     if (problem := _unrecorded(conn)) is not None:
         return VerifyReport(count, cases, problem)
     if (problem := settings_problem(conn)) is not None:
+        return VerifyReport(count, cases, problem)
+    from .incidents import verify_incidents  # (check 8: see store/incidents.py)
+
+    if (problem := verify_incidents(conn)) is not None:
         return VerifyReport(count, cases, problem)
     return VerifyReport(count, cases, head=HistoryHead(count, prev_hash) if count else None)
 

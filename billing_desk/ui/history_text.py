@@ -205,9 +205,53 @@ def _setting(action: str, actor: str, before: dict, after: dict, entity_id: str)
     return None
 
 
+def _incident(action: str, actor: str, before: dict, after: dict, entity_id: str) -> HistoryLine | None:
+    from ..domain.incident import incident_number_for  # incidents load when first shown
+
+    d = after.get(DETAILS) or {}
+    name = after.get("incident_number") or (
+        incident_number_for(int(entity_id)) if entity_id.isdigit() else "An incident")
+    if action == "create":
+        return HistoryLine(
+            f"{name} created by {actor} from {after.get('source', {}).get('name')}", (
+                f"{d.get('cases')} cases, {d.get('first_case')} to {d.get('last_case')}",
+                f"Refunds {_money(d.get('refund_total'))}, back-bills "
+                f"{_money(d.get('back_bill_total'))}",
+                f"Discovered on {_date(after.get('discovered_on'))}; {after.get('description')}"))
+    if action == "override":
+        changes = [f"{_words(k).capitalize()}: {_yes_no(d.get('evidence_before', {}).get(k))} "
+                   f"\u2192 {_yes_no(v)}"
+                   for k, v in (d.get("evidence_after") or {}).items()
+                   if (d.get("evidence_before") or {}).get(k) != v]
+        changes.append(f"Reason: {d.get('reason')}")
+        if d.get("approval_voided"):
+            changes.append("Its approval was withdrawn")
+        return HistoryLine(f"Evidence of {d.get('case')} in {name} changed by "
+                           f"{actor}", tuple(changes))
+    if action == "submit":
+        return HistoryLine(f"{name} submitted for approval by {actor}",
+                           (f"{d.get('cases')} cases submitted",))
+    if action == "sample":
+        return HistoryLine(f"A review sample of {name} drawn by {actor}", (
+            f"{d.get('sample_size')} of {d.get('listed')} cases, seed {d.get('seed')}",
+            "Sampled: " + ", ".join(str(number) for number, _ in d.get("sample") or [])))
+    if action == "approve":
+        ack = ("; the sample's disagreement was acknowledged"
+               if d.get("divergence_acknowledged") else "")
+        return HistoryLine(f"{name} approved by {actor}{ack}", (
+            f"{d.get('cases')} cases; refunds {_money(d.get('refund_total'))}, back-bills "
+            f"{_money(d.get('back_bill_total'))}",))
+    return None
+
+
+def _yes_no(value: Any) -> str:
+    return {True: "yes", False: "no", None: "not recorded"}.get(value, str(value))
+
+
 _ENTITIES: dict[str, Callable[[str, str, dict, dict, str], HistoryLine | None]] = {
     "case": _case, "attachment": _attachment, "determination": _determination,
     "document": _document, "user": _user, "sign_in": _sign_in, "setting": _setting,
+    "incident": _incident,
 }
 
 

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from .documents_tab import DocumentsTab
     from .editor_scroll import EditorScrollArea
     from .history_view import HistoryView
+    from .incident_menu import IncidentActions
     from .live_determination import LiveDetermination
     from .qt import QCloseEvent, QTabWidget
     from .text_fields import CommitPlainTextEdit
@@ -80,11 +81,6 @@ FIRST_RUN_STATE = (
     b"AGEAaQBuAF8AdABvAG8AbABiAGEAcgEAAAAA/////wAAAAAAAAAA")
 #: the widths of the case list, the case and the panel on a first run
 FIRST_RUN_SPLITTER = [420, 760, 420]
-#: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
-WORKSPACE_PARTS = frozenset({
-    "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
-    "documents", "document_actions", "workflow", "field_undo",
-})
 
 
 class MainWindow(QMainWindow):
@@ -222,6 +218,10 @@ class MainWindow(QMainWindow):
     @property
     def field_undo(self) -> FieldFirstUndo:
         return self.build_workspace().field_undo
+
+    @property
+    def incident_actions(self) -> IncidentActions:
+        return self.build_workspace().incident_actions
 
     # -- actions and menus ----------------------------------------------------------------
 

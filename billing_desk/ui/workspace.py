@@ -89,6 +89,10 @@ class Workspace:
                                   e.discovered_on.edit, e.made_known_on.edit, self.notes,
                                   w.case_list.search)
             self.workflow = WorkflowActions(w)  # submit, approve, queues, sign out (issue 7)
+            from .incident_menu import IncidentActions
+
+            self.incident_actions = IncidentActions(w, w.session)  # issue 18
+            w.caseOpened.connect(self.incident_actions.case_opened)
             w.case_list.enable_sorting()
             w._restore_splitter()
         finally:

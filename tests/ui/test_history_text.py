@@ -22,6 +22,7 @@ from billing_desk.store.errors import SignInRefused
 from billing_desk.ui.history_text import describe_entry
 from tests.domain.builders import make_case
 from tests.staff import PASSWORD, add_staff
+from tests.store.incident_helpers import APPROVER, CLERK, case_ids, stormwater_incident
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +69,13 @@ def every_action(path: Path):
     cf.settings.set("attachment_max_bytes", 1_000_000, actor="root")
     fresh = cf.cases.create(draft, actor="alice")  # a determination recorded on its own
     cf.determinations.record(fresh.id, actor="alice")
+    incident, _ = stormwater_incident(cf)
+    first = cf.cases.load(case_ids(cf, incident.id)[0])
+    cf.incidents.override(incident.id, first.id, replace(
+        first.draft.evidence, customer_could_have_discovered=True), "Told in 2004", actor=CLERK)
+    cf.incidents.submit(incident.id, actor=CLERK)
+    review = cf.incidents.draw_sample(incident.id, actor=APPROVER, seed="history")
+    cf.incidents.approve(incident.id, review.id, actor=APPROVER)
     return cf
 
 

@@ -71,7 +71,15 @@ window.session.close()
 #: loaded on first use, never to show the window
 LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "platformdirs",
          "PySide6.QtPrintSupport", "billing_desk.documents.render", "billing_desk.demo",
-         "billing_desk.ui.printing")
+         "billing_desk.ui.printing",
+         # incidents (issue 18): their windows, the histogram's QtCharts, their store,
+         # service and memo load when an incident is first opened
+         "PySide6.QtCharts", "billing_desk.ui.incident_window", "billing_desk.ui.incident_histogram",
+         "billing_desk.ui.incident_cases_model", "billing_desk.ui.incident_import_dialog",
+         "billing_desk.ui.incident_session", "billing_desk.domain.incident",
+         "billing_desk.domain.incident_csv", "billing_desk.domain.sampling",
+         "billing_desk.store.incidents", "billing_desk.issuing.incidents",
+         "billing_desk.documents.incident_memo")
 #: loaded with the case workspace, after the first frame: the editor, the panel, the case
 #: model and the engine, the stores of cases and documents, the PDF viewer
 WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",
