@@ -1,5 +1,8 @@
-"""The case file: one SQLite database (``*.bdesk``) holding every case, its history and
-its documents. No SQL lives outside this package; the UI and the CLI use the API below.
+"""The store: every case, its history and its documents, in a case file (one SQLite
+database, ``*.bdesk``: :mod:`.sqlite`) or in a database on a PostgreSQL server
+(:mod:`.postgres`). The repositories and everything that is not SQL are shared by both
+(:mod:`.connection` says what a backend supplies). No SQL lives outside this package;
+the UI and the CLI use the API below.
 
     from billing_desk.store import create_case_file, open_case_file
 
@@ -14,8 +17,8 @@ from .._lazy import lazy_exports
 _WHERE = {
     "AttachmentRepository": "attachments",
     "AuditEntry": "audit",
-    "CaseFile": "casefile", "SUFFIX": "casefile", "create_case_file": "casefile",
-    "open_case_file": "casefile",
+    "CaseFile": "casefile", "SUFFIX": "sqlite.files", "create_case_file": "sqlite.files",
+    "open_case_file": "sqlite.files",
     "CaseRepository": "cases", "NewCase": "cases", "case_number_for": "cases",
     "AttachmentTooLarge": "errors", "CaseFileBusy": "errors", "CaseFileExists": "errors",
     "CaseFileNotFound": "errors", "CorruptFile": "errors", "DiskFull": "errors",

@@ -58,11 +58,11 @@ class AttachmentRepository:
                 raise RecordNotFound(f"Case #{case_id}")
             tx.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
                        "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), data))
-            cur = tx.execute(
+            new_id = tx.value(
                 "INSERT INTO attachments (case_id, sha256, original_name, media_type, size, "
-                "added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (case_id, sha, name, media_type, len(data), tx.at_text, tx.actor))
-            record = AttachmentRecord(cur.lastrowid, case_id, sha, name, media_type, len(data),
+            record = AttachmentRecord(new_id, case_id, sha, name, media_type, len(data),
                                       tx.at, tx.actor)
             tx.audit("attach", "attachment", record.id, case_id, None, _described(record))
             return record
@@ -71,7 +71,7 @@ class AttachmentRepository:
                  media_type: str | None = None) -> AttachmentRecord:
         """Attach a file from disk; its size is checked before it is read, and a case
         file open in this process (or its log) is refused before it is touched."""
-        from .openfiles import read_outside_file, refuse_case_file_parts
+        from .sqlite.openfiles import read_outside_file, refuse_case_file_parts
 
         refuse_case_file_parts(path)
         self._check_size(path.name, path.stat().st_size)

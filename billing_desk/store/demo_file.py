@@ -19,7 +19,8 @@ import platformdirs
 from ..demo import (
     DEFAULT_SEED, DEMO_ADMINISTRATOR, DEMO_USERS, DemoCase, DemoClock, DemoStep, demo_cases,
 )
-from .casefile import CaseFile, create_case_file
+from .casefile import CaseFile
+from .sqlite.files import create_case_file
 from .cases import NewCase
 from .errors import CaseFileExists, NotADemoFile
 from .passwords import DemoPasswords

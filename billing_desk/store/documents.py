@@ -52,12 +52,13 @@ class DocumentRepository:
             number = tx.execute("SELECT coalesce(max(issue_number), 0) + 1 FROM documents "
                                 "WHERE kind = ?", (kind.value,)).fetchone()[0]
             sha = hashlib.sha256(pdf).hexdigest()
-            cur = tx.execute(
+            new_id = tx.value(
                 "INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
-                "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (case_id, kind.value, number, fingerprint, sha, pdf, page_count, tx.at_text,
                  tx.actor))
-            record = DocumentRecord(cur.lastrowid, case_id, kind, number, fingerprint, sha,
+            record = DocumentRecord(new_id, case_id, kind, number, fingerprint, sha,
                                     page_count, tx.at, tx.actor)
             tx.audit("issue", "document", record.id, case_id, None, {
                 "kind": kind.value, "issue_number": number, "fingerprint": fingerprint,

@@ -1,8 +1,11 @@
-"""What can go wrong with a case file, one exception class per failure a clerk can meet.
+"""What can go wrong with a store -- a case file or a database on a server -- one
+exception class per failure a clerk can meet.
 
-Every message is written for the clerk (what happened, what to do), names the file, and
-never carries a traceback or SQL. The CLI maps each class to its own exit code
-(``billing_desk/cli/exit_codes.py``); the desktop app shows the message in one dialog.
+Every message is written for the clerk (what happened, what to do), names the file or
+the server's database, and never carries a traceback or SQL. The CLI maps each class to
+its own exit code (``billing_desk/cli/exit_codes.py``); the desktop app shows the message
+in one dialog. A failure that means the same on both backends (busy, refused by the
+store's own rules, a newer schema, not ours) is the same class, worded for either.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from pathlib import Path
 
 
 class StoreError(Exception):
-    """Base of every case-file failure; ``str(e)`` is the clerk-readable message."""
+    """Base of every store failure; ``str(e)`` is the clerk-readable message."""
+
+
+def _short(where: Path | str) -> str:
+    """A file by its name, a server's database as it is called."""
+    return where.name if isinstance(where, Path) else str(where)
 
 
 class CaseFileNotFound(StoreError):
@@ -46,11 +54,17 @@ class NotACaseFile(StoreError):
 
 
 class NewerVersion(StoreError):
-    def __init__(self, path: Path, found: int, supported: int) -> None:
+    def __init__(self, path: Path | str, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
-        super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
-                         f"version {found}; this version reads up to {supported}). Update "
-                         "Billing Desk to open it. The file was not changed.")
+        if isinstance(path, Path):
+            super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
+                             f"version {found}; this version reads up to {supported}). Update "
+                             "Billing Desk to open it. The file was not changed.")
+        else:
+            super().__init__(f"{path} holds the schema of a newer version of Billing Desk "
+                             f"(schema version {found}; this version reads up to {supported}). "
+                             "Update Billing Desk on this workstation to use it. Nothing was "
+                             "changed.")
 
 
 class CorruptFile(StoreError):
@@ -77,10 +91,10 @@ class DiskFull(StoreError):
 
 
 class CaseFileBusy(StoreError):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
-        super().__init__(f"{path} is busy: another window or program kept it locked for too "
-                         "long. Nothing was changed; try again in a moment.")
+        super().__init__(f"{path} is busy: another window, workstation or program kept it "
+                         "locked for too long. Nothing was changed; try again in a moment.")
 
 
 class CaseFileIOError(StoreError):
@@ -95,10 +109,11 @@ class CaseFileIOError(StoreError):
 
 
 class RefusedByFile(StoreError):
-    """The file's own rules (a constraint or a trigger) refused a change: a change the
-    app should never have tried, or one tried from outside the app."""
+    """The store's own rules (a constraint or a trigger, in the file or on the server)
+    refused a change: a change the app should never have tried, or one tried from
+    outside the app."""
 
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path | str, detail: str) -> None:
         self.path = path
         super().__init__(f"{path} refused the change ({detail}). Nothing was saved.")
 
@@ -155,12 +170,12 @@ class AttachmentTooLarge(StoreError):
 class NotAUser(StoreError):
     """A change asked for by a login that is not an active user of this case file."""
 
-    def __init__(self, path: Path, login: str, disabled: bool = False) -> None:
+    def __init__(self, path: Path | str, login: str, disabled: bool = False) -> None:
         self.path, self.login, self.disabled = path, login, disabled
         if disabled:
-            text = f"The account {login} is disabled in {path.name}"
+            text = f"The account {login} is disabled in {_short(path)}"
         else:
-            text = f"{login} is not a user of {path.name}"
+            text = f"{login} is not a user of {_short(path)}"
         super().__init__(f"{text}: nothing was changed. Sign in as one of its active users.")
 
 
@@ -185,11 +200,11 @@ class NotADemoFile(StoreError):
 
 
 class RecordNotFound(StoreError):
-    """A case (by number or id), attachment or document that the file does not hold."""
+    """A case (by number or id), attachment or document that the store does not hold."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, where: str = "this case file") -> None:
         self.what = what
-        super().__init__(f"{what} is not in this case file.")
+        super().__init__(f"{what} is not in {where}.")
 
 
 class IssueRefused(StoreError):
@@ -199,6 +214,108 @@ class IssueRefused(StoreError):
     def __init__(self, case_number: str, reason: str) -> None:
         self.case_number, self.reason = case_number, reason
         super().__init__(f"Case {case_number} was not issued: {reason} Nothing was stored.")
+
+
+# --- a database on a server ----------------------------------------------------------
+
+class PasswordInTarget(StoreError):
+    """A server address with a password in it: it would be in the shell history, the
+    process list and the recent list."""
+
+    def __init__(self) -> None:
+        super().__init__("The server address has a password in it: a password never goes "
+                         "on the command line or into the list of recent files. Remove it; "
+                         "the password comes from your ~/.pgpass file (or PGPASSFILE), from "
+                         "PGPASSWORD in a script, or is asked for.")
+
+
+class ServerUnreachable(StoreError):
+    """No connection to the server could be made: it is down, the address is wrong, or
+    the network is."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where, self.detail = where, detail
+        super().__init__(f"Cannot reach the Billing Desk server {where} ({detail}). Nothing "
+                         "was changed. Check the network connection and the server's address, "
+                         "or ask your IT department whether the server is running.")
+
+
+class ServerSignInRefused(StoreError):
+    """The server refused the connection's login: no password given where one is needed,
+    a wrong password, or a role the server does not know."""
+
+    def __init__(self, where: str, detail: str, *, needs_password: bool = False) -> None:
+        self.where, self.detail, self.needs_password = where, detail, needs_password
+        if needs_password:
+            text = (f"The server {where} asks for a password ({detail}). Type it when asked "
+                    "(in the app: File > Connect to server), or for a script put it in "
+                    "~/.pgpass (PGPASSFILE) or PGPASSWORD.")
+        else:
+            text = (f"The server {where} refused the connection: {detail}. Check the user "
+                    "name and the password, or ask your IT department.")
+        super().__init__(text + " Nothing was changed.")
+
+
+class ConnectionLost(StoreError):
+    """The connection to the server broke during a change. ``uncertain``: it broke while
+    the server was committing, so the change may have been saved; otherwise it certainly
+    was not (the server undoes a transaction whose connection goes away)."""
+
+    def __init__(self, where: str, detail: str, *, uncertain: bool = False) -> None:
+        self.where, self.detail, self.uncertain = where, detail, uncertain
+        if uncertain:
+            text = (f"The connection to {where} was lost while the server was saving the last "
+                    f"change ({detail}): it may or may not have been saved. Nothing was "
+                    "half-saved; reload to see what the server holds.")
+        else:
+            text = (f"The connection to {where} was lost ({detail}): the last change was NOT "
+                    "saved. Everything saved before it is on the server; save again once the "
+                    "connection is back.")
+        super().__init__(text)
+
+
+class ServerFailure(StoreError):
+    """Anything else the server reported while reading or writing."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where, self.detail = where, detail
+        super().__init__(f"The server {where} could not do what was asked ({detail}). The "
+                         "last change was not saved; what was saved before it is intact.")
+
+
+class NotABillingDeskDatabase(StoreError):
+    """A database on the server that holds something else than Billing Desk's schema."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(f"{where} is not a Billing Desk database: it holds other tables and "
+                         "no Billing Desk schema. It was not changed. Check the database name, "
+                         "or ask your IT department for an empty database.")
+
+
+class SchemaNeedsUpgrade(StoreError):
+    """A database on the server without Billing Desk's schema yet (``found`` 0, an empty
+    database) or with an older one: ``billing-desk upgrade`` brings it to this version."""
+
+    def __init__(self, where: str, found: int, latest: int) -> None:
+        self.where, self.found, self.latest = where, found, latest
+        if found == 0:
+            text = f"{where} is an empty database: it has no Billing Desk schema yet"
+        else:
+            text = (f"{where} holds Billing Desk schema version {found}; this version of "
+                    f"Billing Desk needs version {latest}")
+        super().__init__(f"{text}. Its owner creates or upgrades the schema with "
+                         f"`billing-desk upgrade TARGET` (see the README). Nothing was changed.")
+
+
+class DatabaseNotEmpty(StoreError):
+    """A new store (``new``, ``demo``, ``copy``) is made only in an empty database."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where = where
+        super().__init__(f"{where} is not empty ({detail}); a new Billing Desk database is "
+                         "only made in an empty one, and nothing is ever written over one. "
+                         "Nothing was changed.")
 
 
 def _megabytes(n: int) -> str:

@@ -142,7 +142,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         if {d.kind for d in existing} != {d.kind for d in request.documents}:
             raise IssueRefused(rendered.case_number, "other documents of this determination "
                                "are stored already; the issue is not repeated.")
-        return Issue(fetch_record(tx.conn, rendered.id), existing, created=False)
+        return Issue(fetch_record(tx, rendered.id), existing, created=False)
     if not request.documents:
         raise IssueRefused(rendered.case_number, "there are no documents to issue.")
     row = tx.execute("SELECT revision, status, last_edited_by FROM cases WHERE id = ?",
@@ -155,7 +155,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         # content changes who signed off): they may no longer be this case's documents
         raise StaleRevision(rendered.case_number, rendered.revision, revision, edited_by)
     # only an approved case, by a user of the file, for exactly what was approved
-    user = find_user(tx.conn, tx.actor)
+    user = find_user(tx, tx.actor)
     if user is None:
         raise WorkflowRefused("no_users", "This case file has no users yet: create its first "
                               "administrator, then sign in to issue documents.")
@@ -190,10 +190,10 @@ def _store(tx: Transaction, case_id: int, fingerprint: str, doc: NewDocument) ->
     number = tx.execute("SELECT coalesce(max(issue_number), 0) + 1 FROM documents "
                         "WHERE kind = ?", (kind.value,)).fetchone()[0]
     sha = hashlib.sha256(doc.pdf).hexdigest()
-    cur = tx.execute(
+    new_id = tx.value(
         "INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
-        "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (case_id, kind.value, number, fingerprint, sha, doc.pdf, doc.page_count, tx.at_text,
          tx.actor))
-    return DocumentRecord(cur.lastrowid, case_id, kind, number, fingerprint, sha,
+    return DocumentRecord(new_id, case_id, kind, number, fingerprint, sha,
                           doc.page_count, tx.at, tx.actor)

@@ -29,7 +29,7 @@ def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor:
                  reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
     """Take ``action`` on ``current`` inside ``tx`` as ``actor``: check the rules, keep
     what the action records, write the case with one audit entry; return the new record."""
-    user = find_user(tx.conn, actor)
+    user = find_user(tx, actor)
     if user is None:
         raise WorkflowRefused("no_users", "This case file has no users yet: create its first "
                               "administrator, then sign in to submit or approve cases.")
@@ -113,7 +113,7 @@ class WorkflowService:
     def act(self, case_id: int, action: Action, *, actor: str, expected_revision: int | None = None,
             reason: str | None = None, acknowledge_divergence: bool = False) -> CaseRecord:
         with self._c.write(actor) as tx:
-            current = fetch_record(tx.conn, case_id)
+            current = fetch_record(tx, case_id)
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(current.case_number, expected_revision, current.revision,
                                     last_actor(tx, case_id))

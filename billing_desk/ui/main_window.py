@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_file(self) -> None:
-        from ..store.casefile import create_case_file
+        from ..store.sqlite.files import create_case_file
 
         from .file_dialogs import save_file
 
@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
             self.import_periods_from(path)
 
     def import_periods_from(self, path: Path) -> None:
-        from ..store.openfiles import read_outside_file
+        from ..store.sqlite.openfiles import read_outside_file
 
         try:
             text = read_outside_file(path).decode("utf-8-sig")
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _locks_lost(self, e: LocksLost, unsaved: CaseDraft | None = None) -> None:
-        """This process lost the file's locks (store/openfiles.py): say so loudly, keep
+        """This process lost the file's locks (store/sqlite/openfiles.py): say so loudly, keep
         the change that could not be saved in a file of its own, and save nothing more
         from this window; the editor keeps showing what was typed, for reading."""
         from PySide6.QtCore import Qt

@@ -21,7 +21,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import issuing
 from ..domain.workflow import Action, Role
-from ..store.casefile import CaseFile, open_case_file
+from ..store.casefile import CaseFile
+from ..store.sqlite.files import open_case_file
 from ..store.summaries import UserRecord
 
 if TYPE_CHECKING:  # the documents, the demo office, the case model load when first wanted
@@ -181,7 +182,7 @@ class CaseSession(QObject):
         return self.file
 
     def lose(self, error: LocksLost) -> None:
-        """The process lost the open file's locks (store/openfiles.py): the file is
+        """The process lost the open file's locks (store/sqlite/openfiles.py): the file is
         closed as such (nothing more is read or written through it), and everything
         asked of this session from now on is refused with ``error``."""
         self.lost = error

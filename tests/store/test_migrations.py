@@ -13,8 +13,8 @@ from sqlite_utils import Database
 from billing_desk.domain.case import OccurredBasis, Reading, Service
 from billing_desk.domain.workflow import CaseStatus, Role, WorkflowRefused
 from billing_desk.store import NewerVersion, create_case_file, open_case_file
-from billing_desk.store.header import APPLICATION_ID
-from billing_desk.store.schema import LATEST_VERSION, MIGRATIONS, migrate, user_version
+from billing_desk.store.sqlite.header import APPLICATION_ID
+from billing_desk.store.sqlite.schema import LATEST_VERSION, MIGRATIONS, migrate, user_version
 
 from tests.staff import add_staff
 

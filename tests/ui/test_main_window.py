@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from billing_desk.domain.rulepacks import determine
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store.sqlite.files import create_case_file, open_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.ui.typing import press, type_text

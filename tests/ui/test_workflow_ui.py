@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import CaseStatus
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store.sqlite.files import create_case_file, open_case_file
 from billing_desk.store.demo_file import create_demo_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession, SignInGate
