@@ -4,7 +4,7 @@ database, ``*.bdesk``: :mod:`.sqlite`) or in a database on a PostgreSQL server
 (:mod:`.connection` says what a backend supplies). No SQL lives outside this package;
 the UI and the CLI use the API below.
 
-    from billing_desk.store import create_case_file, open_case_file
+    from billing_desk.store import open_store   # a case file's path, or a server
 
 Each public name is imported from its module when first used (see
 billing_desk/_lazy.py): the app's window opens a file and lists its cases
@@ -21,11 +21,14 @@ _WHERE = {
     "open_case_file": "sqlite.files",
     "CaseRepository": "cases", "NewCase": "cases", "case_number_for": "cases",
     "AttachmentTooLarge": "errors", "CaseFileBusy": "errors", "CaseFileExists": "errors",
-    "CaseFileNotFound": "errors", "CorruptFile": "errors", "DiskFull": "errors",
-    "IssueRefused": "errors", "NewerVersion": "errors", "NotACaseFile": "errors",
-    "NotAUser": "errors", "NotSQLite": "errors", "ReadOnlyFile": "errors",
-    "RecordNotFound": "errors", "SignInRefused": "errors", "StaleRevision": "errors",
-    "StoreError": "errors",
+    "CaseFileNotFound": "errors", "ConnectionLost": "errors", "CorruptFile": "errors",
+    "DatabaseNotEmpty": "errors", "DiskFull": "errors",
+    "IssueRefused": "errors", "NewerVersion": "errors", "NotABillingDeskDatabase": "errors",
+    "NotACaseFile": "errors", "NotAUser": "errors", "NotSQLite": "errors",
+    "PasswordInTarget": "errors", "ReadOnlyFile": "errors", "RecordNotFound": "errors",
+    "SchemaNeedsUpgrade": "errors", "ServerFailure": "errors",
+    "ServerSignInRefused": "errors", "ServerUnreachable": "errors", "SignInRefused": "errors",
+    "StaleRevision": "errors", "StoreError": "errors",
     "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
     "CaseListing": "listing", "CaseQuery": "listing", "SortKey": "listing",
     "AttachmentRecord": "records", "CaseRecord": "records", "CaseSummary": "records",
@@ -33,6 +36,8 @@ _WHERE = {
     "DocumentRecord": "records", "QueueItem": "records", "Signature": "records",
     "UserRecord": "records",
     "InvalidSetting": "settings", "SETTINGS": "settings", "Setting": "settings",
+    "Upgrade": "targets", "create_store": "targets", "is_server_target": "targets",
+    "open_store": "targets", "upgrade_store": "targets",
     "UserRepository": "users",
     "VerifyReport": "verify",
     "WorkflowService": "workflow",

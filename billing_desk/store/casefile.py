@@ -147,6 +147,28 @@ class CaseFile:
 
         return verify_case(self._c, case_id)
 
+    @property
+    def target(self) -> str:
+        """What opens this store again: the file's path, or the server's connection
+        string (never with a password)."""
+        return self._c.target
+
+    def reopen(self) -> "CaseFile":
+        """The same store on a new connection (a worker thread's own), with the same
+        credentials."""
+        return CaseFile(self._c.reopen())
+
+    def listen(self):
+        """A listener that hears each change other connections commit (a
+        :class:`~.postgres.notify.ChangeListener`), or ``None`` where there is none to
+        hear (a case file: poll ``listing.change_counter()``)."""
+        return self._c.listen()
+
+    def ping(self) -> None:
+        """Check that the store can be reached, connecting again to a server if the
+        connection dropped (:class:`~.errors.ServerUnreachable` if it cannot)."""
+        self._c.ping()
+
     def check_locks(self) -> None:
         """Raise :class:`~.errors.LocksLost` if this process no longer holds a case file's
         SQLite locks (see :mod:`.sqlite.openfiles`); every write checks this itself."""

@@ -125,6 +125,23 @@ class Connection(Reader):
         """Undo the write in progress, if one is (never raises for a connection that the
         error being handled has already broken)."""
 
+    @property
+    @abstractmethod
+    def target(self) -> str:
+        """What opens this store again (a path, a connection string without password)."""
+
+    @abstractmethod
+    def reopen(self) -> "Connection":
+        """Another connection to the same store, with the same credentials."""
+
+    def listen(self):
+        """A listener for the changes other connections commit, or None (see
+        :meth:`~.casefile.CaseFile.listen`)."""
+        return None
+
+    def ping(self) -> None:
+        """Check that the store can still be reached (a server: connect again)."""
+
     def check_locks(self) -> None:
         """Raise if this connection can no longer write safely (a case file whose locks
         this process lost); every write checks this just before it commits."""

@@ -192,7 +192,7 @@ class SignInRefused(StoreError):
 
 
 class NotADemoFile(StoreError):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         super().__init__(f"{path} is not a demo file: demo cases, and the demo users with "
                          "public passwords who prepared them, only go into a new file or a "

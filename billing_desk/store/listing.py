@@ -137,7 +137,7 @@ class CaseListing:
             return total
         marks = ", ".join("?" * len(others))
         few = self._c.value(f"SELECT count(*) FROM (SELECT 1 FROM cases WHERE status IN "
-                            f"({marks}) LIMIT ?)", (*others, _FEW_OTHERS + 1))
+                            f"({marks}) LIMIT ?) AS few", (*others, _FEW_OTHERS + 1))
         if few <= _FEW_OTHERS:
             return total - few
         where, params = _where(CaseQuery(statuses=statuses))

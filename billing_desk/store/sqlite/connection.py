@@ -137,6 +137,15 @@ class SQLiteConnection(Connection):
         finally:
             openfiles.release(self._key, self.where)
 
+    @property
+    def target(self) -> str:
+        return str(self.where)
+
+    def reopen(self) -> "SQLiteConnection":
+        from .files import open_case_file
+
+        return open_case_file(self.where, clock=self.clock)._c
+
     def check_locks(self) -> None:
         """Raise :class:`LocksLost` if this process no longer holds the file's locks
         (found now, or earlier by another connection to the same file)."""
