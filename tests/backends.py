@@ -78,7 +78,35 @@ def rows(cf: CaseFile, sql: str, *params: Any) -> list[tuple]:
     return cf._c.rows(sql, params)
 
 
-def tamper(cf: CaseFile, *statements: str, params: Sequence[Any] = ()) -> None:
+def state_of(target: str | Path) -> str:
+    """Something that changes whenever anything in the store changes: a case file's
+    bytes (its sha256), a database's rows (every table's row count and the chain head)."""
+    import hashlib
+
+    from billing_desk.store import is_server_target
+
+    if not is_server_target(str(target)):
+        return hashlib.sha256(Path(target).read_bytes()).hexdigest()
+    with raw(target) as r:
+        tables = [t for (t,) in r.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "'billing_desk' ORDER BY table_name").fetchall()]
+        counts = [(t, r.value(f"SELECT count(*) FROM {t}")) for t in tables]
+        head = r.execute("SELECT id, hash FROM audit_head").fetchone() if tables else None
+    return repr((counts, head))
+
+
+def exists(target: str | Path) -> bool:
+    """Whether a store is there: a case file, or Billing Desk's schema in the database."""
+    from billing_desk.store import is_server_target
+
+    if not is_server_target(str(target)):
+        return Path(target).exists()
+    with raw(target) as r:
+        return r.value("SELECT to_regclass('billing_desk.schema_version') IS NOT NULL")
+
+
+def tamper(cf: CaseFile | str | Path, *statements: str, params: Sequence[Any] = ()) -> None:
     """What someone with the database itself must do to edit what it guards: drop or
     disable the guards (triggers), edit, leave them off."""
     with raw(cf) as r:

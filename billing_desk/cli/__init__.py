@@ -2,7 +2,9 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
-return, void), :mod:`.users` (user ...) and :mod:`.documents` (issue, issue-batch).
+return, void), :mod:`.users` (user ...), :mod:`.documents` (issue, issue-batch) and
+:mod:`.stores` (upgrade, copy). Every command that takes a store takes a case file or a
+database on a server (TARGET: billing_desk/store/targets.py).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -21,7 +23,7 @@ from typing import Sequence
 from ..domain.accounts import UserInvalid
 from ..domain.workflow import TransitionRefused
 from ..store.errors import StoreError
-from . import cases, documents, users
+from . import cases, documents, stores, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, exit_code, exit_codes_epilog
 from .signin import NoTerminal
 
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cases.add_commands(sub)
     documents.add_commands(sub)
+    stores.add_commands(sub)
     users.add_commands(sub)
     return parser
 
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except StoreError as e:  # a case-file failure the user can act on: its own exit code
+    except StoreError as e:  # a store failure the user can act on: its own exit code
         sys.stderr.write(f"billing-desk: {e}\n")
         return exit_code(e)
     except TransitionRefused as e:  # the workflow or user rules said no, and why

@@ -14,7 +14,6 @@ from ..documents import DocumentError
 from ..domain.problems import CaseInvalid
 from ..domain.workflow import TransitionRefused
 from ..issuing import BatchReport, Manifest, issue_batch, issue_documents
-from ..store import open_case_file
 from ..store.timestamps import utc_now
 from .exit_codes import (
     EXIT_BATCH_STOPPED,
@@ -24,11 +23,11 @@ from .exit_codes import (
     EXIT_OK,
 )
 from .progress import ProgressDisplay
-from .signin import acting_user_default_option, sign_in
+from .signin import acting_user_default_option, open_target, sign_in, target_argument
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
         actor = sign_in(cf, args.as_)
         try:
@@ -65,9 +64,9 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("\nissue-batch: cancelling: the cases being rendered are stored, "
                          "the rest stay approved (Ctrl+C again to stop at once)\n")
 
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         actor = sign_in(cf, args.as_)
-        manifest = Manifest(out, case_file=cf.path, actor=actor, issue_date=args.issue_date,
+        manifest = Manifest(out, case_file=cf.where, actor=actor, issue_date=args.issue_date,
                             started=utc_now())
         display = ProgressDisplay("issue-batch")
         previous = signal.signal(signal.SIGINT, on_interrupt)
@@ -125,7 +124,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "against the case, store them and mark the case issued. "
                                    "Issuing again returns the stored documents. Exit "
                                    f"{EXIT_ISSUE_REFUSED} with the reason if refused.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
     p.add_argument("--issue-date", **issue_date)
     p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder")
@@ -141,7 +140,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    f"{EXIT_ISSUE_REFUSED} if a case was refused, "
                                    f"{EXIT_BATCH_STOPPED} if cancelled, "
                                    f"{EXIT_BATCH_UNRECONCILED} if it does not add up.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("--out", metavar="DIR", default=".",
                    help="folder for the manifest (default: the current folder)")
     p.add_argument("--workers", type=int, metavar="N",

@@ -50,7 +50,7 @@ def _free_stem(folder: Path, stem: str) -> str:
 
 
 class Manifest:
-    def __init__(self, folder: Path, *, case_file: Path, actor: str, issue_date: date,
+    def __init__(self, folder: Path, *, case_file: Path | str, actor: str, issue_date: date,
                  started: datetime) -> None:
         self.stem = _free_stem(folder, f"issue-batch-{started:%Y%m%dT%H%M%SZ}")
         self.csv_path = folder / f"{self.stem}.csv"

@@ -19,6 +19,7 @@ _WHERE = {
     "AuditEntry": "audit",
     "CaseFile": "casefile", "SUFFIX": "sqlite.files", "create_case_file": "sqlite.files",
     "open_case_file": "sqlite.files",
+    "CopyReport": "copying", "copy_store": "copying",
     "CaseRepository": "cases", "NewCase": "cases", "case_number_for": "cases",
     "AttachmentTooLarge": "errors", "CaseFileBusy": "errors", "CaseFileExists": "errors",
     "CaseFileNotFound": "errors", "ConnectionLost": "errors", "CorruptFile": "errors",

@@ -55,7 +55,7 @@ class AttachmentRepository:
         sha = hashlib.sha256(data).hexdigest()
         with self._c.write(actor) as tx:
             if tx.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
-                raise RecordNotFound(f"Case #{case_id}")
+                raise RecordNotFound(f"Case #{case_id}", tx.noun)
             tx.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
                        "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), data))
             new_id = tx.value(
@@ -85,7 +85,7 @@ class AttachmentRepository:
     def get(self, attachment_id: int) -> AttachmentRecord:
         row = self._c.row(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (attachment_id,))
         if row is None:
-            raise RecordNotFound(f"Attachment #{attachment_id}")
+            raise RecordNotFound(f"Attachment #{attachment_id}", self._c.noun)
         return _record(row)
 
     def data(self, attachment_id: int) -> bytes:
@@ -96,7 +96,7 @@ class AttachmentRepository:
         entry names its sha256."""
         data = self._c.value("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
         if data is None:
-            raise RecordNotFound(f"Attachment content {sha256[:12]}")
+            raise RecordNotFound(f"Attachment content {sha256[:12]}", self._c.noun)
         return bytes(data)
 
     def remove(self, attachment_id: int, *, actor: str) -> None:
@@ -112,5 +112,5 @@ class AttachmentRepository:
         row = tx.execute(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?",
                          (attachment_id,)).fetchone()
         if row is None:
-            raise RecordNotFound(f"Attachment #{attachment_id}")
+            raise RecordNotFound(f"Attachment #{attachment_id}", tx.noun)
         return _record(row)

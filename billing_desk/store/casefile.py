@@ -136,6 +136,13 @@ class CaseFile:
         return [AuditEntry.from_row(r) for r in self._c.rows(
             f"SELECT {AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit))]
 
+    def newest_entry(self) -> AuditEntry | None:
+        """The newest audit entry, the head of the chain (None before the first)."""
+        from .audit import AUDIT_COLUMNS, AuditEntry
+
+        row = self._c.row(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id DESC LIMIT 1")
+        return None if row is None else AuditEntry.from_row(row)
+
     def verify(self) -> VerifyReport:
         from .verify import verify
 

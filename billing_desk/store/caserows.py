@@ -36,7 +36,7 @@ def fetch_record(db: Reader, case_id: int) -> CaseRecord:
     transaction); :class:`RecordNotFound` if there is none."""
     found = db.row(f"{SELECT_RECORD} WHERE id = ?", (case_id,))
     if found is None:
-        raise RecordNotFound(f"Case #{case_id}")
+        raise RecordNotFound(f"Case #{case_id}", db.noun)
     return record_from_row(found, db.rows(SELECT_PERIODS, (case_id,)))
 
 
@@ -73,7 +73,7 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     if written.rowcount != 1:
         found = tx.row("SELECT revision, last_edited_by FROM cases WHERE id = ?", (new.id,))
         if found is None:
-            raise RecordNotFound(f"Case #{new.id}")
+            raise RecordNotFound(f"Case #{new.id}", tx.noun)
         raise StaleRevision(current.case_number, current.revision, found[0], found[1])
     if new.draft.periods != current.draft.periods:
         # only the rows that changed: a keystroke in one cell of a six-year case

@@ -63,7 +63,7 @@ class CaseRepository:
         number = case_number.strip().upper()
         case_id = self._c.value("SELECT id FROM cases WHERE case_number = ?", (number,))
         if case_id is None:
-            raise RecordNotFound(f"Case {case_number.strip()}")
+            raise RecordNotFound(f"Case {case_number.strip()}", self._c.noun)
         return self.load(case_id)
 
     def history(self, case_id: int) -> list[AuditEntry]:

@@ -83,6 +83,11 @@ class Reader(ABC):
     def translated(self) -> ContextManager[None]:
         """Turns the driver's failures inside it into the store's typed errors."""
 
+    @property
+    @abstractmethod
+    def noun(self) -> str:
+        """How a message names the store a record is missing from."""
+
 
 class Connection(Reader):
     """An open store. ``where`` is what messages name (a file's path, a server's
@@ -98,6 +103,10 @@ class Connection(Reader):
     @property
     def path(self) -> Path | None:
         return self.where if isinstance(self.where, Path) else None
+
+    @property
+    def noun(self) -> str:
+        return "this database" if self.is_server else "this case file"
 
     @property
     def name(self) -> str:
@@ -183,6 +192,21 @@ class Connection(Reader):
     def integrity_problems(self) -> list[str]:
         """What the database finds wrong with its own storage (empty: nothing)."""
 
+    # -- whole tables, for a copy between stores (store/copying.py) -------------------------
+
+    @abstractmethod
+    def table_columns(self, table: str) -> list[str]:
+        """The columns of ``table`` a copy carries (not those the database computes)."""
+
+    @abstractmethod
+    def stream(self, sql: str) -> Iterator[tuple]:
+        """The rows of ``sql``, read a part at a time (never a whole table in memory)."""
+
+    @abstractmethod
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append ``rows`` to ``table`` as they are (the database's own rules check
+        them); returns how many."""
+
     # -- writing ----------------------------------------------------------------------------
 
     @contextmanager
@@ -247,6 +271,10 @@ class Transaction(Reader):
 
     def translated(self) -> ContextManager[None]:
         return self.connection.translated()
+
+    @property
+    def noun(self) -> str:
+        return self.connection.noun
 
     @contextmanager
     def part(self) -> Iterator[None]:

@@ -148,7 +148,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
     row = tx.execute("SELECT revision, status, last_edited_by FROM cases WHERE id = ?",
                      (rendered.id,)).fetchone()
     if row is None:
-        raise RecordNotFound(f"Case #{rendered.id}")
+        raise RecordNotFound(f"Case #{rendered.id}", tx.noun)
     revision, status, edited_by = row
     if revision != rendered.revision:
         # changed since the documents were rendered (even a new approval of the same

@@ -97,7 +97,7 @@ class UserRepository:
     def get(self, login: str) -> UserRecord:
         found = self.find(login)
         if found is None:
-            raise RecordNotFound(f"User {login.strip()}")
+            raise RecordNotFound(f"User {login.strip()}", self._c.noun)
         return found
 
     def list(self) -> list[UserRecord]:
@@ -200,7 +200,7 @@ class UserRepository:
     def _existing(tx: Transaction, login: str) -> UserRecord:
         found = find_user(tx, login)
         if found is None:
-            raise RecordNotFound(f"User {login.strip()}")
+            raise RecordNotFound(f"User {login.strip()}", tx.noun)
         return found
 
     @staticmethod

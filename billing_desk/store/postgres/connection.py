@@ -468,11 +468,11 @@ class PostgresConnection(Connection):
                 for row in rows:
                     copy.write_row(row)
                     count += 1
-            if table not in ("cases", "audit"):  # their ids are given by the app, in sequence
-                self._pg.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', 'id'), "
-                    f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false) "
-                    f"WHERE pg_get_serial_sequence('{SCHEMA}.{table}', 'id') IS NOT NULL")
+            sequence = self._pg.execute("SELECT pg_get_serial_sequence(%s, 'id')",
+                                        (f"{SCHEMA}.{table}",)).fetchone()[0] if "id" in columns else None
+            if sequence is not None:  # the next row the app adds takes the next id
+                self._pg.execute(f"SELECT setval(%s, coalesce((SELECT max(id) FROM {table}), 0) + 1, "
+                                 "false)", (sequence,))
         return count
 
     def table_columns(self, table: str) -> list[str]:
@@ -481,6 +481,3 @@ class PostgresConnection(Connection):
             "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND "
             "table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
             (SCHEMA, table))]
-
-    def row_count(self, table: str) -> int:
-        return self.value(f"SELECT count(*) FROM {table}")

@@ -226,3 +226,36 @@ class SQLiteConnection(Connection):
     def integrity_problems(self) -> list[str]:
         problems = [r[0] for r in self.rows("PRAGMA integrity_check(5)")]
         return [] if problems == ["ok"] else ["SQLite integrity check failed: " + "; ".join(problems)]
+
+    # -- copying (store/copying.py) ------------------------------------------------------
+
+    def stream(self, sql: str) -> Iterator[tuple]:
+        """The rows of ``sql``, read as they are needed (SQLite steps the cursor)."""
+        with translated_errors(self.where):
+            yield from self.conn.execute(sql)
+
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append ``rows`` to ``table`` in one transaction; returns how many."""
+        count = 0
+
+        def counted():
+            nonlocal count
+            for row in rows:
+                count += 1
+                yield row
+
+        marks = ", ".join("?" * len(columns))
+        with translated_errors(self.where):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                                      counted())
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        return count
+
+    def table_columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.rows(f"PRAGMA table_info({table})")]
