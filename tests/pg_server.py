@@ -120,6 +120,36 @@ class Server:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=check)
 
+    def restart(self) -> None:
+        """Stop the server (every connection dropped, as when it is restarted for an
+        update) and start it again on the same port."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "sock" / "server.log"),
+                  "-m", "fast", "-w", "-t", "60", "restart")
+
+    def stop_for_now(self) -> None:
+        """Stop the server until :meth:`start_again` (the machine is down)."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
+
+    def start_again(self) -> None:
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "sock" / "server.log"),
+                  "-w", "-t", "60", "start")
+
+    def terminate(self, dbname: str) -> int:
+        """End every other connection to ``dbname`` (``pg_terminate_backend``, what an
+        administrator or a crashed network does to a workstation); how many."""
+        import psycopg
+
+        with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
+            return len(conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()", (dbname,)).fetchall())
+
+    def add_role(self, name: str, password: str) -> None:
+        """A login role signing in with SCRAM over TCP that may read and write every
+        table (the application's role of a department's server)."""
+        self.admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' "
+                   "IN ROLE pg_read_all_data, pg_write_all_data")
+
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop",
                   check=False)

@@ -219,7 +219,6 @@ class PostgresConnection(Connection):
         self.user = self._pg.info.user
         self._depth = 0          # transactions and savepoints open
         self._outer = False      # inside outer_transaction(): writes are savepoints
-        self._committing = False
         self._head: tuple[int, str] | None = None
         if check_schema:
             self._check_schema()
@@ -298,7 +297,7 @@ class PostgresConnection(Connection):
         detail = _detail(e)
         if isinstance(e, psycopg.OperationalError) and (self._pg.broken or self._pg.closed
                                                        or isinstance(e, pg_errors.AdminShutdown)):
-            return ConnectionLost(self.where, detail, uncertain=self._committing)
+            return ConnectionLost(self.where, detail)
         if isinstance(e, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected,
                           pg_errors.SerializationFailure)):
             return CaseFileBusy(self.where)
@@ -329,14 +328,26 @@ class PostgresConnection(Connection):
             self._ensure_connected()
             self._pg.cursor().executemany(_pg_sql(sql), list(rows))
 
+    def _start(self, statement: str) -> None:
+        """Begin a transaction with ``statement``. A connection that dropped while idle
+        (the server restarted, an administrator ended it) is only noticed here, before
+        anything was read or written: the transaction begins again on a new connection."""
+        for attempt in (1, 2):
+            self._ensure_connected()
+            try:
+                self._pg.execute(statement)
+                return
+            except psycopg.OperationalError:
+                if attempt == 2 or self._depth or not (self._pg.broken or self._pg.closed):
+                    raise
+
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         if self._depth:  # (inside a write: it sees its own changes, as it must)
             yield
             return
         with self.translated():
-            self._ensure_connected()
-            self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             self._depth += 1
             try:
                 yield
@@ -346,29 +357,28 @@ class PostgresConnection(Connection):
                     self._pg.execute("COMMIT")
 
     def _begin(self) -> None:
-        for attempt in (1, 2):
-            self._ensure_connected()
-            try:
-                self._pg.execute("SAVEPOINT write" if self._outer else "BEGIN")
-                break
-            except psycopg.OperationalError:
-                # a connection that dropped while idle (the server restarted, an
-                # administrator ended it) is noticed here, before anything was written:
-                # the write begins again on a new connection
-                if attempt == 2 or self._outer or not (self._pg.broken or self._pg.closed):
-                    raise
+        if self._outer:
+            self._pg.execute("SAVEPOINT write")
+        else:
+            self._start("BEGIN")
         self._depth += 1
         # writers take turns on the one chain (the head row stays locked until commit)
         row = self._pg.execute("SELECT id, hash FROM audit_head FOR UPDATE").fetchone()
         self._head = (row[0], row[1])
 
     def _commit(self) -> None:
-        self._committing = not self._outer
+        self._depth -= 1
+        if self._outer:
+            self._pg.execute("RELEASE write")
+            return
         try:
-            self._pg.execute("RELEASE write" if self._outer else "COMMIT")
-        finally:
-            self._committing = False
-            self._depth -= 1
+            self._pg.execute("COMMIT")
+        except psycopg.OperationalError as e:
+            if not (self._pg.broken or self._pg.closed):
+                raise
+            # the commit was sent, or was being sent: whether the server made it durable
+            # before the connection went is not known here
+            raise ConnectionLost(self.where, _detail(e), uncertain=True) from e
 
     def _rollback(self) -> None:
         if not self._depth:
@@ -390,8 +400,7 @@ class PostgresConnection(Connection):
         """Everything inside is one transaction: each write is a savepoint of it, and an
         exception undoes all of it (a new store being filled, a copy: complete or absent)."""
         with self.translated():
-            self._ensure_connected()
-            self._pg.execute("BEGIN")
+            self._start("BEGIN")
             self._depth += 1
             self._outer = True
             try:
@@ -403,12 +412,7 @@ class PostgresConnection(Connection):
                     self._pg.execute("ROLLBACK")
                 raise
             self._outer = False
-            self._committing = True
-            try:
-                self._pg.execute("COMMIT")
-            finally:
-                self._committing = False
-                self._depth -= 1
+            self._commit()
 
     # -- what differs ----------------------------------------------------------------------
 
