@@ -124,6 +124,11 @@ class CaseFile:
         return self._c.is_server
 
     @property
+    def server_user(self) -> str | None:
+        """The user the server connection signed in as (None for a case file)."""
+        return getattr(self._c, "user", None)
+
+    @property
     def db(self) -> Database:
         """A case file's sqlite-utils handle (for tests, benchmarks and migrations, not
         the UI)."""

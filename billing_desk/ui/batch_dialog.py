@@ -71,9 +71,9 @@ class BatchIssueDialog(QDialog):
         self.resize(720, 420)
 
     def start(self) -> None:
-        if self.thread is not None or self.session.path is None:
+        if self.thread is not None or self.session.file is None:
             return
-        self.worker = BatchWorker(self.session.path, actor=self.session.actor,
+        self.worker = BatchWorker(self.session.file.reopen, actor=self.session.actor,
                                   issue_date=date.today(), out=self.out, workers=self.workers,
                                   chunk_size=self.chunk_size)
         self.thread = QThread(self)

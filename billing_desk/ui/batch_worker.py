@@ -1,6 +1,6 @@
 """The batch issue run off the GUI thread: a worker object moved to a QThread, with its
-own connection to the case file (an SQLite connection belongs to the thread that opened
-it). It reports through signals only -- queued to the GUI thread -- and never touches a
+own connection to the store, opened in that thread (an SQLite connection belongs to the
+thread that opened it; a server's is another connection with the same credentials). It reports through signals only -- queued to the GUI thread -- and never touches a
 widget; Cancel sets an event the batch checks between cases."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from .. import issuing  # its batch (and the documents) load when a batch runs
-from ..store import open_case_file
+from ..store.casefile import CaseFile
 from ..store.timestamps import utc_now
 
 
@@ -21,10 +22,10 @@ class BatchWorker(QObject):
     finished = Signal(object, object)  # BatchReport, (csv path, json path)
     failed = Signal(object)  # the exception that stopped the run before it had a report
 
-    def __init__(self, path: Path, *, actor: str, issue_date: date, out: Path,
-                 workers: int | None = None, chunk_size: int | None = None) -> None:
+    def __init__(self, open_store: Callable[[], CaseFile], *, actor: str, issue_date: date,
+                 out: Path, workers: int | None = None, chunk_size: int | None = None) -> None:
         super().__init__()
-        self.path, self.actor, self.issue_date, self.out = path, actor, issue_date, out
+        self.open_store, self.actor, self.issue_date, self.out = open_store, actor, issue_date, out
         self.workers, self.chunk_size = workers, chunk_size
         self.cancel_event = threading.Event()
 
@@ -35,8 +36,8 @@ class BatchWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            with open_case_file(self.path) as cf:
-                manifest = issuing.Manifest(self.out, case_file=cf.path, actor=self.actor,
+            with self.open_store() as cf:
+                manifest = issuing.Manifest(self.out, case_file=cf.where, actor=self.actor,
                                     issue_date=self.issue_date, started=utc_now())
                 try:
                     report = issuing.issue_batch(cf, actor=self.actor, issue_date=self.issue_date,

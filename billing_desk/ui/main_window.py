@@ -41,7 +41,8 @@ from .._startup import resume_collector
 from ..store.errors import LocksLost, StaleRevision, StoreError
 from .a11y import identify
 from .case_list import CaseList
-from .session import CaseSession
+from .server_actions import ServerActions, ask_password
+from .session import CONNECTION_ERRORS, CaseSession
 from .signatures import user_label
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.record: CaseRecord | None = None
         self.undo_stack = QUndoStack(self)
         self.last_error_box = None
+        self.open_error: StoreError | None = None  # why the last open_path failed
         self._discard_refused = False  # the clerk agreed to close without refused entries
         self.workspace_built = False
 
@@ -260,12 +262,14 @@ class MainWindow(QMainWindow):
             "&Reset layout", self.reset_layout, None, "reset_layout",
             "Put the panes, the work queues and the case list's columns back as they first were")
         self.about_act = self._action("&About Billing Desk", self.about, None, "about")
+        self.server = ServerActions(self)  # Connect to server…, and a dropped connection
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.file_menu = file_menu
         file_menu.addAction(self.new_file_act)
         file_menu.addAction(self.open_file_act)
+        file_menu.addAction(self.server.connect_act)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("recent_menu")
         file_menu.addMenu(self.recent_menu)
@@ -299,28 +303,82 @@ class MainWindow(QMainWindow):
 
     # -- files ---------------------------------------------------------------------------
 
-    def open_path(self, path: Path) -> bool:
+    def open_path(self, target: Path | str, *, quiet: bool = False) -> bool:
+        """Open a case file, or connect to a server (a target: store/targets.py; its
+        password asked for when the server wants one and libpq has none)."""
+        from ..store.targets import is_server_target
+
         if self.workspace_built:
             self.editor.flush()
+        server = is_server_target(target)
+        self.open_error = None
         try:
-            self.session.open(Path(path))
+            if server:
+                self.session.open(str(target), ask_password=ask_password(self))
+            else:
+                self.session.open(Path(target))
         except StoreError as e:
-            self.error("Cannot open the case file", e)
-            self._forget_recent(str(path))
+            self.open_error = e
+            if not quiet:
+                self.error("Cannot connect to the server" if server else "Cannot open the case file", e)
+            if not server:  # (a server that is down today is there tomorrow)
+                self._forget_recent(str(target))
             return False
         return True
 
-    def _file_opened(self, path: Path) -> None:
+    def show_start_screen(self, failed: str, error: BaseException):
+        """What could not be opened at start, and what to open instead (ui/start_dialog.py)."""
+        from .start_dialog import CONNECT, DEMO, OPEN, OPEN_FILE, RETRY, StartDialog
+
+        recent = [p for p in self._recent() if p != failed]
+        dialog = StartDialog(failed, error, recent, self)
+
+        def chosen(what: str, target: str) -> None:
+            if what in (OPEN, RETRY):
+                if not self.open_path(target, quiet=True):
+                    QTimer.singleShot(0, lambda: self.show_start_screen(target, self.open_error))
+            elif what == CONNECT:
+                self.server.connect_dialog()
+            elif what == OPEN_FILE:
+                self.open_file_dialog()
+            elif what == DEMO:
+                from .app import demo_case_file
+
+                self.open_path(demo_case_file())
+
+        dialog.chosen.connect(chosen)
+        self.start_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def adopt_store(self, store, target: str) -> bool:
+        """Work on ``store``, connected already (File > Connect to server…)."""
+        if self.workspace_built:
+            self.editor.flush()
+        try:
+            self.session.adopt(store, target)
+        except StoreError as e:
+            self.error("Cannot open the cases of the server", e)
+            return False
+        return True
+
+    def _file_opened(self, _path: Path | str) -> None:
+        cf = self.session.file
         self.undo_stack.clear()
         self.record = None
         if self.workspace_built:
             self._show_no_case()
         self.case_list.apply_filters()
-        self.file_label.setText(str(path))
+        if cf.is_server:
+            self.file_label.setText(f"Server: {cf.where}, as {cf.server_user}")
+            self.setWindowTitle(f"{cf.name} (server) — Billing Desk")
+        else:
+            self.file_label.setText(str(cf.path))
+            self.setWindowTitle(f"{cf.name} — Billing Desk")
         self._show_user()
-        self.setWindowTitle(f"{path.name} — Billing Desk")
-        self.settings.setValue("last_file", str(path))
-        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        target = str(self.session.target)
+        self.settings.setValue("last_file", target)
+        recent = [target] + [p for p in self._recent() if p != target]
         self.settings.setValue("recent_files", recent[:MAX_RECENT])
         self._fill_recent()
 
@@ -343,10 +401,13 @@ class MainWindow(QMainWindow):
             self._fill_recent()
 
     def _fill_recent(self) -> None:
+        from ..store.targets import is_server_target
+
         self.recent_menu.clear()
         for k, p in enumerate(self._recent()):
-            act = self.recent_menu.addAction(f"&{k + 1} {p}")
-            act.triggered.connect(lambda _checked=False, p=p: self.open_path(Path(p)))
+            label = f"{p}  (server)" if is_server_target(p) else p
+            act = self.recent_menu.addAction(f"&{k + 1} {label}")
+            act.triggered.connect(lambda _checked=False, p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def open_file_dialog(self) -> None:
@@ -458,6 +519,9 @@ class MainWindow(QMainWindow):
         except LocksLost as e:
             self._locks_lost(e, draft)
             return False
+        except CONNECTION_ERRORS as e:  # the server cannot be reached: kept, saved when back
+            self.server.not_saved(case_id, self.record.revision, draft, description, e)
+            return False
         except (StaleRevision, TransitionRefused, StoreError) as e:
             self.error(f"Not saved: {description}", e)
             # the stack is running this very command (an undo, a redo): clearing it now
@@ -483,6 +547,10 @@ class MainWindow(QMainWindow):
         try:
             self.record = self.session.save_notes(self.record.id, self.notes.toPlainText(),
                                                   self.record.revision)
+        except CONNECTION_ERRORS as e:  # (what was typed stays in the field)
+            self.session.connection_lost(e)
+            self.error("Notes not saved", e)
+            return
         except StoreError as e:
             self.error("Notes not saved", e)
             self.reload_case()
@@ -502,10 +570,12 @@ class MainWindow(QMainWindow):
             self.history.show_case(self.record.id)
 
     def _external_change(self, case_ids: frozenset[int]) -> None:
-        """Another window or clerk saved: show their changes."""
+        """Another window, workstation or clerk saved: show their changes. What is being
+        typed in the case they changed is not committed on top of their version (it was
+        based on the old one): it is put back, still being typed, over theirs."""
         self.case_list.refresh()
         if self.record is not None and self.record.id in case_ids:
-            self.editor.flush()
+            typing = self.editor.typing()
             try:
                 record = self.session.load(self.record.id)
             except StoreError:
@@ -513,8 +583,13 @@ class MainWindow(QMainWindow):
             if record.revision != self.record.revision:
                 self.undo_stack.clear()
                 self._show_record(record)
+                kept = ""
+                if typing is not None and record.status in EDITABLE:
+                    self.editor.resume_typing(typing)
+                    kept = " (what you are typing is kept)"
                 self.statusBar().showMessage(
-                    f"{record.case_number} was changed by {record.last_edited_by}; showing their version", 8000)
+                    f"{record.case_number} was changed by {record.last_edited_by}; showing "
+                    f"their version{kept}", 8000)
 
     def import_periods_csv(self) -> None:
         if self.record is None or self.record.status not in EDITABLE:
@@ -678,6 +753,7 @@ class MainWindow(QMainWindow):
         # an edit still being typed is committed (saved) before the window goes
         self.editor.flush()
         self.notes.finish()
+        self.server.keep_before_closing()  # an edit the server never got, kept in a file
         refused = self.editor.refused_entries()
         if refused and not self._discard_refused:
             event.ignore()

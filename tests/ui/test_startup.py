@@ -71,7 +71,9 @@ window.session.close()
 #: loaded on first use, never to show the window
 LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "platformdirs",
          "PySide6.QtPrintSupport", "billing_desk.documents.render", "billing_desk.demo",
-         "billing_desk.ui.printing")
+         "billing_desk.ui.printing",
+         # a case file never needs the server's driver (only a server is opened with it)
+         "psycopg", "psycopg_binary", "psycopg_pool", "billing_desk.store.postgres")
 #: loaded with the case workspace, after the first frame: the editor, the panel, the case
 #: model and the engine, the stores of cases and documents, the PDF viewer
 WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",
