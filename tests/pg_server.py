@@ -110,7 +110,11 @@ class Server:
             return
         name = f"tpl{os.getpid()}"
         self.admin(f'CREATE DATABASE "{name}"')
-        prepare(self.conninfo(name))
+        try:
+            prepare(self.conninfo(name))
+        except BaseException:
+            self.drop_database(name)  # (the next test tries again, and says why)
+            raise
         self.admin(f"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
         self.template = name
 
@@ -156,13 +160,16 @@ class Server:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start_server() -> Server:
+def start_server(*, durable: bool = False, where: str | None = None) -> Server:
+    """A new server. ``durable``: every commit synced to disk, as on a real server (the
+    tests do without; bench/server.py measures with it); ``where``: the folder its data
+    goes in (default: in memory where there is /dev/shm, for the tests)."""
     bindir = pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL's server programs are not installed (Debian: apt-get "
                            "install postgresql; scripts/setup --test does it)")
     run_as = None
-    base = Path(tempfile.mkdtemp(prefix="bd-pg-", dir=_scratch()))
+    base = Path(tempfile.mkdtemp(prefix="bd-pg-", dir=where or _scratch()))
     if os.geteuid() == 0:
         run_as = SUPERUSER
         owner = pwd.getpwnam(run_as)
@@ -174,15 +181,16 @@ def start_server() -> Server:
         (base / "sock").mkdir()
     server = Server(base, _free_port(), bindir, run_as)
     server._run("initdb", "-D", str(base / "data"), "-U", SUPERUSER, "--auth-local=trust",
-                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync")
+                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C",
+                *(() if durable else ("--no-sync",)))
     settings = {
         "listen_addresses": "'127.0.0.1'", "port": str(server.port),
         "unix_socket_directories": f"'{server.socket_dir}'",
-        # a throwaway server: durability is not what these tests measure
-        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-        "max_connections": "200", "shared_buffers": "64MB", "log_min_messages": "warning",
-        "password_encryption": "'scram-sha-256'",
+        "max_connections": "200", "shared_buffers": "256MB" if durable else "64MB",
+        "log_min_messages": "warning", "password_encryption": "'scram-sha-256'",
     }
+    if not durable:  # a throwaway server: durability is not what the tests measure
+        settings.update({"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"})
     with open(base / "data" / "postgresql.conf", "a") as f:  # (root may write it too)
         f.write("".join(f"{k} = {v}\n" for k, v in settings.items()))
     log = base / "sock" / "server.log"  # (in a folder the server's user may write)

@@ -117,7 +117,7 @@ def test_assign(case_file):
 
 
 def test_unknown_case(case_file):
-    with pytest.raises(RecordNotFound, match="BD-000404 is not in this case file"):
+    with pytest.raises(RecordNotFound, match="BD-000404 is not in this (case file|database)"):
         case_file.cases.find("BD-000404")
     with pytest.raises(RecordNotFound):
         case_file.cases.save(404, CaseDraft(), expected_revision=1, actor="alice")

@@ -509,3 +509,25 @@ def test_timestamps_dates_and_money_read_back_as_the_case_file_stores_them(staff
                                "WHERE table_schema = 'billing_desk' AND table_name = 'periods'"
                                ).fetchall())
     assert (types["start_date"], types["billed"]) == ("date", "numeric")
+
+
+def test_a_write_kept_waiting_too_long_by_another_workstation_is_busy_and_changes_nothing(
+        staffed_store, server_database):
+    """Another program holds the chain's head (a write of its own) for longer than the
+    lock timeout: the save is refused as busy, nothing of it stays, and the next save
+    goes through once the other is done."""
+    from billing_desk.store import CaseFileBusy
+
+    record = staffed_store.cases.create(shared_draft("01-"), actor="alice")
+    with raw(server_database) as other:
+        other.execute("BEGIN")
+        other.execute("SELECT * FROM audit_head FOR UPDATE")
+        started = time.monotonic()
+        with pytest.raises(CaseFileBusy, match="busy"):
+            staffed_store.cases.save(record.id, replace(record.draft, why="waited"),
+                                     expected_revision=1, actor="alice")
+        assert 4 < time.monotonic() - started < 15
+        other.execute("ROLLBACK")
+    assert staffed_store.cases.load(record.id) == record
+    assert staffed_store.cases.save(record.id, replace(record.draft, why="now"), expected_revision=1,
+                                    actor="alice").revision == 2

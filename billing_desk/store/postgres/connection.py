@@ -328,15 +328,14 @@ class PostgresConnection(Connection):
             self._ensure_connected()
             self._pg.cursor().executemany(_pg_sql(sql), list(rows))
 
-    def _start(self, statement: str) -> None:
+    def _start(self, statement: str) -> psycopg.Cursor:
         """Begin a transaction with ``statement``. A connection that dropped while idle
         (the server restarted, an administrator ended it) is only noticed here, before
         anything was read or written: the transaction begins again on a new connection."""
         for attempt in (1, 2):
             self._ensure_connected()
             try:
-                self._pg.execute(statement)
-                return
+                return self._pg.execute(statement)
             except psycopg.OperationalError:
                 if attempt == 2 or self._depth or not (self._pg.broken or self._pg.closed):
                     raise
@@ -357,13 +356,23 @@ class PostgresConnection(Connection):
                     self._pg.execute("COMMIT")
 
     def _begin(self) -> None:
-        if self._outer:
-            self._pg.execute("SAVEPOINT write")
-        else:
-            self._start("BEGIN")
+        # writers take turns on the one chain: the head row stays locked until the commit
+        # (sent with BEGIN, one round trip: the lock is held from here on)
+        lock = "SELECT id, hash FROM audit_head FOR UPDATE"
+        try:
+            if self._outer:
+                self._pg.execute("SAVEPOINT write")
+                cursor = self._pg.execute(lock)
+            else:
+                cursor = self._start(f"BEGIN; {lock}")
+                cursor.nextset()
+        except psycopg.Error:
+            if not (self._pg.broken or self._pg.closed) and self._pg.info.transaction_status != \
+                    psycopg.pq.TransactionStatus.IDLE:
+                self._pg.execute("ROLLBACK TO write; RELEASE write" if self._outer else "ROLLBACK")
+            raise
         self._depth += 1
-        # writers take turns on the one chain (the head row stays locked until commit)
-        row = self._pg.execute("SELECT id, hash FROM audit_head FOR UPDATE").fetchone()
+        row = cursor.fetchone()
         self._head = (row[0], row[1])
 
     def _commit(self) -> None:

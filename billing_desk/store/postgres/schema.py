@@ -24,9 +24,14 @@ each from a plain psycopg connection):
 * cases are numbered 1, 2, 3 ... without gaps (``cases_numbered``: the counter row
   ``counters.cases`` is locked and moved on by the insert itself, so a rolled-back case
   gives its number back and two workstations never get the same one);
-* the audit history is one chain (``audit_chain``: each entry must follow the chain's
-  head row, which it moves on; locking that row serialises appends) and append-only,
-  like recorded determinations and issued documents (no UPDATE, DELETE or TRUNCATE);
+* the audit history is one chain (``audit_chain``: the entries an insert adds must
+  follow the chain's head row, which it moves on; locking that row serialises appends)
+  and append-only, like recorded determinations and issued documents (no UPDATE,
+  DELETE or TRUNCATE);
+
+(The two checks run once a statement over the rows it adds -- a transition table -- so
+a copy of a large office, one COPY a table, moves each counter once, not once a row:
+updating one row again and again in one transaction costs more at every update.)
 * an issue is stored once (UNIQUE (case_id, kind, fingerprint)), and issue numbers
   once per kind;
 * every committed change is announced on the channel ``billing_desk_changes``
@@ -150,20 +155,27 @@ CREATE INDEX cases_discovered_on ON cases (discovered_on);
 CREATE INDEX cases_status ON cases (status, updated_at);
 CREATE INDEX cases_assignee ON cases (assignee, updated_at);
 
--- Every case gets the next number of the counter, which the insert moves on itself.
-CREATE FUNCTION number_case() RETURNS trigger LANGUAGE plpgsql
+-- The cases an insert adds take the counter's next numbers, all of them, in one run;
+-- the insert moves the counter on (once a statement: a copy of a million cases is one).
+CREATE FUNCTION number_cases() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
-    next_id bigint;
+    last_id bigint;
+    first_new bigint;
+    last_new bigint;
+    added_count bigint;
 BEGIN
-    UPDATE counters SET value = value + 1 WHERE name = 'cases' RETURNING value INTO next_id;
-    IF NEW.id IS DISTINCT FROM next_id THEN
+    SELECT value INTO last_id FROM counters WHERE name = 'cases' FOR UPDATE;
+    SELECT min(id), max(id), count(*) INTO first_new, last_new, added_count FROM added;
+    IF first_new IS DISTINCT FROM last_id + 1 OR last_new IS DISTINCT FROM last_id + added_count THEN
         RAISE EXCEPTION 'cases are numbered in sequence: the next case is %, not %',
-            next_id, NEW.id USING ERRCODE = 'integrity_constraint_violation';
+            last_id + 1, first_new USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    RETURN NEW;
+    UPDATE counters SET value = last_new WHERE name = 'cases';
+    RETURN NULL;
 END $$;
-CREATE TRIGGER cases_numbered BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION number_case();
+CREATE TRIGGER cases_numbered AFTER INSERT ON cases REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION number_cases();
 
 -- Every change to a case is its next revision: with UPDATE ... WHERE revision = ? (the
 -- store's compare-and-set) a save based on a stale revision finds no row to change.
@@ -290,26 +302,40 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, hash) VALUES (0, '{GENESIS}');
 
+-- The entries an insert adds must follow the head, each the one before it (numbered on
+-- from the head's id, each naming the previous entry's hash); the head then names the
+-- last of them. Checked once a statement, over all the rows it adds.
 CREATE FUNCTION chain_audit() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
     head audit_head%ROWTYPE;
+    broken bigint;
+    newest audit%ROWTYPE;
 BEGIN
     SELECT * INTO head FROM audit_head FOR UPDATE;
-    IF NEW.id IS DISTINCT FROM head.id + 1 OR NEW.prev_hash IS DISTINCT FROM head.hash THEN
-        RAISE EXCEPTION 'audit entry % does not follow entry %, the newest of the chain',
-            NEW.id, head.id USING ERRCODE = 'integrity_constraint_violation';
+    SELECT id INTO broken FROM (
+        SELECT id, prev_hash, row_number() OVER w AS n, lag(hash) OVER w AS before FROM added
+        WINDOW w AS (ORDER BY id)) AS entries
+    WHERE id <> head.id + n OR prev_hash IS DISTINCT FROM coalesce(before, head.hash)
+    ORDER BY id LIMIT 1;
+    IF broken IS NOT NULL THEN
+        RAISE EXCEPTION 'audit entry % does not follow the chain, whose newest entry is %',
+            broken, head.id USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    UPDATE audit_head SET id = NEW.id, hash = NEW.hash;
-    RETURN NEW;
+    SELECT * INTO newest FROM added ORDER BY id DESC LIMIT 1;
+    IF FOUND THEN
+        UPDATE audit_head SET id = newest.id, hash = newest.hash;
+    END IF;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER audit_chain BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION chain_audit();
+CREATE TRIGGER audit_chain AFTER INSERT ON audit REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chain_audit();
 
 CREATE FUNCTION move_head() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 BEGIN
-    -- only audit_chain moves it (one trigger deep), one entry at a time
-    IF pg_trigger_depth() < 2 OR NEW.id <> OLD.id + 1 THEN
+    -- only audit_chain moves it (one trigger deep), and only forward
+    IF pg_trigger_depth() < 2 OR NEW.id <= OLD.id THEN
         RAISE EXCEPTION 'the head of the audit chain moves only with a new entry'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
