@@ -15,8 +15,6 @@ from .connection import Connection
 from .listing import CaseListing
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from .attachments import AttachmentRepository
     from .audit import AuditEntry
     from .cases import CaseRepository
@@ -129,9 +127,9 @@ class CaseFile:
         return getattr(self._c, "user", None)
 
     @property
-    def db(self) -> Database:
-        """A case file's sqlite-utils handle (for tests, benchmarks and migrations, not
-        the UI)."""
+    def db(self):
+        """A case file's sqlite-utils ``Database`` (for tests, benchmarks and migrations,
+        not the UI); a server has none."""
         return self._c.db
 
     def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:

@@ -44,6 +44,34 @@ def is_server_target(target: str | Path) -> bool:
     return bool(_URL.match(target) or _KEYWORDS.match(target))
 
 
+_WORD = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def target_label(target: str | Path) -> str:
+    """How the recent list names a target, without connecting (and without loading the
+    server's driver): a file by its path, a server as ``billing on db.example (as clerk)``."""
+    if not is_server_target(target):
+        return str(target)
+    text = str(target).strip()
+    if _URL.match(text):
+        from urllib.parse import unquote, urlsplit
+
+        url = urlsplit(text)
+        params = {"host": url.hostname or "", "port": str(url.port or ""),
+                  "dbname": unquote(url.path.lstrip("/")), "user": unquote(url.username or "")}
+    else:
+        params = {k: v.strip("'") for k, v in _WORD.findall(text)}
+    if params.get("service") and not params.get("dbname"):
+        where = f"service {params['service']}"
+    else:
+        host = params.get("host") or "localhost"
+        host = "this computer" if host.startswith("/") else host
+        port = f":{params['port']}" if params.get("port") else ""
+        where = f"{params.get('dbname') or '(default database)'} on {host}{port}"
+    user = f", as {params['user']}" if params.get("user") else ""
+    return f"{where}{user} (server)"
+
+
 def server_conninfo(target: str, user: str | None = None) -> str:
     """The connection string of a server target, with ``user`` if given (refused if it
     holds a password)."""

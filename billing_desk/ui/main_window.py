@@ -401,11 +401,11 @@ class MainWindow(QMainWindow):
             self._fill_recent()
 
     def _fill_recent(self) -> None:
-        from ..store.targets import is_server_target
+        from ..store.targets import target_label
 
         self.recent_menu.clear()
         for k, p in enumerate(self._recent()):
-            label = f"{p}  (server)" if is_server_target(p) else p
+            label = target_label(p)
             act = self.recent_menu.addAction(f"&{k + 1} {label}")
             act.triggered.connect(lambda _checked=False, p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(self._recent()))

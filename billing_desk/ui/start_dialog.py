@@ -23,7 +23,7 @@ class StartDialog(QDialog):
     def __init__(self, failed: str, error: BaseException, recent: list[str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..store.targets import is_server_target
+        from ..store.targets import is_server_target, target_label
 
         identify(self, "start_dialog", "Billing Desk could not open its cases")
         self.setWindowTitle("Billing Desk")
@@ -40,7 +40,7 @@ class StartDialog(QDialog):
         self.recent = QListWidget()
         identify(self.recent, "start_recent", "Recent case files and servers")
         for target in recent:
-            item = QListWidgetItem(f"{target}  (server)" if is_server_target(target) else target)
+            item = QListWidgetItem(target_label(target))
             item.setData(256, target)  # Qt.ItemDataRole.UserRole (see ui/roles.py)
             self.recent.addItem(item)
         if self.recent.count():

@@ -68,7 +68,8 @@ def test_a_window_on_a_server_says_which_and_lists_it_in_the_recent_list(window,
         "as postgres")
     assert w.case_list.model.rowCount() == 1
     assert w.settings.value("recent_files") == [office]
-    assert [a.text() for a in w.recent_menu.actions()] == [f"&1 {office}  (server)"]
+    [entry] = [a.text() for a in w.recent_menu.actions()]
+    assert entry.startswith(f"&1 {name} on this computer:") and entry.endswith(", as postgres (server)")
     w.open_case(1)
     assert w.editor.number.text() == "301-4411-02"
 
@@ -107,22 +108,33 @@ def test_a_case_changed_elsewhere_is_reloaded_and_what_is_being_typed_is_kept(wi
     assert w.last_error_box is None
 
 
-def test_an_edit_made_while_the_server_is_down_is_kept_and_saved_when_it_is_back(
-        window, office, qtbot, pg_server):
-    w = window(office)
-    w.open_case(1)
+def edit_while_down(w: MainWindow, qtbot, pg_server, number: str, then=lambda: None) -> None:
+    """Stop the server, type ``number`` into the open case and commit it, wait until the
+    window keeps it as not saved, ``then()``, start the server again."""
     pg_server.stop_for_now()
     try:
         w.editor.number.setFocus()
         w.editor.number.selectAll()
-        type_text(w.editor.number, "999-0000-01")
+        type_text(w.editor.number, number)
         commit(w.editor.number)
-        qtbot.waitUntil(lambda: w.server.banner.isVisible(), timeout=20_000)
-        assert "NOT CONNECTED" in w.server.banner.text() and "kept here" in w.server.banner.text()
-        assert w.editor.number.text() == "999-0000-01"  # still in the window
-        assert w.server.pending is not None and w.record.revision == 1
+        qtbot.waitUntil(lambda: w.server.pending is not None and w.server.banner.isVisible(),
+                        timeout=20_000)
+        then()
     finally:
         pg_server.start_again()
+
+
+def test_an_edit_made_while_the_server_is_down_is_kept_and_saved_when_it_is_back(
+        window, office, qtbot, pg_server):
+    w = window(office)
+    w.open_case(1)
+
+    def still_there() -> None:
+        assert "NOT CONNECTED" in w.server.banner.text() and "kept here" in w.server.banner.text()
+        assert w.editor.number.text() == "999-0000-01"  # still in the window
+        assert w.record.revision == 1
+
+    edit_while_down(w, qtbot, pg_server, "999-0000-01", still_there)
     qtbot.waitUntil(lambda: not w.server.banner.isVisible(), timeout=20_000)
     assert w.server.pending is None and w.record.revision == 2
     with open_store(office) as cf:
@@ -135,16 +147,8 @@ def test_an_edit_kept_while_down_that_someone_else_overtook_is_said_not_saved(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     w = window(office)
     w.open_case(1)
-    pg_server.stop_for_now()
-    try:
-        w.editor.number.setFocus()
-        w.editor.number.selectAll()
-        type_text(w.editor.number, "mine")
-        commit(w.editor.number)
-        qtbot.waitUntil(lambda: w.server.pending is not None, timeout=20_000)
-        w.session._reconnect_timer.stop()  # (hold the retry until the other save is in)
-    finally:
-        pg_server.start_again()
+    # (the retry is held until the other save is in)
+    edit_while_down(w, qtbot, pg_server, "mine", w.session._reconnect_timer.stop)
     with open_store(office) as other:
         record = other.cases.load(1)
         other.cases.save(1, replace(record.draft, why="theirs"), expected_revision=1, actor="bob")
