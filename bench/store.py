@@ -124,7 +124,7 @@ from billing_desk.demo import DEMO_USERS, demo_case  # noqa: E402
 from billing_desk.domain.workflow import Action, Role  # noqa: E402
 from billing_desk.store import CaseFile, CaseQuery, open_case_file  # noqa: E402
 from billing_desk.store.demo_file import create_demo_file  # noqa: E402
-from billing_desk.store.schema import LATEST_VERSION  # noqa: E402
+from billing_desk.store.sqlite.schema import LATEST_VERSION  # noqa: E402
 from billing_desk.ui.case_list import STATUS_FILTERS  # noqa: E402
 from billing_desk.ui.case_list_model import PAGE  # noqa: E402
 

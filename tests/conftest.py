@@ -1,4 +1,4 @@
-"""Shared test set-up: headless Qt."""
+"""Shared test set-up: headless Qt; the two store backends (tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -19,3 +19,35 @@ def pg_server():
     server = start_server()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["file", "server"])
+def backend(request) -> str:
+    """The store backend a test runs on: each such test runs on both."""
+    return request.param
+
+
+@pytest.fixture
+def server_database(request):
+    """A fresh database on this worker's server with the current schema and no data (a
+    copy of the prepared template): its connection string. Dropped afterwards."""
+    from tests.backends import prepare_template
+
+    server = request.getfixturevalue("pg_server")
+    server.template_ready(prepare_template)
+    name = server.new_database()
+    yield server.conninfo(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def store_target(backend, tmp_path, request):
+    """Where a new store goes, nothing there yet: a case file's path in the test's temp
+    folder, or an empty database on the server (its connection string)."""
+    if backend == "file":
+        yield tmp_path / "office.bdesk"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.new_database(template=False)
+    yield server.conninfo(name)
+    server.drop_database(name)

@@ -1,7 +1,7 @@
 """A real, throwaway PostgreSQL server for the tests (never a mock).
 
 Each pytest worker starts its own server from Debian's ``postgresql`` package: initdb
-into a temporary directory, listening on a Unix socket in that directory and on a free
+into a temporary directory (in memory, under /dev/shm, where there is one), listening on a Unix socket in that directory and on a free
 port of 127.0.0.1 only, stopped when the worker ends. PostgreSQL refuses to run as root,
 so under root (CI) the server runs as the ``postgres`` system user (created by the
 package) with its data directory owned by that user. Each test that asks for a database
@@ -44,6 +44,14 @@ def pg_bindir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def _scratch() -> str | None:
+    """Where the throwaway server keeps its data: in memory (/dev/shm) where there is
+    one -- the server is thrown away anyway, and each test's CREATE DATABASE copies the
+    template's files -- else the usual temporary folder."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,11 +91,13 @@ class Server:
         with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
             conn.execute(sql)
 
-    def new_database(self) -> str:
-        """A fresh database: from the prepared template when there is one."""
+    def new_database(self, *, template: bool = True) -> str:
+        """A fresh database: from the prepared template when there is one (and
+        ``template``), else empty."""
         name = f"t{os.getpid()}_{next(self._names)}"
-        template = f" TEMPLATE {self.template}" if self.template else ""
-        self.admin(f'CREATE DATABASE "{name}"{template}')
+        source = f" TEMPLATE {self.template}" if self.template and template else ""
+        # (FILE_COPY: a small template is copied faster than WAL_LOG writes it)
+        self.admin(f'CREATE DATABASE "{name}"{source} STRATEGY FILE_COPY')
         return name
 
     def drop_database(self, name: str) -> None:
@@ -100,7 +110,11 @@ class Server:
             return
         name = f"tpl{os.getpid()}"
         self.admin(f'CREATE DATABASE "{name}"')
-        prepare(self.conninfo(name))
+        try:
+            prepare(self.conninfo(name))
+        except BaseException:
+            self.drop_database(name)  # (the next test tries again, and says why)
+            raise
         self.admin(f"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
         self.template = name
 
@@ -110,19 +124,52 @@ class Server:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=check)
 
+    def restart(self) -> None:
+        """Stop the server (every connection dropped, as when it is restarted for an
+        update) and start it again on the same port."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "sock" / "server.log"),
+                  "-m", "fast", "-w", "-t", "60", "restart")
+
+    def stop_for_now(self) -> None:
+        """Stop the server until :meth:`start_again` (the machine is down)."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
+
+    def start_again(self) -> None:
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "sock" / "server.log"),
+                  "-w", "-t", "60", "start")
+
+    def terminate(self, dbname: str) -> int:
+        """End every other connection to ``dbname`` (``pg_terminate_backend``, what an
+        administrator or a crashed network does to a workstation); how many."""
+        import psycopg
+
+        with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
+            return len(conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()", (dbname,)).fetchall())
+
+    def add_role(self, name: str, password: str) -> None:
+        """A login role signing in with SCRAM over TCP that may read and write every
+        table (the application's role of a department's server)."""
+        self.admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' "
+                   "IN ROLE pg_read_all_data, pg_write_all_data")
+
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop",
                   check=False)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start_server() -> Server:
+def start_server(*, durable: bool = False, where: str | None = None) -> Server:
+    """A new server. ``durable``: every commit synced to disk, as on a real server (the
+    tests do without; bench/server.py measures with it); ``where``: the folder its data
+    goes in (default: in memory where there is /dev/shm, for the tests)."""
     bindir = pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL's server programs are not installed (Debian: apt-get "
                            "install postgresql; scripts/setup --test does it)")
     run_as = None
-    base = Path(tempfile.mkdtemp(prefix="bd-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="bd-pg-", dir=where or _scratch()))
     if os.geteuid() == 0:
         run_as = SUPERUSER
         owner = pwd.getpwnam(run_as)
@@ -134,15 +181,16 @@ def start_server() -> Server:
         (base / "sock").mkdir()
     server = Server(base, _free_port(), bindir, run_as)
     server._run("initdb", "-D", str(base / "data"), "-U", SUPERUSER, "--auth-local=trust",
-                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync")
+                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C",
+                *(() if durable else ("--no-sync",)))
     settings = {
         "listen_addresses": "'127.0.0.1'", "port": str(server.port),
         "unix_socket_directories": f"'{server.socket_dir}'",
-        # a throwaway server: durability is not what these tests measure
-        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-        "max_connections": "200", "shared_buffers": "64MB", "log_min_messages": "warning",
-        "password_encryption": "'scram-sha-256'",
+        "max_connections": "200", "shared_buffers": "256MB" if durable else "64MB",
+        "log_min_messages": "warning", "password_encryption": "'scram-sha-256'",
     }
+    if not durable:  # a throwaway server: durability is not what the tests measure
+        settings.update({"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"})
     with open(base / "data" / "postgresql.conf", "a") as f:  # (root may write it too)
         f.write("".join(f"{k} = {v}\n" for k, v in settings.items()))
     log = base / "sock" / "server.log"  # (in a folder the server's user may write)

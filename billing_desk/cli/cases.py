@@ -1,5 +1,6 @@
 """CLI commands on cases: determine (RULES.md §6), new, demo, import, export, search,
-verify, and the workflow steps submit, approve, return and void."""
+verify, and the workflow steps submit, approve, return and void. Each takes a TARGET:
+a case file or a database on a server (billing_desk/store/targets.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..domain.history import HeadSyntax, WrittenHead
 from ..domain.problems import CaseInvalid
 from ..domain.rulepacks import determine, get_rule_pack
 from ..domain.workflow import Action
-from ..store import NewCase, create_case_file, open_case_file
+from ..store import NewCase, SchemaNeedsUpgrade, create_store, is_server_target
 from ..store.demo_file import create_demo_file, fill_demo
 from .exit_codes import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED
 from .signin import (
@@ -25,9 +26,12 @@ from .signin import (
     acting_user_default_option,
     acting_user_option,
     ask,
+    ask_server_password,
+    open_target,
     login_name,
     read_password,
     sign_in,
+    target_argument,
 )
 from .text import format_problems, input_problem, print_json, read_input, table
 
@@ -109,9 +113,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     login = ask("Login of the first administrator: ", args.admin_login, "--admin-login")
     name = ask("Their full name: ", args.admin_name, "--admin-name")
     password = read_password(f"Password for {login.strip()}: ", confirm=True)
-    create_case_file(args.file, fill=lambda cf: cf.users.create_first_administrator(
-        login, name, password)).close()
-    print(f"Created {args.file} (an empty case file; administrator {login.strip()}).")
+    with create_store(args.target, fill=lambda cf: cf.users.create_first_administrator(
+            login, name, password), ask_password=ask_server_password) as cf:
+        what = "database" if cf.is_server else "case file"
+        print(f"Created {cf.where} (an empty {what}; administrator {login.strip()}).")
     return EXIT_OK
 
 
@@ -123,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..documents.typesetting import LETTER_TYPESETTING
     from ..domain.printable import printable_problems
 
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         outcomes: list[tuple[str, NewCase | CaseInvalid]] = []
         for name in args.cases:
             try:
@@ -160,7 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         return _export_summary(args)
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
     check = record.draft.check()
     sys.stdout.write(json.dumps(record.draft.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -176,7 +181,7 @@ def _export_summary(args: argparse.Namespace) -> int:
     from ..issuing import save_case_summary
 
     out = Path(args.pdf)
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
         try:
             # (the command line has no sign-in for reading: it says who ran it, and where)
@@ -191,7 +196,7 @@ def _export_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         hits = cf.listing.search(args.query, limit=args.limit)
     if not hits:
         print(f"No case matches {args.query!r}.")
@@ -204,10 +209,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         report = cf.verify()
         now = {w.entry: cf.history_entry(w.entry) for w in args.expect}
-    print(f"{args.file}: {report.summary()}")
+    print(f"{cf.where}: {report.summary()}")
     if not report.ok:
         return EXIT_VERIFY_FAILED
     if report.head is not None:
@@ -242,18 +247,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.cases < 1:
         sys.stderr.write("billing-desk demo: --cases must be at least 1\n")
         return EXIT_INVALID
-    path = Path(args.file)
-    if path.exists():
-        with open_case_file(path) as cf:
+    existing = None
+    if is_server_target(args.target):
+        try:
+            existing = open_target(args.target)
+        except SchemaNeedsUpgrade as e:
+            if e.found:  # (an older schema: not a new demo database, not ours to upgrade)
+                raise
+    elif Path(args.target).exists():
+        existing = open_target(args.target)
+    if existing is not None:
+        with existing as cf:
             if cf.users.needs_first_administrator():
                 fill_demo(cf, args.cases, args.seed)  # an empty file becomes a demo file
             else:
                 fill_demo(cf, args.cases, args.seed, actor=sign_in(cf, args.as_))
             total = cf.listing.count()
     else:
-        with create_demo_file(path, args.cases, args.seed) as cf:
+        with create_demo_file(args.target, args.cases, args.seed,
+                              ask_password=ask_server_password) as cf:
             total = cf.listing.count()
-    print(f"{path}: {args.cases} demo cases added ({total} cases in the file).")
+    where = "database" if cf.is_server else "file"
+    print(f"{cf.where}: {args.cases} demo cases added ({total} cases in the {where}).")
     return EXIT_OK
 
 
@@ -267,7 +282,7 @@ def cmd_workflow(args: argparse.Namespace) -> int:
     from ..documents.typesetting import LETTER_TYPESETTING
 
     action = Action(args.action)
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         case = cf.cases.find(args.case_number)
         actor = sign_in(cf, args.as_)
         # (submit and approve: the letter's fonts and envelope window are asked too)
@@ -291,12 +306,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true",
                    help="print billing-desk/determination@1 (or error@1) JSON")
     p.set_defaults(func=cmd_determine)
-    p = sub.add_parser("new", help="create an empty case file with its first administrator",
+    p = sub.add_parser("new", help="create an empty case file or server database, with its "
+                                   "first administrator",
                        description="Create a new, empty case file (never over an existing "
-                                   "file) and its first administrator. The login and name are "
+                                   "file), or Billing Desk's schema in an empty database on a "
+                                   "server, and its first administrator. The login and name are "
                                    "asked for unless given; the password comes from "
                                    f"${PASSWORD_ENV} or is asked twice.")
-    p.add_argument("file", metavar="FILE", help="the case file to create, e.g. office.bdesk")
+    target_argument(p, "the case file to create (office.bdesk), or an empty database on a "
+                       "server (postgresql://HOST/DATABASE, service=NAME)")
     p.add_argument("--admin-login", metavar="LOGIN", help="the first administrator's login")
     p.add_argument("--admin-name", metavar="NAME", help="the first administrator's full name")
     p.set_defaults(func=cmd_new)
@@ -305,7 +323,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Import case@1 JSON files as new draft cases. Each rejected "
                                    "file is reported with its problems; the valid ones are "
                                    "imported together (exit 2 if any file was rejected).")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("cases", metavar="CASE.json", nargs="+", help="case files (- for standard input)")
     acting_user_default_option(p, "imports them; they are prepared by this user")
     p.set_defaults(func=cmd_import)
@@ -315,7 +333,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "with --pdf write its printable case summary (the case, its "
                                    "periods, the determination, the history; an internal "
                                    "document, not issued and not stored in the case file).")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
     p.add_argument("--pdf", metavar="OUT.pdf", help="write the case summary to this PDF file "
                                                     "(replaced whole if it exists)")
@@ -325,7 +343,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Find cases by case number, account number, customer name, "
                                    "service or mailing address (word prefixes, any case, "
                                    "accents ignored), newest first.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=int, default=20, help="at most this many cases (default 20)")
     p.set_defaults(func=cmd_search)
@@ -336,7 +354,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "history's head (its newest entry and hash) to write down. "
                                    f"Exit {EXIT_VERIFY_FAILED} with the first broken entry if "
                                    "not, or if an --expect head no longer matches.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("--expect", action="append", default=[], type=_written_head,
                    metavar="N:HASH",
                    help="a head written down earlier (from verify, an issued memo or a batch "
@@ -346,8 +364,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="fill a case file with realistic demo cases",
                        description="Add deterministic demo cases (the same seed gives the same "
-                                   "file). Creates FILE if it does not exist.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+                                   "file). Creates TARGET if it does not exist (a server: "
+                                   "if its database is empty).")
+    target_argument(p)
     p.add_argument("--cases", type=int, default=200, metavar="N", help="how many (default 200)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="SEED",
                    help=f"random seed (default {DEFAULT_SEED}, the standard demo set)")
@@ -361,7 +380,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(action.value, help=help_text,
                            description=help_text.capitalize() + ", under the workflow rules "
                                        "(refusals exit 15 with the reason).")
-        p.add_argument("file", metavar="FILE", help="the case file")
+        target_argument(p)
         p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
         acting_user_option(p, None, "acts")
         if action is Action.APPROVE:

@@ -18,7 +18,6 @@ from ..documents import DocumentError
 from ..errors import BillingDeskError
 from ..issuing import (BatchInProgress, BatchReport, IssueDateRefused, Manifest, export_copy,
                        issue_batch, issue_documents, save_document)
-from ..store import open_case_file
 from ..store.errors import StoreError
 from ..store.timestamps import utc_now
 from .exit_codes import (
@@ -30,7 +29,7 @@ from .exit_codes import (
     EXIT_REFUSED,
 )
 from .progress import ProgressDisplay
-from .signin import acting_user_default_option, sign_in
+from .signin import acting_user_default_option, open_target, sign_in, target_argument
 
 
 def write_whole(pdf: bytes, path: Path) -> None:
@@ -73,7 +72,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{e}\n")
         return EXIT_INVALID
     written: list[tuple[str, Path]] = []
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
         actor = sign_in(cf, args.as_)
         try:
@@ -137,9 +136,9 @@ def cmd_issue_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("\nissue-batch: cancelling: the cases being rendered are stored, "
                          "the rest stay approved (Ctrl+C again to stop at once)\n")
 
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         actor = sign_in(cf, args.as_)
-        manifest = Manifest(out, case_file=cf.path, actor=actor, issue_date=args.issue_date,
+        manifest = Manifest(out, case_file=cf.where, actor=actor, issue_date=args.issue_date,
                             started=utc_now(), selection=getattr(args, "selection", None))
         display = ProgressDisplay("issue-batch")
         previous = signal.signal(signal.SIGINT, on_interrupt)
@@ -211,7 +210,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "against the case, store them and mark the case issued. "
                                    "Issuing again returns the stored documents. Exit "
                                    f"{EXIT_ISSUE_REFUSED} with the reason if refused.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
     p.add_argument("--issue-date", **issue_date)
     p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder (an "
@@ -229,7 +228,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    f"{EXIT_ISSUE_REFUSED} if a case was refused, "
                                    f"{EXIT_BATCH_STOPPED} if cancelled, "
                                    f"{EXIT_BATCH_UNRECONCILED} if it does not add up.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("--out", metavar="DIR", default=".",
                    help="folder for the manifest (default: the current folder)")
     p.add_argument("--workers", type=int, metavar="N",

@@ -1,7 +1,8 @@
 """Exit codes of the command line: 0 success, 1 internal failure, 2 invalid input or
-usage, and one code for each failure a clerk can meet with a case file, so scripts can
-tell "read-only" from "damaged" from "someone else saved first" (``billing-desk --help``
-lists them, docs/cli.md explains them)."""
+usage, and one code for each failure a clerk can meet with a case file or a server, so
+scripts can tell "read-only" from "damaged" from "someone else saved first" from "the
+server is down" (``billing-desk --help`` lists them, docs/cli.md explains them). A
+failure that means the same on both backends has the same code."""
 
 from __future__ import annotations
 
@@ -12,18 +13,26 @@ from ..store.errors import (
     CaseFileExists,
     CaseFileIOError,
     CaseFileNotFound,
+    ConnectionLost,
     CorruptFile,
+    DatabaseNotEmpty,
     DiskFull,
     IsTheCaseFile,
     LocksLost,
     NewerVersion,
+    NotABillingDeskDatabase,
     NotACaseFile,
     NotADemoFile,
     NotAUser,
     NotSQLite,
+    PasswordInTarget,
     ReadOnlyFile,
     RecordNotFound,
     RefusedByFile,
+    SchemaNeedsUpgrade,
+    ServerFailure,
+    ServerSignInRefused,
+    ServerUnreachable,
     SignInRefused,
     StaleRevision,
 )
@@ -42,10 +51,12 @@ EXIT_BATCH_UNRECONCILED = 20
 #: the failures with a code of their own, as --help and docs/cli.md list them (each
 #: class carries its code and what it means: billing_desk/errors.py)
 DOCUMENTED: tuple[type[BillingDeskError], ...] = (
-    CaseFileNotFound, RecordNotFound, NotSQLite, NotACaseFile, NewerVersion, CorruptFile,
-    ReadOnlyFile, DiskFull, CaseFileBusy, CaseFileExists, StaleRevision, AttachmentTooLarge,
-    SignInRefused, NotAUser, NotADemoFile, CaseFileIOError, LocksLost,
-    RefusedByFile, IsTheCaseFile,
+    PasswordInTarget, CaseFileNotFound, RecordNotFound, NotSQLite, NotACaseFile,
+    NotABillingDeskDatabase, NewerVersion, CorruptFile, ReadOnlyFile, DiskFull, CaseFileBusy,
+    CaseFileExists, DatabaseNotEmpty, StaleRevision, AttachmentTooLarge,
+    SignInRefused, NotAUser, NotADemoFile, CaseFileIOError, ServerFailure, LocksLost,
+    RefusedByFile, IsTheCaseFile, ServerUnreachable, ConnectionLost, ServerSignInRefused,
+    SchemaNeedsUpgrade,
 )
 #: (exception, exit code, what it means)
 EXIT_CODES: tuple[tuple[type[BillingDeskError], int, str], ...] = tuple(

@@ -33,11 +33,11 @@ from ..domain.incident import OUTLIER_RULE, Incident, incident_problems
 from ..domain.incident_csv import IncidentFileRefused, IncidentImport, parse_incident_csv
 from ..domain.money import money_text
 from ..domain.sampling import SAMPLE_RULE
-from ..store import IncidentCancelled, open_case_file
-from ..store.openfiles import read_outside_file
+from ..store import IncidentCancelled
+from ..store.sqlite.openfiles import read_outside_file
 from .exit_codes import EXIT_BATCH_STOPPED, EXIT_INVALID, EXIT_OK
 from .progress import ProgressDisplay
-from .signin import acting_user_default_option, login_name, sign_in
+from .signin import acting_user_default_option, login_name, open_target, sign_in, target_argument
 from .text import print_json, table
 
 #: the most problems printed (all are counted); the app shows every one
@@ -102,7 +102,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         sys.stderr.write("billing-desk incident create: the incident is not valid:\n"
                          + "".join(f"  {p.field}: {p.message}\n" for p in problems))
         return EXIT_INVALID
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         csv_path = Path(args.csv)
         try:
             data = read_outside_file(csv_path)
@@ -151,7 +151,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         listed = cf.incidents.list()
     if not listed:
         print("No incidents yet.")
@@ -171,7 +171,7 @@ def _view(cf, number: str):
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         view = _view(cf, args.incident)
         wanted = args.cases or args.json
         cases = list(cf.incidents.cases(view.record.id, view.query())) if wanted else []
@@ -271,7 +271,7 @@ def _view_json(view, cases) -> dict:
 
 
 def cmd_override(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
         case = cf.cases.find(args.case_number)
         ev = case.draft.evidence
@@ -292,7 +292,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
         actor = sign_in(cf, args.as_)
         display = ProgressDisplay("incident submit")
@@ -303,7 +303,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
         actor = sign_in(cf, args.as_)
         review = cf.incidents.draw_sample(record.id, actor=actor, seed=args.seed)
@@ -318,12 +318,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
         print(f"  {c.case_number}  {c.account_number:<16} {c.customer_name:<30} "
               f"{'-' if f is None else money_text(f.amount):>12}  {why.value}")
     print(f"Review them (billing-desk export FILE CASE --pdf ...), then: billing-desk incident "
-          f"approve {args.file} {record.incident_number} --review {review.id}")
+          f"approve {args.target} {record.incident_number} --review {review.id}")
     return EXIT_OK
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
         actor = sign_in(cf, args.as_)
         review_id = args.review
@@ -352,7 +352,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_issue(args: argparse.Namespace) -> int:
     from .documents import cmd_issue_batch
 
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         args.incident_id = cf.incidents.find(args.incident).id
         args.selection = f"incident {cf.incidents.get(args.incident_id).incident_number}"
     return cmd_issue_batch(args)
@@ -362,7 +362,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
     from ..issuing.incidents import save_incident_summary
 
     out = Path(args.pdf)
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
         try:
             summary = save_incident_summary(cf, record.id, out,
@@ -405,7 +405,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                     "is created, unless --accept-good-rows: then the accounts "
                                     "whose rows are all good are created and the others are "
                                     "listed as left out. Exit 2 if refused.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(p)
     p.add_argument("--csv", required=True, metavar="ROWS.csv",
                    help="the affected accounts and periods (UTF-8; columns in docs/incidents.md)")
     p.add_argument("--description", required=True, help="what went wrong")
@@ -426,18 +426,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_create)
 
     p = isub.add_parser("list", help="the incidents of a case file")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.set_defaults(func=cmd_list)
 
     p = isub.add_parser("show", help="an incident's totals, outliers, review and approvals")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.add_argument("incident", metavar="INCIDENT", help="e.g. IN-000001")
     p.add_argument("--cases", action="store_true", help="also list every case")
     p.add_argument("--json", action="store_true", help="print billing-desk/incident@1 JSON")
     p.set_defaults(func=cmd_show)
 
     p = isub.add_parser("override", help="change one account's evidence (with a reason)")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.add_argument("incident", metavar="INCIDENT")
     p.add_argument("case_number", metavar="CASE-NUMBER")
     _evidence_options(p, required=False)
@@ -448,7 +448,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     for name, func, text in (("submit", cmd_submit, "submit every draft case of the incident"),
                              ("sample", cmd_sample, "draw the review sample (supervisors)")):
         p = isub.add_parser(name, help=text)
-        p.add_argument("file", metavar="FILE")
+        target_argument(p)
         p.add_argument("incident", metavar="INCIDENT")
         if name == "sample":
             p.add_argument("--seed", help="the seed (default: a fresh random one; it is recorded)")
@@ -461,7 +461,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                     "of them changed since, if you created the incident or "
                                     "prepared, edited or submitted any of its cases, or above "
                                     "your approval limit (the incident total and each case).")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.add_argument("incident", metavar="INCIDENT")
     p.add_argument("--review", type=int, metavar="N", help="the review (default: your newest)")
     p.add_argument("--acknowledge-divergence", action="store_true",
@@ -471,7 +471,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = isub.add_parser("issue", help="issue the letters and memos of the incident's approved "
                                       "cases (a batch, with manifest)")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.add_argument("incident", metavar="INCIDENT")
     p.add_argument("--out", metavar="DIR", default=".", help="folder for the manifest")
     p.add_argument("--workers", type=int, metavar="N")
@@ -480,7 +480,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_issue)
 
     p = isub.add_parser("memo", help="write the incident summary memo for finance (PDF)")
-    p.add_argument("file", metavar="FILE")
+    target_argument(p)
     p.add_argument("incident", metavar="INCIDENT")
     p.add_argument("--pdf", required=True, metavar="OUT.pdf")
     p.set_defaults(func=cmd_memo)

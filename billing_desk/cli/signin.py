@@ -1,4 +1,5 @@
-"""Signing in from a terminal or a script, and the ``--as LOGIN`` option.
+"""Signing in from a terminal or a script, and the ``--as LOGIN`` option; reaching a
+store (a case file, or a server whose password libpq may need asked).
 
 A password is never a command-line argument (it would show in ``ps`` and the shell
 history): it comes from the environment variable ``BILLING_DESK_PASSWORD`` when set, or
@@ -19,9 +20,16 @@ import getpass
 import os
 import sys
 
+from pathlib import Path
+
 from ..domain.accounts import UserInvalid
 from ..errors import BillingDeskError
 from ..store import CaseFile, UserRecord
+from ..store.targets import open_store
+
+#: what every command's TARGET may be (billing_desk/store/targets.py)
+TARGET_HELP = ("a case file (office.bdesk), or a database on a server: postgresql://HOST/DATABASE "
+               "or service=NAME (its password from ~/.pgpass, PGPASSWORD or a prompt)")
 
 PASSWORD_ENV = "BILLING_DESK_PASSWORD"
 NEW_PASSWORD_ENV = "BILLING_DESK_NEW_PASSWORD"
@@ -43,6 +51,25 @@ def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False
     if confirm and getpass.getpass("Again, to confirm: ") != password:
         raise UserInvalid("password", "the two passwords typed differ; nothing was changed")
     return password
+
+
+def ask_server_password(where: str) -> str | None:
+    """The server's password, typed at the terminal, when libpq found none (no ~/.pgpass
+    entry, no PGPASSWORD); ``None`` without a terminal (the error then says where to put
+    it for a script)."""
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for the server ({where}): ")
+
+
+def open_target(target: str | Path) -> CaseFile:
+    """The store a command names (its server password asked for if needed)."""
+    return open_store(target, ask_password=ask_server_password)
+
+
+def target_argument(p: argparse.ArgumentParser, help_text: str = TARGET_HELP,
+                    name: str = "target") -> None:
+    p.add_argument(name, metavar=name.upper(), help=help_text)
 
 
 def ask(prompt: str, given: str | None, option: str) -> str:

@@ -1,5 +1,5 @@
-"""CLI commands on the users of a case file: add, list, disable, enable, set-role,
-set-limit (administrators only; see :mod:`.signin` for how they sign in)."""
+"""CLI commands on the users of a case file or server database: add, list, disable,
+enable, set-role, set-limit (administrators only; see :mod:`.signin` for how they sign in)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from decimal import Decimal
 from ..domain.accounts import UserInvalid
 from ..domain.entry import EntryError, parse_amount_entry
 from ..domain.workflow import Role
-from ..store import open_case_file
 from .exit_codes import EXIT_OK
-from .signin import NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, read_password, sign_in
+from .signin import (
+    NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, open_target, read_password, sign_in,
+    target_argument,
+)
 from .text import table
 
 
@@ -29,7 +31,7 @@ def parse_limit(text: str) -> Decimal | None:
 def cmd_user_add(args: argparse.Namespace) -> int:
     role = Role(args.role)
     limit = parse_limit(args.limit or "")
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         actor = sign_in(cf, args.as_)
         password = read_password(f"Password for the new user {args.login}: ",
                                  env=NEW_PASSWORD_ENV, confirm=True)
@@ -42,10 +44,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         users = cf.users.list()
     if not users:
-        print(f"{args.file} has no users yet.")
+        print(f"{cf.where} has no users yet.")
         return EXIT_OK
     rows = [[u.login, u.name, u.role.value,
              "" if u.approval_limit is None else f"{u.approval_limit:,}",
@@ -55,7 +57,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def _user_change(args: argparse.Namespace, verb: str, change) -> int:
-    with open_case_file(args.file) as cf:
+    with open_target(args.target) as cf:
         actor = sign_in(cf, args.as_)
         user = change(cf, actor)
     print(f"{user.login}: {verb}.")
@@ -92,7 +94,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q = users.add_parser("add", help="add a user",
                          description="Add a user; their password comes from "
                                      f"${NEW_PASSWORD_ENV} or is asked twice.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(q)
     q.add_argument("--login", required=True, help="letters, digits, . _ -; any letter case")
     q.add_argument("--name", required=True, help="full name, as letters and memos show it")
     q.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -101,20 +103,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_user_add)
 
     q = users.add_parser("list", help="list the users", description="List the users.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(q)
     q.set_defaults(func=cmd_user_list)
 
     for name, func, help_text in (("disable", cmd_user_disable, "disable a user (never deleted)"),
                                   ("enable", cmd_user_enable, "enable a disabled user")):
         q = users.add_parser(name, help=help_text, description=help_text.capitalize() + ".")
-        q.add_argument("file", metavar="FILE", help="the case file")
+        target_argument(q)
         q.add_argument("login", metavar="LOGIN")
         acting_user_option(q, None, f"{name}s the user (an administrator)")
         q.set_defaults(func=func)
 
     q = users.add_parser("set-role", help="change a user's role",
                          description="Change a user's role (a clerk has no approval limit).")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(q)
     q.add_argument("login", metavar="LOGIN")
     q.add_argument("role", choices=[r.value for r in Role])
     acting_user_option(q, None, "changes it (an administrator)")
@@ -122,7 +124,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     q = users.add_parser("set-limit", help="set a supervisor's approval limit",
                          description="Set the largest refund or back bill a user may approve.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    target_argument(q)
     q.add_argument("login", metavar="LOGIN")
     q.add_argument("limit", metavar="AMOUNT", help="e.g. 2500.00, or none")
     acting_user_option(q, None, "sets it (an administrator)")

@@ -91,7 +91,7 @@ class Manifest:
     :meth:`issued` and :meth:`refused` return; :meth:`begin` records the run in the
     case file's mail ledger, :meth:`close` completes it."""
 
-    def __init__(self, folder: Path, *, case_file: Path, actor: str, issue_date: date,
+    def __init__(self, folder: Path, *, case_file: Path | str, actor: str, issue_date: date,
                  started: datetime, selection: str | None = None) -> None:
         """``selection``: what the run issues when it is not every approved case (an
         incident's: ``"incident IN-000001"``); it names the files and the JSON says it."""

@@ -1,7 +1,10 @@
-"""The case file: one SQLite database (``*.bdesk``) holding every case, its history and
-its documents. No SQL lives outside this package; the UI and the CLI use the API below.
+"""The store: every case, its history and its documents, in a case file (one SQLite
+database, ``*.bdesk``: :mod:`.sqlite`) or in a database on a PostgreSQL server
+(:mod:`.postgres`). The repositories and everything that is not SQL are shared by both
+(:mod:`.connection` says what a backend supplies). No SQL lives outside this package;
+the UI and the CLI use the API below.
 
-    from billing_desk.store import create_case_file, open_case_file
+    from billing_desk.store import open_store   # a case file's path, or a server
 
 Each public name is imported from its module when first used (see
 billing_desk/_lazy.py): the app's window opens a file and lists its cases
@@ -14,16 +17,19 @@ from .._lazy import lazy_exports
 _WHERE = {
     "AttachmentRepository": "attachments",
     "AuditEntry": "audit",
-    "CaseFile": "casefile", "SUFFIX": "casefile", "create_case_file": "casefile",
-    "open_case_file": "casefile",
+    "CaseFile": "casefile", "SUFFIX": "sqlite.files", "create_case_file": "sqlite.files",
+    "open_case_file": "sqlite.files",
+    "CopyReport": "copying", "copy_store": "copying",
     "CaseRepository": "cases", "NewCase": "cases", "case_number_for": "cases",
     "AttachmentTooLarge": "errors", "CaseFileBusy": "errors", "CaseFileExists": "errors",
-    "CaseFileNotFound": "errors", "CorruptFile": "errors", "DiskFull": "errors",
-    "CaseAltered": "errors", "SettingsAltered": "errors",
-    "IssueRefused": "errors", "NewerVersion": "errors", "NotACaseFile": "errors",
-    "NotAUser": "errors", "NotSQLite": "errors", "ReadOnlyFile": "errors",
-    "RecordNotFound": "errors", "SignInRefused": "errors", "StaleRevision": "errors",
-    "StoreError": "errors",
+    "CaseAltered": "errors", "CaseFileNotFound": "errors", "ConnectionLost": "errors", "CorruptFile": "errors",
+    "DatabaseNotEmpty": "errors", "DiskFull": "errors",
+    "IssueRefused": "errors", "NewerVersion": "errors", "NotABillingDeskDatabase": "errors",
+    "NotACaseFile": "errors", "NotAUser": "errors", "NotSQLite": "errors",
+    "PasswordInTarget": "errors", "ReadOnlyFile": "errors", "RecordNotFound": "errors",
+    "SchemaNeedsUpgrade": "errors", "ServerFailure": "errors",
+    "ServerError": "errors", "ServerSignInRefused": "errors", "ServerUnavailable": "errors", "ServerUnreachable": "errors", "SignInRefused": "errors",
+    "SettingsAltered": "errors", "StaleRevision": "errors", "StoreError": "errors",
     "ApprovalState": "incidents", "IncidentCancelled": "incidents",
     "IncidentRepository": "incidents",
     "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
@@ -34,6 +40,8 @@ _WHERE = {
     "DocumentRecord": "records", "QueueItem": "records", "Signature": "records",
     "UserRecord": "records",
     "InvalidSetting": "settings", "SETTINGS": "settings", "Setting": "settings",
+    "Upgrade": "targets", "create_store": "targets", "is_server_target": "targets",
+    "open_store": "targets", "upgrade_store": "targets",
     "UserRepository": "users",
     "VerifyReport": "verify",
     "WorkflowService": "workflow",

@@ -55,14 +55,14 @@ class AttachmentRepository:
         sha = hashlib.sha256(data).hexdigest()
         with self._c.write(actor) as tx:
             if tx.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
-                raise RecordNotFound(f"Case #{case_id}")
+                raise RecordNotFound(f"Case #{case_id}", tx.noun)
             tx.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
                        "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), data))
-            cur = tx.execute(
+            new_id = tx.value(
                 "INSERT INTO attachments (case_id, sha256, original_name, media_type, size, "
-                "added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (case_id, sha, name, media_type, len(data), tx.at_text, tx.actor))
-            record = AttachmentRecord(cur.lastrowid, case_id, sha, name, media_type, len(data),
+            record = AttachmentRecord(new_id, case_id, sha, name, media_type, len(data),
                                       tx.at, tx.actor)
             tx.audit("attach", "attachment", record.id, case_id, None, _described(record))
             return record
@@ -71,7 +71,7 @@ class AttachmentRepository:
                  media_type: str | None = None) -> AttachmentRecord:
         """Attach a file from disk; its size is checked before it is read, and a case
         file open in this process (or its log) is refused before it is touched."""
-        from .openfiles import read_outside_file, refuse_case_file_parts
+        from .sqlite.openfiles import read_outside_file, refuse_case_file_parts
 
         refuse_case_file_parts(path)
         self._check_size(path.name, path.stat().st_size)
@@ -85,7 +85,7 @@ class AttachmentRepository:
     def get(self, attachment_id: int) -> AttachmentRecord:
         row = self._c.row(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (attachment_id,))
         if row is None:
-            raise RecordNotFound(f"Attachment #{attachment_id}")
+            raise RecordNotFound(f"Attachment #{attachment_id}", self._c.noun)
         return _record(row)
 
     def data(self, attachment_id: int) -> bytes:
@@ -96,7 +96,7 @@ class AttachmentRepository:
         entry names its sha256."""
         data = self._c.value("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
         if data is None:
-            raise RecordNotFound(f"Attachment content {sha256[:12]}")
+            raise RecordNotFound(f"Attachment content {sha256[:12]}", self._c.noun)
         return bytes(data)
 
     def remove(self, attachment_id: int, *, actor: str) -> None:
@@ -112,5 +112,5 @@ class AttachmentRepository:
         row = tx.execute(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?",
                          (attachment_id,)).fetchone()
         if row is None:
-            raise RecordNotFound(f"Attachment #{attachment_id}")
+            raise RecordNotFound(f"Attachment #{attachment_id}", tx.noun)
         return _record(row)

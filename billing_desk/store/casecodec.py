@@ -67,11 +67,11 @@ def draft_values(d: CaseDraft) -> tuple:
         _money(o.minimal_threshold),
         None if o.occurred_basis is None else o.occurred_basis.value,
         a.number, a.customer_name, a.service_address, a.mailing_address, a.locale,
-        None if a.current_customer is None else int(a.current_customer),
+        a.current_customer,
         None if d.service is None else d.service.value,
         d.currency, _iso(d.discovered_on), _iso(d.made_known_on),
-        int(e.customer_could_have_discovered), int(e.documentation_available),
-        int(e.documentation_confirmed), int(e.customer_concealed_error), d.cause,
+        bool(e.customer_could_have_discovered), bool(e.documentation_available),
+        bool(e.documentation_confirmed), bool(e.customer_concealed_error), d.cause,
     )
 
 
@@ -119,7 +119,7 @@ def signature_values(r: CaseRecord) -> tuple:
     values: tuple = ()
     for sig in (r.submitted, r.approved):
         values += (None, None, None) if sig is None else (sig.login, format_utc(sig.at), sig.fingerprint)
-    return values + (int(r.divergence_acknowledged),)
+    return values + (bool(r.divergence_acknowledged),)
 
 
 def _signature(login: str | None, at: str | None, fingerprint: str | None) -> Signature | None:

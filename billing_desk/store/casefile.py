@@ -1,30 +1,20 @@
-"""Opening and creating case files (``*.bdesk``): the entry point of the store.
+"""An open store -- a case file or a database on a server -- and its repositories: the
+object the app, the CLI and the issuing service use, whichever backend holds the cases.
 
-``open_case_file`` decides everything it can from the file header before SQLite opens
-the file (see :mod:`.header`), so a file it refuses is left byte for byte as it was.
-``create_case_file`` builds the new file under a temporary name and links it into
-place only when complete: a crash during creation never leaves a half-made case file.
+Opened with :func:`~.targets.open_store` (a file path, a ``postgresql://`` URL or a
+libpq service); a case file also with :func:`~.sqlite.files.open_case_file`.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from . import openfiles
-from .connection import Connection, configure, connect, database, translated_errors
-from .errors import CaseFileExists, CorruptFile, NewerVersion, NotACaseFile, ReadOnlyFile
-from .header import APPLICATION_ID, check_case_file, check_writable
+from .connection import Connection
 from .listing import CaseListing
-from .schema import LATEST_VERSION, migrate, user_version
-from .timestamps import Clock, utc_now
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from ..domain.history import HistoryHead
     from .attachments import AttachmentRepository
     from .audit import AuditEntry
@@ -40,15 +30,13 @@ if TYPE_CHECKING:
     from .verify import VerifyReport
     from .workflow import WorkflowService
 
-#: The file extension of case files.
-SUFFIX = ".bdesk"
-_CORE_TABLES = ("cases", "periods", "audit")
 
 
 class CaseFile:
-    """An open case file. The repositories are its attributes::
+    """An open store (a case file, or a database on a server). The repositories are its
+    attributes::
 
-        with open_case_file(path) as cf:
+        with open_store(target) as cf:
             alice = cf.users.authenticate("alice", password)
             record = cf.cases.create(draft, actor=alice.login)
             cf.workflow.submit(record.id, actor=alice.login)
@@ -130,12 +118,33 @@ class CaseFile:
         return IncidentRepository(self._c)
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | None:
+        """The case file's path (``None`` for a database on a server)."""
         return self._c.path
 
     @property
-    def db(self) -> Database:
-        """The sqlite-utils handle (for tests, benchmarks and migrations, not the UI)."""
+    def where(self) -> Path | str:
+        """What messages name: the case file's path, or the server's database."""
+        return self._c.where
+
+    @property
+    def name(self) -> str:
+        """What a window title names: the file's name, or the server's database."""
+        return self._c.name
+
+    @property
+    def is_server(self) -> bool:
+        return self._c.is_server
+
+    @property
+    def server_user(self) -> str | None:
+        """The user the server connection signed in as (None for a case file)."""
+        return getattr(self._c, "user", None)
+
+    @property
+    def db(self):
+        """A case file's sqlite-utils ``Database`` (for tests, benchmarks and migrations,
+        not the UI); a server has none."""
         return self._c.db
 
     def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:
@@ -150,15 +159,22 @@ class CaseFile:
         an issued memo and a batch manifest carry, and ``billing-desk verify`` prints."""
         from .audit import history_head
 
-        with translated_errors(self.path):
-            return history_head(self._c.conn)
+        with self._c.translated():
+            return history_head(self._c)
 
     def history_entry(self, entry: int) -> HistoryHead | None:
         """Entry ``entry`` of the history with its hash as stored now (None: no such entry)."""
         from .audit import history_entry
 
-        with translated_errors(self.path):
-            return history_entry(self._c.conn, entry)
+        with self._c.translated():
+            return history_entry(self._c, entry)
+
+    def newest_entry(self) -> AuditEntry | None:
+        """The newest audit entry, the head of the chain (None before the first)."""
+        from .audit import AUDIT_COLUMNS, AuditEntry
+
+        row = self._c.row(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id DESC LIMIT 1")
+        return None if row is None else AuditEntry.from_row(row)
 
     def verify(self) -> VerifyReport:
         from .verify import verify
@@ -171,9 +187,31 @@ class CaseFile:
 
         return verify_case(self._c, case_id)
 
+    @property
+    def target(self) -> str:
+        """What opens this store again: the file's path, or the server's connection
+        string (never with a password)."""
+        return self._c.target
+
+    def reopen(self) -> "CaseFile":
+        """The same store on a new connection (a worker thread's own), with the same
+        credentials."""
+        return CaseFile(self._c.reopen())
+
+    def listen(self):
+        """A listener that hears each change other connections commit (a
+        :class:`~.postgres.notify.ChangeListener`), or ``None`` where there is none to
+        hear (a case file: poll ``listing.change_counter()``)."""
+        return self._c.listen()
+
+    def ping(self) -> None:
+        """Check that the store can be reached, connecting again to a server if the
+        connection dropped (:class:`~.errors.ServerUnreachable` if it cannot)."""
+        self._c.ping()
+
     def check_locks(self) -> None:
-        """Raise :class:`~.errors.LocksLost` if this process no longer holds the file's
-        SQLite locks (see :mod:`.openfiles`); every write checks this itself."""
+        """Raise :class:`~.errors.LocksLost` if this process no longer holds a case file's
+        SQLite locks (see :mod:`.sqlite.openfiles`); every write checks this itself."""
         self._c.check_locks()
 
     def close(self) -> None:
@@ -184,114 +222,3 @@ class CaseFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_case_file(path: str | Path, *, clock: Clock = utc_now) -> CaseFile:
-    """Open an existing case file, migrating it if it is from an older version.
-
-    Raises (each with a message for the clerk): CaseFileNotFound, NotSQLite,
-    NotACaseFile, NewerVersion, CorruptFile, ReadOnlyFile, CaseFileBusy."""
-    path = Path(path)
-    # The header is read outside SQLite only while no connection of this process has
-    # the file open: closing that read would drop the connection's locks (openfiles).
-    # An open file is a case file SQLite already reads, and is checked below as such.
-    key, already_open = openfiles.claim(path)
-    try:
-        if not already_open:
-            check_case_file(path, LATEST_VERSION)
-        check_writable(path)
-        conn = _connect_checked(path)
-    except BaseException:
-        openfiles.release(key, path)
-        raise
-    return CaseFile(Connection(path, conn, clock, key))
-
-
-def _connect_checked(path: Path) -> sqlite3.Connection:
-    with translated_errors(path):
-        conn = connect(path)
-    try:
-        with translated_errors(path):
-            # the header said so already; ask SQLite too, which sees the write-ahead log
-            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                raise NotACaseFile(path)
-            version = user_version(conn)
-            if version > LATEST_VERSION:
-                raise NewerVersion(path, version, LATEST_VERSION)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version and not set(_CORE_TABLES) <= tables:
-                raise CorruptFile(path, "its case tables are missing")
-            configure(conn, path)
-            if version < LATEST_VERSION:
-                migrate(database(conn))
-    except BaseException:
-        with translated_errors(path):
-            conn.close()
-        raise
-    return conn
-
-
-def create_case_file(path: str | Path, *, clock: Clock = utc_now,
-                     fill: Callable[[CaseFile], None] | None = None) -> CaseFile:
-    """Create a new, empty case file at ``path`` (never over an existing file) and open
-    it. ``fill``, if given, runs on the new file before it appears at ``path`` (a demo
-    file is either complete or absent)."""
-    path = Path(path)
-    if path.exists() or path.is_symlink():
-        raise CaseFileExists(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ReadOnlyFile(path, f"its folder {folder} cannot be written")
-    import secrets  # (it loads OpenSSL: not needed to open a file)
-
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
-    try:
-        with translated_errors(path):
-            conn = connect(temp)
-            try:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                migrate(database(conn))
-                configure(conn)
-                if fill is not None:
-                    # a crash while filling leaves only the temporary file, which is never
-                    # used: syncing each of its commits would buy nothing (it is synced
-                    # once, complete, below)
-                    conn.execute("PRAGMA synchronous = OFF")
-                    fill(CaseFile(Connection(temp, conn, clock)))
-                # closing the last connection copies the log into the file and removes it
-            finally:
-                conn.close()
-        _fsync(temp)
-        _place(temp, path)
-        _fsync(folder, directory=True)
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-    return open_case_file(path, clock=clock)
-
-
-def _place(temp: Path, path: Path) -> None:
-    """Put the finished file at ``path`` unless something appeared there meanwhile."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise CaseFileExists(path) from None
-    except OSError:  # a file system without hard links: check, then rename
-        if path.exists():
-            raise CaseFileExists(path) from None
-        os.replace(temp, path)
-
-
-def _fsync(p: Path, directory: bool = False) -> None:
-    """Make the new file, and its name in the folder, durable before we report success."""
-    try:
-        fd = os.open(p, os.O_RDONLY)
-    except OSError:
-        if directory:  # some systems cannot open a folder; the file itself is synced
-            return
-        raise
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-

@@ -2,20 +2,21 @@
 
 Shared by the case repository, the workflow and ``verify``. Writing a change bumps the
 revision, stamps the time and the editor, and appends the audit entry holding exactly
-the fields that changed.
+the fields that changed. The row is written only if the database still holds the
+revision the change was based on (``UPDATE ... WHERE revision = ?``: compare-and-set in
+the database itself), so no save ever overwrites another's, whoever checked what before.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 from .audit import DETAILS, changes
 from .casecodec import (
     PERIOD_COLUMNS, RECORD_COLUMNS, draft_values, period_row, period_rows, record_from_row, signature_values,
 )
-from .connection import Transaction
-from .errors import RecordNotFound
+from .connection import Reader, Transaction
+from .errors import RecordNotFound, StaleRevision
 from .records import CaseRecord
 from .timestamps import format_utc
 
@@ -26,16 +27,17 @@ INSERT_CASE = (f"INSERT INTO cases ({', '.join(RECORD_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
 INSERT_PERIOD = (f"INSERT INTO periods (case_id, position, {', '.join(PERIOD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * (len(PERIOD_COLUMNS) + 2))})")
-REPLACE_PERIOD = INSERT_PERIOD.replace("INSERT INTO", "INSERT OR REPLACE INTO", 1)
+REPLACE_PERIOD = (INSERT_PERIOD + " ON CONFLICT (case_id, position) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in PERIOD_COLUMNS))
 
 
-def fetch_record(conn: sqlite3.Connection, case_id: int) -> CaseRecord:
+def fetch_record(db: Reader, case_id: int) -> CaseRecord:
     """The case with id ``case_id`` as the connection sees it (inside or outside a
     transaction); :class:`RecordNotFound` if there is none."""
-    found = conn.execute(f"{SELECT_RECORD} WHERE id = ?", (case_id,)).fetchone()
+    found = db.row(f"{SELECT_RECORD} WHERE id = ?", (case_id,))
     if found is None:
-        raise RecordNotFound(f"Case #{case_id}")
-    return record_from_row(found, conn.execute(SELECT_PERIODS, (case_id,)).fetchall())
+        raise RecordNotFound(f"Case #{case_id}", db.noun)
+    return record_from_row(found, db.rows(SELECT_PERIODS, (case_id,)))
 
 
 def record_values(r: CaseRecord) -> tuple:
@@ -47,7 +49,7 @@ def record_values(r: CaseRecord) -> tuple:
 
 def insert_record(tx: Transaction, record: CaseRecord) -> None:
     tx.execute(INSERT_CASE, record_values(record))
-    tx.conn.executemany(INSERT_PERIOD, period_rows(record.id, record.draft))
+    tx.executemany(INSERT_PERIOD, period_rows(record.id, record.draft))
 
 
 def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: str, *,
@@ -65,13 +67,19 @@ def write_record(tx: Transaction, current: CaseRecord, new: CaseRecord, action: 
     changed = [(column, value) for column, value, old in
                zip(RECORD_COLUMNS[2:], record_values(new)[2:], record_values(current)[2:])
                if value != old]
-    tx.execute(f"UPDATE cases SET {', '.join(f'{c} = ?' for c, _ in changed)} WHERE id = ?",
-               (*(value for _, value in changed), new.id))
+    written = tx.execute(
+        f"UPDATE cases SET {', '.join(f'{c} = ?' for c, _ in changed)} "
+        "WHERE id = ? AND revision = ?", (*(value for _, value in changed), new.id, current.revision))
+    if written.rowcount != 1:
+        found = tx.row("SELECT revision, last_edited_by FROM cases WHERE id = ?", (new.id,))
+        if found is None:
+            raise RecordNotFound(f"Case #{new.id}", tx.noun)
+        raise StaleRevision(current.case_number, current.revision, found[0], found[1])
     if new.draft.periods != current.draft.periods:
         # only the rows that changed: a keystroke in one cell of a six-year case
         # rewrites one period, not seventy-two
         old, periods = current.draft.periods, new.draft.periods
-        tx.conn.executemany(REPLACE_PERIOD, [period_row(new.id, k, p) for k, p in enumerate(periods)
+        tx.executemany(REPLACE_PERIOD, [period_row(new.id, k, p) for k, p in enumerate(periods)
                                              if k >= len(old) or old[k] != p])
         if len(periods) < len(old):
             tx.execute("DELETE FROM periods WHERE case_id = ? AND position >= ?",

@@ -15,7 +15,7 @@ from ..domain.draft import CaseDraft
 from ..domain.workflow import Action, CaseStatus, next_status
 from .audit import AUDIT_COLUMNS, AuditEntry
 from .caserows import fetch_record, insert_record, write_record
-from .connection import Connection, Transaction, translated_errors
+from .connection import Connection, Transaction
 from .errors import NotAUser, RecordNotFound, StaleRevision
 from .records import CaseRecord
 from .users import find_user, has_users
@@ -55,15 +55,15 @@ class CaseRepository:
     # -- reading ---------------------------------------------------------------------------
 
     def load(self, case_id: int) -> CaseRecord:
-        with translated_errors(self._c.path):
-            return fetch_record(self._c.conn, case_id)
+        with self._c.snapshot():  # the case row and its periods as of one moment
+            return fetch_record(self._c, case_id)
 
     def find(self, case_number: str) -> CaseRecord:
         """The case with this number (``BD-000123``; letters in any case, spaces ignored)."""
         number = case_number.strip().upper()
         case_id = self._c.value("SELECT id FROM cases WHERE case_number = ?", (number,))
         if case_id is None:
-            raise RecordNotFound(f"Case {case_number.strip()}")
+            raise RecordNotFound(f"Case {case_number.strip()}", self._c.noun)
         return self.load(case_id)
 
     def history(self, case_id: int) -> list[AuditEntry]:
@@ -87,12 +87,12 @@ class CaseRepository:
             return [self._insert(tx, item).case_number for item in items]
 
     def _insert(self, tx: Transaction, item: NewCase) -> CaseRecord:
-        case_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
+        case_id = self._c.next_case_id(tx)
         preparer = tx.actor
         if item.prepared_by is not None:  # on a file with users, one of them
-            named = find_user(tx.conn, item.prepared_by)
-            if named is None and has_users(tx.conn):
-                raise NotAUser(self._c.path, item.prepared_by)
+            named = find_user(tx, item.prepared_by)
+            if named is None and has_users(tx):
+                raise NotAUser(self._c.where, item.prepared_by)
             preparer = named.login if named is not None else item.prepared_by
         record = CaseRecord(
             id=case_id, case_number=case_number_for(case_id), draft=item.draft,
@@ -150,7 +150,7 @@ class CaseRepository:
 
     @staticmethod
     def _current(tx: Transaction, case_id: int, expected_revision: int) -> CaseRecord:
-        current = fetch_record(tx.conn, case_id)
+        current = fetch_record(tx, case_id)
         if current.revision != expected_revision:
             raise StaleRevision(current.case_number, expected_revision, current.revision,
                                 last_actor(tx, case_id))

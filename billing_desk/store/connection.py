@@ -1,167 +1,213 @@
-"""One open case file: the SQLite connection, its settings, and the only way to write.
+"""An open store -- a case file or a database on a server -- as the repositories see it.
 
-Every change goes through :meth:`Connection.write`: one ``BEGIN IMMEDIATE`` transaction
-that must append at least one audit entry before it may commit (a change nobody can see
-in the history is a bug, so it is refused). Once a file has users, the acting login must
-be one of its active users (its spelling in the file is what the history records).
-SQLite failures are turned into the typed errors of :mod:`.errors` here and nowhere else.
+The repositories are written once, against this interface; a backend supplies the rest
+(:mod:`.sqlite.connection` for case files, :mod:`.postgres.connection` for servers):
+
+* reading: ``execute`` (a cursor to iterate or fetch from), ``rows``, ``row``, ``value``;
+  outside a write each statement sees what is committed at that moment, inside
+  ``snapshot()`` every statement sees one moment (verify, copy, loading a case);
+* writing: :meth:`Connection.write`, the only way to change anything: one transaction
+  for one user action, which must append at least one audit entry before it may commit
+  (a change nobody can see in the history is a bug, so it is refused). Once the store has
+  users, the acting login must be one of its active users (its spelling in the store is
+  what the history records). The backend begins it so that writers are serialised on
+  the audit chain (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the chain's head row locked);
+* the audit chain itself (:meth:`Transaction.audit`): the entry and its hash are computed
+  here, for both backends, by :mod:`.audit`.
+
+The SQL of the repositories is the same on both backends: ``?`` placeholders (the server
+connection turns them into psycopg's), standard statements both databases run (upserts
+with ``ON CONFLICT``, ``RETURNING id``, savepoints), ``COLLATE NOCASE`` (a collation of
+that name exists in the server's schema). The few statements that differ are methods
+of the backend's connection, below under "what differs".
+
+Driver failures are turned into the typed errors of :mod:`.errors` by the backend
+(``translated``) and nowhere else.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
 
-from . import openfiles
-from .errors import (
-    CaseFileBusy,
-    CaseFileIOError,
-    CorruptFile,
-    DiskFull,
-    LocksLost,
-    NotAUser,
-    ReadOnlyFile,
-    RefusedByFile,
-)
-from .openfiles import FileKey, LockWatch
+from .errors import NotAUser
 from .timestamps import Clock, format_utc
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
-#: How long a save waits for another window's save to finish before reporting "busy".
-BUSY_TIMEOUT_MS = 5000
+class Cursor(Protocol):
+    """What ``execute`` returns (an sqlite3 or a psycopg cursor)."""
 
+    rowcount: int
 
-def database(conn: sqlite3.Connection) -> "Database":
-    """The sqlite-utils handle over ``conn``, imported on first use: sqlite-utils (with
-    click and pluggy) takes longer to import than the desktop app takes to open a file
-    and show it, and opening, reading and saving cases never need it."""
-    from sqlite_utils import Database
+    def fetchone(self) -> tuple | None: ...
 
-    return Database(conn, execute_plugins=False)
+    def fetchall(self) -> list[tuple]: ...
+
+    def __iter__(self) -> Iterator[tuple]: ...
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A raw connection in autocommit mode: transactions are always explicit here."""
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return conn
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """How a backend finds the cases matching typed search text: the rows of ``source``
+    (which includes ``cases``) where ``condition`` holds, newest first by ``newest``."""
+
+    source: str
+    condition: str
+    newest: str
+    params: tuple
 
 
-def configure(conn: sqlite3.Connection, path: Path | None = None) -> None:
-    """Write-ahead log with a full sync at every commit: a save that returned survives a
-    killed process *and* a power cut (in WAL mode ``NORMAL`` may lose the last commits on
-    power loss; ``FULL`` syncs the log at each commit). Foreign keys are enforced."""
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if mode.lower() != "wal":
-        # (a network share or a file system without shared memory): without the log a
-        # save is not safe against another program, so the file is not used
-        raise CaseFileIOError(path or Path("the case file"), "this disk does not allow "
-                              f"SQLite's write-ahead log; journal mode {mode}")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
+class Reader(ABC):
+    """Reading: what a connection and a transaction in progress both offer."""
 
-
-@contextmanager
-def translated_errors(path: Path) -> Iterator[None]:
-    """Turn every SQLite failure into an error a clerk can act on (never a traceback)."""
-    try:
-        yield
-    except sqlite3.Error as e:
-        raise store_error(path, e) from e
-
-
-def store_error(path: Path, e: sqlite3.Error) -> Exception:
-    """The typed error for SQLite's ``e`` on the file ``path``."""
-    name = getattr(e, "sqlite_errorname", "") or ""
-    # SQLITE_IOERR_SHMSIZE: the shared-memory index could not grow, which on a full disk
-    # is how SQLite first notices that there is no space left at all
-    if name in ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"):
-        return DiskFull(path)
-    if name.startswith("SQLITE_READONLY"):
-        return ReadOnlyFile(path, "writing was refused by the system")
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return CorruptFile(path, str(e))
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PROTOCOL")):
-        return CaseFileBusy(path)
-    if name.startswith("SQLITE_CONSTRAINT"):
-        return RefusedByFile(path, str(e))
-    if name.startswith("SQLITE_CANTOPEN"):
-        return CaseFileIOError(path, "it could not be opened")
-    if name.startswith("SQLITE_IOERR"):
-        return CaseFileIOError(path, f"disk I/O error, {name}")
-    return CaseFileIOError(path, f"{type(e).__name__}: {e}")
-
-
-class Connection:
-    """An open case file. ``db`` is the sqlite-utils handle; ``conn`` the raw connection."""
-
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock,
-                 key: FileKey | None = None) -> None:
-        self.path = path
-        self._conn = conn
-        self.clock = clock
-        self._db: Database | None = None
-        self._key = key
-        self._watch = LockWatch(path)
-        self._closed = False
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        """The raw connection, for the store's own queries; refused once the process has
-        lost the file's locks (nothing is read or written through it any more)."""
-        if openfiles.is_lost(self._key):
-            raise LocksLost(self.path)
-        return self._conn
-
-    @property
-    def db(self) -> "Database":
-        if self._db is None:
-            self._db = database(self.conn)
-        return self._db
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if openfiles.is_lost(self._key):
-                openfiles.keep_forever(self._conn)  # (see openfiles: never closed)
-            else:
-                with translated_errors(self.path):
-                    self._conn.close()
-        finally:
-            openfiles.release(self._key, self.path)
-
-    def check_locks(self) -> None:
-        """Raise :class:`LocksLost` if this process no longer holds the file's locks
-        (found now, or earlier by another connection to the same file)."""
-        if openfiles.is_lost(self._key):
-            raise LocksLost(self.path)
-        if not self._watch.holds():
-            if self._key is not None:
-                openfiles.mark_lost(self._key)
-            raise LocksLost(self.path)
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        if openfiles.is_lost(self._key):
-            raise LocksLost(self.path)
-        with translated_errors(self.path):
-            return self.conn.execute(sql, params).fetchall()
+        with self.translated():
+            return self.execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
-        if openfiles.is_lost(self._key):
-            raise LocksLost(self.path)
-        with translated_errors(self.path):
-            return self.conn.execute(sql, params).fetchone()
+        with self.translated():
+            return self.execute(sql, params).fetchone()
 
     def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
         found = self.row(sql, params)
         return None if found is None else found[0]
+
+    @abstractmethod
+    def translated(self) -> ContextManager[None]:
+        """Turns the driver's failures inside it into the store's typed errors."""
+
+    @property
+    @abstractmethod
+    def noun(self) -> str:
+        """How a message names the store a record is missing from."""
+
+
+class Connection(Reader):
+    """An open store. ``where`` is what messages name (a file's path, a server's
+    database); ``path`` is the case file's path (``None`` on a server)."""
+
+    #: True for a database on a server
+    is_server: bool = False
+
+    def __init__(self, where: Path | str, clock: Clock) -> None:
+        self.where = where
+        self.clock = clock
+
+    @property
+    def path(self) -> Path | None:
+        return self.where if isinstance(self.where, Path) else None
+
+    @property
+    def noun(self) -> str:
+        return "this database" if self.is_server else "this case file"
+
+    @property
+    def name(self) -> str:
+        """The store as a window title names it (a file's name, a server's database)."""
+        return self.where.name if isinstance(self.where, Path) else str(self.where)
+
+    # -- the backend's part -----------------------------------------------------------------
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    def snapshot(self) -> ContextManager[None]:
+        """Every read inside sees the store at one moment (a read-only transaction)."""
+
+    @abstractmethod
+    def _begin(self) -> None:
+        """Begin a write, serialised with every other writer of the store."""
+
+    @abstractmethod
+    def _commit(self) -> None: ...
+
+    @abstractmethod
+    def _rollback(self) -> None:
+        """Undo the write in progress, if one is (never raises for a connection that the
+        error being handled has already broken)."""
+
+    @property
+    @abstractmethod
+    def target(self) -> str:
+        """What opens this store again (a path, a connection string without password)."""
+
+    @abstractmethod
+    def reopen(self) -> "Connection":
+        """Another connection to the same store, with the same credentials."""
+
+    def listen(self):
+        """A listener for the changes other connections commit, or None (see
+        :meth:`~.casefile.CaseFile.listen`)."""
+        return None
+
+    def ping(self) -> None:
+        """Check that the store can still be reached (a server: connect again)."""
+
+    def check_locks(self) -> None:
+        """Raise if this connection can no longer write safely (a case file whose locks
+        this process lost); every write checks this just before it commits."""
+
+    def close(self) -> None:
+        """Close the connection (the store's typed error if it could not be closed
+        cleanly; it is closed all the same)."""
+
+    # -- what differs between the backends --------------------------------------------------
+
+    @abstractmethod
+    def next_case_id(self, tx: "Transaction") -> int:
+        """The id of the case created next (cases are numbered 1, 2, 3 ... without gaps,
+        each number given once: :func:`.cases.case_number_for`)."""
+
+    @abstractmethod
+    def chain_head(self, tx: "Transaction") -> tuple[int, str]:
+        """The id and hash of the newest audit entry as this write sees it ((0, GENESIS)
+        before the first), which the next entry follows."""
+
+    @abstractmethod
+    def text_match(self, text: str) -> TextMatch | None:
+        """How to find the cases matching ``text`` as typed (None: nothing can match)."""
+
+    #: SQL of a JSON array of the refund total, back-bill total and flags of the
+    #: determination snapshot ``d.snapshot`` (the work queues' rows)
+    queue_totals: str
+
+    @abstractmethod
+    def id_list(self, column: str, ids: Sequence[int]) -> tuple[str, Any]:
+        """A condition that ``column`` is one of ``ids``, with its one parameter."""
+
+    def unindexed(self, condition: str) -> str:
+        """``condition`` written so that the database walks the sort's index instead of
+        using an index of its own column (only SQLite's planner needs telling)."""
+        return condition
+
+    @abstractmethod
+    def integrity_problems(self) -> list[str]:
+        """What the database finds wrong with its own storage (empty: nothing)."""
+
+    # -- whole tables, for a copy between stores (store/copying.py) -------------------------
+
+    @abstractmethod
+    def table_columns(self, table: str) -> list[str]:
+        """The columns of ``table`` a copy carries (not those the database computes)."""
+
+    @abstractmethod
+    def stream(self, sql: str) -> Iterator[tuple]:
+        """The rows of ``sql``, read a part at a time (never a whole table in memory)."""
+
+    @abstractmethod
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append ``rows`` to ``table`` as they are (the database's own rules check
+        them); returns how many."""
+
+    # -- writing ----------------------------------------------------------------------------
 
     @contextmanager
     def write(self, actor: str, *, as_user: bool = True) -> Iterator["Transaction"]:
@@ -170,48 +216,42 @@ class Connection:
         only for what happens before anyone is signed in (a failed sign-in is counted)."""
         if not isinstance(actor, str) or not actor.strip():
             raise ValueError("every change needs the acting user's login")
-        conn = self.conn  # (refused if the locks were lost before)
-        with translated_errors(self.path):
-            conn.execute("BEGIN IMMEDIATE")
+        with self.translated():
+            self._begin()
             try:
                 if as_user:
                     actor = self._acting_login(actor)
-                tx = Transaction(conn, actor, self.clock())
+                tx = Transaction(self, actor, self.clock())
                 yield tx
                 if tx.entries:
-                    # nothing is committed unless the process still holds the file's
-                    # locks (openfiles explains how they can go, and what would follow)
                     self.check_locks()
-                    conn.execute("COMMIT")
+                    self._commit()
                 elif tx.is_unchanged:
-                    conn.execute("ROLLBACK")
+                    self._rollback()
                 else:
                     raise RuntimeError("a change without an audit entry was refused")
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                self._rollback()
                 raise
 
-
     def _acting_login(self, actor: str) -> str:
-        """The login as the file spells it, when the file has users; refused when it
+        """The login as the store spells it, when the store has users; refused when it
         names nobody, or a disabled account."""
-        found = self.conn.execute("SELECT login, active FROM users WHERE login = ?",
-                                  (actor.strip(),)).fetchone()
+        found = self.row("SELECT login, active FROM users WHERE login = ?", (actor.strip(),))
         if found is not None:
             if not found[1]:
-                raise NotAUser(self.path, found[0], disabled=True)
+                raise NotAUser(self.where, found[0], disabled=True)
             return found[0]
-        if self.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
-            raise NotAUser(self.path, actor)
+        if self.row("SELECT 1 FROM users LIMIT 1") is not None:
+            raise NotAUser(self.where, actor)
         return actor
 
 
-class Transaction:
+class Transaction(Reader):
     """The write in progress: its time, its actor, and the audit entries it appends."""
 
-    def __init__(self, conn: sqlite3.Connection, actor: str, at: datetime) -> None:
-        self.conn = conn
+    def __init__(self, connection: Connection, actor: str, at: datetime) -> None:
+        self.connection = connection
         self.actor = actor
         self.at = at
         self.at_text = format_utc(at)
@@ -232,39 +272,47 @@ class Transaction:
         """Declare that this action changed nothing: it ends without a write."""
         self.is_unchanged = True
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self.connection.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.connection.executemany(sql, rows)
+
+    def translated(self) -> ContextManager[None]:
+        return self.connection.translated()
+
+    @property
+    def noun(self) -> str:
+        return self.connection.noun
 
     @contextmanager
     def part(self) -> Iterator[None]:
         """One user action among several committed together (a batch storing many
         cases in one commit): if it raises, its writes and its audit entries are undone
-        (an SQLite savepoint) and the others stay; nothing of it is ever half-kept."""
+        (a savepoint) and the others stay; nothing of it is ever half-kept."""
         head, entries = self._head, list(self.entries)
-        self.conn.execute("SAVEPOINT part")
+        self.execute("SAVEPOINT part")
         try:
             yield
         except BaseException:
-            if self.conn.in_transaction:
-                try:
-                    self.conn.execute("ROLLBACK TO part")
-                    self.conn.execute("RELEASE part")
-                except sqlite3.Error:
-                    pass  # SQLite undid the whole transaction (disk full): the error raised says so
+            try:
+                self.execute("ROLLBACK TO part")
+                self.execute("RELEASE part")
+            except Exception:  # noqa: BLE001 - the database undid the whole transaction
+                pass  # (disk full, connection lost): the error raised says so
             self._head, self.entries = head, entries
             raise
-        self.conn.execute("RELEASE part")
+        self.execute("RELEASE part")
 
     def audit(self, action: str, entity: str, entity_id: str | int, case_id: int | None,
               before: dict | None, after: dict | None, *, actor: str | None = None) -> int:
         """Append one entry to the hash chain (by ``actor``, default the transaction's);
         return its id."""
         from ..domain.canonical import canonical_json  # (neither is needed to open a file
-        from .audit import GENESIS, entry_hash  # and list its cases: see ui/main_window.py)
+        from .audit import HASHED, entry_hash  # and list its cases: see ui/main_window.py)
 
         if self._head is None:
-            last = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            self._head = (last[0], last[1]) if last else (0, GENESIS)
+            self._head = self.connection.chain_head(self)
         prev_id, prev_hash = self._head
         fields = {
             "id": prev_id + 1, "at": self.at_text, "actor": actor or self.actor, "action": action,
@@ -274,10 +322,10 @@ class Transaction:
             "prev_hash": prev_hash,
         }
         fields["hash"] = entry_hash(fields)
-        self.conn.execute(
+        self.execute(
             "INSERT INTO audit (id, at, actor, action, entity, entity_id, case_id, before, "
-            "after, prev_hash, hash) VALUES (:id, :at, :actor, :action, :entity, :entity_id, "
-            ":case_id, :before, :after, :prev_hash, :hash)", fields)
+            "after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tuple(fields[k] for k in HASHED + ("hash",)))
         self._head = (fields["id"], fields["hash"])
         self.entries.append(fields["id"])
         return fields["id"]

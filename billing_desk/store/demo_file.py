@@ -19,7 +19,8 @@ import platformdirs
 from ..demo import (
     DEFAULT_SEED, DEMO_ADMINISTRATOR, DEMO_USERS, DemoCase, DemoClock, DemoStep, demo_cases,
 )
-from .casefile import CaseFile, create_case_file
+from .casefile import CaseFile
+from .targets import create_store
 from .cases import NewCase
 from .errors import CaseFileExists, NotADemoFile
 from .passwords import DemoPasswords
@@ -61,7 +62,7 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
     if cf.users.needs_first_administrator() and cf.listing.count() == 0:
         add_demo_office(cf)
     elif not is_demo_file(cf):
-        raise NotADemoFile(cf.path)
+        raise NotADemoFile(cf.where)
     numbers: list[str] = []
     waves: defaultdict[int, list[tuple[int, DemoStep]]] = defaultdict(list)  # k-th steps
     start = cf.listing.count()  # cases are never deleted: case i of the set gets id start + i + 1
@@ -80,12 +81,15 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
     return numbers
 
 
-def create_demo_file(path: Path, count: int, seed: int = DEFAULT_SEED, *,
-                     progress: Callable[[int], None] | None = None) -> CaseFile:
-    """A new case file holding ``count`` demo cases: the same bytes for the same seed
-    (a :class:`DemoClock` dates every change). Complete or absent, never half-made."""
-    return create_case_file(path, clock=DemoClock(),
-                            fill=lambda cf: fill_demo(cf, count, seed, progress=progress))
+def create_demo_file(target: Path | str, count: int, seed: int = DEFAULT_SEED, *,
+                     progress: Callable[[int], None] | None = None, **connect) -> CaseFile:
+    """A new store holding ``count`` demo cases -- a case file, or an empty database on a
+    server (``connect``: how to sign in to it, see :func:`~.targets.open_store`): the same
+    cases and the same history for the same seed (a :class:`DemoClock` dates every
+    change), so a demo file is the same bytes every time and a demo database holds the
+    same rows with the same audit hashes. Complete or absent, never half-made."""
+    return create_store(target, clock=DemoClock(),
+                        fill=lambda cf: fill_demo(cf, count, seed, progress=progress), **connect)
 
 
 def default_case_file_path() -> Path:

@@ -61,12 +61,13 @@ def store_snapshot(tx: Transaction, case_id: int, revision: int, fingerprint: st
     if existing is not None:
         return _record(existing), False
     determination = result()
-    cur = tx.execute(
+    new_id = tx.value(
         "INSERT INTO determinations (case_id, case_revision, fingerprint, rule_pack, "
-        "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "rule_pack_version, snapshot, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         (case_id, revision, fingerprint, rule_pack, rule_pack_version,
          canonical_json(determination), tx.at_text, tx.actor))
-    return DeterminationRecord(cur.lastrowid, case_id, revision, fingerprint, rule_pack,
+    return DeterminationRecord(new_id, case_id, revision, fingerprint, rule_pack,
                                rule_pack_version, determination, tx.at, tx.actor), True
 
 
@@ -87,7 +88,7 @@ class DeterminationRepository:
         """Determine the stored case and keep the result. Raises ``CaseInvalid`` (with
         every problem) when the case is not complete and valid yet."""
         with self._c.write(actor) as tx:
-            stored = fetch_record(tx.conn, case_id)
+            stored = fetch_record(tx, case_id)
             check = stored.draft.check()
             if check.case is None:
                 raise CaseInvalid(check.problems)

@@ -48,16 +48,18 @@ class DocumentRepository:
                 return document_record(existing)
             if tx.execute("SELECT 1 FROM determinations WHERE case_id = ? AND fingerprint = ?",
                           (case_id, fingerprint)).fetchone() is None:
-                raise RecordNotFound(f"A determination {fingerprint[:12]} of case #{case_id}")
+                raise RecordNotFound(f"A determination {fingerprint[:12]} of case #{case_id}",
+                                     tx.noun)
             number = tx.execute("SELECT coalesce(max(issue_number), 0) + 1 FROM documents "
                                 "WHERE kind = ?", (kind.value,)).fetchone()[0]
             sha = hashlib.sha256(pdf).hexdigest()
-            cur = tx.execute(
+            new_id = tx.value(
                 "INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
-                "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (case_id, kind.value, number, fingerprint, sha, pdf, page_count, tx.at_text,
                  tx.actor))
-            record = DocumentRecord(cur.lastrowid, case_id, kind, number, fingerprint, sha,
+            record = DocumentRecord(new_id, case_id, kind, number, fingerprint, sha,
                                     page_count, tx.at, tx.actor)
             tx.audit("issue", "document", record.id, case_id, None, {
                 "kind": kind.value, "issue_number": number, "fingerprint": fingerprint,
@@ -72,7 +74,7 @@ class DocumentRepository:
     def find(self, document_id: int) -> DocumentRecord:
         row = self._c.row(f"SELECT {COLUMNS} FROM documents WHERE id = ?", (document_id,))
         if row is None:
-            raise RecordNotFound(f"Document #{document_id}")
+            raise RecordNotFound(f"Document #{document_id}", self._c.noun)
         return document_record(row)
 
     def record_use(self, document_id: int, action: str, details: dict, *, actor: str) -> int:
@@ -100,5 +102,5 @@ class DocumentRepository:
     def pdf(self, document_id: int) -> bytes:
         data = self._c.value("SELECT pdf FROM documents WHERE id = ?", (document_id,))
         if data is None:
-            raise RecordNotFound(f"Document #{document_id}")
+            raise RecordNotFound(f"Document #{document_id}", self._c.noun)
         return bytes(data)

@@ -1,9 +1,12 @@
-"""What can go wrong with a case file, one exception class per failure a clerk can meet.
+"""What can go wrong with a store -- a case file or a database on a server -- one
+exception class per failure a clerk can meet.
 
-Every message is written for the clerk (what happened, what to do), names the file, and
-never carries a traceback or SQL. Each class carries its own CLI exit code
-(``exit_code``, listed by ``billing-desk --help`` and docs/cli.md); the desktop app shows
-the message in one dialog (billing_desk/errors.py).
+Every message is written for the clerk (what happened, what to do), names the file or
+the server's database, and never carries a traceback or SQL. Each class carries its own
+CLI exit code (``exit_code``, listed by ``billing-desk --help`` and docs/cli.md); the
+desktop app shows the message in one dialog (billing_desk/errors.py). A failure that
+means the same on both backends (busy, refused by the store's own rules, a newer schema,
+not ours) is the same class, worded for either.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from ..errors import BillingDeskError
 
 
 class StoreError(BillingDeskError):
-    """Base of every case-file failure; ``str(e)`` is the clerk-readable message, and
-    each class its own exit code (docs/cli.md)."""
+    """Base of every store failure; ``str(e)`` is the clerk-readable message, and each
+    class its own exit code (docs/cli.md)."""
 
     exit_code = 1
     title = "The case file"
+
+
+def _short(where: Path | str) -> str:
+    """A file by its name, a server's database as it is called."""
+    return where.name if isinstance(where, Path) else str(where)
 
 
 class CaseFileNotFound(StoreError):
@@ -32,7 +40,8 @@ class CaseFileNotFound(StoreError):
 
 class CaseFileExists(StoreError):
     exit_code = 11
-    meaning = 'new/demo: the file already exists (never overwritten)'
+    meaning = ('new/demo/copy: the file exists, or the database is not empty '
+               '(never overwritten)')
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -56,7 +65,7 @@ class NotACaseFile(StoreError):
     """An SQLite database, but one written by another program."""
 
     exit_code = 5
-    meaning = 'the file is an SQLite database of another program'
+    meaning = "the file, or the server's database, belongs to another program"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -66,13 +75,19 @@ class NotACaseFile(StoreError):
 
 class NewerVersion(StoreError):
     exit_code = 6
-    meaning = 'the case file was written by a newer Billing Desk'
+    meaning = 'the case file or server database was written by a newer Billing Desk'
 
-    def __init__(self, path: Path, found: int, supported: int) -> None:
+    def __init__(self, path: Path | str, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
-        super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
-                         f"version {found}; this version reads up to {supported}). Update "
-                         "Billing Desk to open it. The file was not changed.")
+        if isinstance(path, Path):
+            super().__init__(f"{path} was written by a newer version of Billing Desk (case-file "
+                             f"version {found}; this version reads up to {supported}). Update "
+                             "Billing Desk to open it. The file was not changed.")
+        else:
+            super().__init__(f"{path} holds the schema of a newer version of Billing Desk "
+                             f"(schema version {found}; this version reads up to {supported}). "
+                             "Update Billing Desk on this workstation to use it. Nothing was "
+                             "changed.")
 
 
 class CorruptFile(StoreError):
@@ -109,12 +124,12 @@ class DiskFull(StoreError):
 
 class CaseFileBusy(StoreError):
     exit_code = 10
-    meaning = 'another program kept the case file locked'
+    meaning = 'another program or workstation kept the case file or database locked'
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
-        super().__init__(f"{path} is busy: another window or program kept it locked for too "
-                         "long. Nothing was changed; try again in a moment.")
+        super().__init__(f"{path} is busy: another window, workstation or program kept it "
+                         "locked for too long. Nothing was changed; try again in a moment.")
 
 
 class CaseFileIOError(StoreError):
@@ -122,7 +137,8 @@ class CaseFileIOError(StoreError):
     went away, a file removed under the program): SQLite's I/O errors."""
 
     exit_code = 21
-    meaning = 'the case file could not be read or written (a disk or network error)'
+    meaning = ('the case file could not be read or written (a disk or network error), '
+               'or the server failed')
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
@@ -132,13 +148,14 @@ class CaseFileIOError(StoreError):
 
 
 class RefusedByFile(StoreError):
-    """The file's own rules (a constraint or a trigger) refused a change: a change the
-    app should never have tried, or one tried from outside the app."""
+    """The store's own rules (a constraint or a trigger, in the file or on the server)
+    refused a change: a change the app should never have tried, or one tried from
+    outside the app."""
 
     exit_code = 23
-    meaning = "the case file's own rules refused the change; nothing was saved"
+    meaning = "the store's own rules (file or server) refused the change; nothing was saved"
 
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path | str, detail: str) -> None:
         self.path = path
         super().__init__(f"{path} refused the change ({detail}). Nothing was saved.")
 
@@ -209,12 +226,12 @@ class NotAUser(StoreError):
 
     exit_code = 16
 
-    def __init__(self, path: Path, login: str, disabled: bool = False) -> None:
+    def __init__(self, path: Path | str, login: str, disabled: bool = False) -> None:
         self.path, self.login, self.disabled = path, login, disabled
         if disabled:
-            text = f"The account {login} is disabled in {path.name}"
+            text = f"The account {login} is disabled in {_short(path)}"
         else:
-            text = f"{login} is not a user of {path.name}"
+            text = f"{login} is not a user of {_short(path)}"
         super().__init__(f"{text}: nothing was changed. Sign in as one of its active users.")
 
 
@@ -237,7 +254,7 @@ class NotADemoFile(StoreError):
     exit_code = 17
     meaning = 'demo: the file is not a demo file (demo users have public passwords)'
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         super().__init__(f"{path} is not a demo file: demo cases, and the demo users with "
                          "public passwords who prepared them, only go into a new file or a "
@@ -245,13 +262,13 @@ class NotADemoFile(StoreError):
 
 
 class RecordNotFound(StoreError):
-    """A case (by number or id), attachment or document that the file does not hold."""
+    """A case (by number or id), attachment or document that the store does not hold."""
 
     exit_code = 3
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, where: str = "this case file") -> None:
         self.what = what
-        super().__init__(f"{what} is not in this case file.")
+        super().__init__(f"{what} is not in {where}.")
 
 
 class CaseAltered(StoreError):
@@ -290,6 +307,143 @@ class IssueRefused(StoreError):
     def __init__(self, case_number: str, reason: str) -> None:
         self.case_number, self.reason = case_number, reason
         super().__init__(f"Case {case_number} was not issued: {reason} Nothing was stored.")
+
+
+# --- a database on a server ----------------------------------------------------------
+
+class ServerError(StoreError):
+    """Base of the failures of a database on a server (each with its own exit code)."""
+
+    title = "The server"
+
+
+class PasswordInTarget(ServerError):
+    """A server address with a password in it: it would be in the shell history, the
+    process list and the recent list."""
+
+    exit_code = 2
+
+    def __init__(self) -> None:
+        super().__init__("The server address has a password in it: a password never goes "
+                         "on the command line or into the list of recent files. Remove it; "
+                         "the password comes from your ~/.pgpass file (or PGPASSFILE), from "
+                         "PGPASSWORD in a script, or is asked for.")
+
+
+class ServerUnavailable(ServerError):
+    """The server cannot be used right now -- unreachable, the connection lost, or its
+    sign-in refused -- as opposed to a change refused: what the app keeps an edit for
+    and tries again (each kind below has its own exit code)."""
+
+    exit_code = 25
+
+
+class ServerUnreachable(ServerUnavailable):
+    """No connection to the server could be made: it is down, the address is wrong, or
+    the network is."""
+
+    exit_code = 25
+    meaning = 'the server cannot be reached (down, wrong address, network)'
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where, self.detail = where, detail
+        super().__init__(f"Cannot reach the Billing Desk server {where} ({detail}). Nothing "
+                         "was changed. Check the network connection and the server's address, "
+                         "or ask your IT department whether the server is running.")
+
+
+class ServerSignInRefused(ServerUnavailable):
+    """The server refused the connection's login: no password given where one is needed,
+    a wrong password, or a role the server does not know."""
+
+    exit_code = 27
+    meaning = 'the server refused the connection (password, user or database name)'
+
+    def __init__(self, where: str, detail: str, *, needs_password: bool = False) -> None:
+        self.where, self.detail, self.needs_password = where, detail, needs_password
+        if needs_password:
+            text = (f"The server {where} asks for a password ({detail}). Type it when asked "
+                    "(in the app: File > Connect to server), or for a script put it in "
+                    "~/.pgpass (PGPASSFILE) or PGPASSWORD.")
+        else:
+            text = (f"The server {where} refused the connection: {detail}. Check the user "
+                    "name and the password, or ask your IT department.")
+        super().__init__(text + " Nothing was changed.")
+
+
+class ConnectionLost(ServerUnavailable):
+    """The connection to the server broke during a change. ``uncertain``: it broke while
+    the server was committing, so the change may have been saved; otherwise it certainly
+    was not (the server undoes a transaction whose connection goes away)."""
+
+    exit_code = 26
+    meaning = ('the connection to the server was lost during the change; it was not saved (or, '
+               'if the message says so, may have been)')
+
+    def __init__(self, where: str, detail: str, *, uncertain: bool = False) -> None:
+        self.where, self.detail, self.uncertain = where, detail, uncertain
+        if uncertain:
+            text = (f"The connection to {where} was lost while the server was saving the last "
+                    f"change ({detail}): it may or may not have been saved. Nothing was "
+                    "half-saved; reload to see what the server holds.")
+        else:
+            text = (f"The connection to {where} was lost ({detail}): the last change was NOT "
+                    "saved. Everything saved before it is on the server; save again once the "
+                    "connection is back.")
+        super().__init__(text)
+
+
+class ServerFailure(ServerError):
+    """Anything else the server reported while reading or writing."""
+
+    exit_code = 21
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where, self.detail = where, detail
+        super().__init__(f"The server {where} could not do what was asked ({detail}). The "
+                         "last change was not saved; what was saved before it is intact.")
+
+
+class NotABillingDeskDatabase(ServerError):
+    """A database on the server that holds something else than Billing Desk's schema."""
+
+    exit_code = 5
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(f"{where} is not a Billing Desk database: it holds other tables and "
+                         "no Billing Desk schema. It was not changed. Check the database name, "
+                         "or ask your IT department for an empty database.")
+
+
+class SchemaNeedsUpgrade(ServerError):
+    """A database on the server without Billing Desk's schema yet (``found`` 0, an empty
+    database) or with an older one: ``billing-desk upgrade`` brings it to this version."""
+
+    exit_code = 28
+    meaning = "the server's database needs `billing-desk upgrade` (empty, or an older schema)"
+
+    def __init__(self, where: str, found: int, latest: int) -> None:
+        self.where, self.found, self.latest = where, found, latest
+        if found == 0:
+            text = f"{where} is an empty database: it has no Billing Desk schema yet"
+        else:
+            text = (f"{where} holds Billing Desk schema version {found}; this version of "
+                    f"Billing Desk needs version {latest}")
+        super().__init__(f"{text}. Its owner creates or upgrades the schema with "
+                         f"`billing-desk upgrade TARGET` (see the README). Nothing was changed.")
+
+
+class DatabaseNotEmpty(ServerError):
+    """A new store (``new``, ``demo``, ``copy``) is made only in an empty database."""
+
+    exit_code = 11
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where = where
+        super().__init__(f"{where} is not empty ({detail}); a new Billing Desk database is "
+                         "only made in an empty one, and nothing is ever written over one. "
+                         "Nothing was changed.")
 
 
 def _megabytes(n: int) -> str:

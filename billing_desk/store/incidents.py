@@ -478,7 +478,7 @@ class IncidentRepository:
                                 (*params, limit, offset)):
             case = _incident_case(row)
             if row[7] != row[5]:  # kept for an older revision
-                current = fetch_record(self._c.conn, case.case_id).draft.check().case
+                current = fetch_record(self._c, case.case_id).draft.check().case
                 case = replace(case, figures=None if current is None else _figures_of(current)[1])
             out.append(case)
         return out
@@ -542,7 +542,7 @@ class IncidentRepository:
         for (case_id,) in (() if not n_changed else self._c.rows(
                 "SELECT ic.case_id FROM incident_cases ic JOIN cases c ON c.id = ic.case_id "
                 "WHERE ic.incident_id = ? AND ic.case_revision <> c.revision", (incident_id,))):
-            case = fetch_record(self._c.conn, case_id).draft.check().case
+            case = fetch_record(self._c, case_id).draft.check().case
             figures = None if case is None else _figures_of(case)[1]
             changed.append(figures)
             if figures is not None and figures.amount > 0:
@@ -659,8 +659,8 @@ class IncidentRepository:
                     created_at=tx.at, updated_at=tx.at, prepared_by=tx.actor,
                     last_edited_by=tx.actor,
                     notes=f"Incident {number}: {record.source_name}, line {account.first_line}.")))
-            tx.conn.executemany(INSERT_CASE, [record_values(r) for _, r in chunk])
-            tx.conn.executemany(INSERT_PERIOD, [row for _, r in chunk
+            tx.executemany(INSERT_CASE, [record_values(r) for _, r in chunk])
+            tx.executemany(INSERT_PERIOD, [row for _, r in chunk
                                                 for row in period_rows(r.id, r.draft)])
             figure_rows = []
             for account, case_record in chunk:
@@ -688,7 +688,7 @@ class IncidentRepository:
     @staticmethod
     def _insert_figures(tx: Transaction, rows: list[tuple]) -> None:
         if rows:
-            tx.conn.executemany(
+            tx.executemany(
                 f"INSERT INTO incident_cases (incident_id, case_id, line, case_revision, "
                 f"fingerprint, {_FIGURE_SQL}, readings_differ, outcome) VALUES "
                 f"({', '.join('?' * (7 + len(FIGURE_COLUMNS)))})", rows)
@@ -708,7 +708,7 @@ class IncidentRepository:
         with self._c.write(actor) as tx:
             incident = self._incident_in(tx, incident_id)
             self._member(tx, incident_id, case_id)
-            current = fetch_record(tx.conn, case_id)
+            current = fetch_record(tx, case_id)
             if expected_revision is not None and current.revision != expected_revision:
                 from .errors import StaleRevision
                 from .workflow import last_actor
@@ -753,7 +753,7 @@ class IncidentRepository:
                 tx.unchanged()
                 return 0
             for k, case_id in enumerate(ids):
-                current = fetch_record(tx.conn, case_id)
+                current = fetch_record(tx, case_id)
                 new = apply_action(tx, current, Action.SUBMIT, actor=tx.actor)
                 self._keep_figures(tx, new)
                 _checkpoint(k + 1, len(ids), progress, cancel, "Submitting the incident")
@@ -779,7 +779,7 @@ class IncidentRepository:
         seed = seed or secrets.token_hex(16)
         with self._c.write(actor) as tx:
             self._incident_in(tx, incident_id)
-            user = find_user(tx.conn, tx.actor)
+            user = find_user(tx, tx.actor)
             if user is None or user.approval_limit is None or not user.active:
                 raise WorkflowRefused("not_an_approver", f"User {tx.actor} has no approval "
                                       "authority: only a supervisor reviews an incident.")
@@ -797,7 +797,7 @@ class IncidentRepository:
                        "listing_sha256, drawn_at, drawn_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (review_id, incident_id, seed, size, len(listed), digest, tx.at_text,
                         tx.actor))
-            tx.conn.executemany(
+            tx.executemany(
                 "INSERT INTO incident_review_cases (review_id, case_id, fingerprint, sampled) "
                 "VALUES (?, ?, ?, ?)",
                 [(review_id, case_id, fp, sample[case_id].value if case_id in sample else None)
@@ -828,7 +828,7 @@ class IncidentRepository:
                 out.append((case_id, fingerprint, None if cents is None else from_cents(cents),
                             bool(differ)))
                 continue
-            case = fetch_record(tx.conn, case_id).draft.check().case
+            case = fetch_record(tx, case_id).draft.check().case
             figures = None if case is None else _figures_of(case)[1]
             out.append((case_id, fingerprint, None if figures is None else figures.amount,
                         figures is not None and figures.readings_differ))
@@ -843,7 +843,7 @@ class IncidentRepository:
         was drawn; by the incident's rules; or by any case's."""
         with self._c.write(actor) as tx:
             self._incident_in(tx, incident_id)
-            user = find_user(tx.conn, tx.actor)
+            user = find_user(tx, tx.actor)
             if user is None:
                 raise WorkflowRefused("no_users", "This case file has no users yet.")
             who = user.actor()
@@ -870,7 +870,7 @@ class IncidentRepository:
                                       "what was recorded when it was drawn; draw a new sample.")
             figures = []
             for k, (case_id, listed) in enumerate(listing):
-                current = fetch_record(tx.conn, case_id)
+                current = fetch_record(tx, case_id)
                 if current.submitted is None or current.submitted.fingerprint != listed:
                     raise WorkflowRefused(
                         "changed_since_review",

@@ -134,7 +134,7 @@ class IssueRepository:
 
     def entry_of(self, document: DocumentRecord) -> HistoryHead | None:
         """The audit entry of the issue that stored ``document``, with its hash."""
-        return issue_entry(self._c.conn, document)
+        return issue_entry(self._c, document)
 
     def rendered_from(self, document: DocumentRecord) -> Mapping[str, Any] | None:
         """What ``document`` was rendered from, as its issue recorded it (None for a
@@ -157,14 +157,14 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         if {d.kind for d in existing} != {d.kind for d in request.documents}:
             raise IssueRefused(rendered.case_number, "other documents of this determination "
                                "are stored already; the issue is not repeated.")
-        return Issue(fetch_record(tx.conn, rendered.id), existing, created=False,
-                     entry=issue_entry(tx.conn, existing[0]))
+        return Issue(fetch_record(tx, rendered.id), existing, created=False,
+                     entry=issue_entry(tx, existing[0]))
     if not request.documents:
         raise IssueRefused(rendered.case_number, "there are no documents to issue.")
     row = tx.execute("SELECT revision, status, last_edited_by FROM cases WHERE id = ?",
                      (rendered.id,)).fetchone()
     if row is None:
-        raise RecordNotFound(f"Case #{rendered.id}")
+        raise RecordNotFound(f"Case #{rendered.id}", tx.noun)
     revision, status, edited_by = row
     if revision != rendered.revision:
         # changed since the documents were rendered (even a new approval of the same
@@ -172,7 +172,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         raise StaleRevision(rendered.case_number, rendered.revision, revision, edited_by)
     _require_history(tx, request)
     # only an approved case, by a user of the file, for exactly what was approved
-    user = find_user(tx.conn, tx.actor)
+    user = find_user(tx, tx.actor)
     if user is None:
         raise WorkflowRefused("no_users", "This case file has no users yet: create its first "
                               "administrator, then sign in to issue documents.")
@@ -186,7 +186,7 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
         raise IssueRefused(rendered.case_number, "the determination given is not this "
                            "case's under the rules in force.")
     head = request.history_head
-    if head is not None and history_entry(tx.conn, head.entry) != head:
+    if head is not None and history_entry(tx, head.entry) != head:
         # the memos would name a history this file does not have (rendered from another
         # file, or from a history rewritten since)
         raise IssueRefused(rendered.case_number, f"the memos name history entry {head.text()}, "
@@ -219,10 +219,10 @@ def _require_history(tx: Transaction, request: IssueRequest) -> None:
     from .settings import stored_value
     from .verify import case_report, settings_problem
 
-    report = case_report(tx.conn, request.case.id)
+    report = case_report(tx, request.case.id)
     if not report.ok:
         raise CaseAltered(request.case.case_number, report.problem or "")
-    problem = settings_problem(tx.conn)
+    problem = settings_problem(tx)
     if problem is not None:
         raise SettingsAltered(problem)
     if request.settings is not None:
@@ -248,10 +248,10 @@ def _store(tx: Transaction, case_id: int, fingerprint: str, doc: NewDocument) ->
     number = tx.execute("SELECT coalesce(max(issue_number), 0) + 1 FROM documents "
                         "WHERE kind = ?", (kind.value,)).fetchone()[0]
     sha = hashlib.sha256(doc.pdf).hexdigest()
-    cur = tx.execute(
+    new_id = tx.value(
         "INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
-        "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "page_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (case_id, kind.value, number, fingerprint, sha, doc.pdf, doc.page_count, tx.at_text,
          tx.actor))
-    return DocumentRecord(cur.lastrowid, case_id, kind, number, fingerprint, sha,
+    return DocumentRecord(new_id, case_id, kind, number, fingerprint, sha,
                           doc.page_count, tx.at, tx.actor)

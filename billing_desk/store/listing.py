@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Callable
 
 from ..domain.workflow import CaseStatus
 from .connection import Connection
@@ -115,13 +116,12 @@ class CaseListing:
         first, at most ``limit``."""
         if not text.strip():
             return self.page(CaseQuery(), 0, limit)
-        match = fts_match(text)
+        match = self._c.text_match(text)
         if match is None:
             return []
         rows = self._c.rows(
-            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE id IN "
-            "(SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC "
-            "LIMIT ?) ORDER BY id DESC", (match, limit))
+            f"SELECT {', '.join('cases.' + c for c in SUMMARY_COLUMNS)} FROM {match.source} "
+            f"WHERE {match.condition} ORDER BY {match.newest} DESC LIMIT ?", (*match.params, limit))
         return [summary_from_row(r) for r in rows]
 
     def count(self, query: CaseQuery = CaseQuery()) -> int:
@@ -147,7 +147,7 @@ class CaseListing:
             return total
         marks = ", ".join("?" * len(others))
         few = self._c.value(f"SELECT count(*) FROM (SELECT 1 FROM cases WHERE status IN "
-                            f"({marks}) LIMIT ?)", (*others, _FEW_OTHERS + 1))
+                            f"({marks}) LIMIT ?) AS few", (*others, _FEW_OTHERS + 1))
         if few <= _FEW_OTHERS:
             return total - few
         where, params = _where(CaseQuery(statuses=statuses))
@@ -161,7 +161,7 @@ class CaseListing:
     def page(self, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 100) -> list[CaseSummary]:
         if query.text.strip():
             return self._summaries(self._matching(query)[0][offset:offset + limit])
-        where, params = _where(query, ordered=True)
+        where, params = _where(query, ordered=True, unindexed=self._c.unindexed)
         rows = self._c.rows(
             f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases{where} ORDER BY {_order(query)} "
             "LIMIT ? OFFSET ?", (*params, limit, offset))
@@ -175,7 +175,7 @@ class CaseListing:
         key = (q, self.search_limit, self.change_counter())
         if self._last is not None and self._last[0] == key:
             return self._last[1], self._last[2]
-        match = fts_match(q.text)
+        match = self._c.text_match(q.text)
         ids: tuple[int, ...] = ()
         more = False
         if match is not None:
@@ -183,10 +183,9 @@ class CaseListing:
             where = "".join(f" AND {f}" for f in filters)
             columns = ", ".join(f"cases.{c} AS {c}" for c in _SORT_COLUMNS)
             ids = tuple(r[0] for r in self._c.rows(
-                f"SELECT id FROM (SELECT {columns} FROM case_search "
-                "JOIN cases ON cases.id = case_search.rowid WHERE case_search MATCH ?"
-                f"{where} ORDER BY case_search.rowid DESC LIMIT ?) ORDER BY {_order(q)}",
-                (match, *params, self.search_limit + 1)))
+                f"SELECT id FROM (SELECT {columns} FROM {match.source} WHERE {match.condition}"
+                f"{where} ORDER BY {match.newest} DESC LIMIT ?) AS matching ORDER BY {_order(q)}",
+                (*match.params, *params, self.search_limit + 1)))
             if len(ids) > self.search_limit:  # the one over the limit is the oldest
                 more = True
                 oldest = min(ids)
@@ -198,11 +197,9 @@ class CaseListing:
         """The list rows of the cases ``ids``, in that order."""
         if not ids:
             return []
-        import json  # (a search's rows only: not needed to open a file)
-
+        condition, param = self._c.id_list("id", ids)
         rows = self._c.rows(
-            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE id IN "
-            "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+            f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE {condition}", (param,))
         by_id = {r[0]: summary_from_row(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -229,14 +226,15 @@ def _order(q: CaseQuery) -> str:
     return ", ".join(column + direction for column in _ORDER[q.sort])
 
 
-def _where(q: CaseQuery, *, ordered: bool = False) -> tuple[str, list]:
+def _where(q: CaseQuery, *, ordered: bool = False,
+           unindexed: Callable[[str], str] = str) -> tuple[str, list]:
     """The WHERE clause of a list without search text, and its parameters. ``ordered``:
     for a sorted page, where several statuses (the open cases) are read by walking the
-    sort column's index ("+status" keeps SQLite off the status index) and the page stops
-    at its end, rather than sorting every open case first."""
+    sort column's index (``unindexed``: SQLite's "+status" keeps it off the status index)
+    and the page stops at its end, rather than sorting every open case first."""
     filters, params = _filters(q)
     if ordered and len(q.statuses) > 1:
-        filters = ["+" + f if f.startswith("cases.status IN") else f for f in filters]
+        filters = [unindexed(f) if f.startswith("cases.status IN") else f for f in filters]
     return (" WHERE " + " AND ".join(filters) if filters else ""), params
 
 

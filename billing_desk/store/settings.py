@@ -106,8 +106,8 @@ class SettingsRepository:
         setting = _declared(key)
         text = _encode(setting, value)
         with self._c.write(actor) as tx:
-            if has_users(tx.conn):  # (a file without users yet has no administrator either)
-                user = find_user(tx.conn, tx.actor)
+            if has_users(tx):  # (a file without users yet has no administrator either)
+                user = find_user(tx, tx.actor)
                 check_manages_settings(user.actor())
             stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             before = setting.default if stored is None else _decode(setting, stored[0])
@@ -126,7 +126,7 @@ class SettingsRepository:
         table without an audit entry), or None when they match it."""
         from .verify import settings_problem
 
-        return settings_problem(self._c.conn)
+        return settings_problem(self._c)
 
     def verified(self, key: str) -> Any:
         """The setting as :meth:`get` gives it, refused (:class:`SettingsAltered`) when the

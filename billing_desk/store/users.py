@@ -16,7 +16,6 @@ longer (1 s, 2 s, 4 s ... 30 s at most); a correct password resets the count.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -28,7 +27,7 @@ from ..domain.accounts import (
 )
 from ..domain.money import money_text
 from ..domain.workflow import Role
-from .connection import Connection, Transaction
+from .connection import Connection, Reader, Transaction
 from .errors import RecordNotFound, SignInRefused
 from .passwords import STRONG, UNKNOWN_LOGIN_HASH, Passwords
 from .summaries import UserRecord
@@ -48,14 +47,15 @@ def _record(row: tuple) -> UserRecord:
     return UserRecord(login, name, Role(role), bool(active), None if limit is None else Decimal(limit))
 
 
-def find_user(conn: sqlite3.Connection, login: str) -> UserRecord | None:
-    """The user with this login (any letter case), as the connection sees it."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE login = ?", (login.strip(),)).fetchone()
+def find_user(db: Reader, login: str) -> UserRecord | None:
+    """The user with this login (any letter case), as the connection (or the write in
+    progress) sees it."""
+    row = db.row(f"SELECT {_COLUMNS} FROM users WHERE login = ?", (login.strip(),))
     return None if row is None else _record(row)
 
 
-def has_users(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+def has_users(db: Reader) -> bool:
+    return db.row("SELECT 1 FROM users LIMIT 1") is not None
 
 
 def delay_after(failures: int) -> float:
@@ -89,15 +89,15 @@ class UserRepository:
 
     def needs_first_administrator(self) -> bool:
         """True for a file with no users yet: the first sign-in creates the administrator."""
-        return not has_users(self._c.conn)
+        return not has_users(self._c)
 
     def find(self, login: str) -> UserRecord | None:
-        return find_user(self._c.conn, login)
+        return find_user(self._c, login)
 
     def get(self, login: str) -> UserRecord:
         found = self.find(login)
         if found is None:
-            raise RecordNotFound(f"User {login.strip()}")
+            raise RecordNotFound(f"User {login.strip()}", self._c.noun)
         return found
 
     def list(self) -> list[UserRecord]:
@@ -113,7 +113,7 @@ class UserRepository:
         user = UserRecord(check_login(login), check_name(name), Role.ADMINISTRATOR, True, None)
         check_password(password)
         with self._c.write(user.login, as_user=False) as tx:  # nobody to sign in as yet
-            if has_users(tx.conn):
+            if has_users(tx):
                 raise AccountRefused("has_users", "This case file has users already; an "
                                      "administrator adds the others.")
             return self._insert(tx, user, password)
@@ -127,7 +127,7 @@ class UserRepository:
         check_password(password)
         with self._c.write(actor) as tx:
             self._administrator(tx)
-            existing = find_user(tx.conn, user.login)
+            existing = find_user(tx, user.login)
             if existing is not None:
                 raise AccountRefused("login_taken", f"The login {user.login} is already used "
                                      f"by {existing.name}; choose another.")
@@ -167,7 +167,7 @@ class UserRepository:
         tx.execute(
             "INSERT INTO users (login, name, role, active, approval_limit, password_hash, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (user.login, user.name, user.role.value, int(user.active),
+            (user.login, user.name, user.role.value, user.active,
              None if user.approval_limit is None else money_text(user.approval_limit),
              self.passwords.hash(password, user.login), tx.at_text, tx.at_text))
         tx.audit("add", "user", user.login, None, None, user.state())
@@ -183,11 +183,11 @@ class UserRepository:
                 tx.unchanged()
                 return current
             admins = tx.execute("SELECT count(*) FROM users WHERE role = 'administrator' AND "
-                                "active = 1 AND login != ?", (current.login,)).fetchone()[0]
+                                "active AND login != ?", (current.login,)).fetchone()[0]
             check_administrators_remain(admins + (new.active and new.role is Role.ADMINISTRATOR))
             tx.execute("UPDATE users SET name = ?, role = ?, active = ?, approval_limit = ?, "
                        "updated_at = ? WHERE login = ?",
-                       (new.name, new.role.value, int(new.active),
+                       (new.name, new.role.value, new.active,
                         None if new.approval_limit is None else money_text(new.approval_limit),
                         tx.at_text, current.login))
             from .audit import changes
@@ -198,15 +198,15 @@ class UserRepository:
 
     @staticmethod
     def _existing(tx: Transaction, login: str) -> UserRecord:
-        found = find_user(tx.conn, login)
+        found = find_user(tx, login)
         if found is None:
-            raise RecordNotFound(f"User {login.strip()}")
+            raise RecordNotFound(f"User {login.strip()}", tx.noun)
         return found
 
     @staticmethod
     def _administrator(tx: Transaction) -> UserRecord:
         """The acting user, who must be an active administrator."""
-        acting = find_user(tx.conn, tx.actor)
+        acting = find_user(tx, tx.actor)
         if acting is None:  # a file without users: nobody can be an administrator yet
             raise AccountRefused("no_users", "This case file has no users yet; create its "
                                  "first administrator.")

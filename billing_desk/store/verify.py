@@ -1,6 +1,7 @@
 """``billing-desk verify``: is the file sound, is its history intact, does it match?
 
-1. SQLite's own ``integrity_check``.
+1. The database's own check of its storage (SQLite's ``integrity_check``; on a server,
+   that the audit chain's head row names its newest entry).
 2. The audit chain, entry by entry: numbering without gaps, each entry's ``prev_hash``
    is the previous entry's hash, each hash recomputed from the entry's contents. The
    first entry that fails is reported (an edited, removed or reordered entry).
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 from ..domain.history import HistoryHead
 from .audit import AUDIT_COLUMNS, DETAILS, GENESIS, HASHED, AuditEntry, entry_hash, replay
 from .caserows import fetch_record
-from .connection import Connection, translated_errors
+from .connection import Connection
 from .users import find_user
 
 
@@ -75,15 +76,15 @@ def _describe(e: AuditEntry) -> str:
 
 
 def verify(c: Connection) -> VerifyReport:
-    with translated_errors(c.path):
+    with c.translated(), c.snapshot():  # the whole store as of one moment
         return _verify(c)
 
 
 def _verify(c: Connection) -> VerifyReport:
-    conn = c.conn
-    problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-    if problems != ["ok"]:
-        return VerifyReport(0, 0, "SQLite integrity check failed: " + "; ".join(problems))
+    conn = c
+    problems = c.integrity_problems()
+    if problems:
+        return VerifyReport(0, 0, "; ".join(problems))
 
     prev_hash, count = GENESIS, 0
     for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id"):
@@ -190,8 +191,8 @@ def _differing(a, b, prefix: str = "") -> list[str]:
 def verify_case(c: Connection, case_id: int) -> VerifyReport:
     """One case's history: each of its entries hashes to itself and is linked to the
     entries on either side of it in the file's chain, and the case matches it."""
-    with translated_errors(c.path):
-        return case_report(c.conn, case_id)
+    with c.translated(), c.snapshot():
+        return case_report(c, case_id)
 
 
 def case_report(conn, case_id: int) -> VerifyReport:

@@ -34,7 +34,7 @@ def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor:
     ``typesetting``: what the documents say about fonts and the envelope window, for the
     checks of submission and approval (domain/printable.py); the other checks of a
     letter hold without it."""
-    user = find_user(tx.conn, actor)
+    user = find_user(tx, actor)
     if user is None:
         raise WorkflowRefused("no_users", "This case file has no users yet: create its first "
                               "administrator, then sign in to submit or approve cases.")
@@ -123,7 +123,7 @@ class WorkflowService:
             reason: str | None = None, acknowledge_divergence: bool = False,
             typesetting: Typesetting | None = None) -> CaseRecord:
         with self._c.write(actor) as tx:
-            current = fetch_record(tx.conn, case_id)
+            current = fetch_record(tx, case_id)
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(current.case_number, expected_revision, current.revision,
                                     last_actor(tx, case_id))

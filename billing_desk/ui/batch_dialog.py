@@ -72,12 +72,12 @@ class BatchIssueDialog(QDialog):
         self.resize(720, 420)
 
     def start(self) -> None:
-        if self.running or self.session.path is None:
+        if self.running or self.session.file is None:
             return
-        path, actor, today = self.session.path, self.session.actor, date.today()
+        reopen, actor, today = self.session.file.reopen, self.session.actor, date.today()
         self.task = run_in_background(
             self, "Issue batch",
-            lambda progress: run_batch(progress, path, actor=actor, issue_date=today, out=self.out,
+            lambda progress: run_batch(progress, reopen, actor=actor, issue_date=today, out=self.out,
                                        workers=self.workers, chunk_size=self.chunk_size),
             lambda result: self._finished(*result), failed=self._failed, cancellable=True,
             progressed=lambda done, total, _text: self._progress(done, total))

@@ -12,7 +12,7 @@ not yet a date while it is typed) is :meth:`CaseEditor.refused_problems`, and
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .qt import (
@@ -49,6 +49,17 @@ def _not_held(text: str, why: str) -> str:
     once: most reasons quote it already)."""
     typed = "" if f"“{text.strip()}”" in why else f" (typed: “{text.strip()}”)"
     return f"{why}{typed}; not saved"
+
+
+@dataclass(frozen=True)
+class Typing:
+    """A field being typed in (or a period's cell, by row and column), what it holds so
+    far and where the cursor is."""
+
+    widget: QWidget | None
+    cell: tuple[int, int] | None
+    text: str
+    cursor: int | None
 
 
 class CaseEditor(QWidget):
@@ -378,6 +389,51 @@ class CaseEditor(QWidget):
     def _refused_changed(self) -> None:
         if not self._loading:  # (a case being shown is determined once it is in)
             self.refusedChanged.emit()
+
+    def typing(self) -> Typing | None:
+        """What is being typed and is not committed yet -- a line of the form (a number, a
+        name, an address, a date) or a period's cell -- so that a case reloaded under the
+        clerk's hands (another workstation saved it) keeps it (:meth:`resume_typing`)."""
+        from .qt import QApplication
+
+        focus = QApplication.focusWidget()
+        if focus is None or not self.isAncestorOf(focus):
+            return None
+        view = self.periods_view
+        if (view.state() == view.State.EditingState and view.isAncestorOf(focus)
+                and isinstance(focus, QLineEdit)):
+            index = view.currentIndex()
+            return Typing(None, (index.row(), index.column()), focus.text(), focus.cursorPosition())
+        if isinstance(focus, QLineEdit) and focus.isModified():
+            return Typing(focus, None, focus.text(), focus.cursorPosition())
+        if focus is self.mailing_address and (self.mailing_address.toPlainText()
+                                              != (self._draft.account.mailing_address or "")):
+            return Typing(focus, None, self.mailing_address.toPlainText(), None)
+        return None
+
+    def resume_typing(self, typing: Typing) -> None:
+        """Put back what was being typed, still not committed (it is saved as usual when
+        the field is left, on the revision now shown)."""
+        if typing.cell is not None:
+            from .qt import QApplication
+
+            index = self.periods_model.index(*typing.cell)
+            if not index.isValid():
+                return
+            self.periods_view.setCurrentIndex(index)
+            self.periods_view.edit(index)
+            editor = QApplication.focusWidget()
+            if isinstance(editor, QLineEdit) and self.periods_view.isAncestorOf(editor):
+                editor.setText(typing.text)
+                editor.setCursorPosition(typing.cursor)
+        elif isinstance(typing.widget, QLineEdit):
+            typing.widget.setText(typing.text)
+            typing.widget.setModified(True)
+            typing.widget.setCursorPosition(typing.cursor)
+            typing.widget.setFocus()
+        elif typing.widget is self.mailing_address:
+            self.mailing_address.set_text_silently(typing.text)
+            self.mailing_address.setFocus()
 
     def flush(self) -> None:
         """Commit an edit still in progress (the window is closing, another case opens)."""

@@ -5,7 +5,7 @@ A file dialog opened in the case file's folder must not read the case file or it
 (QMimeDatabase, for the icon and the Type column), and the desktop's native dialog
 (GTK's, loaded into this process) does the same: each such read opens and closes the
 file, and closing any descriptor of a file drops every SQLite lock this process holds on
-it (billing_desk/store/openfiles.py explains what follows: saves written to a deleted
+it (billing_desk/store/sqlite/openfiles.py explains what follows: saves written to a deleted
 log). So the app uses Qt's dialog, never the native one, with an icon provider that
 names files by kind (file or folder) from what the directory listing already says.
 tests/ui/test_file_dialogs.py traces the system calls of a dialog opened in the folder.

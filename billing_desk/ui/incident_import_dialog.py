@@ -197,7 +197,7 @@ class IncidentImportDialog(QDialog):
             self.csv_path.setText(str(path))
 
     def check_file(self, path: Path | None = None) -> None:
-        from ..store.openfiles import read_outside_file
+        from ..store.sqlite.openfiles import read_outside_file
 
         incident = self.incident_from_form()
         if incident is None:
@@ -223,7 +223,7 @@ class IncidentImportDialog(QDialog):
     # -- steps -----------------------------------------------------------------------------
 
     def _start(self, name: str, step) -> None:
-        if not self.runner.start(name, self.incidents.path, step):
+        if not self.runner.start(name, self.incidents.opener, step):
             return
         self.summary.setText(f"{name}…")
         self.bar.setRange(0, 0)

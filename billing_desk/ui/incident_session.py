@@ -32,6 +32,12 @@ class IncidentSession:
         return self.session.path
 
     @property
+    def opener(self):
+        """What opens the store again on a worker's thread (None: none is open)."""
+        cf = self.session.file
+        return None if cf is None else cf.reopen
+
+    @property
     def actor(self) -> str:
         return self.session.actor
 
@@ -139,7 +145,7 @@ def _approve(incident_id, review_id, actor, acknowledge, cf, progress, cancel):
 
 def _issue(incident_id, actor, out, cf, progress, cancel):
     number = cf.incidents.get(incident_id).incident_number
-    manifest = issuing.Manifest(out, case_file=cf.path, actor=actor, issue_date=date.today(),
+    manifest = issuing.Manifest(out, case_file=cf.where, actor=actor, issue_date=date.today(),
                                 started=utc_now(), selection=f"incident {number}")
     try:
         report = issuing.issue_incident(cf, incident_id, actor=actor, issue_date=date.today(),

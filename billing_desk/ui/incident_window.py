@@ -320,7 +320,7 @@ class IncidentWindow(QMainWindow):
     # -- steps -----------------------------------------------------------------------------
 
     def _run(self, name: str, step) -> None:
-        if not self.runner.start(name, self.incidents.path, step):
+        if not self.runner.start(name, self.incidents.opener, step):
             return
         self.step_label.setText(f"{name}…")
         self.bar.setRange(0, 0)

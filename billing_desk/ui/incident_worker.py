@@ -2,8 +2,8 @@
 loading its view, submitting, approving, issuing, writing the memo.
 
 Like the batch worker (ui/batch_worker.py): an object moved to a QThread, with its own
-connection to the case file (an SQLite connection belongs to the thread that opened
-it), reporting through signals only -- queued to the GUI thread -- and never touching a
+connection to the store, opened on that thread (an SQLite connection belongs to the
+thread that opened it), reporting through signals only -- queued to the GUI thread -- and never touching a
 widget. The step itself is a function of the issuing service or the store, given the
 open file, a progress callback and the cancel event; Cancel sets the event, which the
 step checks between cases (a cancelled transaction keeps nothing).
@@ -12,12 +12,9 @@ step checks between cases (a cancelled transaction keeps nothing).
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any, Callable
 
 from .qt import QObject, QThread, Signal, Slot
-
-from ..store import open_case_file
 
 Step = Callable[[Any, Callable[[int, int], None], threading.Event], Any]
 
@@ -27,10 +24,11 @@ class IncidentWorker(QObject):
     finished = Signal(object)  # what the step returned
     failed = Signal(object)  # the exception that stopped it (IncidentCancelled when cancelled)
 
-    def __init__(self, path: Path | None, step: Step) -> None:
-        """``path``: the case file the step opens (None: a step that needs no file)."""
+    def __init__(self, open_store: Callable[[], Any] | None, step: Step) -> None:
+        """``open_store``: opens the store the step works on, on the worker's thread
+        (None: a step that needs no store)."""
         super().__init__()
-        self.path, self.step = path, step
+        self.open_store, self.step = open_store, step
         self.cancel_event = threading.Event()
 
     def cancel(self) -> None:
@@ -40,10 +38,10 @@ class IncidentWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            if self.path is None:
+            if self.open_store is None:
                 result = self.step(None, self.progress.emit, self.cancel_event)
             else:
-                with open_case_file(self.path) as cf:
+                with self.open_store() as cf:
                     result = self.step(cf, self.progress.emit, self.cancel_event)
         except Exception as e:  # noqa: BLE001 - shown to the user by the window
             self.failed.emit(e)
@@ -69,11 +67,11 @@ class StepRunner(QObject):
     def busy(self) -> bool:
         return self.thread is not None
 
-    def start(self, name: str, path: Path | None, step: Step) -> bool:
+    def start(self, name: str, open_store: Callable[[], Any] | None, step: Step) -> bool:
         if self.busy:
             return False
         self.name = name
-        self.worker = IncidentWorker(path, step)
+        self.worker = IncidentWorker(open_store, step)
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)

@@ -43,7 +43,8 @@ from ..store.errors import LocksLost, StoreError
 from .a11y import identify
 from .case_list import CaseList
 from .errors import reported
-from .session import CaseSession
+from .server_actions import ServerActions, ask_password
+from .session import CONNECTION_ERRORS, CaseSession
 from .signatures import user_label
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.record: CaseRecord | None = None
         self.undo_stack = QUndoStack(self)
         self.last_error_box = None
+        self.open_error: StoreError | None = None  # why the last open_path failed
         self._discard_refused = False  # the clerk agreed to close without refused entries
         self._workspace: Workspace | None = None  # (see build_workspace)
 
@@ -275,12 +277,14 @@ class MainWindow(QMainWindow):
             "&Reset layout", self.reset_layout, None, "reset_layout",
             "Put the panes, the work queues and the case list's columns back as they first were")
         self.about_act = self._action("&About Billing Desk", self.about, None, "about")
+        self.server = ServerActions(self)  # Connect to server…, and a dropped connection
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.file_menu = file_menu
         file_menu.addAction(self.new_file_act)
         file_menu.addAction(self.open_file_act)
+        file_menu.addAction(self.server.connect_act)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("recent_menu")
         file_menu.addMenu(self.recent_menu)
@@ -317,20 +321,70 @@ class MainWindow(QMainWindow):
 
     # -- files ---------------------------------------------------------------------------
 
-    def open_path(self, path: Path) -> bool:
+    def open_path(self, target: Path | str, *, quiet: bool = False) -> bool:
+        """Open a case file, or connect to a server (a target: store/targets.py; its
+        password asked for when the server wants one and libpq has none)."""
+        from ..store.targets import is_server_target
+
+        if self.workspace_built:
+            self.editor.flush()
+        server = is_server_target(target)
+        self.open_error = None
+        try:
+            if server:
+                self.session.open(str(target), ask_password=ask_password(self))
+            else:
+                self.session.open(Path(target))
+        except StoreError as e:
+            self.open_error = e
+            if not quiet:
+                self.error("Cannot connect to the server" if server else "Cannot open the case file", e)
+            if not server:  # (a server that is down today is there tomorrow)
+                self._forget_recent(str(target))
+            if not quiet:
+                self._show_start_screen(target if server else Path(target), cancelled=False)
+            return False
+        # (if the sign-in was cancelled)
+        self._show_start_screen(str(target) if server else Path(target), cancelled=True)
+        return True
+
+    def show_start_screen(self, failed: str, error: BaseException):
+        """What could not be opened at start, and what to open instead (ui/start_dialog.py)."""
+        from .start_dialog import CONNECT, DEMO, OPEN, OPEN_FILE, RETRY, StartDialog
+
+        recent = [p for p in self._recent() if p != failed]
+        dialog = StartDialog(failed, error, recent, self)
+
+        def chosen(what: str, target: str) -> None:
+            if what in (OPEN, RETRY):
+                if not self.open_path(target, quiet=True):
+                    QTimer.singleShot(0, lambda: self.show_start_screen(target, self.open_error))
+            elif what == CONNECT:
+                self.server.connect_dialog()
+            elif what == OPEN_FILE:
+                self.open_file_dialog()
+            elif what == DEMO:
+                from .app import demo_case_file
+
+                self.open_path(demo_case_file())
+
+        dialog.chosen.connect(chosen)
+        self.start_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def adopt_store(self, store, target: str) -> bool:
+        """Work on ``store``, connected already (File > Connect to server…)."""
         if self.workspace_built:
             self.editor.flush()
         try:
-            self.session.open(Path(path))
+            self.session.adopt(store, target)
         except StoreError as e:
-            self.error("Cannot open the case file", e)
-            self._forget_recent(str(path))
-            self._show_start_screen(Path(path), cancelled=False)
+            self.error("Cannot open the cases of the server", e)
             return False
-        self._show_start_screen(Path(path), cancelled=True)  # (if the sign-in was cancelled)
         return True
 
-    def _show_start_screen(self, path: Path, *, cancelled: bool) -> None:
+    def _show_start_screen(self, path: Path | str, *, cancelled: bool) -> None:
         """No file open after all (the sign-in cancelled, the file unreadable): the start
         screen says so and offers the ways on; the window stays (ui/start_screen.py)."""
         if self.session.file is not None:
@@ -347,19 +401,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Billing Desk")
         self._update_availability()
 
-    def _file_opened(self, path: Path) -> None:
+    def _file_opened(self, _path: Path | str) -> None:
+        cf = self.session.file
         self.undo_stack.clear()
         self.record = None
         self.central.setCurrentWidget(self.splitter)
         if self.workspace_built:
             self._show_no_case()
         self.case_list.apply_filters()
-        self.file_label.setText(str(path))
+        if cf.is_server:
+            self.file_label.setText(f"Server: {cf.where}, as {cf.server_user}")
+            self.setWindowTitle(f"{cf.name} (server) — Billing Desk")
+        else:
+            self.file_label.setText(str(cf.path))
+            self.setWindowTitle(f"{cf.name} — Billing Desk")
         self._update_availability()
         self._show_user()
-        self.setWindowTitle(f"{path.name} — Billing Desk")
-        self.settings.setValue("last_file", str(path))
-        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        target = str(self.session.target)
+        self.settings.setValue("last_file", target)
+        recent = [target] + [p for p in self._recent() if p != target]
         self.settings.setValue("recent_files", recent[:MAX_RECENT])
         self._fill_recent()
 
@@ -383,10 +443,13 @@ class MainWindow(QMainWindow):
             self._fill_recent()
 
     def _fill_recent(self) -> None:
+        from ..store.targets import target_label
+
         self.recent_menu.clear()
         for k, p in enumerate(self._recent()):
-            act = self.recent_menu.addAction(f"&{k + 1} {p}")
-            act.triggered.connect(lambda _checked=False, p=p: self.open_path(Path(p)))
+            label = target_label(p)
+            act = self.recent_menu.addAction(f"&{k + 1} {label}")
+            act.triggered.connect(lambda _checked=False, p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def open_file_dialog(self) -> None:
@@ -398,7 +461,8 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_file(self) -> None:
-        from ..store.casefile import create_case_file
+        from ..store.sqlite.files import create_case_file
+
         from .file_dialogs import save_file
 
         path = save_file(self, "New case file", self._dialog_dir() / "cases.bdesk",
@@ -510,6 +574,9 @@ class MainWindow(QMainWindow):
         except LocksLost as e:
             self._locks_lost(e, draft)
             return False
+        except CONNECTION_ERRORS as e:  # the server cannot be reached: kept, saved when back
+            self.server.not_saved(case_id, self.record.revision, draft, description, e)
+            return False
         except BillingDeskError as e:  # (someone saved first, the rules, the file)
             self.error(f"Not saved: {description}", e)
             # the stack is running this very command (an undo, a redo): clearing it now
@@ -535,6 +602,10 @@ class MainWindow(QMainWindow):
         try:
             self.record = self.session.save_notes(self.record.id, self.notes.toPlainText(),
                                                   self.record.revision)
+        except CONNECTION_ERRORS as e:  # (what was typed stays in the field)
+            self.session.connection_lost(e)
+            self.error("Notes not saved", e)
+            return
         except StoreError as e:
             self.error("Notes not saved", e)
             self.reload_case()
@@ -554,10 +625,12 @@ class MainWindow(QMainWindow):
             self.history.show_case(self.record.id)
 
     def _external_change(self, case_ids: frozenset[int]) -> None:
-        """Another window or clerk saved: show their changes."""
+        """Another window, workstation or clerk saved: show their changes. What is being
+        typed in the case they changed is not committed on top of their version (it was
+        based on the old one): it is put back, still being typed, over theirs."""
         self.case_list.refresh()
         if self.record is not None and self.record.id in case_ids:
-            self.editor.flush()
+            typing = self.editor.typing()
             try:
                 record = self.session.load(self.record.id)
             except StoreError:
@@ -565,8 +638,13 @@ class MainWindow(QMainWindow):
             if record.revision != self.record.revision:
                 self.undo_stack.clear()
                 self._show_record(record)
+                kept = ""
+                if typing is not None and record.status in EDITABLE:
+                    self.editor.resume_typing(typing)
+                    kept = " (what you are typing is kept)"
                 self.statusBar().showMessage(
-                    f"{record.case_number} was changed by {record.last_edited_by}; showing their version", 8000)
+                    f"{record.case_number} was changed by {record.last_edited_by}; showing "
+                    f"their version{kept}", 8000)
 
     def import_periods_csv(self) -> None:
         if self.record is None or self.record.status not in EDITABLE:
@@ -579,7 +657,7 @@ class MainWindow(QMainWindow):
             self.import_periods_from(path)
 
     def import_periods_from(self, path: Path) -> None:
-        from ..store.openfiles import read_outside_file
+        from ..store.sqlite.openfiles import read_outside_file
 
         with reported(self, "Cannot read the CSV file") as outcome:
             try:
@@ -678,7 +756,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _locks_lost(self, e: LocksLost, unsaved: CaseDraft | None = None) -> None:
-        """This process lost the file's locks (store/openfiles.py): say so loudly, keep
+        """This process lost the file's locks (store/sqlite/openfiles.py): say so loudly, keep
         the change that could not be saved in a file of its own, and save nothing more
         from this window; the editor keeps showing what was typed, for reading."""
         from .qt import Qt
@@ -766,6 +844,7 @@ class MainWindow(QMainWindow):
         # an edit still being typed is committed (saved) before the window goes
         self.editor.flush()
         self.notes.finish()
+        self.server.keep_before_closing()  # an edit the server never got, kept in a file
         refused = self.editor.refused_entries()
         if refused and not self._discard_refused:
             event.ignore()

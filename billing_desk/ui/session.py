@@ -1,14 +1,27 @@
-"""The open case file and the signed-in user, as the windows see them.
+"""The open store -- a case file, or a database on a server -- and the signed-in user,
+as the windows see them.
 
 All reads and writes of the app go through here (the store's repositories; never SQL).
-After a change, one signal tells every view to refresh itself (``caseSaved``), and a
-cheap poll of the file's change counter tells this window when *another* window or
-another clerk saved something (``externalChange``).
+After a change, one signal tells every view to refresh itself (``caseSaved``), and this
+window learns when *another* window, workstation or clerk saved something
+(``externalChange``): on a server the database announces every committed change
+(LISTEN/NOTIFY) on a connection of its own, watched by a ``QSocketNotifier`` so the Qt
+thread never waits on it; a case file is polled (its change counter, every
+``POLL_MS``); a server is polled too, more rarely, in case an announcement was missed.
 
-Every file has its own users, so opening a file means signing in to it: ``sign_in`` (the
-sign-in dialog in the app) is asked, with a :class:`SignInGate` on the file, and
-returns the user or ``None`` (cancelled: the file is not opened). Without ``sign_in``
-(tests, benchmarks) the session acts as the login it was made with.
+A server's connection can drop (the network, a restarted server). Then
+``connectionChanged`` says so, every use of the store is refused at once with that
+error (nothing waits on a dead connection), and a thread tries to connect again every
+``RECONNECT_MS`` on a connection of its own; once it can, ``connectionChanged(None)``
+says the store is back (the main window then saves what could not be saved).
+
+Every store has its own users, so opening one means signing in to it: ``sign_in`` (the
+sign-in dialog in the app) is asked, with a :class:`SignInGate` on the store, and
+returns the user or ``None`` (cancelled: the store is not opened). Without ``sign_in``
+(tests, benchmarks) the session acts as the login it was made with. Connecting to a
+server (its own login, for now the office's application role: issue 17 gives each
+person theirs) comes first and is separate (:meth:`CaseSession.open`, ``password``,
+``ask_password``); :meth:`CaseSession.adopt` signs in to a store already connected.
 """
 
 from __future__ import annotations
@@ -21,8 +34,10 @@ from .qt import QObject, QTimer, Signal
 
 from .. import issuing
 from ..domain.workflow import Action, Role, may_approve
-from ..store.casefile import CaseFile, open_case_file
+from ..store.casefile import CaseFile
+from ..store.errors import ServerUnavailable, StoreError
 from ..store.summaries import UserRecord
+from ..store.targets import open_store
 
 if TYPE_CHECKING:  # the documents, the demo office, the case model load when first wanted
     from ..store.errors import LocksLost
@@ -37,6 +52,13 @@ if TYPE_CHECKING:  # the documents, the demo office, the case model load when fi
     from ..store.verify import VerifyReport
 
 POLL_MS = 1500
+#: a server announces its changes; its change counter is read now and then all the same
+SERVER_POLL_MS = 10_000
+#: how often a dropped server connection is tried again
+RECONNECT_MS = 2000
+
+#: failures that mean "the server cannot be used right now" (not "refused")
+CONNECTION_ERRORS = ServerUnavailable
 
 
 class SignInGate:
@@ -46,8 +68,13 @@ class SignInGate:
         self._cf = cf
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | None:
         return self._cf.path
+
+    @property
+    def name(self) -> str:
+        """The store as the dialog names it (a file's name, a server's database)."""
+        return self._cf.name
 
     @property
     def needs_first_administrator(self) -> bool:
@@ -81,10 +108,11 @@ SignIn = Callable[[SignInGate], "UserRecord | None"]
 class CaseSession(QObject):
     caseSaved = Signal(object)  # CaseRecord, saved by this window
     externalChange = Signal(object)  # frozenset of case ids changed by someone else
-    fileOpened = Signal(object)  # Path
+    fileOpened = Signal(object)  # Path of a case file, or a server's connection string
     fileClosed = Signal()
     userChanged = Signal(object)  # UserRecord | None
     locksLost = Signal(object)  # LocksLost: nothing more can be saved to the open file
+    connectionChanged = Signal(object)  # a StoreError: the server cannot be used; None: back
 
     def __init__(self, actor: str | UserRecord = "", parent=None, *,
                  sign_in: SignIn | None = None) -> None:
@@ -94,10 +122,20 @@ class CaseSession(QObject):
         self._sign_in = sign_in
         self.file: CaseFile | None = None
         self.lost: LocksLost | None = None
+        #: what the user named to open the store (a path, or a server's target as typed)
+        self.target: Path | str | None = None
+        #: why the server cannot be used now (None: it can)
+        self.connection_error: StoreError | None = None
         self._counter = 0
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
+        self._listener = None
+        self._notifier = None
+        self._reconnect_timer = QTimer(self)
+        self._reconnect_timer.setInterval(RECONNECT_MS)
+        self._reconnect_timer.timeout.connect(self._try_reconnect)
+        self._reconnecting = False
 
     # -- the file ------------------------------------------------------------------------
 
@@ -106,24 +144,41 @@ class CaseSession(QObject):
         """The signed-in user's login: who every change is recorded as."""
         return self.user.login if self.user is not None else self._login
 
-    def open(self, path: Path) -> CaseFile | None:
-        """Open a case file and sign in to it (the store raises a typed, clerk-readable
-        error if it can't). ``None`` if the sign-in was cancelled: the file that was open
-        stays open, with its user."""
-        cf = open_case_file(path)
-        if self._sign_in is not None:
-            user = self._sign_in(SignInGate(cf))
-            if user is None:
-                cf.close()
-                return None
-        else:  # a session made for a login (tests, benchmarks): that user, if the file has it
-            user = cf.users.find(self.actor) if self.actor else None
+    def open(self, target: Path | str, *, password: str | None = None,
+             ask_password: Callable[[str], str | None] | None = None) -> CaseFile | None:
+        """Open a case file, or connect to a server (``password``, or ``ask_password``
+        when libpq finds none and the server wants one), and sign in to it (the store
+        raises a typed, clerk-readable error if it can't). ``None`` if the sign-in was
+        cancelled: the store that was open stays open, with its user."""
+        return self.adopt(open_store(target, password=password, ask_password=ask_password),
+                          target)
+
+    def adopt(self, cf: CaseFile, target: Path | str | None = None) -> CaseFile | None:
+        """Sign in to ``cf``, opened already (a server connected to off the Qt thread),
+        and make it this session's store; ``None`` (and ``cf`` closed) if the sign-in was
+        cancelled."""
+        try:
+            if self._sign_in is not None:
+                user = self._sign_in(SignInGate(cf))
+                if user is None:
+                    cf.close()
+                    return None
+            else:  # a session made for a login (tests, benchmarks): that user, if it has it
+                user = cf.users.find(self.actor) if self.actor else None
+            counter = cf.listing.change_counter()
+        except BaseException:
+            cf.close()
+            raise
         self.close()
         self.file = cf
+        self.target = target if target is not None else (cf.path or cf.target)
+        self.connection_error = None
         self._set_user(user)
-        self._counter = cf.listing.change_counter()
+        self._counter = counter
+        self._timer.setInterval(SERVER_POLL_MS if cf.is_server else POLL_MS)
         self._timer.start()
-        self.fileOpened.emit(cf.path)
+        self._listen()
+        self.fileOpened.emit(cf.path or cf.target)
         return cf
 
     def switch_user(self) -> bool:
@@ -146,6 +201,8 @@ class CaseSession(QObject):
         close it cleanly; it is closed all the same)."""
         if self.file is not None:
             self._timer.stop()
+            self._reconnect_timer.stop()
+            self._stop_listening()
             cf, self.file = self.file, None
             try:
                 cf.close()
@@ -178,10 +235,12 @@ class CaseSession(QObject):
             if self.lost is not None:
                 raise self.lost
             raise RuntimeError("no case file is open")
+        if self.connection_error is not None:
+            raise self.connection_error  # (at once: nothing waits on a dead connection)
         return self.file
 
     def lose(self, error: LocksLost) -> None:
-        """The process lost the open file's locks (store/openfiles.py): the file is
+        """The process lost the open file's locks (store/sqlite/openfiles.py): the file is
         closed as such (nothing more is read or written through it), and everything
         asked of this session from now on is refused with ``error``."""
         self.lost = error
@@ -327,11 +386,11 @@ class CaseSession(QObject):
         return issue
 
     def reopened(self) -> CaseFile:
-        """A connection of its own to the open file, for work on another thread (an
-        SQLite connection belongs to the thread that opened it): the caller closes it.
-        The file is not read outside SQLite for it (store/openfiles.py)."""
-        path = self._cf().path
-        return open_case_file(path)
+        """A connection of its own to the open store, for work on another thread (an
+        SQLite connection belongs to the thread that opened it; a server's is another
+        connection with the same credentials): the caller closes it. A file is not read
+        outside SQLite for it (store/sqlite/openfiles.py)."""
+        return self._cf().reopen()
 
     def print_document(self, document_id: int, send: Callable[[bytes], int]) -> issuing.Printout:
         """The original on the first print, a COPY after; recorded once ``send`` printed."""
@@ -383,16 +442,19 @@ class CaseSession(QObject):
     # -- other windows -------------------------------------------------------------------
 
     def poll(self) -> None:
-        if self.file is None:
+        if self.file is None or self.connection_error is not None:
             return
-        from ..store.errors import LocksLost, StoreError
+        from ..store.errors import LocksLost
 
         try:
-            self.file.check_locks()  # (see store/openfiles.py)
+            self.file.check_locks()  # (see store/sqlite/openfiles.py)
             counter = self.file.listing.change_counter()
         except LocksLost as e:
             self._timer.stop()
             self.locksLost.emit(e)
+            return
+        except CONNECTION_ERRORS as e:
+            self.connection_lost(e)
             return
         except StoreError:
             return  # the next save or read reports it, with what was being done
@@ -400,3 +462,96 @@ class CaseSession(QObject):
             changed = self.file.listing.changed_since(self._counter)
             self._counter = counter
             self.externalChange.emit(changed)
+
+    # -- a server's announcements, and its connection ------------------------------------
+
+    @property
+    def is_server(self) -> bool:
+        return self.file is not None and self.file.is_server
+
+    def _listen(self) -> None:
+        """Hear the server's announcements (on a connection of its own, watched by a
+        socket notifier); without them (a case file, or the listener cannot connect)
+        the poll timer alone tells."""
+        self._stop_listening()
+        if self.file is None or not self.file.is_server:
+            return
+        from .qt import QSocketNotifier
+
+        try:
+            self._listener = self.file.listen()
+        except StoreError:
+            return  # (the poll reads the change counter meanwhile)
+        self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._announced)
+
+    def _stop_listening(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    def _announced(self, *_args) -> None:
+        """The listener's socket has something: read it (never waits), then look."""
+        if self._listener is None:
+            return
+        try:
+            changes = self._listener.changes()
+        except StoreError:  # the listener's connection dropped: the store's may have too
+            self._stop_listening()
+            self.poll()
+            return
+        if changes:
+            self.poll()
+
+    def connection_lost(self, error: StoreError) -> None:
+        """The server cannot be used now: say so once, refuse every use at once, and try
+        to connect again every ``RECONNECT_MS``."""
+        if self.file is None or not self.file.is_server:
+            return
+        first = self.connection_error is None
+        self.connection_error = error
+        self._stop_listening()
+        self._reconnect_timer.start()
+        if first:
+            self.connectionChanged.emit(error)
+
+    def _try_reconnect(self) -> None:
+        """One attempt, on a thread and a connection of its own (the store's is not
+        touched until the server answers)."""
+        if self._reconnecting or self.file is None or self.connection_error is None:
+            return
+        self._reconnecting = True
+        cf = self.file
+
+        from .background import run_in_background
+
+        # (no window of its own, no progress shown: the banner says it is trying)
+        self._reconnect_task = run_in_background(
+            None, "Reconnect", lambda _progress: cf.reopen().close(),
+            lambda _none: self._after_reconnect(None),
+            failed=lambda e: self._after_reconnect(e if isinstance(e, StoreError) else
+                                                   StoreError(str(e))),
+            progressed=lambda *_: None)
+
+    def _after_reconnect(self, error: StoreError | None) -> None:
+        self._reconnecting = False
+        if self.file is None or self.connection_error is None:
+            return
+        if error is not None:
+            self.connection_error = error  # (the latest reason; still trying)
+            return
+        try:
+            self.file.ping()  # the store's own connection, made again now
+        except CONNECTION_ERRORS as e:
+            self.connection_error = e
+            return
+        self.connection_error = None
+        self._reconnect_timer.stop()
+        self._listen()
+        self.connectionChanged.emit(None)
+        self.poll()  # what others saved meanwhile
+

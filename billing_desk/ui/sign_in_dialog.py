@@ -39,7 +39,7 @@ class SignInDialog(QDialog):
         self.gate = gate
         self.user: UserRecord | None = None
         self.first_administrator = gate.needs_first_administrator
-        self.setWindowTitle(f"Sign in — {gate.path.name} — Billing Desk")
+        self.setWindowTitle(f"Sign in — {gate.name} — Billing Desk")
 
         lay = QVBoxLayout(self)
         intro = QLabel()
@@ -52,14 +52,14 @@ class SignInDialog(QDialog):
         self.password_again = _line("sign_in_password_again", "Password again", secret=True)
         form.addRow("&Login:", self.login)
         if self.first_administrator:
-            intro.setText(f"<b>{gate.path.name}</b> has no users yet. Create its first "
+            intro.setText(f"<b>{gate.name}</b> has no users yet. Create its first "
                           "administrator: they add the clerks and supervisors and set the "
                           "approval limits.")
             form.addRow("Full &name:", self.name)
             form.addRow("&Password:", self.password)
             form.addRow("Password &again:", self.password_again)
         else:
-            intro.setText(f"Sign in to <b>{gate.path.name}</b>.")
+            intro.setText(f"Sign in to <b>{gate.name}</b>.")
             form.addRow("&Password:", self.password)
         lay.addLayout(form)
 

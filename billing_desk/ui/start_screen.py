@@ -54,10 +54,14 @@ class StartScreen(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def show_reason(self, path: Path | None, cancelled: bool) -> None:
-        """Why nothing is open: the sign-in to ``path`` was cancelled, or ``path`` could
-        not be opened (the error was shown)."""
+    def show_reason(self, path: Path | str | None, cancelled: bool) -> None:
+        """Why nothing is open: the sign-in to ``path`` (a case file, or a server's
+        connection string) was cancelled, or ``path`` could not be opened (the error was
+        shown)."""
         self._path = path
+        if isinstance(path, str):  # a server: named as the recent list names it
+            self._show_server(path, cancelled)
+            return
         if path is None:
             self.text.setText("Open a case file, or make a new one.")
         elif cancelled:
@@ -72,3 +76,14 @@ class StartScreen(QWidget):
         self.retry.setText(f"&Sign in to {name}…" if cancelled else f"&Try {name} again")
         self.retry.setVisible(path is not None)
         (self.retry if path is not None else self.open).setFocus()
+
+    def _show_server(self, target: str, cancelled: bool) -> None:
+        if cancelled:
+            self.text.setText(f"The sign-in to the server <b>{escape(target)}</b> was "
+                              "cancelled. Sign in to it, or open a case file.")
+        else:
+            self.text.setText(f"The server <b>{escape(target)}</b> could not be used; the "
+                              "message said why. Try it again, or open a case file.")
+        self.retry.setText("&Sign in to the server…" if cancelled else "&Try the server again")
+        self.retry.setVisible(True)
+        self.retry.setFocus()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +18,8 @@ from billing_desk.documents import kinds_for
 from billing_desk.domain.rulepacks import determine
 from billing_desk.cli.exit_codes import EXIT_BATCH_STOPPED, EXIT_ISSUE_REFUSED
 from billing_desk.cli.signin import PASSWORD_ENV
-from billing_desk.store import create_case_file, open_case_file
+from billing_desk.store import create_store, open_store
+from tests.backends import raw, rows
 from tests.issuing.cases import CLERK, MAIL_ROOM, approved_case, approved_cases, draft_of
 from tests.staff import PASSWORD
 
@@ -33,9 +33,9 @@ def mail_room_password(monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
 
 
-def test_issue_batch_twice_issues_once_and_reconciles(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_issue_batch_twice_issues_once_and_reconciles(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         approved_cases(cf, 6)
         cf.cases.create(draft_of("01"), actor=CLERK)
     assert main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1",
@@ -46,16 +46,16 @@ def test_issue_batch_twice_issues_once_and_reconciles(tmp_path, capsys):
     assert "issue-batch: 6 of 6 cases (100%)" in err  # plain lines, not a terminal's bar
     manifests = sorted(tmp_path.glob("issue-batch-*.csv"))
     assert len(manifests) == 1 and manifests[0].with_suffix(".json").exists()
-    rows = list(csv.DictReader(manifests[0].open(encoding="utf-8")))
-    with open_case_file(path) as cf:
-        stored = cf.db.execute("SELECT sha256 FROM documents ORDER BY id").fetchall()
-        assert sorted(r["sha256"] for r in rows) == sorted(s for (s,) in stored)
-        assert {r["status"] for r in rows} == {"issued"}
+    listed = list(csv.DictReader(manifests[0].open(encoding="utf-8")))
+    with open_store(path) as cf:
+        stored = rows(cf, "SELECT sha256 FROM documents ORDER BY id")
+        assert sorted(r["sha256"] for r in listed) == sorted(s for (s,) in stored)
+        assert {r["status"] for r in listed} == {"issued"}
     assert main(["issue-batch", str(path), "--out", str(tmp_path), *AS_MAIL_ROOM]) == 0
     out, _ = capsys.readouterr()
     assert "Reconciliation: 0 cases selected = documents issued for 0 cases (0 documents)" in out
-    with open_case_file(path) as cf:
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == len(stored)
+    with open_store(path) as cf:
+        assert rows(cf, "SELECT count(*) FROM documents") == [(len(stored),)]
     assert len(list(tmp_path.glob("issue-batch-*.json"))) == 2  # each run its own manifest
     assert main(["verify", str(path)]) == 0
     # a wrong password is refused before any case
@@ -63,9 +63,9 @@ def test_issue_batch_twice_issues_once_and_reconciles(tmp_path, capsys):
     assert main(["issue-batch", str(path), "--out", str(tmp_path), *AS_MAIL_ROOM]) == 16
 
 
-def test_a_refused_case_makes_the_batch_exit_non_zero_with_its_reason(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_a_refused_case_makes_the_batch_exit_non_zero_with_its_reason(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         approved_cases(cf, 2)
         refused = approved_case(cf, "18", customer_name="王小明")  # (approved by the API)
     code = main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1", *AS_MAIL_ROOM])
@@ -76,9 +76,9 @@ def test_a_refused_case_makes_the_batch_exit_non_zero_with_its_reason(tmp_path, 
             "contains characters the letter font cannot print") in out
 
 
-def test_issue_one_case_and_its_refusals(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_issue_one_case_and_its_refusals(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         record = approved_case(cf, "23")
         draft = cf.cases.create(draft_of("01"), actor=CLERK)
     assert main(["issue", str(path), record.case_number, "--out", str(tmp_path), *AS_MAIL_ROOM]) == 0
@@ -91,36 +91,35 @@ def test_issue_one_case_and_its_refusals(tmp_path, capsys):
     assert "is draft, not approved" in capsys.readouterr().err
 
 
-def batch_storing(tmp_path, cases: int = 120, **popen) -> tuple[Path, subprocess.Popen]:
+def batch_storing(store_target, tmp_path, cases: int = 120, **popen) -> tuple[Path, subprocess.Popen]:
     """A file of approved cases and an issue-batch process on it (its own process group,
     as in a terminal) that has just stored its first documents."""
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+    path = store_target
+    with create_store(path) as cf:
         approved_cases(cf, cases)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "billing_desk", "issue-batch", str(path),
                              "--out", str(tmp_path), "--workers", "2", *AS_MAIL_ROOM],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             start_new_session=True, **popen)
-    watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    deadline = time.monotonic() + 60
-    while watch.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.01)
-    watch.close()
+    with raw(path) as watch:
+        deadline = time.monotonic() + 60
+        while watch.value("SELECT count(*) FROM documents") == 0:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.01)
     return path, proc
 
 
 @pytest.mark.slow
-def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
-    path, proc = batch_storing(tmp_path, text=True)
+def test_ctrl_c_cancels_cleanly_and_lists_the_rest(store_target, tmp_path):
+    path, proc = batch_storing(store_target, tmp_path, text=True)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C does: every process of the group
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == EXIT_BATCH_STOPPED, err
     assert "cancelling" in err and "Stopped: The batch was cancelled." in out
     assert "adds up" in out and "not attempted, still approved" in out
-    with open_case_file(path) as cf:
-        statuses = dict(cf.db.execute("SELECT status, count(*) FROM cases GROUP BY 1").fetchall())
+    with open_store(path) as cf:
+        statuses = dict(rows(cf, "SELECT status, count(*) FROM cases GROUP BY 1"))
         assert 0 < statuses["issued"] < 120 and statuses["issued"] + statuses["approved"] == 120
         assert f"documents issued for {statuses['issued']} cases" in out
         assert f"not attempted {statuses['approved']}" in out
@@ -128,15 +127,15 @@ def test_ctrl_c_cancels_cleanly_and_lists_the_rest(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_batch_killed_mid_run_leaves_no_case_half_stored(tmp_path):
-    path, proc = batch_storing(tmp_path)
+def test_a_batch_killed_mid_run_leaves_no_case_half_stored(store_target, tmp_path):
+    path, proc = batch_storing(store_target, tmp_path)
     time.sleep(0.3)  # well inside the run: groups of cases are being committed
     os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, as a power cut would
     proc.communicate(timeout=60)
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         assert cf.verify().ok
         issued = 0
-        for case_id, status in cf.db.execute("SELECT id, status FROM cases").fetchall():
+        for case_id, status in rows(cf, "SELECT id, status FROM cases"):
             record = cf.cases.load(case_id)
             kinds = {d.kind.value for d in cf.documents.list(case_id)}
             if status == "issued":
@@ -150,14 +149,14 @@ def test_a_batch_killed_mid_run_leaves_no_case_half_stored(tmp_path):
     assert not list(tmp_path.glob("issue-batch-*.csv"))  # no manifest claims a finished run
 
 
-def test_an_invalid_document_setting_stops_the_batch_before_any_case(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_an_invalid_document_setting_stops_the_batch_before_any_case(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         approved_cases(cf, 2)
         cf.settings.set("documents", {"backbill.installment_months": "twelve"}, actor="admin")
     assert main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1",
                  *AS_MAIL_ROOM]) == 2
     assert "backbill.installment_months must be a whole number" in capsys.readouterr().err
     assert list(tmp_path.glob("issue-batch-*")) == []
-    with open_case_file(path) as cf:
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    with open_store(path) as cf:
+        assert rows(cf, "SELECT count(*) FROM documents") == [(0,)]

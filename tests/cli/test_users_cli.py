@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,8 @@ import pytest
 
 from billing_desk.cli import main
 from billing_desk.domain.draft import CaseDraft
-from billing_desk.store import open_case_file
+from billing_desk.store import create_store, open_store
+from tests.backends import exists, raw
 from tests.domain.builders import make_case, period
 from tests.staff import FAST, PASSWORD, add_staff
 
@@ -46,38 +46,29 @@ def run(capsys, monkeypatch, *args, password: str = PASSWORD, new_password: str 
 
 
 @pytest.fixture
-def office(tmp_path) -> Path:
-    """A file with the test office and two cases prepared by alice: BD-000001 a refund of
-    10.00, BD-000002 an undercharge whose readings differ."""
-    path = tmp_path / "office.bdesk"
-    with open_case_file(_new_empty(path)) as cf:
+def office(store_target):
+    """A store (file or database) with the test office and two cases prepared by alice:
+    BD-000001 a refund of 10.00, BD-000002 an undercharge whose readings differ."""
+    with create_store(store_target) as cf:
         add_staff(cf)
         cf.cases.create(CaseDraft.from_case(make_case()), actor="alice")
         under = [period("2010-01-01", "2010-01-31", "40.00", "60.00")]
         cf.cases.create(CaseDraft.from_case(make_case(periods=under)), actor="alice")
-    return path
+    return store_target
 
 
-def _new_empty(path: Path) -> Path:
-    from billing_desk.store import create_case_file
-
-    create_case_file(path).close()
-    return path
-
-
-def test_new_asks_for_the_first_administrator(tmp_path):
-    path = tmp_path / "new.bdesk"
+def test_new_asks_for_the_first_administrator(store_target):
+    path = store_target
     proc = cli("new", path, "--admin-login", "root", "--admin-name", "Rita Root", password=None)
     assert proc.returncode == 2 and "set the environment variable BILLING_DESK_PASSWORD" in proc.stderr
-    assert not path.exists()
+    assert not exists(path)
     proc = cli("new", path, password=PASSWORD)
     assert proc.returncode == 2 and "give --admin-login" in proc.stderr
     proc = cli("new", path, "--admin-login", "root", "--admin-name", "Rita Root")
     assert proc.returncode == 0, proc.stderr
     assert "administrator root" in proc.stdout
-    raw = sqlite3.connect(path)
-    (stored,) = raw.execute("SELECT password_hash FROM users").fetchone()
-    raw.close()
+    with raw(path) as outside:
+        (stored,) = outside.execute("SELECT password_hash FROM users").fetchone()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # real users: strong hashes
     proc = cli("submit", path, "BD-000001", "--as", "root", "--password", PASSWORD)
     assert proc.returncode == 2 and "unrecognized arguments: --password" in proc.stderr
@@ -144,7 +135,7 @@ def test_return_void_and_the_acknowledgement(office, capsys, monkeypatch):
     code, out, _ = act("void", "--as", "boss", "--reason", "Duplicate of BD-000001.")
     assert code == 0 and "now void" in out
     assert run(capsys, monkeypatch, "verify", office)[0] == 0
-    with open_case_file(office) as cf:
+    with open_store(office) as cf:
         assert [(e.action, e.actor) for e in cf.cases.history(2)] == [
             ("create", "alice"), ("submit", "alice"), ("return", "sup"), ("submit", "alice"),
             ("approve", "sup"), ("void", "boss")]

@@ -1,7 +1,7 @@
 """Issues one case from its own process, starting when told (the concurrency test's
 second clerk).
 
-    python tests/issuing/issue_driver.py FILE CASE-ID GO-FILE ACTOR
+    python tests/issuing/issue_driver.py TARGET CASE-ID GO-FILE ACTOR
 
 Waits until GO-FILE exists, issues the case through the service, and prints one JSON
 line: whether this process created the issue, and the ids of the documents returned.
@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 
 import billing_desk.issuing.service as service
-from billing_desk.store import open_case_file
+from billing_desk.store import open_store
 
 RENDER = service.prepare_issue
 
 
 def main(path: str, case_id: int, go: Path, actor: str) -> None:
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         print("ready", flush=True)
         while not go.exists():
             time.sleep(0.001)

@@ -13,7 +13,8 @@ import pytest
 
 from billing_desk.domain.workflow import CaseStatus
 from billing_desk.issuing import Manifest, issue_batch
-from billing_desk.store import DiskFull, create_case_file
+from billing_desk.store import DiskFull, create_store
+from tests.backends import rows as query
 
 from .cases import CLERK, ISSUE_DATE, MAIL_ROOM, approved_case, approved_cases, draft_of
 
@@ -21,14 +22,14 @@ STARTED = datetime(2026, 3, 4, 14, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def cf(tmp_path):
-    with create_case_file(tmp_path / "office.bdesk") as f:
+def cf(store_target):
+    with create_store(store_target) as f:
         yield f
 
 
 def run(cf, folder, **options):
     folder.mkdir(exist_ok=True)
-    manifest = Manifest(folder, case_file=cf.path, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
+    manifest = Manifest(folder, case_file=cf.where, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
                         started=options.pop("started", STARTED))
     report = issue_batch(cf, actor=MAIL_ROOM, issue_date=ISSUE_DATE, manifest=manifest,
                          **options)
@@ -49,9 +50,9 @@ def test_a_batch_issues_every_approved_case_and_reconciles(cf, tmp_path):
         (unmailable.case_number, "100-2000-01")]
     assert "characters the letter font cannot print" in report.refused[0].reason
     assert report.adds_up and report.not_attempted == [] and report.stopped is None
-    stored = cf.db.execute("SELECT d.id, c.case_number, d.kind, d.issue_number, d.sha256, "
-                           "d.page_count FROM documents d JOIN cases c ON c.id = d.case_id "
-                           "ORDER BY d.id").fetchall()
+    stored = query(cf, "SELECT d.id, c.case_number, d.kind, d.issue_number, d.sha256, "
+                       "d.page_count FROM documents d JOIN cases c ON c.id = d.case_id "
+                       "ORDER BY d.id")
     assert report.documents == len(stored) == 9 + sum(1 for r in stored if r[2] != "letter")
     assert report.reconciliation() == (
         f"10 cases selected = documents issued for 9 cases ({len(stored)} documents) + "
@@ -74,7 +75,7 @@ def test_a_batch_issues_every_approved_case_and_reconciles(cf, tmp_path):
 
     again, _ = run(cf, tmp_path / "again", workers=1)  # only the refused case is selected again
     assert (again.selected, again.issued_cases, len(again.refused)) == (1, 0, 1)
-    assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == len(stored)
+    assert query(cf, "SELECT count(*) FROM documents")[0][0] == len(stored)
 
 
 def test_cancel_stores_what_is_done_and_leaves_the_rest_approved(cf, tmp_path):
@@ -90,7 +91,7 @@ def test_cancel_stores_what_is_done_and_leaves_the_rest_approved(cf, tmp_path):
     assert report.adds_up and report.stopped == "The batch was cancelled."
     assert 3 <= report.issued_cases < 30 and report.refused == []
     assert len(report.not_attempted) == 30 - report.issued_cases
-    statuses = dict(cf.db.execute("SELECT case_number, status FROM cases").fetchall())
+    statuses = dict(query(cf, "SELECT case_number, status FROM cases"))
     assert all(statuses[c.case_number] == "approved" for c in report.not_attempted)
     assert list(statuses.values()).count("issued") == report.issued_cases
     rest, _ = run(cf, tmp_path / "rest", workers=1)
@@ -106,7 +107,7 @@ def test_a_disk_full_part_way_stops_the_batch_with_what_was_done(cf, tmp_path, m
     def fill_up(requests, *, actor):
         calls.append(len(requests))
         if len(calls) == 2:
-            raise DiskFull(cf.path)
+            raise DiskFull(cf.where)
         return real(requests, actor=actor)
 
     monkeypatch.setattr(cf.issues, "issue_many", fill_up)
@@ -116,5 +117,5 @@ def test_a_disk_full_part_way_stops_the_batch_with_what_was_done(cf, tmp_path, m
     assert report.issued_cases == 2 and len(report.not_attempted) == 6
     assert [r["status"] for r in csv.DictReader(csv_path.open(encoding="utf-8"))].count(
         "not_attempted") == 6
-    assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'approved'").fetchone()[0] == 6
+    assert query(cf, "SELECT count(*) FROM cases WHERE status = 'approved'")[0][0] == 6
     assert cf.verify().ok

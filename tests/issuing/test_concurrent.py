@@ -1,5 +1,7 @@
-"""Two processes issuing the same case at the same moment end with one set of documents:
-each renders outside the transaction, and inside it the file is asked again."""
+"""Two processes issuing the same case at the same moment end with one set of documents,
+on a case file and on a server (two mail-room workstations): each renders outside the
+transaction, and inside it the store is asked again; on a server a unique constraint
+on (case, kind, fingerprint) backs it (tests/store/test_server.py tries it from outside)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from billing_desk.store import create_case_file, open_case_file
+from billing_desk.store import create_store, open_store
+from tests.backends import rows as query
 
 from .cases import CLERK, MAIL_ROOM, approved_case
 
@@ -17,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("issue_driver.py")
 
 
-def test_two_processes_issuing_one_case_at_once_create_one_set(tmp_path):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_two_processes_issuing_one_case_at_once_create_one_set(store_target, tmp_path):
+    path = store_target
+    with create_store(path) as cf:
         case_id = approved_case(cf, "18").id
     go = tmp_path / "go"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -37,7 +40,7 @@ def test_two_processes_issuing_one_case_at_once_create_one_set(tmp_path):
     assert [r["rendered"] for r in results] == [1, 1]  # both had documents in hand
     assert sorted(r["created"] for r in results) == [False, True]
     assert results[0]["documents"] == results[1]["documents"] and len(results[0]["documents"]) == 3
-    with open_case_file(path) as cf:
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    with open_store(path) as cf:
+        assert query(cf, "SELECT count(*) FROM documents") == [(3,)]
         assert [e.action for e in cf.cases.history(case_id)].count("issue") == 1
         assert cf.verify().ok

@@ -14,7 +14,8 @@ from billing_desk.domain.workflow import CaseStatus
 from billing_desk.issuing import (NotApproved, current_fingerprint, issue_documents,
                                   preview_documents, print_document, reprint_document,
                                   save_document, set_document_settings, signoffs_for)
-from billing_desk.store import DocumentKind, create_case_file
+from billing_desk.store import DocumentKind, create_store
+from tests.backends import rows as query
 from tests.documents.inputs import document_input
 
 from .cases import (CLERK, ISSUE_DATE, MAIL_ROOM, SUPERVISOR, approved_case, draft_of,
@@ -31,8 +32,8 @@ WORDS = {"en_US": ("We will credit", "Credit memo", "Back-bill memo"),
 
 
 @pytest.fixture
-def cf(tmp_path):
-    with create_case_file(tmp_path / "office.bdesk") as f:
+def cf(store_target):
+    with create_store(store_target) as f:
         yield f
 
 
@@ -52,8 +53,8 @@ def test_letter_and_memos_are_issued_stored_and_read_right(cf, locale):
     issue = issue_documents(cf, record.id, actor=MAIL_ROOM, issue_date=ISSUE_DATE)
     assert issue.created and issue.case.status is CaseStatus.ISSUED
     fingerprint = current_fingerprint(record)
-    rows = cf.db.execute("SELECT kind, issue_number, fingerprint, sha256, pdf, page_count, "
-                         "created_by FROM documents ORDER BY id").fetchall()
+    rows = query(cf, "SELECT kind, issue_number, fingerprint, sha256, pdf, page_count, "
+                     "created_by FROM documents ORDER BY id")
     assert [(r[0], r[1], r[2], r[6]) for r in rows] == [
         ("letter", 1, fingerprint, MAIL_ROOM), ("credit_memo", 1, fingerprint, MAIL_ROOM),
         ("back_bill_memo", 1, fingerprint, MAIL_ROOM)]
@@ -78,14 +79,14 @@ def test_a_case_that_is_not_approved_is_refused_naming_its_status(cf):
     record = cf.workflow.submit(record.id, actor=CLERK)
     with pytest.raises(NotApproved, match=r"BD-000001 is submitted, not approved"):
         issue_documents(cf, record.id, actor=MAIL_ROOM, issue_date=ISSUE_DATE)
-    assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert query(cf, "SELECT count(*) FROM documents")[0][0] == 0
 
 
 def test_a_crossed_render_is_blocked_and_nothing_is_stored(cf, monkeypatch):
     a = approved_case(cf, "13")
     b = approved_case(cf, "18", **PEÑA)
     entries = len(cf.audit_log())
-    snapshots = cf.db.execute("SELECT count(*) FROM determinations").fetchone()[0]
+    snapshots = query(cf, "SELECT count(*) FROM determinations")[0][0]
     render = render_module.render_document
     other = document_input("13", case_number=a.case_number)
 
@@ -98,9 +99,9 @@ def test_a_crossed_render_is_blocked_and_nothing_is_stored(cf, monkeypatch):
     message = str(blocked.value)
     assert message.startswith(f"Issue blocked: the letter for case {b.case_number}")
     assert "account number shows '778-1020-00', expected '300-4400-17'" in message
-    assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert query(cf, "SELECT count(*) FROM documents")[0][0] == 0
     # nothing new: only the snapshots kept when the two cases were submitted
-    assert cf.db.execute("SELECT count(*) FROM determinations").fetchone()[0] == snapshots == 2
+    assert query(cf, "SELECT count(*) FROM determinations")[0][0] == snapshots == 2
     assert len(cf.audit_log()) == entries
     assert cf.cases.load(b.id).status is CaseStatus.APPROVED
 
@@ -119,7 +120,7 @@ def test_issuing_again_returns_the_same_documents_and_creates_nothing(cf):
 def test_a_reprint_is_stamped_copy_audited_and_creates_no_document(cf):
     record = approved_case(cf, "23", locale="es_US")
     memo = issue_documents(cf, record.id, actor=MAIL_ROOM, issue_date=ISSUE_DATE).documents[1]
-    rows = cf.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    rows = query(cf, "SELECT count(*) FROM documents")[0][0]
     reprint = reprint_document(cf, memo.id, MAIL_ROOM)
     assert reprint.copy and reprint.sha256 != memo.sha256 and reprint.pages == memo.page_count
     text = extract_text(reprint.pdf)
@@ -131,7 +132,7 @@ def test_a_reprint_is_stamped_copy_audited_and_creates_no_document(cf):
         "reprint", MAIL_ROOM, "document", str(memo.id))
     assert entry.after["copy_sha256"] == hashlib.sha256(reprint.pdf).hexdigest()
     assert entry.after["sha256"] == memo.sha256
-    assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == rows
+    assert query(cf, "SELECT count(*) FROM documents")[0][0] == rows
     assert cf.cases.load(record.id).status is CaseStatus.ISSUED
     assert cf.verify().ok
 
@@ -163,7 +164,7 @@ def test_a_preview_before_issue_is_watermarked_and_stores_nothing(cf):
     assert [d.kind.value for d in previews] == ["letter", "credit_memo", "back_bill_memo"]
     assert all("PREVIEW · NOT ISSUED" in extract_text(d.pdf) for d in previews)
     assert "Not yet submitted for approval" in extract_text(previews[1].pdf)
-    assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert query(cf, "SELECT count(*) FROM documents")[0][0] == 0
     assert len(cf.audit_log()) == 1  # only the creation
 
 

@@ -17,7 +17,7 @@ from billing_desk.store import (
     create_case_file,
 )
 from billing_desk.store.demo_file import fill_demo
-from billing_desk.store.schema import LATEST_VERSION
+from billing_desk.store.sqlite.schema import LATEST_VERSION
 
 
 def good_case_file(path: Path, cases: int = 30) -> Path:

@@ -1,5 +1,6 @@
-"""Store fixtures: a fresh case file per test in its own temp folder, a clock that moves
-one second per reading, drafts from the shared worked cases."""
+"""Store fixtures: a fresh store per test -- a case file in its own temp folder, or a
+database of its own on the server (each test that uses them runs on both) -- a clock
+that moves one second per reading, drafts from the shared worked cases."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from billing_desk.domain.caseformat import loads_case
 from billing_desk.domain.draft import CaseDraft
-from billing_desk.store import create_case_file
+from billing_desk.store import create_case_file, open_store
 from tests.shared_cases import worked_cases
 from tests.staff import add_staff
 
@@ -50,8 +51,13 @@ def clock() -> StepClock:
 
 
 @pytest.fixture
-def case_file(tmp_path, clock):
-    cf = create_case_file(tmp_path / "office.bdesk", clock=clock)
+def case_file(backend, tmp_path, clock, request):
+    """An empty store of each backend: a new case file, or a fresh database on the
+    server (tests/conftest.py ``server_database``)."""
+    if backend == "file":
+        cf = create_case_file(tmp_path / "office.bdesk", clock=clock)
+    else:
+        cf = open_store(request.getfixturevalue("server_database"), clock=clock)
     yield cf
     cf.close()
 

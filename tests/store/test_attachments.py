@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from billing_desk.store import AttachmentTooLarge, RecordNotFound
+from tests.backends import rows
 
 from .conftest import shared_draft
 
@@ -35,7 +36,7 @@ def test_same_content_is_stored_once(case_file, case_id):
     a = case_file.attachments.add(case_id, "meter.png", data, actor="alice")
     b = case_file.attachments.add(other, "photo-copy.png", data, actor="bob")
     assert a.sha256 == b.sha256 and a.id != b.id
-    assert case_file.db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+    assert rows(case_file, "SELECT count(*) FROM blobs") == [(1,)]
     assert case_file.attachments.data(b.id) == data
 
 

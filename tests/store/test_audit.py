@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -14,10 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_desk.domain.fingerprint import canonical_json
-from billing_desk.store import open_case_file
+from billing_desk.store import open_store
 from billing_desk.store.audit import GENESIS, PATCH, changes, replay
 from billing_desk.ui.formatting import money
 from billing_desk.ui.history_text import describe_entry
+
+from tests.backends import raw, rows, tamper
 
 from .conftest import START, shared_draft
 
@@ -49,9 +50,8 @@ def test_each_change_is_one_entry_with_who_when_before_after(case_file):
 
 def test_before_and_after_are_canonical_json(case_file):
     case_id = _history_of_three_changes(case_file)
-    raw = sqlite3.connect(case_file.path)
-    before, after = raw.execute("SELECT before, after FROM audit WHERE id = 2").fetchone()
-    raw.close()
+    with raw(case_file) as outside:
+        before, after = outside.execute("SELECT before, after FROM audit WHERE id = 2").fetchone()
     assert before == canonical_json(json.loads(before))
     assert after == canonical_json(json.loads(after))
     assert case_file.cases.history(case_id)[1].after == json.loads(after)
@@ -64,33 +64,19 @@ def test_before_and_after_are_canonical_json(case_file):
 ])
 def test_audit_table_refuses_update_and_delete(case_file, statement):
     _history_of_three_changes(case_file)
-    raw = sqlite3.connect(case_file.path)
-    with pytest.raises(sqlite3.IntegrityError, match="audit history cannot be"):
-        raw.execute(statement)
-    raw.close()
+    with raw(case_file) as outside, pytest.raises(outside.refused, match="audit history cannot be"):
+        outside.execute(statement)
     assert case_file.verify().ok
-
-
-def _tamper(path, *statements):
-    """What an attacker with raw sqlite3 must do: drop the guard, edit, put it back."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("DROP TRIGGER audit_no_update")
-    raw.execute("DROP TRIGGER audit_no_delete")
-    for s in statements:
-        raw.execute(s)
-    raw.close()
 
 
 def test_one_byte_edited_in_history_is_found_at_that_entry(case_file):
     _history_of_three_changes(case_file)
     assert case_file.verify().ok
-    raw = sqlite3.connect(case_file.path)
-    after = raw.execute("SELECT after FROM audit WHERE id = 2").fetchone()[0]
-    raw.close()
+    [(after,)] = rows(case_file, "SELECT after FROM audit WHERE id = 2")
     assert '"2010-06-30"' in after
     forged = after.replace('"2010-06-30"', '"2010-06-20"')  # one byte
     assert sum(a != b for a, b in zip(after, forged)) == 1
-    _tamper(case_file.path, f"UPDATE audit SET after = '{forged}' WHERE id = 2")
+    tamper(case_file, "UPDATE audit SET after = ? WHERE id = 2", params=(forged,))
     report = case_file.verify()
     assert not report.ok
     assert report.broken_entry == 2
@@ -101,15 +87,13 @@ def test_rehashed_forgery_breaks_the_next_link(case_file):
     """Recomputing the edited entry's own hash is not enough: the next entry names the
     old hash."""
     _history_of_three_changes(case_file)
-    raw = sqlite3.connect(case_file.path)
-    row = raw.execute("SELECT id, at, actor, action, entity, entity_id, case_id, before, after, "
-                      "prev_hash FROM audit WHERE id = 2").fetchone()
-    raw.close()
+    [row] = rows(case_file, "SELECT id, at, actor, action, entity, entity_id, case_id, before, "
+                            "after, prev_hash FROM audit WHERE id = 2")
     fields = dict(zip(("id", "at", "actor", "action", "entity", "entity_id", "case_id", "before",
                        "after", "prev_hash"), row))
     fields["actor"] = "mallory"
     new_hash = hashlib.sha256(canonical_json(fields).encode()).hexdigest()
-    _tamper(case_file.path, f"UPDATE audit SET actor = 'mallory', hash = '{new_hash}' WHERE id = 2")
+    tamper(case_file, f"UPDATE audit SET actor = 'mallory', hash = '{new_hash}' WHERE id = 2")
     report = case_file.verify()
     assert report.broken_entry == 3
     assert "does not follow entry 2" in report.problem
@@ -117,16 +101,15 @@ def test_rehashed_forgery_breaks_the_next_link(case_file):
 
 def test_removed_entry_is_found(case_file):
     _history_of_three_changes(case_file)
-    _tamper(case_file.path, "DELETE FROM audit WHERE id = 2")
+    tamper(case_file, "DELETE FROM audit WHERE id = 2")
     report = case_file.verify()
     assert report.broken_entry == 2 and "missing" in report.problem
 
 
 def test_case_edited_behind_the_history_is_found(case_file):
     _history_of_three_changes(case_file)
-    raw = sqlite3.connect(case_file.path, isolation_level=None)
-    raw.execute("UPDATE periods SET billed = '90.00' WHERE case_id = 1 AND position = 0")
-    raw.close()
+    with raw(case_file) as outside:
+        outside.execute("UPDATE periods SET billed = '90.00' WHERE case_id = 1 AND position = 0")
     report = case_file.verify()
     assert not report.ok
     assert "BD-000001 does not match its history" in report.problem
@@ -135,13 +118,13 @@ def test_case_edited_behind_the_history_is_found(case_file):
 
 def test_case_added_without_history_is_found(case_file):
     _history_of_three_changes(case_file)
-    raw = sqlite3.connect(case_file.path, isolation_level=None)
-    raw.execute("INSERT INTO cases (id, case_number, status, revision, created_at, updated_at, "
-                "prepared_by, last_edited_by, rule_pack, account_number, customer_name, currency, "
-                "customer_could_have_discovered, documentation_available, documentation_confirmed, "
-                "customer_concealed_error) SELECT 2, 'BD-000002', status, 1, created_at, updated_at, "
-                "'x', 'x', rule_pack, '1', 'n', 'USD', 0, 0, 0, 0 FROM cases WHERE id = 1")
-    raw.close()
+    with raw(case_file) as outside:
+        outside.execute(
+            "INSERT INTO cases (id, case_number, status, revision, created_at, updated_at, "
+            "prepared_by, last_edited_by, rule_pack, account_number, customer_name, currency, "
+            "customer_could_have_discovered, documentation_available, documentation_confirmed, "
+            "customer_concealed_error) SELECT 2, 'BD-000002', status, 1, created_at, updated_at, "
+            "'x', 'x', rule_pack, '1', 'n', 'USD', FALSE, FALSE, FALSE, FALSE FROM cases WHERE id = 1")
     report = case_file.verify()
     assert "no history" in report.problem
 
@@ -149,18 +132,17 @@ def test_case_added_without_history_is_found(case_file):
 def test_attachment_bytes_changed_are_found(case_file):
     record = case_file.cases.create(shared_draft("01-"), actor="alice")
     case_file.attachments.add(record.id, "bill.pdf", b"%PDF-1.4 the bill", actor="alice")
-    raw = sqlite3.connect(case_file.path, isolation_level=None)
-    raw.execute("UPDATE blobs SET data = CAST('%PDF-1.4 the bilL' AS BLOB)")
-    raw.close()
+    with raw(case_file) as outside:
+        outside.execute("UPDATE blobs SET data = ?", (b"%PDF-1.4 the bilL",))
     report = case_file.verify()
     assert "bytes of attachment" in report.problem
 
 
 def test_history_of_a_reopened_file_continues_the_chain(case_file):
     case_id = _history_of_three_changes(case_file)
-    path = case_file.path
+    target = case_file.target
     case_file.close()
-    with open_case_file(path) as again:
+    with open_store(target) as again:
         again.cases.assign(case_id, "dave", expected_revision=3, actor="sup")
         assert again.verify().ok
         assert [e.id for e in again.audit_log()] == [1, 2, 3, 4]
@@ -192,9 +174,9 @@ def test_one_amount_edited_in_a_long_case_records_that_period_only(case_file):
     assert entry.after["periods"] == {PATCH: {"length": 72, "set": {
         "40": edited.to_json()["periods"][40]}}}
     assert entry.before["periods"][PATCH]["set"]["40"]["correct"] == draft.to_json()["periods"][40]["correct"]
-    row = case_file.db.execute("SELECT length(before) + length(after) FROM audit WHERE id = ?",
-                               (entry.id,)).fetchone()[0]
-    assert row < 1000  # the two sides of one period, not of seventy-two
+    [(size,)] = rows(case_file, "SELECT length(before) + length(after) FROM audit WHERE id = ?",
+                     entry.id)
+    assert size < 1000  # the two sides of one period, not of seventy-two
     # the history view reads the patch as the period that changed
     was = money(Decimal(draft.to_json()['periods'][40]['correct']))
     assert describe_entry(entry.action, entry.entity, entry.actor, entry.before, entry.after).changes == (

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from billing_desk.store import CaseFileNotFound, CorruptFile, NewerVersion, NotSQLite, open_case_file
-from billing_desk.store.schema import LATEST_VERSION
+from billing_desk.store.sqlite.schema import LATEST_VERSION
 
 from .bad_files import BAD_FILES, good_case_file
 from .conftest import sha256_of

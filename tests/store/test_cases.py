@@ -12,7 +12,8 @@ from billing_desk.domain.case import Service
 from billing_desk.domain.caseformat import loads_case
 from billing_desk.domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from billing_desk.domain.workflow import Action, CaseStatus, TransitionRefused, WorkflowRefused
-from billing_desk.store import RecordNotFound, StaleRevision, open_case_file
+from billing_desk.store import RecordNotFound, StaleRevision
+from tests.backends import other_window, rows
 
 from .conftest import START, shared_draft, valid_case_paths
 
@@ -65,9 +66,9 @@ def test_save_bumps_revision_and_records_who(case_file):
 def test_stale_save_is_refused_and_the_other_save_survives(case_file, tmp_path):
     """Two windows (two connections) open revision 1; the second save is refused."""
     record = case_file.cases.create(shared_draft("01-"), actor="alice")
-    with open_case_file(case_file.path) as other_window:
-        theirs = other_window.cases.load(record.id)
-        other_window.cases.save(theirs.id, replace(theirs.draft, why="bob's note"),
+    with other_window(case_file) as theirs_window:
+        theirs = theirs_window.cases.load(record.id)
+        theirs_window.cases.save(theirs.id, replace(theirs.draft, why="bob's note"),
                                 expected_revision=theirs.revision, actor="bob")
     with pytest.raises(StaleRevision) as refused:
         case_file.cases.save(record.id, replace(record.draft, why="alice's note"),
@@ -116,7 +117,7 @@ def test_assign(case_file):
 
 
 def test_unknown_case(case_file):
-    with pytest.raises(RecordNotFound, match="BD-000404 is not in this case file"):
+    with pytest.raises(RecordNotFound, match="BD-000404 is not in this (case file|database)"):
         case_file.cases.find("BD-000404")
     with pytest.raises(RecordNotFound):
         case_file.cases.save(404, CaseDraft(), expected_revision=1, actor="alice")
@@ -148,7 +149,7 @@ def test_periods_changed_one_cell_inserted_or_cut_read_back_exactly(case_file, t
     for step in (one_cell, inserted, cut, emptied, draft):
         record = case_file.cases.save(record.id, step, expected_revision=record.revision, actor="alice")
         assert case_file.cases.load(record.id).draft.periods == step.periods
-    with open_case_file(case_file.path) as again:  # what another window reads
+    with other_window(case_file) as again:  # what another window reads
         assert again.cases.load(record.id).draft == draft
         assert again.verify().ok  # the file equals its history at every step
 
@@ -167,7 +168,7 @@ def test_period_edits_store_exactly_the_edited_periods(case_file):
         record = case_file.cases.save(record.id, edit, expected_revision=record.revision,
                                       actor="alice")
         assert case_file.cases.load(record.id).draft.periods == edit.periods
-    rows = case_file.db.execute("SELECT position FROM periods WHERE case_id = ? ORDER BY position",
-                                (record.id,)).fetchall()
-    assert [r[0] for r in rows] == list(range(72))
+    stored = rows(case_file, "SELECT position FROM periods WHERE case_id = ? ORDER BY position",
+                  record.id)
+    assert [r[0] for r in stored] == list(range(72))
     assert case_file.verify().ok

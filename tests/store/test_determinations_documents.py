@@ -3,7 +3,6 @@ case, kind and fingerprint)."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date
 
@@ -13,6 +12,7 @@ from billing_desk.domain.fingerprint import case_fingerprint
 from billing_desk.domain.problems import CaseInvalid
 from billing_desk.domain.rulepacks import determine, get_rule_pack
 from billing_desk.store import DocumentKind, RecordNotFound
+from tests.backends import raw
 
 from .conftest import shared_draft
 
@@ -64,10 +64,8 @@ def test_documents_issue_once_per_case_kind_and_fingerprint(case_file):
     assert case_file.documents.pdf(letter_a.id) == b"%PDF a"
     assert case_file.documents.list(a.id) == [letter_a, memo_a]
     assert case_file.documents.get(b.id, DocumentKind.LETTER, fb) == letter_b
-    raw = sqlite3.connect(case_file.path)
-    with pytest.raises(sqlite3.IntegrityError, match="issued document cannot be"):
-        raw.execute("UPDATE documents SET pdf = x'00'")
-    raw.close()
+    with raw(case_file) as outside, pytest.raises(outside.refused, match="issued document cannot be"):
+        outside.execute("UPDATE documents SET pdf = ?", (b"\x00",))
     assert case_file.verify().ok
 
 

@@ -12,6 +12,7 @@ from billing_desk.store import DiskFull, open_case_file
 from .conftest import shared_draft
 
 
+@pytest.mark.parametrize("backend", ["file"])  # (a server's full disk: postgres/connection.py)
 def test_disk_full_keeps_everything_saved_before(case_file):
     big = shared_draft("23-")
     saved = [case_file.cases.create(big, actor="alice") for _ in range(3)]

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from billing_desk.store import open_case_file
-from billing_desk.store.schema import LATEST_VERSION, MIGRATIONS, user_version, v5_incidents
+from billing_desk.store.sqlite.schema import LATEST_VERSION, MIGRATIONS, user_version, v5_incidents
 
 from .incident_helpers import stormwater_incident
 from .test_migrations import V1_FILE, file_at_version, schema_of

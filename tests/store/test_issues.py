@@ -5,7 +5,6 @@ each whole or not at all."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import replace
 
 import pytest
@@ -15,6 +14,7 @@ from billing_desk.domain.rulepacks import determine, get_rule_pack
 from billing_desk.domain.workflow import CaseStatus, TransitionRefused
 from billing_desk.store import (DocumentKind, IssueRefused, IssueRequest, NewDocument,
                                 StaleRevision)
+from tests.backends import raw, rows
 
 from .conftest import shared_draft
 
@@ -72,7 +72,7 @@ def test_issuing_again_returns_the_stored_issue_and_writes_nothing(staffed):
     again = case_file.issues.issue(request(record), actor="alice")  # same, from a stale view
     assert not again.created and again.documents == first.documents
     assert len(case_file.audit_log()) == entries
-    assert case_file.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert rows(case_file, "SELECT count(*) FROM documents") == [(2,)]
 
 
 def test_only_an_approved_case_unchanged_since_rendering_is_issued(staffed):
@@ -88,7 +88,7 @@ def test_only_an_approved_case_unchanged_since_rendering_is_issued(staffed):
         shared_draft("13-").check().case).to_json())
     with pytest.raises(IssueRefused, match="determination given is not this case's"):
         case_file.issues.issue(other, actor="bob")
-    assert case_file.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert rows(case_file, "SELECT count(*) FROM documents") == [(0,)]
     assert case_file.cases.load(record.id).status is CaseStatus.APPROVED
 
 
@@ -113,13 +113,11 @@ def test_verify_names_a_document_added_behind_the_applications_back(staffed):
     record = approved(case_file)
     case_file.issues.issue(request(record, DocumentKind.LETTER), actor="bob")
     assert case_file.verify().ok
-    raw = sqlite3.connect(case_file.path)
-    raw.execute("INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, pdf, "
-                "page_count, created_at, created_by) VALUES (1, 'credit_memo', 1, ?, ?, x'00', "
-                "1, '2024-01-01T00:00:00.000000Z', 'mallory')",
-                (fingerprint_of(record), hashlib.sha256(b"\x00").hexdigest()))
-    raw.commit()
-    raw.close()
+    with raw(case_file) as outside:
+        outside.execute("INSERT INTO documents (case_id, kind, issue_number, fingerprint, sha256, "
+                        "pdf, page_count, created_at, created_by) VALUES (1, 'credit_memo', 1, ?, "
+                        "?, ?, 1, '2024-01-01T00:00:00.000000Z', 'mallory')",
+                        (fingerprint_of(record), hashlib.sha256(b"\x00").hexdigest(), b"\x00"))
     report = case_file.verify()
     assert not report.ok
     assert "document #2 (credit_memo of case BD-000001" in report.problem

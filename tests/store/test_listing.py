@@ -10,6 +10,7 @@ from billing_desk.domain.draft import AccountDraft, CaseDraft
 from billing_desk.domain.workflow import CaseStatus
 from billing_desk.store import CaseQuery, SortKey
 from billing_desk.store.listing import fts_match
+from tests.backends import other_window
 
 from .conftest import START
 
@@ -108,14 +109,12 @@ def test_page_count_filters_and_sorts(staffed, people):
 
 
 def test_change_counter_tells_a_second_window_what_changed(case_file, people):
-    from billing_desk.store import open_case_file
-
-    with open_case_file(case_file.path) as other_window:
-        seen = other_window.listing.change_counter()
+    with other_window(case_file) as other:
+        seen = other.listing.change_counter()
         case_file.cases.assign(people[3], "carol", expected_revision=1, actor="sup")
-        assert other_window.listing.change_counter() > seen
-        assert other_window.listing.changed_since(seen) == {people[3]}
-        assert other_window.cases.load(people[3]).assignee == "carol"
+        assert other.listing.change_counter() > seen
+        assert other.listing.changed_since(seen) == {people[3]}
+        assert other.cases.load(people[3]).assignee == "carol"
 
 
 def test_pages_agree_with_the_count_in_every_sort(case_file, people):

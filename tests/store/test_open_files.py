@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from billing_desk.store import create_case_file, open_case_file
-from billing_desk.store.connection import store_error
+from billing_desk.store.sqlite.connection import store_error
 from billing_desk.store.errors import (
     CaseFileBusy,
     CaseFileIOError,
@@ -32,7 +32,7 @@ from billing_desk.store.errors import (
     RefusedByFile,
     StoreError,
 )
-from billing_desk.store.openfiles import file_key, held_lock_inodes, read_outside_file
+from billing_desk.store.sqlite.openfiles import file_key, held_lock_inodes, read_outside_file
 from tests.store.conftest import shared_draft
 
 pytestmark = pytest.mark.skipif(held_lock_inodes() is None, reason="needs /proc/locks (Linux)")
@@ -172,7 +172,7 @@ def test_a_disk_io_error_at_open_is_a_clear_message(tmp_path, monkeypatch):
     def failing_connect(p):
         raise _sqlite_error("SQLITE_IOERR_READ", "disk I/O error")
 
-    monkeypatch.setattr("billing_desk.store.casefile.connect", failing_connect)
+    monkeypatch.setattr("billing_desk.store.sqlite.files.connect", failing_connect)
     with pytest.raises(CaseFileIOError, match="could not be read or written.*disk I/O error"):
         open_case_file(path)
     monkeypatch.undo()

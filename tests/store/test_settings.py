@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from billing_desk.store import SETTINGS, InvalidSetting
+from tests.backends import rows
 
 
 def test_defaults_until_changed(case_file):
@@ -15,7 +16,7 @@ def test_defaults_until_changed(case_file):
     assert (entry.action, entry.actor, entry.before, entry.after) == (
         "set", "admin", {"attachment_max_bytes": 25_000_000}, {"attachment_max_bytes": 10_000_000})
     case_file.settings.set("attachment_max_bytes", 25_000_000, actor="admin")
-    assert case_file.db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert rows(case_file, "SELECT count(*) FROM settings") == [(0,)]
     assert case_file.verify().ok
 
 

@@ -3,7 +3,7 @@ a password hash, sign-in says nothing about which part was wrong and slows down 
 
 from __future__ import annotations
 
-import sqlite3
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from billing_desk.domain.workflow import Role
 from billing_desk.store import NotAUser, RecordNotFound, SignInRefused, UserRecord
 from billing_desk.store.passwords import STRONG
 from tests.staff import FAST, PASSWORD
+from tests.backends import raw
 
 from .conftest import shared_draft
 
@@ -90,9 +91,8 @@ def test_each_change_is_one_audited_transaction_without_the_hash(staffed):
     assert entries[3].after == {"role": "clerk", "approval_limit": None}
     assert (entries[6].before, entries[6].after) == (None, None)
     assert users.get("bob") == UserRecord("bob", "Bob Brandt", Role.CLERK, True, None)
-    raw = sqlite3.connect(staffed.path)
-    history = " ".join(str(r) for r in raw.execute("SELECT before, after FROM audit"))
-    raw.close()
+    with raw(staffed) as outside:
+        history = " ".join(str(r) for r in outside.execute("SELECT before, after FROM audit"))
     assert "$argon2" not in history and PASSWORD not in history
     assert staffed.verify().ok
     assert users.authenticate("alice", "a new password").login == "alice"
@@ -121,7 +121,7 @@ def test_only_active_users_change_a_file_that_has_users(staffed):
     staffed.users.disable("bob", actor="root")
     with pytest.raises(NotAUser, match="The account bob is disabled"):
         staffed.cases.create(shared_draft("01-"), actor="bob")
-    with pytest.raises(NotAUser, match="mallory is not a user of office.bdesk"):
+    with pytest.raises(NotAUser, match=f"mallory is not a user of {re.escape(staffed.name)}"):
         staffed.cases.create(shared_draft("01-"), actor="mallory")
     with pytest.raises(NotAUser):
         staffed.settings.set("attachment_max_bytes", 10, actor="mallory")
@@ -189,25 +189,22 @@ def test_repeated_failures_are_slowed_down_and_a_success_resets_them(staffed):
 def test_unknown_logins_are_slowed_down_too_and_never_recorded(staffed):
     _, waited = failing(staffed, "my secret password", "x", 5)
     assert waited == [1.0, 2.0]
-    raw = sqlite3.connect(staffed.path)
-    stored = " ".join(str(r) for r in raw.execute("SELECT * FROM audit")) + " ".join(
-        str(r) for r in raw.execute("SELECT * FROM sign_in_failures"))
-    raw.close()
+    with raw(staffed) as outside:
+        stored = " ".join(str(r) for r in outside.execute("SELECT * FROM audit")) + " ".join(
+            str(r) for r in outside.execute("SELECT * FROM sign_in_failures"))
     assert "secret" not in stored and "(unknown login)" in stored
 
 
 def test_real_users_get_strong_argon2_parameters(case_file):
     assert STRONG.parameters == (3, 65536, 4)  # RFC 9106 low-memory profile
     case_file.users.create_first_administrator("root", "Rita Root", PASSWORD)
-    raw = sqlite3.connect(case_file.path)
-    (stored,) = raw.execute("SELECT password_hash FROM users").fetchone()
-    raw.close()
+    with raw(case_file) as outside:
+        (stored,) = outside.execute("SELECT password_hash FROM users").fetchone()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_a_limit_raised_behind_the_application_is_found(staffed):
-    raw = sqlite3.connect(staffed.path, isolation_level=None)
-    raw.execute("UPDATE users SET approval_limit = '999999.00' WHERE login = 'sup'")
-    raw.close()
+    with raw(staffed) as outside:
+        outside.execute("UPDATE users SET approval_limit = '999999.00' WHERE login = 'sup'")
     report = staffed.verify()
     assert not report.ok and "user sup does not match their history" in report.problem

@@ -3,7 +3,6 @@ step one transaction with one audit entry, approval bound to exactly what was su
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from billing_desk.domain.rulepacks import get_rule_pack
 from billing_desk.domain.workflow import CaseStatus, TransitionRefused, WorkflowRefused
 from billing_desk.store import NotAUser, StaleRevision
 from tests.domain.builders import make_case, period
+from tests.backends import raw
 
 S = CaseStatus
 
@@ -134,9 +134,9 @@ def test_diverging_readings_need_the_acknowledgement(staffed):
 
 
 def test_a_case_made_invalid_behind_the_application_is_not_approved(staffed, submitted):
-    raw = sqlite3.connect(staffed.path, isolation_level=None)
-    raw.execute("UPDATE periods SET end_date = '2009-12-01' WHERE case_id = ?", (submitted.id,))
-    raw.close()
+    with raw(staffed) as outside:
+        outside.execute("UPDATE periods SET end_date = '2009-12-01' WHERE case_id = ?",
+                        (submitted.id,))
     assert "periods[0].end" in refused("invalid_case", staffed.workflow.approve, submitted.id,
                                        actor="sup")
 

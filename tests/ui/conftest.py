@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import Action
-from billing_desk.store.casefile import create_case_file
+from billing_desk.store import create_store
+from billing_desk.store.sqlite.files import create_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.domain.builders import make_case, period
@@ -56,14 +57,12 @@ def make_window(qtbot, tmp_path):
         w.session.close()
 
 
-@pytest.fixture
-def office(tmp_path) -> Path:
-    """The test office of tests/staff.py with BD-000001 (refund 10.00) and BD-000002
-    (readings differ) prepared and submitted by alice; BD-000003 prepared and submitted
-    by sup; BD-000004 a draft of alice's with no periods; BD-000005 (refund 600.00)
-    submitted by alice."""
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def fill_office(target: Path | str) -> Path | str:
+    """The test office of tests/staff.py in a new store at ``target`` (a case file, or a
+    database on the server) with BD-000001 (refund 10.00) and BD-000002 (readings differ)
+    prepared and submitted by alice; BD-000003 prepared and submitted by sup; BD-000004 a
+    draft of alice's with no periods; BD-000005 (refund 600.00) submitted by alice."""
+    with create_store(target) as cf:
         add_staff(cf)
         for periods, who, submit in ((None, "alice", True), (UNDER, "alice", True),
                                      (None, "sup", True), ((), "alice", False),
@@ -73,7 +72,13 @@ def office(tmp_path) -> Path:
             record = cf.cases.create(draft, actor=who)
             if submit:
                 cf.workflow.submit(record.id, actor=who)
-    return path
+    return target
+
+
+@pytest.fixture
+def office(tmp_path) -> Path:
+    """:func:`fill_office` in a case file."""
+    return fill_office(tmp_path / "office.bdesk")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.rulepacks import determine
 from billing_desk.domain.workflow import CaseStatus, Role, WorkflowRefused, may_approve
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store.sqlite.files import create_case_file, open_case_file
 from billing_desk.store.errors import NotAUser
 from billing_desk.ui.approval_dialog import ApprovalDialog
 from billing_desk.ui.session import CaseSession

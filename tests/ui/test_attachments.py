@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from billing_desk.store.casefile import open_case_file
+from billing_desk.store.sqlite.files import open_case_file
 from billing_desk.ui import attachments_view
 
 

@@ -1,24 +1,25 @@
-"""The batch dialog: the batch runs on a worker thread, the progress bar reaches the end
-and the reconciliation is shown; Cancel stops it cleanly with the rest still approved."""
+"""The batch dialog, on a case file and on a server: the batch runs on a worker thread
+with its own connection, the progress bar reaches the end and the reconciliation is
+shown; Cancel stops it cleanly with the rest still approved."""
 
 from __future__ import annotations
 
 import pytest
 
-from billing_desk.store import create_case_file, open_case_file
+from billing_desk.store import create_store, open_store
+from tests.backends import rows
 from billing_desk.ui.batch_dialog import BatchIssueDialog
 from billing_desk.ui.session import CaseSession
 from tests.issuing.cases import approved_cases
 
 
 @pytest.fixture
-def session(tmp_path):
+def session(store_target):
     def make(cases: int) -> CaseSession:
-        path = tmp_path / "cases.bdesk"
-        with create_case_file(path) as cf:
+        with create_store(store_target) as cf:
             approved_cases(cf, cases)
         s = CaseSession("mailroom")
-        s.open(path)
+        s.open(store_target)
         opened.append(s)
         return s
 
@@ -46,8 +47,8 @@ def test_the_progress_bar_reaches_the_end_and_the_batch_reconciles(qtbot, sessio
         "Reconciliation: 6 cases selected = documents issued for 6 cases")
     assert dialog.close_button.isEnabled() and not dialog.running
     assert len(list(tmp_path.glob("issue-batch-*.csv"))) == 1
-    with open_case_file(s.path) as cf:
-        assert cf.db.execute("SELECT count(*) FROM cases WHERE status = 'issued'").fetchone()[0] == 6
+    with open_store(s.target) as cf:
+        assert rows(cf, "SELECT count(*) FROM cases WHERE status = 'issued'") == [(6,)]
         # the head once the run's issues are stored and recorded in the mail ledger;
         # the ledger's entry saying the run finished follows it
         head = cf.history_entry(cf.history_head().entry - 1)
@@ -68,6 +69,6 @@ def test_cancel_stops_the_batch_and_leaves_the_rest_approved(qtbot, session, tmp
     assert report.adds_up and report.stopped == "The batch was cancelled."
     assert 1 <= report.issued_cases < 40 and len(report.not_attempted) == 40 - report.issued_cases
     assert "still approved; run the batch again" in dialog.result.toPlainText()
-    with open_case_file(s.path) as cf:
-        counts = dict(cf.db.execute("SELECT status, count(*) FROM cases GROUP BY 1").fetchall())
+    with open_store(s.target) as cf:
+        counts = dict(rows(cf, "SELECT status, count(*) FROM cases GROUP BY 1"))
     assert counts == {"issued": report.issued_cases, "approved": 40 - report.issued_cases}

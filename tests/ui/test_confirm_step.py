@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import CaseStatus
-from billing_desk.store.casefile import open_case_file
+from billing_desk.store.sqlite.files import open_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.domain.builders import make_case

@@ -17,7 +17,7 @@ from billing_desk import issuing
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import Action, Role
 from billing_desk.store.cases import VOIDED_BY_EDIT
-from billing_desk.store.casefile import create_case_file
+from billing_desk.store.sqlite.files import create_case_file
 from billing_desk.store.errors import SignInRefused
 from billing_desk.ui.history_text import describe_entry
 from tests.domain.builders import make_case

@@ -16,10 +16,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QLabel
 
 from billing_desk.demo import DEMO_USERS
-from billing_desk.store.casefile import open_case_file
+from billing_desk.store.sqlite.files import open_case_file
 from billing_desk.store.demo_file import create_demo_file
 from billing_desk.store.errors import LocksLost
-from billing_desk.store.openfiles import held_lock_inodes
+from billing_desk.store.sqlite.openfiles import held_lock_inodes
 from billing_desk.ui.app import build_main_window
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
@@ -174,7 +174,7 @@ def _io_error(*_args):
 
 
 def test_a_disk_io_error_at_start_up_is_a_message_not_a_traceback(qtbot, demo, tmp_path, monkeypatch):
-    monkeypatch.setattr("billing_desk.store.casefile.connect", _io_error)
+    monkeypatch.setattr("billing_desk.store.sqlite.files.connect", _io_error)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     w = build_main_window("akim", settings, demo)
     qtbot.addWidget(w)

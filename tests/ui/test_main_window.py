@@ -9,7 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import QSettings, Qt
 
 from billing_desk.domain.rulepacks import determine
-from billing_desk.store.casefile import open_case_file
+from billing_desk.store.sqlite.files import open_case_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.ui.helpers import commit, type_case

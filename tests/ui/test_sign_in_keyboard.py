@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from billing_desk.store.casefile import open_case_file
+from billing_desk.store.sqlite.files import open_case_file
 from billing_desk.store.demo_file import create_demo_file
 from billing_desk.ui import app as app_module
 from billing_desk.ui import sign_in_dialog

@@ -79,7 +79,9 @@ LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "pl
          "billing_desk.ui.incident_session", "billing_desk.domain.incident",
          "billing_desk.domain.incident_csv", "billing_desk.domain.sampling",
          "billing_desk.store.incidents", "billing_desk.issuing.incidents",
-         "billing_desk.documents.incident_memo")
+         "billing_desk.documents.incident_memo",
+         # a case file never needs the server's driver (only a server is opened with it)
+         "psycopg", "psycopg_binary", "psycopg_pool", "billing_desk.store.postgres")
 #: loaded with the case workspace, after the first frame: the editor, the panel, the case
 #: model and the engine, the stores of cases and documents, the PDF viewer
 WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",

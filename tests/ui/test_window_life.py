@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from billing_desk import __main__ as entry
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store.sqlite.files import create_case_file, open_case_file
 from billing_desk.ui import app as app_module
 from billing_desk.ui.app import build_main_window
 from tests.ui.helpers import commit

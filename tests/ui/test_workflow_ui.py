@@ -1,5 +1,5 @@
 """Signing in, the work queues, the approval view and the clerk's side of the workflow,
-on real case files (the test office of tests/staff.py)."""
+on a real case file and a real server database (the test office of tests/staff.py)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,32 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import CaseStatus
-from billing_desk.store.casefile import create_case_file, open_case_file
+from billing_desk.store import create_store, open_store
+from billing_desk.store.sqlite.files import create_case_file
 from billing_desk.store.demo_file import create_demo_file
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession, SignInGate
 from billing_desk.ui.sign_in_dialog import SignInDialog
 from tests.domain.builders import make_case
-from tests.staff import FAST, PASSWORD
-
+from tests.staff import FAST, PASSWORD, add_staff
+from tests.ui.conftest import fill_office
 from tests.ui.typing import press, type_text
 
-def gate(path: Path):
-    cf = open_case_file(path)
+
+@pytest.fixture
+def office(store_target) -> Path | str:
+    """The office of tests/ui/conftest.py on a case file and on a server database."""
+    return fill_office(store_target)
+
+
+def gate(path: Path | str):
+    cf = open_store(path)
     cf.users = cf.users.using(passwords=FAST)
     return cf, SignInGate(cf)
 
@@ -116,14 +125,14 @@ def test_the_signed_in_user_acts_and_is_shown(qtbot, office, tmp_path):
     signed = []
 
     def sign_in(g: SignInGate):
-        signed.append(g.path)
+        signed.append(g.path or g.name)
         return g.sign_in("sup", PASSWORD)
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     w = MainWindow(CaseSession(sign_in=sign_in), settings)
     qtbot.addWidget(w)
     w.open_path(office)
-    assert signed == [office]
+    assert signed == [office if isinstance(office, Path) else w.session.file.name]
     assert w.user_label.text() == "Signed in: Sam Sutter (sup, supervisor, approves up to $500.00)"
     assert w.session.actor == "sup"
     w.new_case()
@@ -267,7 +276,7 @@ def test_history_says_the_chain_verifies_and_shows_who_did_what(make_window, off
 
 
 def test_editing_an_approved_case_voids_the_approval_visibly(make_window, office):
-    with open_case_file(office) as cf:
+    with open_store(office) as cf:
         cf.workflow.approve(1, actor="boss")
     w = make_window(office, "alice")
     w.open_case(1)

@@ -33,7 +33,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IsTheCaseFile, LocksLost
+from ..errors import IsTheCaseFile, LocksLost
 
 #: a file as the kernel knows it, whatever name it was opened by
 FileKey = tuple[int, int]

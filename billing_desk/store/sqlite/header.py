@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CaseFileNotFound, CorruptFile, NewerVersion, NotACaseFile, NotSQLite, ReadOnlyFile
+from ..errors import CaseFileNotFound, CorruptFile, NewerVersion, NotACaseFile, NotSQLite, ReadOnlyFile
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100

@@ -1,0 +1,85 @@
+"""``billing-desk copy SOURCE TARGET``: an office's whole store moved from a case file to a
+server, or from a server to a case file (an auditor's offline copy), row for row.
+
+Every table is copied as it is -- cases, periods, users (with their password hashes),
+sign-in failures, settings, attachments and their bytes, determinations, issued
+documents and the whole audit history -- with the same ids, so each audit entry keeps
+its hash and the chain its head: ``verify`` passes on both and names the same newest
+entry. The source is read as of one moment (a snapshot: a server in use may go on
+working meanwhile); the target must be new -- a case file that does not exist, or an
+empty database -- and it is complete or absent (:func:`~.targets.create_store`). On a
+server, the database's own rules check every row as it arrives: each audit entry must
+follow the one before, each case take the next number.
+
+Both stores must be at the same schema version: a case file is brought to this
+version's when it is opened, a server must be (``billing-desk upgrade``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .casefile import CaseFile
+from .errors import StoreError
+from .targets import create_store
+
+#: Every table a copy carries, in an order that satisfies each foreign key, with the
+#: order its rows go in (the history and the cases in sequence: the server checks it).
+TABLES: tuple[tuple[str, str], ...] = (
+    ("settings", "key"),
+    ("users", "id"),
+    ("sign_in_failures", "login_key"),
+    ("cases", "id"),
+    ("periods", "case_id, position"),
+    ("blobs", "id"),
+    ("attachments", "id"),
+    ("determinations", "id"),
+    ("documents", "id"),
+    ("audit", "id"),
+)
+
+Progress = Callable[[str, int], None]
+
+
+class SchemasDiffer(StoreError):
+    def __init__(self, table: str, source: list[str], target: list[str]) -> None:
+        super().__init__(f"The {table} table differs between the two stores ({', '.join(source)} "
+                         f"against {', '.join(target)}): they are not at the same schema "
+                         "version. Nothing was copied.")
+
+
+@dataclass
+class CopyReport:
+    """What was copied: rows per table."""
+
+    source: str
+    target: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def copy_store(source: CaseFile, target: str | Path, *, progress: Progress | None = None,
+               **connect) -> tuple[CaseFile, CopyReport]:
+    """Copy ``source`` into a new store at ``target`` (``connect``: how to sign in to a
+    server target, as for :func:`~.targets.open_store`); returns the new store, open,
+    and the report. Refused, with nothing written, when the target exists or is not
+    empty."""
+    report = CopyReport(str(source.where), str(target))
+
+    def fill(new: CaseFile) -> None:
+        report.target = str(new.where)
+        src, dst = source._c, new._c
+        with src.snapshot():
+            for table, order in TABLES:
+                columns = src.table_columns(table)
+                wanted = dst.table_columns(table)
+                if sorted(columns) != sorted(wanted):
+                    raise SchemasDiffer(table, columns, wanted)
+                rows = src.stream(f"SELECT {', '.join(wanted)} FROM {table} ORDER BY {order}")
+                report.rows[table] = dst.load_rows(table, wanted, rows)
+                if progress is not None:
+                    progress(table, report.rows[table])
+
+    # (the new store's own clock is never used: nothing is written through the app)
+    return create_store(target, fill=fill, **connect), report

@@ -1,0 +1,464 @@
+"""The server's schema, as a list of forward-only migrations, like the case file's.
+
+Everything lives in the schema ``billing_desk`` of the office's database. Its table
+``schema_version`` says that the database is Billing Desk's and at which version; a
+database without it is either empty (``billing-desk upgrade`` creates the schema) or
+another program's (refused). Each migration runs in one transaction with its version
+bump, under an advisory lock so that two upgrades started at once run one after the
+other, and a database is always at exactly one version. The version numbers are the
+case file's (:mod:`..sqlite.schema`): version N holds the same tables, columns and rules
+on both, which is what lets ``billing-desk copy`` move an office row for row; a test
+checks that both have the same number of versions.
+
+Migrations are never edited once released: the SQL below is history. To change the
+schema, append a function to ``MIGRATIONS`` here and in the case file's list.
+
+What the database enforces itself, whoever connects (tests/store/test_postgres.py tries
+each from a plain psycopg connection):
+
+* values: the file's CHECKs, with real types (``date``, ``timestamptz``, ``boolean``;
+  money is the domain ``amount``: ``numeric``, not negative, exactly two decimals --
+  never a float);
+* every change to a case is its next revision (``cases_revision``): with the store's
+  ``UPDATE ... WHERE revision = ?`` a save based on a stale revision changes nothing;
+* cases are numbered 1, 2, 3 ... without gaps (``cases_numbered``: the counter row
+  ``counters.cases`` is locked and moved on by the insert itself, so a rolled-back case
+  gives its number back and two workstations never get the same one);
+* the audit history is one chain (``audit_chain``: the entries an insert adds must
+  follow the chain's head row, which it moves on; locking that row serialises appends)
+  and append-only, like recorded determinations and issued documents (no UPDATE,
+  DELETE or TRUNCATE);
+
+(The two checks run once a statement over the rows it adds -- a transition table -- so
+a copy of a large office, one COPY a table, moves each counter once, not once a row:
+updating one row again and again in one transaction costs more at every update.)
+* an issue is stored once (UNIQUE (case_id, kind, fingerprint)), and issue numbers
+  once per kind;
+* every committed change is announced on the channel ``billing_desk_changes``
+  (``audit_notify``: the new entries' last id, the cases and the kinds of what changed)
+  so other workstations refresh without polling.
+
+Search as you type (``cases.search``): a ``tsvector`` column that PostgreSQL computes
+from the case number, the account number (also without its dashes), the customer's
+name and both addresses -- lower-cased by ICU, accents removed by ``unaccent``, split on
+anything that is not a letter or a digit, as the file's FTS5 ``unicode61
+remove_diacritics`` tokenizer does -- with a GIN index; ``search_query`` turns typed
+text into a query of word prefixes that must all match.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from ..audit import GENESIS
+
+if TYPE_CHECKING:
+    import psycopg
+
+#: The schema every table, function and collation of Billing Desk is in.
+SCHEMA = "billing_desk"
+#: What ``schema_version.application`` says.
+APPLICATION = "billing-desk"
+#: The channel every committed change is announced on (LISTEN/NOTIFY).
+CHANNEL = "billing_desk_changes"
+#: An advisory lock key (``pg_advisory_xact_lock``) held while migrating: "BDsk".
+MIGRATION_LOCK = int.from_bytes(b"BDsk", "big")
+
+
+def _refusing(table: str, what: str, verbs: Sequence[str]) -> str:
+    """Triggers that refuse ``verbs`` (update, delete, truncate) on ``table``."""
+    out = []
+    for verb in verbs:
+        level = "STATEMENT" if verb == "truncate" else "ROW"
+        out.append(f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+                   f"FOR EACH {level} EXECUTE FUNCTION refuse('{what} cannot be {verb}d');")
+    return "\n".join(out)
+
+
+def v1_case_database(conn: psycopg.Connection) -> None:
+    """Cases, periods, search, attachments, determinations, documents, settings, audit:
+    the file's version 1, with the server's own machinery (counters, the chain's head,
+    the announcements)."""
+    unaccent = _unaccent_schema(conn)
+    conn.execute(f"""
+-- letters compared without regard to case, as SQLite's NOCASE (ICU, accents kept)
+CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
+-- RULES.md section 1 money, as the file's CHECK: not negative, exactly two decimals
+-- (NULL = not entered yet). numeric keeps the two decimals it is given: never a float.
+CREATE DOMAIN amount AS numeric CHECK (VALUE >= 0 AND scale(VALUE) = 2);
+
+CREATE TABLE schema_version (
+    only_row     boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    application  text NOT NULL CHECK (application = '{APPLICATION}'),
+    version      integer NOT NULL CHECK (version >= 1)
+);
+
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TABLE settings (
+    key    text PRIMARY KEY,
+    value  text NOT NULL
+);
+
+-- Counters moved on inside the transaction that uses them (a row lock, not a sequence:
+-- a sequence leaves a gap when the transaction rolls back).
+CREATE TABLE counters (
+    name   text PRIMARY KEY,
+    value  bigint NOT NULL CHECK (value >= 0)
+);
+INSERT INTO counters (name, value) VALUES ('cases', 0);
+
+-- One row per case; the account is copied into the case (see the case file's schema).
+CREATE TABLE cases (
+    id              bigint PRIMARY KEY CHECK (id >= 1),
+    case_number     text COLLATE "C" NOT NULL UNIQUE,
+    status          text COLLATE "C" NOT NULL CHECK (status IN
+                        ('draft', 'submitted', 'returned', 'approved', 'issued', 'closed', 'void')),
+    status_reason   text,
+    assignee        text COLLATE "C",
+    notes           text NOT NULL DEFAULT '',
+    revision        integer NOT NULL CHECK (revision >= 1),
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL,
+    prepared_by     text NOT NULL,
+    last_edited_by  text NOT NULL,
+    rule_pack            text NOT NULL,
+    why                  text,
+    undercharge_reading  text CHECK (undercharge_reading IN
+                             ('ordinance', 'executive_summary', 'staff_practice')),
+    minimal_threshold    amount,
+    occurred_basis       text CHECK (occurred_basis IN ('service_days', 'bill_date')),
+    account_number       text COLLATE "C" NOT NULL,
+    customer_name        text NOT NULL,
+    service_address      text,
+    mailing_address      text,
+    locale               text,
+    current_customer     boolean,
+    service              text CHECK (service IN ('electric', 'water', 'wastewater', 'stormwater')),
+    currency             text NOT NULL,
+    discovered_on        date,
+    made_known_on        date,
+    customer_could_have_discovered  boolean NOT NULL,
+    documentation_available         boolean NOT NULL,
+    documentation_confirmed         boolean NOT NULL,
+    customer_concealed_error        boolean NOT NULL
+);
+CREATE INDEX cases_account_number ON cases (account_number);
+CREATE INDEX cases_customer_name ON cases (customer_name COLLATE nocase);
+CREATE INDEX cases_updated_at ON cases (updated_at);
+CREATE INDEX cases_discovered_on ON cases (discovered_on);
+CREATE INDEX cases_status ON cases (status, updated_at);
+CREATE INDEX cases_assignee ON cases (assignee, updated_at);
+
+-- The cases an insert adds take the counter's next numbers, all of them, in one run;
+-- the insert moves the counter on (once a statement: a copy of a million cases is one).
+CREATE FUNCTION number_cases() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    last_id bigint;
+    first_new bigint;
+    last_new bigint;
+    added_count bigint;
+BEGIN
+    SELECT value INTO last_id FROM counters WHERE name = 'cases' FOR UPDATE;
+    SELECT min(id), max(id), count(*) INTO first_new, last_new, added_count FROM added;
+    IF first_new IS DISTINCT FROM last_id + 1 OR last_new IS DISTINCT FROM last_id + added_count THEN
+        RAISE EXCEPTION 'cases are numbered in sequence: the next case is %, not %',
+            last_id + 1, first_new USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    UPDATE counters SET value = last_new WHERE name = 'cases';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER cases_numbered AFTER INSERT ON cases REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION number_cases();
+
+-- Every change to a case is its next revision: with UPDATE ... WHERE revision = ? (the
+-- store's compare-and-set) a save based on a stale revision finds no row to change.
+CREATE FUNCTION check_case_change() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.id <> OLD.id OR NEW.case_number <> OLD.case_number THEN
+        RAISE EXCEPTION 'a case keeps its number' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF NEW.revision <> OLD.revision + 1 THEN
+        RAISE EXCEPTION 'a change to case % must be its next revision, %, not %',
+            OLD.case_number, OLD.revision + 1, NEW.revision
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_revision BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION check_case_change();
+{_refusing("cases", "a case", ("delete", "truncate"))}
+
+CREATE TABLE periods (
+    case_id    bigint NOT NULL REFERENCES cases (id),
+    position   integer NOT NULL CHECK (position >= 0),
+    start_date date,
+    end_date   date,
+    bill_date  date,
+    billed     amount,
+    correct    amount,
+    note       text,
+    PRIMARY KEY (case_id, position)
+);
+
+-- Search as you type: see the module's note.
+CREATE FUNCTION search_words(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN trim(regexp_replace(
+    lower({unaccent}.unaccent('{unaccent}.unaccent'::regdictionary, coalesce(t, '')) COLLATE "und-x-icu"),
+    '[^[:alnum:]]+', ' ', 'g'));
+CREATE FUNCTION case_search_vector(case_number text, account_number text, customer_name text,
+                                   service_address text, mailing_address text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN to_tsvector('pg_catalog.simple'::regconfig, {SCHEMA}.search_words(concat_ws(' ',
+    case_number, account_number, regexp_replace(account_number, '[^[:alnum:]]+', '', 'g'),
+    customer_name, service_address, mailing_address)));
+CREATE FUNCTION search_query(typed text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT to_tsquery('pg_catalog.simple'::regconfig,
+                          string_agg(quote_literal(w) || ':*', ' & ' ORDER BY n))
+        FROM unnest(string_to_array({SCHEMA}.search_words(typed), ' ')) WITH ORDINALITY AS t (w, n)
+        WHERE w <> '');
+ALTER TABLE cases ADD COLUMN search tsvector GENERATED ALWAYS AS
+    ({SCHEMA}.case_search_vector(case_number, account_number, customer_name, service_address,
+                                 mailing_address)) STORED;
+CREATE INDEX cases_search ON cases USING gin (search);
+
+CREATE TABLE blobs (
+    id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    sha256  text NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    size    bigint NOT NULL CHECK (size >= 0),
+    data    bytea NOT NULL
+);
+CREATE TABLE attachments (
+    id             bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    case_id        bigint NOT NULL REFERENCES cases (id),
+    sha256         text NOT NULL REFERENCES blobs (sha256),
+    original_name  text NOT NULL,
+    media_type     text NOT NULL,
+    size           bigint NOT NULL CHECK (size >= 0),
+    added_at       timestamptz NOT NULL,
+    added_by       text NOT NULL
+);
+CREATE INDEX attachments_case ON attachments (case_id);
+
+CREATE TABLE determinations (
+    id                 bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    case_id            bigint NOT NULL REFERENCES cases (id),
+    case_revision      integer NOT NULL,
+    fingerprint        text NOT NULL CHECK (length(fingerprint) = 64),
+    rule_pack          text NOT NULL,
+    rule_pack_version  text NOT NULL,
+    snapshot           text NOT NULL,
+    created_at         timestamptz NOT NULL,
+    created_by         text NOT NULL,
+    UNIQUE (case_id, fingerprint)
+);
+
+-- Issued letters and memos: one issue per (case, kind, determination fingerprint),
+-- whichever workstation stores it first.
+CREATE TABLE documents (
+    id            bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    case_id       bigint NOT NULL REFERENCES cases (id),
+    kind          text COLLATE "C" NOT NULL,
+    issue_number  integer NOT NULL CHECK (issue_number >= 1),
+    fingerprint   text NOT NULL CHECK (length(fingerprint) = 64),
+    sha256        text NOT NULL CHECK (length(sha256) = 64),
+    pdf           bytea NOT NULL,
+    page_count    integer NOT NULL CHECK (page_count >= 1),
+    created_at    timestamptz NOT NULL,
+    created_by    text NOT NULL,
+    UNIQUE (case_id, kind, fingerprint),
+    UNIQUE (kind, issue_number)
+);
+
+-- The hash-chained history. The hash of each entry is computed by the app
+-- (billing_desk/store/audit.py); the database keeps the chain whole.
+CREATE TABLE audit (
+    id         bigint PRIMARY KEY CHECK (id >= 1),
+    at         timestamptz NOT NULL,
+    actor      text NOT NULL,
+    action     text NOT NULL,
+    entity     text NOT NULL,
+    entity_id  text NOT NULL,
+    case_id    bigint REFERENCES cases (id),
+    before     text,
+    after      text,
+    prev_hash  text NOT NULL CHECK (length(prev_hash) = 64),
+    hash       text NOT NULL CHECK (length(hash) = 64)
+);
+CREATE INDEX audit_case ON audit (case_id, id) WHERE case_id IS NOT NULL;
+
+-- The chain's newest entry. Locked by every write before anything else (so writers take
+-- turns on the one chain), moved on by each entry appended and by nothing else.
+CREATE TABLE audit_head (
+    only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    id        bigint NOT NULL CHECK (id >= 0),
+    hash      text NOT NULL CHECK (length(hash) = 64)
+);
+INSERT INTO audit_head (id, hash) VALUES (0, '{GENESIS}');
+
+-- The entries an insert adds must follow the head, each the one before it (numbered on
+-- from the head's id, each naming the previous entry's hash); the head then names the
+-- last of them. Checked once a statement, over all the rows it adds.
+CREATE FUNCTION chain_audit() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    head audit_head%ROWTYPE;
+    broken bigint;
+    newest audit%ROWTYPE;
+BEGIN
+    SELECT * INTO head FROM audit_head FOR UPDATE;
+    SELECT id INTO broken FROM (
+        SELECT id, prev_hash, row_number() OVER w AS n, lag(hash) OVER w AS before FROM added
+        WINDOW w AS (ORDER BY id)) AS entries
+    WHERE id <> head.id + n OR prev_hash IS DISTINCT FROM coalesce(before, head.hash)
+    ORDER BY id LIMIT 1;
+    IF broken IS NOT NULL THEN
+        RAISE EXCEPTION 'audit entry % does not follow the chain, whose newest entry is %',
+            broken, head.id USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    SELECT * INTO newest FROM added ORDER BY id DESC LIMIT 1;
+    IF FOUND THEN
+        UPDATE audit_head SET id = newest.id, hash = newest.hash;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit_chain AFTER INSERT ON audit REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chain_audit();
+
+CREATE FUNCTION move_head() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    -- only audit_chain moves it (one trigger deep), and only forward
+    IF pg_trigger_depth() < 2 OR NEW.id <= OLD.id THEN
+        RAISE EXCEPTION 'the head of the audit chain moves only with a new entry'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audit_head_moves BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION move_head();
+{_refusing("audit_head", "the head of the audit chain", ("delete", "truncate"))}
+
+-- Every committed change is announced (delivered at commit, to the database's listeners).
+CREATE FUNCTION announce_changes() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('{CHANNEL}', (
+        SELECT json_build_object(
+            'last', max(id),
+            -- a bulk load (a copy) announces that many cases changed, not which
+            'cases', CASE WHEN count(DISTINCT case_id) <= 200 THEN
+                coalesce(json_agg(DISTINCT case_id) FILTER (WHERE case_id IS NOT NULL), '[]') END,
+            'kinds', json_agg(DISTINCT entity))::text
+        FROM added));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit_notify AFTER INSERT ON audit REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION announce_changes();
+
+{_refusing("audit", "the audit history", ("update", "delete", "truncate"))}
+{_refusing("determinations", "a recorded determination", ("update", "delete", "truncate"))}
+{_refusing("documents", "an issued document", ("update", "delete", "truncate"))}
+""")
+
+
+def v2_users_and_signatures(conn: psycopg.Connection) -> None:
+    """Users, sign-in failures, and the submission and approval signatures on cases (the
+    file's version 2)."""
+    conn.execute(f"""
+CREATE TABLE users (
+    id              bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    login           text COLLATE nocase NOT NULL UNIQUE
+                        CHECK (length(login) BETWEEN 1 AND 64
+                               AND (login COLLATE "C") ~ '^[A-Za-z0-9][A-Za-z0-9._-]*$'),
+    name            text NOT NULL CHECK (length(trim(name)) > 0),
+    role            text NOT NULL CHECK (role IN ('clerk', 'supervisor', 'administrator')),
+    active          boolean NOT NULL,
+    approval_limit  amount,
+    password_hash   text NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL
+);
+{_refusing("users", "a user", ("delete", "truncate"))}
+
+CREATE TABLE sign_in_failures (
+    login_key  text PRIMARY KEY CHECK (length(login_key) = 64),
+    failures   integer NOT NULL CHECK (failures >= 1),
+    last_at    timestamptz NOT NULL
+);
+
+ALTER TABLE cases
+    ADD COLUMN submitted_by text,
+    ADD COLUMN submitted_at timestamptz,
+    ADD COLUMN submitted_fingerprint text
+        CHECK (submitted_fingerprint IS NULL OR length(submitted_fingerprint) = 64),
+    ADD COLUMN approved_by text,
+    ADD COLUMN approved_at timestamptz,
+    ADD COLUMN approved_fingerprint text
+        CHECK (approved_fingerprint IS NULL OR length(approved_fingerprint) = 64),
+    ADD COLUMN divergence_acknowledged boolean NOT NULL DEFAULT false;
+CREATE INDEX cases_queue ON cases (status, submitted_at);
+CREATE INDEX cases_submitted_by ON cases (submitted_by, status);
+""")
+
+
+def _unaccent_schema(conn: psycopg.Connection) -> str:
+    """Where the ``unaccent`` extension is (installed into Billing Desk's schema unless
+    the database has it already). It ships with PostgreSQL (Debian: in the server
+    package) and is a trusted extension: the database's owner may install it."""
+    conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    return conn.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                        "ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'").fetchone()[0]
+
+
+Migration = Callable[["psycopg.Connection"], None]
+
+#: Migration ``i`` takes a database from version ``i`` to ``i + 1``. Append only, with
+#: the case file's migration of the same number.
+MIGRATIONS: tuple[Migration, ...] = (v1_case_database, v2_users_and_signatures)
+LATEST_VERSION = len(MIGRATIONS)
+
+#: Tables of the server's own machinery, kept by the database (not copied between stores)
+MACHINERY = ("schema_version", "counters", "audit_head")
+
+
+def schema_version(conn: psycopg.Connection) -> int | None:
+    """The database's Billing Desk schema version; 0 for an empty database; ``None``
+    for a database that holds something else."""
+    if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.schema_version",)).fetchone()[0]:
+        row = conn.execute(f"SELECT application, version FROM {SCHEMA}.schema_version").fetchone()
+        return row[1] if row is not None and row[0] == APPLICATION else None
+    others = conn.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN "
+        "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
+        "AND n.nspname NOT LIKE 'pg_temp%'").fetchone()[0]
+    return 0 if others == 0 else None
+
+
+def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Bring the database up to ``len(migrations)``; return the versions applied. Each
+    step is one transaction with its version bump (``conn`` in autocommit mode). The
+    caller has checked that the database is Billing Desk's or empty."""
+    applied = []
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            current = schema_version(conn)  # (again, under the lock)
+            if current is None or current >= len(migrations):
+                return applied
+            version = current + 1
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            conn.execute(f"SET LOCAL search_path = {SCHEMA}, pg_catalog")
+            migrations[version - 1](conn)
+            if version == 1:
+                conn.execute("INSERT INTO schema_version (application, version) VALUES (%s, 1)",
+                             (APPLICATION,))
+            else:
+                conn.execute("UPDATE schema_version SET version = %s", (version,))
+        applied.append(version)
