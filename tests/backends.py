@@ -20,7 +20,8 @@ from billing_desk.store import CaseFile
 BACKENDS = ("file", "server")
 
 #: what each backend's tables are cleared of, by the tamper helper, to edit them
-GUARDED = ("audit", "documents", "determinations", "cases", "users")
+GUARDED = ("audit", "documents", "determinations", "cases", "users", "incidents",
+           "incident_cases", "incident_reviews", "incident_review_cases", "incident_approvals")
 
 
 def prepare_template(conninfo: str) -> None:
@@ -106,9 +107,12 @@ def exists(target: str | Path) -> bool:
         return r.value("SELECT to_regclass('billing_desk.schema_version') IS NOT NULL")
 
 
-def tamper(cf: CaseFile | str | Path, *statements: str, params: Sequence[Any] = ()) -> None:
+def tamper(cf: CaseFile | str | Path, *statements: str, params: Sequence[Any] = (),
+           restore: bool = False) -> None:
     """What someone with the database itself must do to edit what it guards: drop or
-    disable the guards (triggers), edit, leave them off."""
+    disable the guards (triggers), edit, leave them off -- or, with ``restore``, turn a
+    server's back on (its triggers also keep the chain's head and the case counter, which
+    the app goes on using after the edit)."""
     with raw(cf) as r:
         if r.is_server:
             for table in GUARDED:
@@ -120,6 +124,9 @@ def tamper(cf: CaseFile | str | Path, *statements: str, params: Sequence[Any] = 
                 r.execute(f"DROP TRIGGER {name}")
         for s in statements:
             r.execute(s, params)
+        if r.is_server and restore:
+            for table in GUARDED:
+                r.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 @contextmanager

@@ -37,6 +37,11 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("attachments", "id"),
     ("determinations", "id"),
     ("documents", "id"),
+    ("incidents", "id"),
+    ("incident_cases", "case_id"),
+    ("incident_reviews", "id"),
+    ("incident_review_cases", "review_id, case_id"),
+    ("incident_approvals", "id"),
     ("audit", "id"),
 )
 
@@ -44,6 +49,10 @@ Progress = Callable[[str, int], None]
 
 
 class SchemasDiffer(StoreError):
+    """The two stores are not at the same schema version (upgrade the older one)."""
+
+    exit_code = 28  # (as SchemaNeedsUpgrade: docs/cli.md)
+
     def __init__(self, table: str, source: list[str], target: list[str]) -> None:
         super().__init__(f"The {table} table differs between the two stores ({', '.join(source)} "
                          f"against {', '.join(target)}): they are not at the same schema "

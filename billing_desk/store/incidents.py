@@ -212,9 +212,9 @@ class IncidentSummary:
 
 
 def _cents(column: str) -> str:
-    """A money column (text with exactly two decimals, by its CHECK) as whole cents: exact
-    integer arithmetic in the database, never a float."""
-    return f"CAST(replace(ic.{column}, '.', '') AS BIGINT)"
+    """A money column (exactly two decimals, by its CHECK: text in a file, numeric on a
+    server) as whole cents: exact integer arithmetic in the database, never a float."""
+    return f"CAST(replace(CAST(ic.{column} AS TEXT), '.', '') AS BIGINT)"
 
 
 #: a case's amount in cents: the larger of refund and back bill (as ``CaseFigures.amount``)
@@ -270,7 +270,7 @@ def _case_select(incident_id: int, query: IncidentCaseQuery, columns: str) -> tu
     params.append(incident_id)
     f = query.filter
     if f is CaseFilter.DIVERGENT:
-        where.append("ic.readings_differ = 1")
+        where.append("ic.readings_differ")
     elif f is CaseFilter.OUTLIERS:
         where.append(f"({outlier}) = 1")
         params += outlier_params
@@ -351,7 +351,7 @@ def _incident_values(r: IncidentRecord) -> tuple:
     return (r.id, r.incident_number, i.description, i.cause, i.service.value, i.currency,
             i.discovered_on.isoformat(),
             None if i.made_known_on is None else i.made_known_on.isoformat(),
-            *(int(getattr(i.evidence, k)) for k in EVIDENCE_KEYS), i.rule_pack,
+            *(bool(getattr(i.evidence, k)) for k in EVIDENCE_KEYS), i.rule_pack,
             None if o.undercharge_reading is None else o.undercharge_reading.value,
             None if o.minimal_threshold is None else money_text(o.minimal_threshold),
             None if o.occurred_basis is None else o.occurred_basis.value,
@@ -401,7 +401,7 @@ def _figure_row(case_id: int, revision: int, fingerprint: str | None,
                 figures: CaseFigures | None) -> tuple:
     if figures is None:
         return (revision, None, *([None] * len(FIGURE_COLUMNS)), None, None, case_id)
-    return (revision, fingerprint, *figures.to_texts(), int(figures.readings_differ),
+    return (revision, fingerprint, *figures.to_texts(), bool(figures.readings_differ),
             figures.outcome.value, case_id)
 
 
@@ -512,14 +512,15 @@ class IncidentRepository:
         # one pass: per status, how many cases, how many changed since their figures were
         # kept, and the kept figures of the others summed in whole cents
         def kept_only(expression: str) -> str:
-            return f"sum(CASE WHEN {current} THEN {expression} END)"
+            # (a server sums whole cents as numeric: read back as a whole number again)
+            return f"CAST(sum(CASE WHEN {current} THEN {expression} END) AS BIGINT)"
 
         groups = self._c.rows(
             f"SELECT c.status, count(*), sum(CASE WHEN {current} THEN 0 ELSE 1 END), "
             f"{kept_only('CASE WHEN ic.refund IS NULL THEN 1 ELSE 0 END')}, "
             f"{', '.join(kept_only(_cents(f)) for f in FIGURE_COLUMNS)}, "
             f"{kept_only(_SIX_YEAR_CASE)}, "
-            f"{kept_only('ic.readings_differ')} "
+            f"{kept_only('CASE WHEN ic.readings_differ THEN 1 ELSE 0 END')} "
             "FROM incident_cases ic JOIN cases c ON c.id = ic.case_id WHERE ic.incident_id = ? "
             "GROUP BY c.status ORDER BY c.status", (incident_id,))
         statuses = tuple((g[0], g[1]) for g in groups)
@@ -646,7 +647,7 @@ class IncidentRepository:
         rows go in a chunk at a time (one statement for a chunk's cases, one for their
         periods); the entries one by one, as the chain needs."""
         number, total = record.incident_number, len(accounts)
-        next_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
+        next_id = tx.connection.next_case_id(tx)
         members: list[tuple[int, int]] = []
         figures: list[CaseFigures] = []
         for start in range(0, total, STEP):
@@ -671,7 +672,7 @@ class IncidentRepository:
                 figures.append(case_fig)
                 figure_rows.append((record.id, case_record.id, account.first_line, 1,
                                     fingerprint, *case_fig.to_texts(),
-                                    int(case_fig.readings_differ), case_fig.outcome.value))
+                                    bool(case_fig.readings_differ), case_fig.outcome.value))
                 members.append((case_record.id, account.first_line))
             self._insert_figures(tx, figure_rows)
             _checkpoint(min(start + STEP, total), total, progress, cancel, "Creating the incident")

@@ -6,7 +6,6 @@ the incidents' history too."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import replace
 from decimal import Decimal
@@ -22,6 +21,7 @@ from billing_desk.store.incidents import (
     ApprovalState, CaseFilter, CaseSort, IncidentCaseQuery, listing_digest,
 )
 from tests.incident_data import SYNTHETIC, STORMWATER, stormwater_csv, synthetic_csv
+from tests.backends import raw, rows, tamper
 from tests.staff import PASSWORD
 
 from .incident_helpers import APPROVER, CLERK, case_ids, stormwater_incident
@@ -30,11 +30,11 @@ D = Decimal
 
 
 def entries(cf) -> int:
-    return cf.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return rows(cf, "SELECT count(*) FROM audit")[0][0]
 
 
 def counts(cf) -> tuple[int, int, int]:
-    one = lambda sql: cf.db.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: rows(cf, sql)[0][0]  # noqa: E731
     return (one("SELECT count(*) FROM incidents"), one("SELECT count(*) FROM cases"),
             one("SELECT count(*) FROM incident_cases"))
 
@@ -296,33 +296,26 @@ def test_lists_filter_and_sort_in_whole_cents(staffed):
 def test_what_the_app_cannot_change_raw_sql_cannot_either(staffed):
     cf = staffed
     record, review = stormwater_incident(cf, sample=True)
-    raw = sqlite3.connect(cf.path, isolation_level=None)
-    try:
+    with raw(cf) as r:  # (a plain sqlite3 or psycopg connection)
         for sql in ("UPDATE incident_review_cases SET fingerprint = ? WHERE review_id = 1",
                     "DELETE FROM incident_review_cases", "UPDATE incident_reviews SET seed = ?",
                     "UPDATE incidents SET description = ?", "DELETE FROM incident_cases"):
-            with pytest.raises(sqlite3.IntegrityError):
-                raw.execute(sql, ("x" * 64,) if "?" in sql else ())
-    finally:
-        raw.close()
+            with pytest.raises(r.refused):
+                r.execute(sql, ("x" * 64,) if "?" in sql else ())
     assert cf.verify().ok
 
 
-@pytest.mark.parametrize("tamper,finds", [
+@pytest.mark.parametrize("change,finds", [
     ("UPDATE incident_cases SET refund = '0.00' WHERE case_id = 1", "figures kept"),
-    ("DROP TRIGGER incidents_no_update; UPDATE incidents SET cause = 'nobody'",
-     "does not match its history"),
-    ("DROP TRIGGER incident_review_cases_no_update; "
-     "UPDATE incident_review_cases SET sampled = NULL WHERE sampled IS NOT NULL",
+    ("UPDATE incidents SET cause = 'nobody'", "does not match its history"),
+    ("UPDATE incident_review_cases SET sampled = NULL WHERE sampled IS NOT NULL",
      "does not match the sample"),
 ])
-def test_verify_finds_incidents_changed_behind_the_apps_back(staffed, tamper, finds):
+def test_verify_finds_incidents_changed_behind_the_apps_back(staffed, change, finds):
     cf = staffed
     stormwater_incident(cf, sample=True)
     assert cf.verify().ok
-    raw = sqlite3.connect(cf.path, isolation_level=None)
-    raw.executescript(tamper)
-    raw.close()
+    tamper(cf, change)  # (its guards dropped first)
     report = cf.verify()
     assert not report.ok and finds in report.problem
 
@@ -333,10 +326,9 @@ def test_a_case_moved_into_an_incident_behind_the_apps_back_is_found(staffed):
     from .conftest import shared_draft
 
     outsider = cf.cases.create(shared_draft("01-"), actor=CLERK)
-    raw = sqlite3.connect(cf.path, isolation_level=None)
-    raw.execute("INSERT INTO incident_cases (incident_id, case_id, line, case_revision) "
-                "VALUES (?, ?, 9999, 1)", (record.id, outsider.id))
-    raw.close()
+    with raw(cf) as r:
+        r.execute("INSERT INTO incident_cases (incident_id, case_id, line, case_revision) "
+                  "VALUES (?, ?, 9999, 1)", (record.id, outsider.id))
     report = cf.verify()
     assert not report.ok and "are not the ones it was created with" in report.problem
 
@@ -344,12 +336,11 @@ def test_a_case_moved_into_an_incident_behind_the_apps_back_is_found(staffed):
 def test_an_approval_written_behind_the_apps_back_is_found(staffed):
     cf = staffed
     record, review = stormwater_incident(cf, sample=True)
-    raw = sqlite3.connect(cf.path, isolation_level=None)
-    raw.execute("INSERT INTO incident_approvals (incident_id, review_id, approved_at, "
-                "approved_by, cases, refund_total, back_bill_total) VALUES "
-                "(?, ?, '2024-01-01T00:00:00Z', 'boss', 74, '43041.00', '0.00')",
-                (record.id, review.id))
-    raw.close()
+    with raw(cf) as r:
+        r.execute("INSERT INTO incident_approvals (incident_id, review_id, approved_at, "
+                  "approved_by, cases, refund_total, back_bill_total) VALUES "
+                  "(?, ?, '2024-01-01T00:00:00Z', 'boss', 74, '43041.00', '0.00')",
+                  (record.id, review.id))
     report = cf.verify()
     assert not report.ok and "no matching entry" in report.problem
 
@@ -357,14 +348,11 @@ def test_an_approval_written_behind_the_apps_back_is_found(staffed):
 def test_incident_entries_are_part_of_the_one_hash_chain(staffed):
     cf = staffed
     record, _ = stormwater_incident(cf, approve=True)
-    raw = sqlite3.connect(cf.path, isolation_level=None)
-    raw.executescript("DROP TRIGGER audit_no_update;")
     entry = cf.incidents.history(record.id)[-1]
     after = dict(entry.after)
     after["details"] = {**after["details"], "refund_total": "1.00"}
-    raw.execute("UPDATE audit SET after = ? WHERE id = ?",
-                (json.dumps(after, sort_keys=True, separators=(",", ":")), entry.id))
-    raw.close()
+    tamper(cf, "UPDATE audit SET after = ? WHERE id = ?",
+           params=(json.dumps(after, sort_keys=True, separators=(",", ":")), entry.id))
     report = cf.verify()
     assert not report.ok and report.broken_entry == entry.id
 

@@ -211,11 +211,10 @@ def test_the_digits_follow_an_account_number_changed_in_the_app_or_with_raw_sql(
     assert numbers(case_file.listing.search("10020")) == []
     # the index is kept by triggers in the file, not by the app: a change made from
     # outside it is found the same way (verify reports the change itself)
-    import sqlite3
+    from tests.backends import tamper
 
-    raw = sqlite3.connect(case_file.path, isolation_level=None)
-    raw.execute("UPDATE cases SET account_number = '888.45.67' WHERE id = ?", (people[3],))
-    raw.close()
+    tamper(case_file, "UPDATE cases SET account_number = '888.45.67', revision = revision + 1 "
+           "WHERE id = ?", params=(people[3],))
     assert numbers(case_file.listing.search("8884567")) == ["BD-000004"]
     assert numbers(case_file.listing.search("3305120")) == []
 

@@ -61,24 +61,19 @@ def test_only_an_administrator_changes_a_setting_of_a_file_with_users(staffed):
 
 
 def test_settings_written_behind_the_applications_back_break_verify(case_file):
-    import sqlite3
-
     from billing_desk.store import SettingsAltered
+    from tests.backends import raw
 
     case_file.settings.set("documents", {"letterhead.phone": "555"}, actor="admin")
     assert case_file.settings.history_problem() is None and case_file.verify().ok
-    raw = sqlite3.connect(case_file.path)
-    raw.execute("UPDATE settings SET value = ? WHERE key = 'documents'",
-                ('{"letterhead.phone": "(555) 010-9999"}',))
-    raw.execute("INSERT INTO settings (key, value) VALUES ('attachment_max_bytes', '10')")
-    raw.commit()
-    raw.close()
+    with raw(case_file) as r:
+        r.execute("UPDATE settings SET value = ? WHERE key = 'documents'",
+                  ('{"letterhead.phone": "(555) 010-9999"}',))
+        r.execute("INSERT INTO settings (key, value) VALUES ('attachment_max_bytes', '10')")
     report = case_file.verify()
     assert not report.ok and "attachment_max_bytes differs from its history" in report.problem
     with pytest.raises(SettingsAltered, match="do not match their history"):
         case_file.settings.verified("documents")
-    raw = sqlite3.connect(case_file.path)
-    raw.execute("DELETE FROM settings WHERE key = 'attachment_max_bytes'")
-    raw.commit()
-    raw.close()
+    with raw(case_file) as r:
+        r.execute("DELETE FROM settings WHERE key = 'attachment_max_bytes'")
     assert "documents (letterhead.phone) differs" in case_file.verify().problem

@@ -437,6 +437,11 @@ class PostgresConnection(Connection):
     def text_match(self, text: str) -> TextMatch | None:
         if not re.search(r"[^\W_]", text):
             return None
+        words = re.findall(r"[^\W_]+", text)
+        if len(words) > 1:  # (words typed apart may be one account number: listing.fts_match)
+            key = "".join(words).lower()
+            return TextMatch("cases", "(cases.search @@ search_query(?) OR cases.account_key "
+                             "LIKE ?)", "cases.id", (text, key + "%"))
         return TextMatch("cases", "cases.search @@ search_query(?)", "cases.id", (text,))
 
     def id_list(self, column: str, ids: Sequence[int]) -> tuple[str, Any]:
