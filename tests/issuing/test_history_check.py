@@ -1,12 +1,12 @@
 """Nothing issues from a case, or with office settings, that disagree with the history
-(issue 14, point 1). The attacks are made from outside the app: the file edited with
-sqlite3, the fingerprint recomputed with the project's own code."""
+(issue 14, point 1), on a case file and on a server. The attacks are made from outside
+the app: the store edited with sqlite3 or psycopg, the fingerprint recomputed with the
+project's own code."""
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 
 import pytest
 
@@ -21,8 +21,9 @@ from billing_desk.issuing import (change_letter_settings, change_setting, issue_
 from billing_desk.issuing.inputs import document_input
 from billing_desk.issuing.service import issue_request
 from billing_desk.issuing.signoffs import signoffs_for
-from billing_desk.store import (CaseAltered, IssueRefused, SettingsAltered, create_case_file,
-                                open_case_file)
+from billing_desk.store import (CaseAltered, IssueRefused, SettingsAltered, create_store,
+                                open_store)
+from tests.backends import raw as raw_connection, tamper
 from billing_desk.documents import document_settings, prepare_issue
 from tests.staff import PASSWORD
 
@@ -39,43 +40,35 @@ def passwords(monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
 
 
-def office(tmp_path):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def office(target):
+    """The approved case in a new store (a case file, or a database on the server)."""
+    path = target
+    with create_store(path) as cf:
         record = approved_case(cf, "18", **OURS)
     return path, record
 
 
 def redirect_letter(path, case_id: int) -> None:
     """The attack: another customer's name and address written into an approved case
-    with sqlite3, its fingerprint recomputed with the project's code so the approval
+    from outside the app, its fingerprint recomputed with the project's code so the approval
     seems to bind to it."""
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE cases SET customer_name = ?, mailing_address = ? WHERE id = ?",
-                (*THEIRS, case_id))
-    raw.commit()
-    raw.close()
-    with open_case_file(path) as cf:  # (only read: to recompute with Billing Desk's code)
+    tamper(path, "UPDATE cases SET customer_name = ?, mailing_address = ? WHERE id = ?",
+           params=(*THEIRS, case_id), restore=True)
+    with open_store(path) as cf:  # (only read: to recompute with Billing Desk's code)
         case = cf.cases.load(case_id).draft.check().case
     pack = get_rule_pack(case.rule_pack)
     fingerprint = case_fingerprint(case, pack.name, pack.version)
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE cases SET approved_fingerprint = ?, submitted_fingerprint = ? "
-                "WHERE id = ?", (fingerprint, fingerprint, case_id))
-    raw.commit()
-    raw.close()
+    tamper(path, "UPDATE cases SET approved_fingerprint = ?, submitted_fingerprint = ? "
+           "WHERE id = ?", params=(fingerprint, fingerprint, case_id), restore=True)
 
 
 def documents_in(path) -> int:
-    raw = sqlite3.connect(path)
-    try:
-        return raw.execute("SELECT count(*) FROM documents").fetchone()[0]
-    finally:
-        raw.close()
+    with raw_connection(path) as r:
+        return r.value("SELECT count(*) FROM documents")
 
 
-def test_a_case_redirected_in_the_file_is_refused_by_issue_and_verify(tmp_path, capsys):
-    path, record = office(tmp_path)
+def test_a_case_redirected_in_the_file_is_refused_by_issue_and_verify(store_target, tmp_path, capsys):
+    path, record = office(store_target)
     redirect_letter(path, record.id)
     code = main(["issue", str(path), record.case_number, "--as", MAIL_ROOM])
     err = capsys.readouterr().err
@@ -88,9 +81,9 @@ def test_a_case_redirected_in_the_file_is_refused_by_issue_and_verify(tmp_path, 
     assert "BROKEN" in capsys.readouterr().out
 
 
-def test_a_redirected_case_is_refused_by_the_batch_with_its_reason(tmp_path, capsys):
-    path, record = office(tmp_path)
-    with open_case_file(path) as cf:
+def test_a_redirected_case_is_refused_by_the_batch_with_its_reason(store_target, tmp_path, capsys):
+    path, record = office(store_target)
+    with open_store(path) as cf:
         other = approved_case(cf, "13")
     redirect_letter(path, record.id)
     code = main(["issue-batch", str(path), "--out", str(tmp_path), "--workers", "1",
@@ -103,14 +96,14 @@ def test_a_redirected_case_is_refused_by_the_batch_with_its_reason(tmp_path, cap
     assert [r["case"] for r in refused] == [record.case_number]
     assert "does not match its history" in refused[0]["reason"]
     assert {r["case"] for r in rows if r["status"] == "issued"} == {other.case_number}
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         assert cf.cases.load(record.id).status.value == "approved"
 
 
-def test_the_app_refuses_to_issue_or_preview_a_redirected_case(tmp_path):
-    path, record = office(tmp_path)
+def test_the_app_refuses_to_issue_or_preview_a_redirected_case(store_target, tmp_path):
+    path, record = office(store_target)
     redirect_letter(path, record.id)
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         with pytest.raises(CaseAltered, match="does not match its history"):
             issue_documents(cf, record.id, actor=MAIL_ROOM, issue_date=ISSUE_DATE)
         with pytest.raises(CaseAltered):
@@ -118,28 +111,23 @@ def test_the_app_refuses_to_issue_or_preview_a_redirected_case(tmp_path):
     assert documents_in(path) == 0
 
 
-def test_the_store_refuses_an_issue_whose_case_was_altered_after_it_was_rendered(tmp_path):
+def test_the_store_refuses_an_issue_whose_case_was_altered_after_it_was_rendered(store_target, tmp_path):
     """Where the data lives: rendered from the case as it was, stored after someone
     edited the file -- the issue's transaction checks the history itself."""
-    path, record = office(tmp_path)
-    with open_case_file(path) as cf:
+    path, record = office(store_target)
+    with open_store(path) as cf:
         values = cf.settings.get("documents")
         inp = document_input(record, signoffs_for(cf, record), issue_date=ISSUE_DATE,
                              settings=document_settings(values), history_head=cf.history_head())
         request = issue_request(record, inp, prepare_issue(inp), inp.determination.to_json(),
                                 values)
-        raw = sqlite3.connect(path)
-        raw.execute("UPDATE cases SET mailing_address = ? WHERE id = ?", (THEIRS[1], record.id))
-        raw.commit()
-        raw.close()
+        tamper(path, "UPDATE cases SET mailing_address = ? WHERE id = ?",
+               params=(THEIRS[1], record.id), restore=True)
         with pytest.raises(CaseAltered):
             cf.issues.issue(request, actor=MAIL_ROOM)
         # and documents rendered with other settings than the file's history records
-        raw = sqlite3.connect(path)
-        raw.execute("UPDATE cases SET mailing_address = ? WHERE id = ?", (OURS["mailing_address"],
-                                                                          record.id))
-        raw.commit()
-        raw.close()
+        tamper(path, "UPDATE cases SET mailing_address = ? WHERE id = ?",
+               params=(OURS["mailing_address"], record.id), restore=True)
         other = issue_request(record, inp, prepare_issue(inp), inp.determination.to_json(),
                               {"letterhead.phone": "(555) 010-9999"})
         with pytest.raises(IssueRefused, match="rendered with other office settings"):
@@ -148,13 +136,11 @@ def test_the_store_refuses_an_issue_whose_case_was_altered_after_it_was_rendered
     assert documents_in(path) == 3
 
 
-def test_a_phone_number_written_into_the_settings_is_refused_and_verify_says_so(tmp_path, capsys):
-    path, record = office(tmp_path)
-    raw = sqlite3.connect(path)
-    raw.execute("INSERT INTO settings (key, value) VALUES ('documents', ?)",
-                (json.dumps({"letterhead.phone": "(555) 010-9999"}),))
-    raw.commit()
-    raw.close()
+def test_a_phone_number_written_into_the_settings_is_refused_and_verify_says_so(store_target, tmp_path, capsys):
+    path, record = office(store_target)
+    with raw_connection(path) as r:
+        r.execute("INSERT INTO settings (key, value) VALUES ('documents', ?)",
+                  (json.dumps({"letterhead.phone": "(555) 010-9999"}),))
     assert main(["issue", str(path), record.case_number, "--as", MAIL_ROOM]) == 18
     err = capsys.readouterr().err
     assert "office settings in the case file do not match their history" in err
@@ -164,7 +150,7 @@ def test_a_phone_number_written_into_the_settings_is_refused_and_verify_says_so(
     assert "letterhead.phone" in capsys.readouterr().out
     assert main(["settings", "list", str(path)]) == 0
     assert "BROKEN: the setting documents (letterhead.phone)" in capsys.readouterr().out
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         with pytest.raises(SettingsAltered):
             preview_documents(cf, record, issue_date=ISSUE_DATE)
     # an administrator sets the telephone: recorded, the history agrees, letters print it
@@ -173,14 +159,14 @@ def test_a_phone_number_written_into_the_settings_is_refused_and_verify_says_so(
     assert main(["verify", str(path)]) == 0
     capsys.readouterr()
     assert main(["issue", str(path), record.case_number, "--as", MAIL_ROOM]) == 0
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         letter = next(d for d in cf.documents.list(record.id) if d.kind.value == "letter")
         assert "(970) 221-6700" in extract_text(cf.documents.pdf(letter.id))
 
 
-def test_only_an_administrator_changes_the_letter_settings(tmp_path, capsys):
-    path, _ = office(tmp_path)
-    with open_case_file(path) as cf:
+def test_only_an_administrator_changes_the_letter_settings(store_target, tmp_path, capsys):
+    path, _ = office(store_target)
+    with open_store(path) as cf:
         with pytest.raises(AccountRefused, match="Only an administrator can change the office"):
             change_setting(cf, "letterhead.phone", "(555) 010-9999", actor=CLERK)
         before = cf.history_head().entry
@@ -204,18 +190,18 @@ def test_only_an_administrator_changes_the_letter_settings(tmp_path, capsys):
     assert "300 LaPorte Ave / Fort Collins, CO 80521" in out
     assert "The settings match their history." in out
     assert main(["settings", "reset", str(path), "letterhead.hours.es_US", "--as", "admin"]) == 0
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         assert "letterhead.hours" not in cf.settings.get("documents")
         assert cf.verify().ok
 
 
-def test_the_attack_printed_the_other_customer_before(tmp_path):
+def test_the_attack_printed_the_other_customer_before(store_target, tmp_path):
     """What the check stops (issue 14): without the history check this case would be
     rendered for Jordan Blake under our account number -- the documents alone cannot
     tell, since the case and its fingerprint agree with each other."""
-    path, record = office(tmp_path)
+    path, record = office(store_target)
     redirect_letter(path, record.id)
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         tampered = cf.cases.load(record.id)
         ensure_office(cf)
         inp = document_input(tampered, signoffs_for(cf, tampered), issue_date=ISSUE_DATE,

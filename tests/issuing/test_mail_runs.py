@@ -24,7 +24,8 @@ from billing_desk.documents import extract_text
 from billing_desk.issuing import (BatchInProgress, IssueDateRefused, Manifest, issue_batch,
                                   issue_documents, print_document)
 from billing_desk.issuing.manifest import CaseRef
-from billing_desk.store import create_case_file, open_case_file
+from billing_desk.store import create_case_file, create_store, open_case_file, open_store
+from tests.backends import raw as raw_connection, rows as store_rows
 from tests.staff import PASSWORD
 
 from .cases import CLERK, ISSUE_DATE, MAIL_ROOM, approved_case, approved_cases, draft_of
@@ -45,19 +46,18 @@ def manifest_rows(folder: Path) -> list[dict]:
     return rows
 
 
-def listed_once(folder: Path, path: Path) -> list[int]:
-    """Every issued document of the file in exactly one manifest row, none twice."""
+def listed_once(folder: Path, path: Path | str) -> list[int]:
+    """Every issued document of the store in exactly one manifest row, none twice."""
     ids = [int(r["document_id"]) for r in manifest_rows(folder) if r["status"] == "issued"]
     assert len(ids) == len(set(ids)), "a document is listed in two manifests"
-    raw = sqlite3.connect(path)
-    stored = sorted(i for (i,) in raw.execute("SELECT id FROM documents"))
-    raw.close()
+    with raw_connection(path) as r:
+        stored = sorted(i for (i,) in r.execute("SELECT id FROM documents").fetchall())
     assert sorted(ids) == stored, "an issued document is in no manifest"
     return ids
 
 
 def run(cf, folder: Path, **options):
-    manifest = Manifest(folder, case_file=cf.path, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
+    manifest = Manifest(folder, case_file=cf.where, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
                         started=options.pop("started", datetime.now(timezone.utc)))
     report = issue_batch(cf, actor=MAIL_ROOM, issue_date=ISSUE_DATE, manifest=manifest,
                          workers=1, **options)
@@ -102,15 +102,15 @@ def test_after_a_sigkill_and_a_rerun_every_document_is_in_exactly_one_manifest(t
     listed_once(out, path)  # a third run lists nothing again
 
 
-def test_rows_on_disk_of_a_run_that_died_are_recorded_and_its_manifest_finished(tmp_path):
+def test_rows_on_disk_of_a_run_that_died_are_recorded_and_its_manifest_finished(store_target, tmp_path):
     """A run that stopped after writing some rows (its process gone: its lock too) is
     finished by the next: the rows stay in its manifest, the documents it issued without
     a row are listed by the next run, and nothing is listed twice."""
     out = tmp_path / "mail"
     out.mkdir()
-    with create_case_file(tmp_path / "office.bdesk") as cf:
+    with create_store(store_target) as cf:
         first, second, third = approved_cases(cf, 3)
-        dead = Manifest(out, case_file=cf.path, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
+        dead = Manifest(out, case_file=cf.where, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
                         started=STARTED)
         dead.begin(cf, actor=MAIL_ROOM)
         one = issue_documents(cf, cf.cases.find(first).id, actor=MAIL_ROOM, issue_date=ISSUE_DATE)
@@ -126,14 +126,14 @@ def test_rows_on_disk_of_a_run_that_died_are_recorded_and_its_manifest_finished(
             in report.reconciliation()
         rows = manifest_rows(out)
         assert {r["case"] for r in rows if r["manifest"].startswith(dead.stem + ".")} == {first}
-        listed_once(out, cf.path)
+        listed_once(out, cf.target)
         assert third in {r["case"] for r in rows}
 
 
-def test_a_case_issued_on_its_own_and_not_printed_goes_out_with_the_next_run(tmp_path):
+def test_a_case_issued_on_its_own_and_not_printed_goes_out_with_the_next_run(store_target, tmp_path):
     out = tmp_path / "mail"
     out.mkdir()
-    with create_case_file(tmp_path / "office.bdesk") as cf:
+    with create_store(store_target) as cf:
         a, b, c = approved_cases(cf, 3)
         run(cf, out)  # the mail ledger begins
         approved_case(cf, "18", number="901-0001-00")
@@ -154,18 +154,18 @@ def test_a_case_issued_on_its_own_and_not_printed_goes_out_with_the_next_run(tmp
         assert printout.copy and "COPY" in extract_text(printout.pdf)
 
 
-def test_one_mail_run_at_a_time(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_one_mail_run_at_a_time(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         approved_cases(cf, 2)
-        running = Manifest(tmp_path, case_file=cf.path, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
+        running = Manifest(tmp_path, case_file=cf.where, actor=MAIL_ROOM, issue_date=ISSUE_DATE,
                            started=STARTED)
         running.begin(cf, actor=MAIL_ROOM)  # still running: it holds its manifest
         with pytest.raises(BatchInProgress, match="still running"):
             run(cf, tmp_path)
         assert main(["issue-batch", str(path), "--out", str(tmp_path), "--as", MAIL_ROOM]) == 15
         assert "Another issue-batch run on this case file is still running" in capsys.readouterr().err
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        assert store_rows(cf, "SELECT count(*) FROM documents")[0][0] == 0
         running.discard()  # it ends with nothing listed: its files go
         assert cf.mail_runs.unfinished() == []
         report, _ = run(cf, tmp_path)  # (and the manifest of the refused run is removed)
@@ -174,22 +174,22 @@ def test_one_mail_run_at_a_time(tmp_path, capsys):
         assert any("it listed nothing" in line for line in report.recovered)
 
 
-def test_issue_out_refuses_a_missing_folder_before_anything_is_issued(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_issue_out_refuses_a_missing_folder_before_anything_is_issued(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         record = approved_case(cf, "18")
     missing = tmp_path / "no such folder"
     assert main(["issue", str(path), record.case_number, "--out", str(missing),
                  "--as", MAIL_ROOM]) == 2
     assert "is not an existing folder; nothing was issued" in capsys.readouterr().err
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         assert cf.cases.load(record.id).status.value == "approved"
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        assert store_rows(cf, "SELECT count(*) FROM documents")[0][0] == 0
 
 
-def test_issue_out_writes_the_originals_then_copies_stamped_copy_and_records_each(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_issue_out_writes_the_originals_then_copies_stamped_copy_and_records_each(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         record = approved_case(cf, "18")
     assert main(["issue", str(path), record.case_number, "--out", str(tmp_path),
                  "--as", MAIL_ROOM]) == 0
@@ -203,7 +203,7 @@ def test_issue_out_writes_the_originals_then_copies_stamped_copy_and_records_eac
     copy = tmp_path / f"{record.case_number}-letter-1-COPY.pdf"
     assert "COPY" in extract_text(copy.read_bytes())
     assert original.read_bytes() != copy.read_bytes()
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         letter = next(d for d in cf.documents.list(record.id) if d.kind.value == "letter")
         uses = [(u.action, u.after.get("file_name"), u.after.get("copy"))
                 for u in cf.documents.uses(letter.id)]
@@ -211,9 +211,9 @@ def test_issue_out_writes_the_originals_then_copies_stamped_copy_and_records_eac
         assert cf.verify().ok
 
 
-def test_the_issue_date_is_checked_against_the_case_and_the_setting(tmp_path, capsys):
-    path = tmp_path / "office.bdesk"
-    with create_case_file(path) as cf:
+def test_the_issue_date_is_checked_against_the_case_and_the_setting(store_target, tmp_path, capsys):
+    path = store_target
+    with create_store(path) as cf:
         record = approved_case(cf, "18")  # discovered 2010-11-05, last period Aug 2010
     before = main(["issue", str(path), record.case_number, "--issue-date", "2010-11-04",
                    "--as", MAIL_ROOM])
@@ -227,19 +227,19 @@ def test_the_issue_date_is_checked_against_the_case_and_the_setting(tmp_path, ca
     assert main(["issue-batch", str(path), "--out", str(tmp_path), "--issue-date", far,
                  "--as", MAIL_ROOM]) == 2
     assert list(tmp_path.glob("issue-batch-*")) == []
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         cf.settings.set("documents", {"issue.max_days_ahead": "0"}, actor="admin")
         with pytest.raises(IssueDateRefused, match="more than 0 days after today"):
             issue_documents(cf, record.id, actor=MAIL_ROOM,
                             issue_date=date.fromordinal(date.today().toordinal() + 1))
-        assert cf.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        assert store_rows(cf, "SELECT count(*) FROM documents")[0][0] == 0
         # in a batch, a case whose letter would be dated too early is refused with why
         late = cf.cases.create(draft_of("18", number="555-0000-01"), actor=CLERK)
         cf.workflow.submit(late.id, actor=CLERK)
         cf.workflow.approve(late.id, actor="sam", acknowledge_divergence=True)
         out = tmp_path / "batch"
         out.mkdir()
-        manifest = Manifest(out, case_file=cf.path, actor=MAIL_ROOM, issue_date=date(2010, 11, 4),
+        manifest = Manifest(out, case_file=cf.where, actor=MAIL_ROOM, issue_date=date(2010, 11, 4),
                             started=STARTED)
         report = issue_batch(cf, actor=MAIL_ROOM, issue_date=date(2010, 11, 4), workers=1,
                              manifest=manifest)
