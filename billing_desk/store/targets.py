@@ -120,7 +120,7 @@ def create_store(target: str | Path, *, clock: Clock = utc_now,
             found = schema_version(connection.raw)
         if found is None:
             raise NotABillingDeskDatabase(connection.where)
-        if found:
+        if found and _holds_anything(connection.raw):
             raise DatabaseNotEmpty(connection.where, "it holds a Billing Desk database already")
         store = CaseFile(connection)
         with connection.outer_transaction():
@@ -131,6 +131,19 @@ def create_store(target: str | Path, *, clock: Clock = utc_now,
         connection.close()
         raise
     return store
+
+
+def _holds_anything(raw) -> bool:
+    """Whether a Billing Desk database holds anything an office wrote: a schema that
+    ``billing-desk upgrade`` created and nobody has used yet (no history, no case, no
+    user, no setting) is as good as empty for ``new`` and ``copy`` (README: the schema,
+    then the first administrator or the office's file)."""
+    from .postgres.schema import SCHEMA
+
+    return bool(raw.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {SCHEMA}.audit) OR EXISTS (SELECT 1 FROM {SCHEMA}.cases) "
+        f"OR EXISTS (SELECT 1 FROM {SCHEMA}.users) OR EXISTS (SELECT 1 FROM {SCHEMA}.settings)"
+    ).fetchone()[0])
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,10 @@ def test_upgrade_creates_the_schema_then_has_nothing_to_do(empty_database, capsy
     assert code == 0 and f"Billing Desk's schema created (version {LATEST_VERSION})" in out
     code, out, _ = run(capsys, "upgrade", empty_database)
     assert code == 0 and "the schema is current" in out
+    # the README's next step: the first administrator in the schema nobody has used yet
+    code, _, err = run(capsys, "new", empty_database, "--admin-login", "root", "--admin-name",
+                       "Rita Root")
+    assert code == 0, err
     code, _, err = run(capsys, "new", empty_database, "--admin-login", "root", "--admin-name",
                        "Rita Root")
     assert code == 11 and "holds a Billing Desk database already" in err
@@ -167,9 +171,35 @@ def test_copy_a_file_to_a_server_and_back_keeps_every_row_and_hash(tmp_path, emp
         assert b.cases.create(CaseDraft(), actor=CLERK).id == cases + 1 and b.verify().ok
 
 
+def test_copy_carries_an_incident_its_review_and_approval(tmp_path, empty_database, capsys):
+    """Issue 18's tables move too: the incident, its cases and figures, its review by
+    sample and its approval, and both ends verify with the same head."""
+    from tests.staff import add_staff
+    from tests.store.incident_helpers import stormwater_incident
+
+    office = tmp_path / "office.bdesk"
+    with create_store(office) as cf:
+        add_staff(cf)
+        record, _ = stormwater_incident(cf, approve=True)
+        head, summary = cf.newest_entry(), cf.incidents.summary(record.id)
+        history = cf.incidents.history(record.id)
+    code, out, err = _copy(capsys, office, empty_database)
+    assert code == 0, err
+    assert out.count(f"Chain head: entry {head.id}, hash {head.hash}.") == 2
+    back = tmp_path / "back.bdesk"
+    assert _copy(capsys, empty_database, back)[0] == 0
+    for target in (empty_database, back):
+        with open_store(target) as other:
+            assert other.incidents.summary(record.id) == summary
+            assert other.incidents.history(record.id) == history
+            assert other.verify().ok and other.newest_entry() == head
+
+
 def test_copy_refuses_a_target_that_is_not_empty(tmp_path, server_database, capsys):
     office = tmp_path / "office.bdesk"
     create_demo_file(office, 3).close()
+    with open_store(server_database) as cf:  # (a schema nobody used yet would take it)
+        cf.cases.create(CaseDraft(why="already here"), actor="someone")
     before = state_of(server_database)
     code, _, err = _copy(capsys, office, server_database)
     assert code == 11 and "is not empty" in err
