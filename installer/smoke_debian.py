@@ -263,21 +263,80 @@ def watch_workers(proc: subprocess.Popen) -> dict[int, str]:
     return seen
 
 
-# -- 5. a server (not yet) -------------------------------------------------------------
+# -- 5. a server ----------------------------------------------------------------------
 
-def server() -> None:
-    """Connect to a PostgreSQL server, once the server backend has landed (DESIGN.md,
-    "Beyond one workstation"): then install postgresql here, start it on loopback,
-    `billing-desk copy demo.bdesk postgresql://...`, verify and issue against the URL.
-    Until the CLI has `copy`, this says so and counts as neither ok nor a failure."""
-    r = run(["billing-desk", "copy", "--help"])
-    if r.returncode == 0:
-        step("connect to a server", False, "the CLI has `copy` now: write this step "
-             "(installer/smoke_debian.py, server())")
-    else:
-        print("skip connect to a server: no server backend yet (the CLI has no `copy` "
-              "command; see DESIGN.md, Beyond one workstation)", flush=True)
-        summary["server"] = "not yet"
+#: the throwaway server's port (on its Unix socket only) and its database
+SMOKE_PG_PORT, SMOKE_PG_DB = 5499, "office"
+
+
+def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    """A PostgreSQL program as the unprivileged ``postgres`` user (initdb refuses root)."""
+    return run(["runuser", "-u", "postgres", "--", *cmd], **kw)
+
+
+def _history_head(text: str) -> str | None:
+    m = re.search(r"History head: (#\d+ [0-9a-f]{64})", text)
+    return m.group(1) if m else None
+
+
+def server(demo: Path, work: Path) -> None:
+    """The case file moved to a PostgreSQL server and back (issue 16): Debian's
+    ``postgresql`` installed, a throwaway server started as the unprivileged ``postgres``
+    user on a Unix socket only, `billing-desk upgrade` creates the schema in an empty
+    database, `copy` moves the demo file there and back into a new file, and `verify`
+    passes on all three with the same history head."""
+    r = run(["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
+            env={"DEBIAN_FRONTEND": "noninteractive"}, timeout=900)
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not step("apt-get install postgresql", r.returncode == 0 and bool(bins), tail(r.stderr)):
+        return
+    bindir = bins[-1].parent
+    base = work / "pg"
+    base.mkdir()
+    os.chmod(work, 0o755)
+    shutil.chown(base, "postgres", "postgres")
+    data, sock = base / "data", base / "sock"
+    r = _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                      "--auth-local=trust", "--auth-host=reject", "--encoding=UTF8",
+                      "--locale=C"], timeout=300)
+    if not step("initdb as postgres (not root)", r.returncode == 0, tail(r.stdout + r.stderr, 2)):
+        return
+    _as_postgres(["mkdir", str(sock)])
+    options = f"-c listen_addresses='' -c unix_socket_directories='{sock}' -p {SMOKE_PG_PORT}"
+    r = _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(sock / "server.log"),
+                      "-o", options, "-w", "-t", "60", "start"], timeout=120)
+    if not step("a throwaway server started on a Unix socket", r.returncode == 0,
+                tail(r.stdout + r.stderr, 2)):
+        return
+    try:
+        r = _as_postgres([str(bindir / "createdb"), "-h", str(sock), "-p", str(SMOKE_PG_PORT),
+                          "-U", "postgres", SMOKE_PG_DB])
+        target = f"host={sock} port={SMOKE_PG_PORT} dbname={SMOKE_PG_DB} user=postgres"
+        if not step("an empty database", r.returncode == 0, tail(r.stderr, 2)):
+            return
+        r = run(["billing-desk", "upgrade", target])
+        step("billing-desk upgrade (the schema created)", r.returncode == 0
+             and "schema created" in r.stdout, tail(r.stdout + r.stderr, 2))
+        r = run(["billing-desk", "copy", str(demo), target], timeout=600)
+        step("billing-desk copy demo.bdesk to the server", r.returncode == 0
+             and r.stdout.count("Chain head: entry") == 2, tail(r.stdout + r.stderr, 3))
+        back = work / "back.bdesk"
+        r = run(["billing-desk", "copy", target, str(back)], timeout=600)
+        step("billing-desk copy the server back to a new file", r.returncode == 0
+             and back.is_file(), tail(r.stdout + r.stderr, 3))
+        heads = {}
+        for name, where in (("the demo file", str(demo)), ("the server", target),
+                            ("the copy back", str(back))):
+            r = run(["billing-desk", "verify", where], timeout=600)
+            heads[name] = _history_head(r.stdout)
+            step(f"billing-desk verify {name}", r.returncode == 0 and heads[name] is not None,
+                 tail(r.stdout + r.stderr, 2))
+        step("the same history head on all three", len(set(heads.values())) == 1
+             and None not in heads.values(), ", ".join(f"{k} {v}" for k, v in heads.items()))
+        summary["server"] = {"history_head": heads.get("the server")}
+    finally:
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                     timeout=120)
 
 
 # -- 6. start time, installed against the same app from a virtual environment ---------
@@ -456,7 +515,7 @@ def main(argv: list[str]) -> int:
         demo = command_line(work)
         home = gui_offscreen(out)
         issuing(demo, out)
-        server()
+        server(demo, work)
         if setup_checkout():
             start_times(home)
             gui_xvfb(home, out)
