@@ -233,6 +233,7 @@ def mail_room(target: str, ready, go, seconds: float, results) -> None:
 
 def workload(target, seconds: float, label: str) -> dict:
     cases = make_office(target)
+    show_alone(label, *alone(target))
     ctx = multiprocessing.get_context("spawn")
     ready, go, results = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=clerk, args=(str(target), c, cases[c], cases["shared"], ready, go,
@@ -322,6 +323,60 @@ def show(r: dict) -> None:
           f"conflict: {r['stale_not_real']}), duplicate documents {r['duplicates']}, chain "
           f"breaks {r['chain_breaks']}" + (f" ({r['problem']})" if r["problem"] else "")
           + f"; {r['entries']:,} history entries verified; busy {r['busy']}")
+
+
+# --- one writer alone: the baselines -------------------------------------------------------
+
+def alone(target, saves: int = 200) -> tuple[list[float], list[float]]:
+    """One clerk alone (this process): ``saves`` saves of one case through the store, and
+    the bare cost of a durable one-row commit on the same store (what any save pays)."""
+    from billing_desk.store import is_server_target, open_store
+
+    app, bare = [], []
+    with open_store(target) as cf:
+        case_id = cf.listing.page(limit=1)[0].id
+        record = cf.cases.load(case_id)
+        for k in range(saves):
+            started = time.perf_counter()
+            record = cf.cases.save(case_id, replace(record.draft, why=f"alone {k}"),
+                                   expected_revision=record.revision, actor="admin")
+            app.append(time.perf_counter() - started)
+    if is_server_target(str(target)):
+        import psycopg
+
+        with psycopg.connect(str(target), autocommit=True) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS public.bench_bare (n integer)")
+            conn.execute("INSERT INTO public.bench_bare VALUES (0)")
+            for k in range(saves):
+                started = time.perf_counter()
+                with conn.transaction():
+                    conn.execute("UPDATE public.bench_bare SET n = %s", (k,))
+                bare.append(time.perf_counter() - started)
+            conn.execute("DROP TABLE public.bench_bare")
+    else:
+        import sqlite3
+
+        scratch = Path(target).with_name("bare.db")
+        conn = sqlite3.connect(scratch, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE bare (n integer)")
+        conn.execute("INSERT INTO bare VALUES (0)")
+        for k in range(saves):
+            started = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE bare SET n = ?", (k,))
+            conn.execute("COMMIT")
+            bare.append(time.perf_counter() - started)
+        conn.close()
+        scratch.unlink()
+    return app, bare
+
+
+def show_alone(label: str, app: list[float], bare: list[float]) -> None:
+    print(f"  one clerk alone {label}: cases.save p50 {ms(statistics.median(app))} p95 "
+          f"{ms(percentile(app, 0.95))};  bare durable 1-row commit p50 "
+          f"{ms(statistics.median(bare))}  ({statistics.median(app) / statistics.median(bare):.1f}x bare)")
 
 
 # --- search over a million cases ----------------------------------------------------------
