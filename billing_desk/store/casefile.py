@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
     from .attachments import AttachmentRepository
     from .audit import AuditEntry
+    from .bills_issued import BillsIssuedRepository
     from .cases import CaseRepository
     from .determinations import DeterminationRepository
     from .documents import DocumentRepository
     from .issues import IssueRepository
     from .queue import WorkQueue
+    from .reports import ReportQueries
     from .settings import SettingsRepository
     from .users import UserRepository
     from .verify import VerifyReport
@@ -113,6 +115,18 @@ class CaseFile:
         from .issues import IssueRepository
 
         return IssueRepository(self._c)
+
+    @cached_property
+    def bills_issued(self) -> BillsIssuedRepository:
+        from .bills_issued import BillsIssuedRepository
+
+        return BillsIssuedRepository(self._c)
+
+    @cached_property
+    def reports(self) -> ReportQueries:
+        from .reports import ReportQueries
+
+        return ReportQueries(self._c, self.settings)
 
     @property
     def path(self) -> Path:

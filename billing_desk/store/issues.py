@@ -39,6 +39,7 @@ from .determinations import snapshot_summary, store_snapshot
 from .documents import COLUMNS as DOCUMENT_COLUMNS
 from .documents import document_record
 from .errors import IssueRefused, RecordNotFound, StaleRevision, StoreError
+from .issue_facts import issued_on_of, record_issue_facts
 from .records import CaseRecord, DocumentKind, DocumentRecord
 from .users import find_user
 
@@ -172,6 +173,9 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
                                              request.fingerprint, pack.name, pack.version,
                                              lambda: dict(det))
     stored = [_store(tx, rendered.id, request.fingerprint, d) for d in request.documents]
+    # what the reports count of this issue, under this issue's audit entry
+    record_issue_facts(tx, rendered, request.fingerprint, determination.determination,
+                       issued_on_of(request.rendered_from, tx.at.date()))
     details = {
         "fingerprint": request.fingerprint,
         "determination": {"id": determination.id, "recorded": recorded,

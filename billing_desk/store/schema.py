@@ -11,7 +11,8 @@ automatically.
 
 Versions: 1 cases, periods, search, attachments, determinations, documents, audit;
 2 users (roles, argon2 password hashes, sign-in failures) and the submission and
-approval signatures on cases.
+approval signatures on cases; 3 reports: bills issued per year and service, the facts
+of each issued case and the bills it adjusted, and the open-work index.
 """
 
 from __future__ import annotations
@@ -273,10 +274,94 @@ def v2_users_and_signatures(db: Database) -> None:
     db.executescript(V2_USERS_AND_SIGNATURES)
 
 
+V3_REPORTS = f"""
+-- Bills issued per year and service (or 'all' services together), as finance gives
+-- them: the denominator of the billing accuracy rate.
+CREATE TABLE bills_issued (
+    year     INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2999),
+    service  TEXT NOT NULL CHECK (service IN
+                 ('electric', 'water', 'wastewater', 'stormwater', 'all')),
+    bills    INTEGER NOT NULL CHECK (bills >= 0),
+    PRIMARY KEY (year, service)
+);
+
+-- One row per issued case, written with its issue (store/issue_facts.py): the figures
+-- of the determination its documents were issued with, so that a report sums rows
+-- instead of reading every snapshot. Money in integer cents (exact sums); the year and
+-- month of the issue date as numbers, so grouping needs no date functions.
+CREATE TABLE issue_facts (
+    case_id                INTEGER PRIMARY KEY REFERENCES cases (id),
+    fingerprint            TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    issued_on              TEXT NOT NULL {_v1_date_check('issued_on')},
+    issued_year            INTEGER NOT NULL CHECK (issued_year BETWEEN 1900 AND 2999),
+    issued_month           INTEGER NOT NULL CHECK (issued_month BETWEEN 1 AND 12),
+    service                TEXT NOT NULL CHECK (service IN
+                               ('electric', 'water', 'wastewater', 'stormwater')),
+    outcome                TEXT NOT NULL CHECK (outcome IN
+                               ('credit', 'back_bill', 'credit_and_back_bill', 'no_adjustment')),
+    reading                TEXT NOT NULL CHECK (reading IN
+                               ('ordinance', 'executive_summary', 'staff_practice')),
+    days_to_issue          INTEGER NOT NULL,
+    affected_bills         INTEGER NOT NULL CHECK (affected_bills >= 0),
+    new_bills              INTEGER NOT NULL CHECK (new_bills BETWEEN 0 AND affected_bills),
+    refund_cents           INTEGER NOT NULL CHECK (refund_cents >= 0),
+    back_bill_cents        INTEGER NOT NULL CHECK (back_bill_cents >= 0),
+    six_year_refund_cents     INTEGER NOT NULL CHECK (six_year_refund_cents >= 0),
+    refund_conditions_cents   INTEGER NOT NULL CHECK (refund_conditions_cents >= 0),
+    refund_a1_i_cents         INTEGER NOT NULL CHECK (refund_a1_i_cents >= 0),
+    refund_a1_ii_cents        INTEGER NOT NULL CHECK (refund_a1_ii_cents >= 0),
+    refund_a1_iii_cents       INTEGER NOT NULL CHECK (refund_a1_iii_cents >= 0),
+    six_year_back_bill_cents  INTEGER NOT NULL CHECK (six_year_back_bill_cents >= 0),
+    back_bill_reading_cents   INTEGER NOT NULL CHECK (back_bill_reading_cents >= 0),
+    former_customer_cents     INTEGER NOT NULL CHECK (former_customer_cents >= 0),
+    readings_differ        INTEGER NOT NULL {_v1_bool_check('readings_differ')},
+    ordinance_refund_cents          INTEGER NOT NULL,
+    ordinance_back_bill_cents       INTEGER NOT NULL,
+    executive_summary_refund_cents  INTEGER NOT NULL,
+    executive_summary_back_bill_cents INTEGER NOT NULL,
+    staff_practice_refund_cents     INTEGER NOT NULL,
+    staff_practice_back_bill_cents  INTEGER NOT NULL
+);
+CREATE INDEX issue_facts_issued_on ON issue_facts (issued_on);
+CREATE INDEX issue_facts_readings_differ ON issue_facts (issued_on) WHERE readings_differ = 1;
+CREATE TRIGGER issue_facts_no_update BEFORE UPDATE ON issue_facts BEGIN
+    SELECT RAISE(ABORT, 'the facts of an issue cannot be updated');
+END;
+CREATE TRIGGER issue_facts_no_delete BEFORE DELETE ON issue_facts BEGIN
+    SELECT RAISE(ABORT, 'the facts of an issue cannot be deleted');
+END;
+
+-- Every bill an issued case adjusted, once: the first issue to adjust a bill keeps it,
+-- so a bill adjusted twice counts once (issue_facts.new_bills).
+CREATE TABLE adjusted_bills (
+    account_number  TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    start_date      TEXT NOT NULL,
+    end_date        TEXT NOT NULL,
+    case_id         INTEGER NOT NULL REFERENCES cases (id),
+    PRIMARY KEY (account_number, service, start_date, end_date)
+) WITHOUT ROWID;
+
+-- The workload report: open cases counted by status and assignee with their oldest
+-- dates, read from the index alone.
+CREATE INDEX cases_open_work ON cases (status, assignee, discovered_on, submitted_at);
+"""
+
+
+def v3_reports(db: Database) -> None:
+    """Bills issued, the facts of every issued case and the bills adjusted, the
+    open-work index. The cases issued before this version get their facts here, in the
+    order they were issued (so the first issue of a bill keeps it)."""
+    db.executescript(V3_REPORTS)
+    from .issue_facts import backfill_v3
+
+    backfill_v3(db.conn)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures)
+MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_reports)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -11,7 +11,7 @@ import copy
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from ..domain.canonical import canonical_json
 from .connection import Connection
@@ -28,6 +28,8 @@ class Setting:
     type: type
     description: str
     minimum: int | None = None
+    #: what is wrong with a value of the right type (a message), or None
+    check: Callable[[Any], str | None] | None = None
 
 
 SETTINGS = MappingProxyType({s.key: s for s in (
@@ -42,7 +44,16 @@ SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("documents", {}, dict,
             "Letter and memo settings chosen by this office (key -> value; see "
             "docs/documents.md). A key not given takes its default."),
+    Setting("accuracy_benchmark", "7.2", str,
+            "The billing accuracy report's benchmark, adjusted bills per 10,000 bills issued "
+            "(default: the AWWA QualServe 2005 median, 7.2).", check=lambda v: _benchmark(v)),
 )})
+
+
+def _benchmark(value: str) -> str | None:
+    from ..domain.reports import benchmark_problem  # (the reports load when first used)
+
+    return benchmark_problem(value)
 
 
 _KINDS = {int: "a whole number", str: "text", bool: "true or false",
@@ -55,6 +66,8 @@ def _encode(setting: Setting, value: Any) -> str:
         raise InvalidSetting(f"{setting.key} must be {_KINDS[setting.type]}, not {value!r}")
     if setting.minimum is not None and value < setting.minimum:
         raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
+    if setting.check is not None and (problem := setting.check(value)) is not None:
+        raise InvalidSetting(f"{setting.key}: {problem}")
     if setting.type is bool:
         return "true" if value else "false"
     if setting.type is dict:

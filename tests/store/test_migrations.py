@@ -148,7 +148,7 @@ def test_a_version_1_file_with_cases_and_history_migrates_and_verifies(tmp_path)
     v1_entries = raw.execute("SELECT count(*) FROM audit").fetchone()[0]
     raw.close()
     with open_case_file(path) as cf:
-        assert user_version(cf.db) == 2
+        assert user_version(cf.db) == LATEST_VERSION
         report = cf.verify()
         assert report.ok, report.problem
         assert (report.entries, report.cases) == (v1_entries, 8)
