@@ -64,7 +64,7 @@ class Kind(StrEnum):
     """What a column holds, which says how each output shows it."""
 
     TEXT = "text"
-    YEAR = "year"        # int, never grouped (2009, not 2,009)
+    YEAR = "year"        # int, never grouped (2009, not 2,009); "All" in a total row
     COUNT = "count"      # int
     MONEY = "money"      # Decimal, two places
     PERCENT = "percent"  # Decimal, PERCENT_PLACES
@@ -123,6 +123,12 @@ class DateRange:
     @property
     def last(self) -> date:
         return self.end or date(MAX_YEAR, 12, 31)
+
+    def during(self) -> str:
+        """The dates as part of a sentence: "issued from 2009-01-01 to 2009-11-05"."""
+        if self.start is None and self.end is None:
+            return "at any date"
+        return self.label()
 
     def label(self) -> str:
         if self.start is None and self.end is None:
@@ -265,7 +271,7 @@ def accuracy_report(figures: Iterable[BillsIssued], adjusted: Iterable[AdjustedB
         rows.append(AccuracyRow(year, ALL_SERVICES, n, total, adjusted_percent(total, n),
                                 adjusted_per_10000(total, n), note))
     table = _table(
-        "accuracy", "Billing accuracy", (
+        "accuracy", "By year and service", (
             ("year", "Year", Kind.YEAR), ("service", "Service", Kind.TEXT),
             ("bills_issued", "Bills issued", Kind.COUNT),
             ("bills_adjusted", "Bills adjusted", Kind.COUNT),
@@ -278,7 +284,7 @@ def accuracy_report(figures: Iterable[BillsIssued], adjusted: Iterable[AdjustedB
          for r in rows))
     notes = (
         f"Bills adjusted: the bills (periods with a billing difference) of the cases issued "
-        f"{period.label()}, each bill once, in the year it was first adjusted. Bills "
+        f"{period.during()}, each bill once, in the year it was first adjusted. Bills "
         "issued: as entered for each year (Reports > Bills issued).",
         f"Rates rounded half up: percentage to {PERCENT_PLACES} decimals, per 10,000 bills "
         f"to {PER_10000_PLACES} decimal. Benchmark: {benchmark} adjusted bills per 10,000 "
@@ -400,7 +406,7 @@ def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[Di
         year_rows.append((year, service_label(ALL_SERVICES), *_sum_cells(in_year)))
     by_year = _table("by_year", "Credited and back-billed by year and service",
                      (("year", "Year", Kind.YEAR), ("service", "Service", Kind.TEXT)) + _SUMS,
-                     year_rows + [(None, "All years, all services", *_sum_cells(groups))],
+                     year_rows + [("All", "All services", *_sum_cells(groups))],
                      totals=1)
 
     def kept_cells(kept: KeptBack) -> tuple:
@@ -424,7 +430,7 @@ def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[Di
         (("year", "Year", Kind.YEAR),) + tuple((k, t, Kind.MONEY) for k, t in _KEPT_COLUMNS)
         + (("cost", "Refunds not made (cost to customers)", Kind.MONEY),
            ("spared", "Back bills not made (spared customers)", Kind.MONEY)),
-        kept_rows + [(None, *kept_cells(everything))], totals=1,
+        kept_rows + [("All", *kept_cells(everything))], totals=1,
         note="Each excluded amount has one cause; the three (a)(1) conditions overlap (an "
              "amount held back by two failing conditions is under both), the conditions "
              "column counts it once.")
@@ -447,9 +453,11 @@ def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[Di
         note="What each reading would have back-billed; refunds are the same under every "
              "reading (26-721(a)(1)).")
     notes = (
-        f"Cases issued {period.label()}, each in the month of its issue date, with the "
+        f"Cases issued {period.during()}, each in the month of its issue date, with the "
         "determination its documents were issued with (the reading chosen for the case).",
-        "Kept back: the excluded amounts of every period, by cause (docs/reports.md).",
+        "Kept back: every amount a determination excluded, by its cause: older than six years "
+        "(26-721(a)(1) refunds, (a)(2) back bills), a condition of (a)(1) not met, not billed "
+        "under the reading of (a)(2) used, or a former customer's undercharge.",
     )
     return AdjustmentsReport("adjustments", "Adjustments", period, notes,
                              (by_month, by_year, kept, differ), groups=groups,
@@ -586,7 +594,7 @@ def workload_report(groups: Iterable[OpenGroup], oldest: Iterable[OpenCase],
         f"Open cases (draft, submitted, returned, approved) as of {today.isoformat()}, "
         "whatever the dates chosen; ages in days since the discovery of the error and since "
         "the case was submitted.",
-        f"Days from discovery to issue: the cases issued {period.label()}, by month of issue; "
+        f"Days from discovery to issue: the cases issued {period.during()}, by month of issue; "
         "median (the mean of the two middle values when their number is even) and 90th "
         "percentile (nearest rank).",
     )
