@@ -2,7 +2,8 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
-return, void), :mod:`.users` (user ...) and :mod:`.documents` (issue, issue-batch).
+return, void), :mod:`.users` (user ...), :mod:`.documents` (issue, issue-batch) and
+:mod:`.reports` (report, bills-issued).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -21,7 +22,7 @@ from typing import Sequence
 from ..domain.accounts import UserInvalid
 from ..domain.workflow import TransitionRefused
 from ..store.errors import StoreError
-from . import cases, documents, users
+from . import cases, documents, reports, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, exit_code, exit_codes_epilog
 from .signin import NoTerminal
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cases.add_commands(sub)
     documents.add_commands(sub)
+    reports.add_commands(sub)
     users.add_commands(sub)
     return parser
 
