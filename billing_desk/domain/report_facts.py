@@ -113,6 +113,13 @@ class IssueFacts:
     #: the bills adjusted: one per period with a difference, in the case's order
     bills: tuple[BillKey, ...]
 
+    @property
+    def readings_spread(self) -> int:
+        """The largest less the smallest back bill of the readings (cents): how much the
+        reading chosen mattered (refunds are the same under every reading)."""
+        back_bills = [b for _, b in self.by_reading.values()]
+        return max(back_bills) - min(back_bills)
+
 
 def kept_back(determination: Mapping[str, Any]) -> KeptBack:
     """What the determination kept back, by cause."""

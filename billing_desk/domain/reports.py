@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .bills_issued import ALL_SERVICES, SERVICES, BillsIssued, service_label
 from .dates import MAX_YEAR, MIN_YEAR
@@ -309,6 +309,52 @@ class AdjustmentGroup:
     refund: int
     back_bill: int
     kept: KeptBack = field(default_factory=KeptBack)
+    #: the bills these cases were the first to adjust
+    new_bills: int = 0
+    #: those of the cases whose readings differ: how many, their refund and back bill as
+    #: issued, and per reading (refund, back bill); cents
+    differ_cases: int = 0
+    differ_refund: int = 0
+    differ_back_bill: int = 0
+    differ_by_reading: Mapping[str, tuple[int, int]] = field(
+        default_factory=lambda: {r: (0, 0) for r in READINGS})
+
+
+def adjusted_bills_of(groups: Iterable[AdjustmentGroup]) -> list[AdjustedBills]:
+    """The bills adjusted per year and service, from the groups by month and outcome."""
+    bills: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for g in groups:
+        sums = bills[(g.year, g.service)]
+        sums[0] += g.new_bills
+        sums[1] += g.cases
+    return [AdjustedBills(y, s, n, c) for (y, s), (n, c) in sorted(bills.items())]
+
+
+def divergence_of(groups: Iterable[AdjustmentGroup]) -> list["DivergenceYear"]:
+    """The cases whose readings differ, summed by year of issue."""
+    years: dict[int, list] = {}
+    for g in groups:
+        if not g.differ_cases:
+            continue
+        y = years.setdefault(g.year, [0, 0, 0, {r: (0, 0) for r in READINGS}])
+        y[0] += g.differ_cases
+        y[1] += g.differ_refund
+        y[2] += g.differ_back_bill
+        y[3] = {r: (y[3][r][0] + g.differ_by_reading[r][0], y[3][r][1] + g.differ_by_reading[r][1])
+                for r in READINGS}
+    return [DivergenceYear(year, *sums) for year, sums in sorted(years.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class DivergenceYear:
+    """From the store: the issued cases of a year whose readings differ, with their sums
+    (cents): as issued, and ``by_reading``: reading -> (refund, back bill)."""
+
+    year: int
+    cases: int
+    refund: int
+    back_bill: int
+    by_reading: Mapping[str, tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +374,7 @@ class DivergentCase:
 @dataclass(frozen=True)
 class AdjustmentsReport(Report):
     groups: tuple[AdjustmentGroup, ...] = ()
+    divergence: tuple[DivergenceYear, ...] = ()
     divergent: tuple[DivergentCase, ...] = ()
 
     @property
@@ -381,13 +428,16 @@ def _order(service: str) -> int:
     return SERVICES.index(service) if service in SERVICES else len(SERVICES)
 
 
-def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[DivergentCase], *,
+def adjustments_report(groups: Iterable[AdjustmentGroup], divergence: Iterable[DivergenceYear],
+                       divergent: Iterable[DivergentCase], *,
                        period: DateRange = DateRange()) -> AdjustmentsReport:
     """Credited and back-billed per month and year, by service, clause and outcome; what
-    the code kept back, by cause; the cases whose readings differ."""
+    the code kept back, by cause; the cases whose readings differ, by year, and those
+    (``divergent``, as many as the store chose to list, in its order: the largest
+    difference first) where the reading chosen mattered most."""
     groups = tuple(sorted(groups, key=lambda g: (g.year, g.month, _order(g.service),
                                                  OUTCOMES.index(g.outcome))))
-    divergent = tuple(sorted(divergent, key=lambda d: (d.issued_on, d.case_number)))
+    divergent = tuple(divergent)
     by_month = _table(
         "by_month", "Credited and back-billed by month, service and outcome",
         (("month", "Month", Kind.TEXT), ("service", "Service", Kind.TEXT),
@@ -437,21 +487,41 @@ def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[Di
 
     reading_columns = tuple((f"{r}_back_bill", f"Back bill, {READING_LABELS[r].lower()}",
                              Kind.MONEY) for r in READINGS)
-    div_rows = [(d.case_number, d.issued_on, service_label(d.service), READING_LABELS[d.reading],
-                 _money(d.refund), _money(d.back_bill),
-                 *(_money(d.by_reading[r][1]) for r in READINGS)) for d in divergent]
-    div_total = ["All", None, "", f"{len(divergent)} case{'s' if len(divergent) != 1 else ''}",
-                 _money(sum(d.refund for d in divergent)),
-                 _money(sum(d.back_bill for d in divergent)),
-                 *(_money(sum(d.by_reading[r][1] for d in divergent)) for r in READINGS)]
+    divergence = tuple(sorted(divergence, key=lambda d: d.year))
+    differing = sum(d.cases for d in divergence)
+
+    def year_cells(cases: int, refund: int, back_bill: int, by_reading) -> tuple:
+        return (cases, _money(refund), _money(back_bill),
+                *(_money(by_reading[r][1]) for r in READINGS))
+
+    sum_by_reading = {r: (sum(d.by_reading[r][0] for d in divergence),
+                          sum(d.by_reading[r][1] for d in divergence)) for r in READINGS}
+    differ_years = _table(
+        "readings_differ_by_year", "Cases where the readings of 26-721(a)(2) differ, by year",
+        (("year", "Year", Kind.YEAR), ("cases", "Cases", Kind.COUNT),
+         ("credited", "Credited", Kind.MONEY), ("back_billed", "Back-billed", Kind.MONEY))
+        + reading_columns,
+        [(d.year, *year_cells(d.cases, d.refund, d.back_bill, d.by_reading)) for d in divergence]
+        + [("All", *year_cells(differing, sum(d.refund for d in divergence),
+                               sum(d.back_bill for d in divergence), sum_by_reading))],
+        totals=1, note="Back-billed as issued (under the reading chosen for each case), and "
+                       "what each reading would have back-billed; refunds are the same under "
+                       "every reading (26-721(a)(1)).")
+    shown = len(divergent)
     differ = _table(
-        "readings_differ", "Cases where the readings of 26-721(a)(2) differ",
+        "readings_differ", "Where the reading mattered most",
         (("case", "Case", Kind.TEXT), ("issued_on", "Issued", Kind.DATE),
          ("service", "Service", Kind.TEXT), ("reading", "Reading used", Kind.TEXT),
          ("credited", "Credited", Kind.MONEY), ("back_billed", "Back-billed", Kind.MONEY))
-        + reading_columns, div_rows + [tuple(div_total)], totals=1,
-        note="What each reading would have back-billed; refunds are the same under every "
-             "reading (26-721(a)(1)).")
+        + reading_columns,
+        [(d.case_number, d.issued_on, service_label(d.service), READING_LABELS[d.reading],
+          _money(d.refund), _money(d.back_bill), *(_money(d.by_reading[r][1]) for r in READINGS))
+         for d in divergent],
+        note=(f"The {shown:,} of the {differing:,} cases whose readings differ with the largest "
+              "difference between the readings' back bills, largest first."
+              if shown < differing else
+              f"Every case whose readings differ ({differing:,}), the largest difference "
+              "between the readings' back bills first."))
     notes = (
         f"Cases issued {period.during()}, each in the month of its issue date, with the "
         "determination its documents were issued with (the reading chosen for the case).",
@@ -460,7 +530,8 @@ def adjustments_report(groups: Iterable[AdjustmentGroup], divergent: Iterable[Di
         "under the reading of (a)(2) used, or a former customer's undercharge.",
     )
     return AdjustmentsReport("adjustments", "Adjustments", period, notes,
-                             (by_month, by_year, kept, differ), groups=groups,
+                             (by_month, by_year, kept, differ_years, differ), groups=groups,
+                             divergence=divergence,
                              divergent=divergent)
 
 
@@ -488,30 +559,48 @@ class OpenCase:
 
 
 @dataclass(frozen=True, slots=True)
-class IssueTime:
-    """From the store: one issued case's month of issue and days from discovery."""
+class IssueTimes:
+    """Days from discovery to issue of the cases issued in a month (``year``/``month``;
+    None: every month): how many, the median and the 90th percentile."""
 
-    year: int
-    month: int
-    days: int
+    year: int | None
+    month: int | None
+    cases: int
+    median: Decimal | None
+    p90: int | None
+
+
+def median_ranks(n: int) -> tuple[int, int]:
+    """The (0-based) ranks whose mean is the median of ``n`` ordered values (the same
+    rank twice when ``n`` is odd)."""
+    return (n // 2, n // 2) if n % 2 else (n // 2 - 1, n // 2)
+
+
+def percentile_rank(n: int, percent: int) -> int:
+    """The (0-based) rank of the ``percent``-th percentile of ``n`` ordered values,
+    nearest-rank: the smallest value with at least ``percent``% of them at or below it."""
+    return max(1, math.ceil(n * percent / 100)) - 1
+
+
+def issue_times(year: int | None, month: int | None, n: int,
+                value_at: Callable[[int], int]) -> IssueTimes:
+    """The figures of ``n`` ordered values, ``value_at(rank)`` giving each value asked
+    for (the store reads only those ranks; a list's ``__getitem__`` will do)."""
+    if not n:
+        return IssueTimes(year, month, 0, None, None)
+    low, high = median_ranks(n)
+    middle = (Decimal(value_at(low)) + Decimal(value_at(high))) / 2
+    return IssueTimes(year, month, n, middle, value_at(percentile_rank(n, 90)))
 
 
 def median(ordered: Sequence[int]) -> Decimal | None:
     """The middle value of ``ordered`` (sorted), or the mean of the two middle ones."""
-    n = len(ordered)
-    if not n:
-        return None
-    if n % 2:
-        return Decimal(ordered[n // 2])
-    return (Decimal(ordered[n // 2 - 1]) + Decimal(ordered[n // 2])) / 2
+    return issue_times(None, None, len(ordered), ordered.__getitem__).median
 
 
 def nearest_rank(ordered: Sequence[int], percent: int) -> int | None:
-    """The ``percent``-th percentile of ``ordered`` (sorted), nearest-rank: the smallest
-    value with at least ``percent``% of the values at or below it."""
-    if not ordered:
-        return None
-    return ordered[max(1, math.ceil(len(ordered) * percent / 100)) - 1]
+    """The ``percent``-th percentile of ``ordered`` (sorted), nearest-rank."""
+    return ordered[percentile_rank(len(ordered), percent)] if ordered else None
 
 
 @dataclass(frozen=True)
@@ -525,7 +614,7 @@ def _age(today: date, since: date | None) -> int | None:
 
 
 def workload_report(groups: Iterable[OpenGroup], oldest: Iterable[OpenCase],
-                    times: Iterable[IssueTime], *, today: date,
+                    months: Iterable[IssueTimes], overall: IssueTimes, *, today: date,
                     period: DateRange = DateRange()) -> WorkloadReport:
     """Open cases by status and assignee (as of ``today``), the oldest of them, and the
     days from discovery to issue per month of issue in ``period``."""
@@ -573,18 +662,9 @@ def workload_report(groups: Iterable[OpenGroup], oldest: Iterable[OpenCase],
          ("submitted_on", "Submitted", Kind.DATE),
          ("days_since_submission", "Days since submission", Kind.DAYS)), oldest_rows)
 
-    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for t in times:
-        by_month[(t.year, t.month)].append(t.days)
-    every: list[int] = []
-    time_rows = []
-    for (year, month), days in sorted(by_month.items()):
-        days.sort()
-        every += days
-        time_rows.append((f"{year:04d}-{month:02d}", len(days), median(days),
-                          nearest_rank(days, 90)))
-    every.sort()
-    time_rows.append(("All", len(every), median(every), nearest_rank(every, 90)))
+    time_rows = [(f"{t.year:04d}-{t.month:02d}", t.cases, t.median, t.p90)
+                 for t in sorted(months, key=lambda t: (t.year, t.month)) if t.cases]
+    time_rows.append(("All", overall.cases, overall.median, overall.p90))
     time_table = _table(
         "time_to_issue", "Days from discovery to issue, by month of issue",
         (("month", "Month", Kind.TEXT), ("cases", "Cases issued", Kind.COUNT),

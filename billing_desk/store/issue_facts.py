@@ -3,13 +3,16 @@
 When a case is issued (:mod:`.issues`) its facts -- computed by
 :func:`billing_desk.domain.report_facts.issue_facts` from exactly the determination its
 documents were issued with -- are written in the same transaction, under the issue's
-audit entry (which names that determination by fingerprint): one ``issue_facts`` row
-and, in ``adjusted_bills``, each bill the case adjusted that no earlier issue adjusted.
-So a report sums rows of one table, however many cases and periods the file holds.
-Rows are never changed or deleted (triggers): an issued case is never issued again.
+audit entry (which names that determination by fingerprint): one ``issue_facts`` row;
+in ``adjusted_bills``, each bill the case adjusted that no earlier issue adjusted; and
+its figures added to the sums of its month, service and outcome (``issue_sums``). So a
+report reads a few thousand rows of sums, however many cases and periods the file
+holds. Facts are never changed or deleted (triggers): an issued case is never issued
+again.
 
-The SQL is plain (``INSERT ... ON CONFLICT DO NOTHING`` is in SQLite and PostgreSQL
-alike); a server backend's issue calls :func:`record_issue_facts` the same way.
+The SQL is plain (``INSERT ... ON CONFLICT ... DO NOTHING / DO UPDATE`` is in SQLite and
+PostgreSQL alike; the bills first adjusted are counted by the ``rowcount`` of the
+inserts); a server backend's issue calls :func:`record_issue_facts` the same way.
 """
 
 from __future__ import annotations
@@ -26,12 +29,32 @@ from .records import CaseRecord
 FACT_COLUMNS = (
     ("case_id", "fingerprint", "issued_on", "issued_year", "issued_month", "service", "outcome",
      "reading", "days_to_issue", "affected_bills", "new_bills", "refund_cents", "back_bill_cents")
-    + tuple(f"{k}_cents" for k in KEPT_FIELDS) + ("readings_differ",)
+    + tuple(f"{k}_cents" for k in KEPT_FIELDS) + ("readings_differ", "readings_spread_cents")
     + tuple(f"{r}_{what}_cents" for r in READINGS for what in ("refund", "back_bill")))
 _INSERT_FACTS = (f"INSERT INTO issue_facts ({', '.join(FACT_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * len(FACT_COLUMNS))})")
 _INSERT_BILL = ("INSERT INTO adjusted_bills (account_number, service, start_date, end_date, "
                 "case_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+
+#: the key of ``issue_sums``, and its sums in order
+SUM_KEY = ("issued_year", "issued_month", "service", "outcome")
+_DIFFER = tuple(f"differ_{r}_{what}_cents" for r in READINGS for what in ("refund", "back_bill"))
+SUM_COLUMNS = (("cases", "new_bills", "refund_cents", "back_bill_cents")
+               + tuple(f"{k}_cents" for k in KEPT_FIELDS)
+               + ("differ_cases", "differ_refund_cents", "differ_back_bill_cents") + _DIFFER)
+#: the same sums computed from ``issue_facts`` rows (for a month cut by the dates chosen)
+FACT_SUMS = (("count(*)", "sum(new_bills)", "sum(refund_cents)", "sum(back_bill_cents)")
+             + tuple(f"sum({k}_cents)" for k in KEPT_FIELDS)
+             + ("sum(readings_differ)",)
+             + tuple(f"sum(CASE WHEN readings_differ = 1 THEN {c} ELSE 0 END)"
+                     for c in ("refund_cents", "back_bill_cents")
+                     + tuple(f"{r}_{what}_cents" for r in READINGS
+                             for what in ("refund", "back_bill"))))
+_ADD_TO_SUMS = (
+    f"INSERT INTO issue_sums ({', '.join(SUM_KEY + SUM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(SUM_KEY) + len(SUM_COLUMNS)))}) "
+    f"ON CONFLICT ({', '.join(SUM_KEY)}) DO UPDATE SET "
+    + ", ".join(f"{c} = issue_sums.{c} + excluded.{c}" for c in SUM_COLUMNS))
 
 
 def issued_on_of(rendered_from: Mapping[str, Any], fallback: date) -> date:
@@ -56,7 +79,14 @@ def write_facts(conn: sqlite3.Connection, case_id: int, fingerprint: str,
         facts.issued_on.month, facts.service, facts.outcome, facts.reading,
         facts.days_to_issue, len(facts.bills), new_bills, facts.refund, facts.back_bill,
         *(getattr(kept, k) for k in KEPT_FIELDS), int(facts.readings_differ),
+        facts.readings_spread,
         *(value for r in READINGS for value in facts.by_reading[r])))
+    differ = facts.readings_differ
+    conn.execute(_ADD_TO_SUMS, (
+        facts.issued_on.year, facts.issued_on.month, facts.service, facts.outcome,
+        1, new_bills, facts.refund, facts.back_bill, *(getattr(kept, k) for k in KEPT_FIELDS),
+        int(differ), facts.refund if differ else 0, facts.back_bill if differ else 0,
+        *(value if differ else 0 for r in READINGS for value in facts.by_reading[r])))
     return new_bills
 
 

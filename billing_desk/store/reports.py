@@ -3,16 +3,19 @@ facts kept at each issue (``issue_facts``, :mod:`.issue_facts`), the bills issue
 the cases; what the rows mean is worked out by :mod:`billing_desk.domain.reports`.
 
 The queries are standard SQL -- ``GROUP BY``, ``count``, ``sum`` and ``min`` over
-integer and text columns, ``LIMIT`` -- with no date function: the year and month of an
-issue are columns of their own, money is integer cents. A server backend runs them as
-they are. Each report reads one table (two for the cases whose readings differ, with
-their case numbers), so it takes the same time whatever the periods and snapshots
-the file holds (bench/reports.py).
+integer and text columns, ``ORDER BY ... LIMIT ... OFFSET`` -- with no date function:
+the year and month of an issue are columns of their own, money is integer cents. A
+server backend runs them as they are. Each report reads one table (and the case
+numbers of the cases it lists) along an order the table or an index keeps, so nothing
+is sorted and no row is read twice, whatever the periods and snapshots the file holds:
+the sums by month in one pass over ``issue_facts``; a median and a 90th percentile at
+their ranks along the index of days; the cases listed along their own index, stopping
+at the limit (bench/reports.py).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,24 +23,31 @@ from ..domain.bills_issued import BillsIssued
 from ..domain.report_facts import KEPT_FIELDS, READINGS, KeptBack
 from ..domain.reports import (
     OPEN_STATUSES, AccuracyReport, AdjustedBills, AdjustmentGroup, AdjustmentsReport, DateRange,
-    DivergentCase, IssueTime, OpenCase, OpenGroup, WorkloadReport, accuracy_report,
-    adjustments_report, parse_benchmark, workload_report,
+    DivergentCase, IssueTimes, OpenCase, OpenGroup, WorkloadReport,
+    accuracy_report, adjusted_bills_of, adjustments_report, divergence_of, issue_times,
+    parse_benchmark, workload_report,
 )
+from .issue_facts import FACT_SUMS, SUM_COLUMNS, SUM_KEY
 from .connection import Connection
 from .settings import SettingsRepository
 from .timestamps import parse_utc
 
 #: the oldest open cases a workload report lists by default
 OLDEST_SHOWN = 100
+#: the cases whose readings differ most that an adjustments report lists by default
+DIVERGENT_SHOWN = 100
 _OPEN = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
 
 
-def _issued_within(period: DateRange, column: str = "issued_on") -> tuple[str, list[Any]]:
-    """The condition on the issue date, or none: without dates a report reads the whole
-    table, which is quicker than walking its date index."""
+def _issued_within(period: DateRange, table: str = "") -> tuple[str, list[Any]]:
+    """The condition on the issue date (and on its year, which the table is stored by,
+    so that only those years are read), or none: without dates a report reads the whole
+    table in one pass."""
     if period.start is None and period.end is None:
         return "", []
-    return f" WHERE {column} BETWEEN ? AND ?", [period.first.isoformat(), period.last.isoformat()]
+    return (f" WHERE {table}issued_year BETWEEN ? AND ? AND {table}issued_on BETWEEN ? AND ?",
+            [period.first.year, period.last.year, period.first.isoformat(),
+             period.last.isoformat()])
 
 
 def _date(text: str | None) -> date | None:
@@ -46,6 +56,25 @@ def _date(text: str | None) -> date | None:
 
 def _utc_day(text: str | None) -> date | None:
     return None if text is None else parse_utc(text).date()
+
+
+def _by_reading(amounts: list[int]) -> dict[str, tuple[int, int]]:
+    """(refund, back bill) per reading from their columns, in the order of READINGS."""
+    return {r: (amounts[2 * i], amounts[2 * i + 1]) for i, r in enumerate(READINGS)}
+
+
+def _month_number(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _group(row: tuple) -> AdjustmentGroup:
+    """An ``issue_sums`` row (SUM_KEY, SUM_COLUMNS) as a group."""
+    year, month, service, outcome, cases, new_bills, refund, back_bill, *rest = row
+    kept, rest = rest[:len(KEPT_FIELDS)], rest[len(KEPT_FIELDS):]
+    differ_cases, differ_refund, differ_back_bill, *by_reading = rest
+    return AdjustmentGroup(year, month, service, outcome, cases, refund, back_bill,
+                           KeptBack(**dict(zip(KEPT_FIELDS, kept))), new_bills, differ_cases,
+                           differ_refund, differ_back_bill, _by_reading(by_reading))
 
 
 class ReportQueries:
@@ -68,13 +97,39 @@ class ReportQueries:
         self._settings.set("accuracy_benchmark", text.strip(), actor=actor)
         return self.benchmark()
 
+    # -- the sums by month, service and outcome (both accuracy and adjustments) -------------
+
+    def adjustment_groups(self, period: DateRange = DateRange()) -> list[AdjustmentGroup]:
+        """The issued cases' sums per month of issue, service and outcome, for the dates
+        of ``period``: the months wholly inside them from ``issue_sums`` (kept up to date
+        by every issue), a month the dates cut through summed from its ``issue_facts``."""
+        key, sums = ", ".join(SUM_KEY), ", ".join(SUM_COLUMNS)
+        if period.start is None and period.end is None:
+            return [_group(r) for r in self._c.rows(f"SELECT {key}, {sums} FROM issue_sums")]
+        first, last = period.first, period.last
+        start = (first.year, first.month)
+        end = (last.year, last.month)
+        whole_start = first.day == 1
+        whole_end = (last + timedelta(days=1)).day == 1
+        low = _month_number(*start) + (0 if whole_start else 1)
+        high = _month_number(*end) - (0 if whole_end else 1)
+        rows = []
+        if low <= high:
+            rows += self._c.rows(f"SELECT {key}, {sums} FROM issue_sums WHERE "
+                                 "issued_year * 12 + issued_month - 1 BETWEEN ? AND ?",
+                                 (low, high))
+        for year, month in sorted({m for m, whole in ((start, whole_start), (end, whole_end))
+                                   if not whole}):
+            rows += self._c.rows(
+                f"SELECT {key}, {', '.join(FACT_SUMS)} FROM issue_facts WHERE issued_year = ? "
+                "AND issued_month = ? AND issued_on BETWEEN ? AND ? GROUP BY "
+                f"{key}", (year, month, first.isoformat(), last.isoformat()))
+        return [_group(r) for r in rows]
+
     # -- billing accuracy ------------------------------------------------------------------
 
     def adjusted_bills(self, period: DateRange = DateRange()) -> list[AdjustedBills]:
-        where, params = _issued_within(period)
-        return [AdjustedBills(year, service, bills, cases) for year, service, bills, cases in
-                self._c.rows("SELECT issued_year, service, sum(new_bills), count(*) FROM "
-                             f"issue_facts{where} GROUP BY issued_year, service", params)]
+        return adjusted_bills_of(self.adjustment_groups(period))
 
     def accuracy(self, period: DateRange = DateRange(),
                  benchmark: Decimal | None = None) -> AccuracyReport:
@@ -86,37 +141,29 @@ class ReportQueries:
 
     # -- adjustments -----------------------------------------------------------------------
 
-    def adjustment_groups(self, period: DateRange = DateRange()) -> list[AdjustmentGroup]:
-        where, params = _issued_within(period)
-        kept = ", ".join(f"sum({k}_cents)" for k in KEPT_FIELDS)
-        groups = []
-        for row in self._c.rows(
-                "SELECT issued_year, issued_month, service, outcome, count(*), sum(refund_cents), "
-                f"sum(back_bill_cents), {kept} FROM issue_facts{where} "
-                "GROUP BY issued_year, issued_month, service, outcome", params):
-            year, month, service, outcome, cases, refund, back_bill, *kept_sums = row
-            groups.append(AdjustmentGroup(year, month, service, outcome, cases, refund,
-                                          back_bill, KeptBack(**dict(zip(KEPT_FIELDS, kept_sums)))))
-        return groups
-
-    def divergent_cases(self, period: DateRange = DateRange()) -> list[DivergentCase]:
-        where, params = _issued_within(period, "f.issued_on")
+    def divergent_cases(self, period: DateRange = DateRange(),
+                        limit: int = DIVERGENT_SHOWN) -> list[DivergentCase]:
+        """The cases whose readings differ most (the largest spread between the readings'
+        back bills first), at most ``limit``: read along their index, never sorted."""
+        where, params = _issued_within(period, "f.")
         condition = (where + " AND" if where else " WHERE") + " f.readings_differ = 1"
         by_reading = ", ".join(f"f.{r}_refund_cents, f.{r}_back_bill_cents" for r in READINGS)
         cases = []
         for row in self._c.rows(
                 "SELECT c.case_number, f.issued_on, f.service, f.reading, f.refund_cents, "
                 f"f.back_bill_cents, {by_reading} FROM issue_facts AS f JOIN cases AS c ON "
-                f"c.id = f.case_id{condition} ORDER BY f.issued_on, f.case_id", params):
+                f"c.id = f.case_id{condition} ORDER BY f.readings_spread_cents DESC, "
+                "f.issued_on DESC LIMIT ?", (*params, limit)):
             number, issued_on, service, reading, refund, back_bill, *amounts = row
-            cases.append(DivergentCase(
-                number, date.fromisoformat(issued_on), service, reading, refund, back_bill,
-                {r: (amounts[2 * i], amounts[2 * i + 1]) for i, r in enumerate(READINGS)}))
+            cases.append(DivergentCase(number, date.fromisoformat(issued_on), service, reading,
+                                       refund, back_bill, _by_reading(amounts)))
         return cases
 
-    def adjustments(self, period: DateRange = DateRange()) -> AdjustmentsReport:
-        return adjustments_report(self.adjustment_groups(period), self.divergent_cases(period),
-                                  period=period)
+    def adjustments(self, period: DateRange = DateRange(),
+                    divergent: int = DIVERGENT_SHOWN) -> AdjustmentsReport:
+        groups = self.adjustment_groups(period)
+        return adjustments_report(groups, divergence_of(groups),
+                                  self.divergent_cases(period, divergent), period=period)
 
     # -- workload --------------------------------------------------------------------------
 
@@ -135,12 +182,31 @@ class ReportQueries:
                     f"cases WHERE status IN ({_OPEN}) AND discovered_on IS NOT NULL "
                     "ORDER BY discovered_on, id LIMIT ?", (limit,))]
 
-    def issue_times(self, period: DateRange = DateRange()) -> list[IssueTime]:
+    def issue_times(self, period: DateRange = DateRange()) -> tuple[list[IssueTimes], IssueTimes]:
+        """Days from discovery to issue per month of issue, and over every month: each
+        month's count, then only the values at the median's and the 90th percentile's
+        ranks, read along the index of days (one row each)."""
         where, params = _issued_within(period)
-        return [IssueTime(*row) for row in self._c.rows(
-            f"SELECT issued_year, issued_month, days_to_issue FROM issue_facts{where}", params)]
+        months = []
+        for year, month, n in self._c.rows(
+                f"SELECT issued_year, issued_month, count(*) FROM issue_facts{where} "
+                "GROUP BY issued_year, issued_month", params):
+            condition = (where + " AND" if where else " WHERE") + " issued_year = ? AND issued_month = ?"
+
+            def value_at(rank: int, condition=condition, year=year, month=month) -> int:
+                return self._c.value(
+                    f"SELECT days_to_issue FROM issue_facts{condition} ORDER BY days_to_issue "
+                    "LIMIT 1 OFFSET ?", (*params, year, month, rank))
+
+            months.append(issue_times(year, month, n, value_at))
+        total = sum(t.cases for t in months)
+        overall = issue_times(None, None, total, lambda rank: self._c.value(
+            f"SELECT days_to_issue FROM issue_facts{where} ORDER BY days_to_issue "
+            "LIMIT 1 OFFSET ?", (*params, rank)))
+        return months, overall
 
     def workload(self, today: date, period: DateRange = DateRange(),
                  oldest: int = OLDEST_SHOWN) -> WorkloadReport:
-        return workload_report(self.open_groups(), self.oldest_open(oldest),
-                               self.issue_times(period), today=today, period=period)
+        months, overall = self.issue_times(period)
+        return workload_report(self.open_groups(), self.oldest_open(oldest), months, overall,
+                               today=today, period=period)

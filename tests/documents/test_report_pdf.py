@@ -19,8 +19,8 @@ from billing_desk.documents.reports import (
 from billing_desk.domain.bills_issued import ALL_SERVICES, BillsIssued
 from billing_desk.domain.report_facts import KeptBack
 from billing_desk.domain.reports import (
-    AdjustedBills, AdjustmentGroup, DateRange, IssueTime, Kind, OpenCase, OpenGroup,
-    accuracy_report, adjustments_report, workload_report,
+    AdjustedBills, AdjustmentGroup, DateRange, IssueTimes, Kind, OpenCase, OpenGroup,
+    accuracy_report, adjustments_report, divergence_of, workload_report,
 )
 from tests.reports_data import MEMO, MEMO_PER_10000
 
@@ -72,10 +72,11 @@ def test_a_pdf_that_does_not_read_as_its_tables_is_refused():
 
 
 def adjustments():
-    return adjustments_report([
+    groups = [
         AdjustmentGroup(2009, 3, "water", "credit", 2, 10_000, 0, KeptBack(six_year_refund=4321)),
         AdjustmentGroup(2009, 4, "electric", "back_bill", 1, 0, 2_550,
-                        KeptBack(former_customer=99))], [])
+                        KeptBack(former_customer=99))]
+    return adjustments_report(groups, divergence_of(groups), [])
 
 
 def test_the_adjustments_pdf_reads_back_with_its_sums():
@@ -89,7 +90,8 @@ def test_the_adjustments_pdf_reads_back_with_its_sums():
 def test_long_tables_continue_on_further_pages_with_their_header():
     oldest = [OpenCase(f"BD-{i:06d}", "draft", "akim", date(2010, 1, 1), None) for i in range(150)]
     report = workload_report([OpenGroup("draft", "akim", 150, date(2010, 1, 1), None)], oldest,
-                             [IssueTime(2025, 1, 3)], today=date(2026, 3, 10))
+                             [IssueTimes(2025, 1, 1, Decimal(3), 3)],
+                             IssueTimes(None, None, 1, Decimal(3), 3), today=date(2026, 3, 10))
     rendered = render_report(report, generated=date(2026, 3, 10))
     pages = page_texts(rendered.pdf)
     assert rendered.pages == len(pages) >= 3

@@ -11,9 +11,10 @@ import pytest
 from billing_desk.domain.bills_issued import ALL_SERVICES, BillsIssued
 from billing_desk.domain.report_facts import KeptBack
 from billing_desk.domain.reports import (
-    AdjustedBills, AdjustmentGroup, DateRange, DivergentCase, IssueTime, OpenCase, OpenGroup,
-    accuracy_report, adjusted_per_10000, adjusted_percent, adjustments_report, benchmark_problem,
-    median, nearest_rank, parse_benchmark, workload_report,
+    AdjustedBills, AdjustmentGroup, DateRange, DivergentCase, IssueTimes, OpenCase, OpenGroup,
+    accuracy_report, adjusted_bills_of, adjusted_per_10000, adjusted_percent, adjustments_report,
+    benchmark_problem, divergence_of, issue_times, median, nearest_rank, parse_benchmark,
+    workload_report,
 )
 from tests.reports_data import MEMO, MEMO_PER_10000
 
@@ -89,7 +90,7 @@ def test_adjustments_roll_up_by_month_year_and_service():
               group(2009, 3, "electric", "back_bill", 1, 0, 2_550, six_year_back_bill=125),
               group(2010, 1, "water", "credit_and_back_bill", 1, 100, 200, refund_conditions=7,
                     refund_a1_ii=7, refund_a1_iii=7)]
-    report = adjustments_report(groups, [])
+    report = adjustments_report(groups, divergence_of(groups), [])
     by_month = report.table("by_month")
     assert by_month.rows[0][:4] == ("2009-03", "Electric", "Back bill", 1)
     assert by_month.rows[-1] == ("All", "All services", "All", 4, Decimal("101.00"),
@@ -107,18 +108,42 @@ def test_adjustments_roll_up_by_month_year_and_service():
 
 
 def test_cases_whose_readings_differ_show_what_each_would_have_billed():
+    by_reading = {"ordinance": (0, 60_000), "executive_summary": (0, 0),
+                  "staff_practice": (0, 19_957)}
     case = DivergentCase("BD-000004", date(2026, 3, 4), "electric", "staff_practice", 0, 19_957,
-                         {"ordinance": (0, 60_000), "executive_summary": (0, 0),
-                          "staff_practice": (0, 19_957)})
-    table = adjustments_report([], [case]).table("readings_differ")
-    assert table.rows[0] == ("BD-000004", date(2026, 3, 4), "Electric", "Staff practice",
-                             Decimal("0.00"), Decimal("199.57"), Decimal("600.00"),
+                         by_reading)
+    groups = [AdjustmentGroup(2026, 3, "electric", "back_bill", 3, 0, 30_000, new_bills=7,
+                              differ_cases=1, differ_back_bill=19_957, differ_by_reading=by_reading),
+              AdjustmentGroup(2026, 4, "water", "back_bill", 1, 0, 500, new_bills=2)]
+    report = adjustments_report(groups, divergence_of(groups), [case])
+    table = report.table("readings_differ")
+    assert table.rows == (("BD-000004", date(2026, 3, 4), "Electric", "Staff practice",
+                           Decimal("0.00"), Decimal("199.57"), Decimal("600.00"),
+                           Decimal("0.00"), Decimal("199.57")),)
+    assert "Every case whose readings differ (1)" in table.note
+    years = report.table("readings_differ_by_year")
+    assert years.rows[0] == (2026, 1, Decimal("0.00"), Decimal("199.57"), Decimal("600.00"),
                              Decimal("0.00"), Decimal("199.57"))
-    assert table.rows[-1][3] == "1 case"
+    # the bills adjusted first, per year and service, for the accuracy report
+    assert adjusted_bills_of(groups) == [AdjustedBills(2026, "electric", 7, 3),
+                                         AdjustedBills(2026, "water", 2, 1)]
+
+
+def test_a_list_of_divergent_cases_cut_short_says_how_many_there_are():
+    by_reading = {r: (0, 100) for r in ("ordinance", "executive_summary", "staff_practice")}
+    groups = [AdjustmentGroup(2026, 3, "electric", "back_bill", 300, 0, 3, differ_cases=250,
+                              differ_by_reading=by_reading)]
+    case = DivergentCase("BD-000004", date(2026, 3, 4), "electric", "ordinance", 0, 1, by_reading)
+    note = adjustments_report(groups, divergence_of(groups), [case]).table("readings_differ").note
+    assert note.startswith("The 1 of the 250 cases whose readings differ")
 
 
 def test_median_and_90th_percentile():
     assert median([]) is None and nearest_rank([], 90) is None
+    asked = []
+    values = [3, 5, 8, 13, 21, 34, 55, 89, 144, 233]
+    times = issue_times(2026, 1, len(values), lambda rank: asked.append(rank) or values[rank])
+    assert (times.median, times.p90) == (Decimal("27.5"), 144) and sorted(asked) == [4, 5, 8]
     assert median([5]) == 5 and nearest_rank([5], 90) == 5
     assert median([1, 2, 10, 30]) == Decimal("6")
     assert median([1, 2, 3, 10]) == Decimal("2.5")
@@ -133,8 +158,11 @@ def test_workload_ages_and_time_to_issue():
               OpenGroup("draft", None, 5, date(2024, 3, 10), None),
               OpenGroup("draft", "akim", 2, None, None)]
     oldest = [OpenCase("BD-000007", "draft", None, date(2024, 3, 10), None)]
-    times = [IssueTime(2026, 1, d) for d in (30, 10, 20)] + [IssueTime(2026, 2, 50)]
-    report = workload_report(groups, oldest, times, today=today)
+    january, february, every = sorted([30, 10, 20]), [50], sorted([30, 10, 20, 50])
+    months = [issue_times(2026, 1, 3, january.__getitem__), issue_times(2026, 2, 1, february.__getitem__),
+              IssueTimes(2026, 3, 0, None, None)]
+    report = workload_report(groups, oldest, months, issue_times(None, None, 4, every.__getitem__),
+                             today=today)
     rows = report.table("open_by_status").rows
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("Draft", "akim", 2), ("Draft", "(unassigned)", 5), ("Draft", "All", 7),

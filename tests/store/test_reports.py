@@ -182,9 +182,14 @@ def test_the_adjustments_add_up_to_the_stored_determinations(issued_demo):
     for row in kept.rows[:-1]:
         year, cost, spared = row[0], row[-2], row[-1]
         assert cost + spared == from_cents(excluded[year])
-    differ = {r[0] for r in report.table("readings_differ").rows[:-1]}
-    assert differ == {record.case_number for record, det, _ in issues
-                      if "readings_differ" in det["flags"]}
+    differ = [r[0] for r in report.table("readings_differ").rows]
+    assert set(differ) == {record.case_number for record, det, _ in issues
+                           if "readings_differ" in det["flags"]}
+    spread = {record.case_number: max(cents(r["back_bill_total"]) for r in det["readings"].values())
+              - min(cents(r["back_bill_total"]) for r in det["readings"].values())
+              for record, det, _ in issues}
+    assert [spread[c] for c in differ] == sorted((spread[c] for c in differ), reverse=True)
+    assert report.table("readings_differ_by_year").rows[-1][1] == len(differ)
 
 
 def test_cases_issued_before_version_3_get_their_facts_in_the_migration(issued_demo, tmp_path):
@@ -192,17 +197,20 @@ def test_cases_issued_before_version_3_get_their_facts_in_the_migration(issued_d
     shutil.copy(issued_demo, path)
     raw = sqlite3.connect(path, isolation_level=None)
     facts = raw.execute("SELECT * FROM issue_facts ORDER BY case_id").fetchall()
+    sums = raw.execute("SELECT * FROM issue_sums ORDER BY 1, 2, 3, 4").fetchall()
     bills = raw.execute("SELECT * FROM adjusted_bills ORDER BY 1, 2, 3, 4").fetchall()
     assert facts and bills
     # the file as version 2 left it: no report tables (what the migration adds)
     raw.executescript("""
         DROP TRIGGER issue_facts_no_update; DROP TRIGGER issue_facts_no_delete;
-        DROP TABLE issue_facts; DROP TABLE adjusted_bills; DROP TABLE bills_issued;
-        DROP INDEX cases_open_work; PRAGMA user_version = 2;""")
+        DROP TABLE issue_facts; DROP TABLE issue_sums; DROP TABLE adjusted_bills;
+        DROP TABLE bills_issued; DROP INDEX cases_open_work; DROP INDEX cases_open_by_discovery;
+        PRAGMA user_version = 2;""")
     raw.close()
     with open_case_file(path) as cf:
         assert cf.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         assert cf.db.execute("SELECT * FROM issue_facts ORDER BY case_id").fetchall() == facts
+        assert cf.db.execute("SELECT * FROM issue_sums ORDER BY 1, 2, 3, 4").fetchall() == sums
         assert cf.db.execute("SELECT * FROM adjusted_bills ORDER BY 1, 2, 3, 4").fetchall() == bills
         assert cf.verify().ok
 
@@ -220,3 +228,33 @@ def test_workload_counts_every_open_case_once(issued_demo):
     discovered = oldest.column("discovered_on")
     assert discovered == sorted(discovered) and len(discovered) == 100
     assert report.table("time_to_issue").rows[-1][1] == issued
+
+
+RANGES = [DateRange(date(2024, 1, 1), date(2024, 12, 31)),   # whole months only
+          DateRange(date(2024, 3, 15), date(2025, 6, 10)),   # cut at both ends
+          DateRange(date(2024, 6, 2), date(2024, 6, 28)),    # inside one month
+          DateRange(date(2025, 2, 1), None), DateRange(None, date(2024, 11, 30)),
+          DateRange(date(2024, 5, 31), date(2024, 6, 1))]
+
+
+@pytest.mark.parametrize("period", RANGES, ids=lambda p: p.label())
+def test_the_dates_chosen_count_exactly_the_cases_issued_on_them(issued_demo, period):
+    """The sums kept per month, and a month cut by the dates summed from its cases, give
+    what summing every issued case of those dates gives."""
+    with open_case_file(issued_demo) as cf:
+        facts = cf.db.execute("SELECT issued_on, refund_cents, back_bill_cents, new_bills, "
+                              "days_to_issue FROM issue_facts").fetchall()
+        groups = cf.reports.adjustment_groups(period)
+        months, overall = cf.reports.issue_times(period)
+    inside = [f for f in facts if period.first.isoformat() <= f[0] <= period.last.isoformat()]
+    assert sum(g.cases for g in groups) == len(inside) == overall.cases
+    assert sum(g.refund for g in groups) == sum(f[1] for f in inside)
+    assert sum(g.back_bill for g in groups) == sum(f[2] for f in inside)
+    assert sum(g.new_bills for g in groups) == sum(f[3] for f in inside)
+    from billing_desk.domain.reports import median, nearest_rank
+
+    for t in months:
+        days = sorted(f[4] for f in inside if f[0].startswith(f"{t.year:04d}-{t.month:02d}"))
+        assert (t.cases, t.median, t.p90) == (len(days), median(days), nearest_rank(days, 90))
+    every = sorted(f[4] for f in inside)
+    assert (overall.median, overall.p90) == (median(every), nearest_rank(every, 90))
