@@ -32,6 +32,12 @@ class Setting:
     check: Callable[[Any], str | None] | None = None
 
 
+def _benchmark(value: str) -> str | None:
+    from ..domain.reports import benchmark_problem  # (the reports load when first used)
+
+    return benchmark_problem(value)
+
+
 SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("attachment_max_bytes", 25_000_000, int,
             "Largest attachment accepted, in bytes (25 MB by default).", minimum=1),
@@ -46,14 +52,8 @@ SETTINGS = MappingProxyType({s.key: s for s in (
             "docs/documents.md). A key not given takes its default."),
     Setting("accuracy_benchmark", "7.2", str,
             "The billing accuracy report's benchmark, adjusted bills per 10,000 bills issued "
-            "(default: the AWWA QualServe 2005 median, 7.2).", check=lambda v: _benchmark(v)),
+            "(default: the AWWA QualServe 2005 median, 7.2).", check=_benchmark),
 )})
-
-
-def _benchmark(value: str) -> str | None:
-    from ..domain.reports import benchmark_problem  # (the reports load when first used)
-
-    return benchmark_problem(value)
 
 
 _KINDS = {int: "a whole number", str: "text", bool: "true or false",

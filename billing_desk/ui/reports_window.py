@@ -33,7 +33,8 @@ KINDS = (("accuracy", "Billing &accuracy"), ("adjustments", "A&djustments"),
          ("workload", "&Workload"))
 TABLE_TITLES = {
     "by_month": "By month", "by_year": "By year", "kept_back": "Kept back",
-    "readings_differ": "Readings differ", "open_by_status": "Open cases",
+    "readings_differ_by_year": "Readings differ", "readings_differ": "Where they differ most",
+    "open_by_status": "Open cases",
     "oldest_open": "Oldest open", "time_to_issue": "Time to issue",
 }
 
@@ -159,7 +160,7 @@ class ReportsWindow(QWidget):
         split.setSizes([300, 300])
         accuracy.layout_.addWidget(split, 1)
         self.pages["adjustments"].layout_.addWidget(self.pages["adjustments"].add_tables(
-            ("by_month", "by_year", "kept_back", "readings_differ")), 1)
+            ("by_month", "by_year", "kept_back", "readings_differ_by_year", "readings_differ")), 1)
         self.pages["workload"].layout_.addWidget(self.pages["workload"].add_tables(
             ("open_by_status", "oldest_open", "time_to_issue")), 1)
 

@@ -132,6 +132,10 @@ def test_each_report_is_shown_and_exported(window, qtbot, tmp_path):
     assert (tmp_path / "adjustments.csv").read_text(encoding="utf-8").startswith("Adjustments,")
     r.tabs.setCurrentIndex(2)
     assert r.pages["workload"].models["time_to_issue"].rowCount() > 1
+    # every table of every report has its view, holding all of its rows
+    for page in r.pages.values():
+        assert set(page.models) == {t.key for t in page.report.tables}
+        assert all(page.models[t.key].rowCount() == len(t.rows) for t in page.report.tables)
     r.tabs.setCurrentIndex(0)
     assert r.export_to(tmp_path / "accuracy.pdf", "pdf")
     text = extract_text((tmp_path / "accuracy.pdf").read_bytes())
