@@ -80,6 +80,29 @@ def test_the_menu_opens_the_accuracy_report_with_the_memo_figures(window, qtbot)
         assert widget is not None and widget.accessibleIdentifier() == name, name
 
 
+def test_every_control_of_the_reports_and_the_bills_table_has_an_identifier(window, qtbot):
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QHeaderView, QLineEdit,
+                                   QTabBar)
+
+    r = reports(window, qtbot)
+    d = r.open_bills_issued()
+    qtbot.addWidget(d)
+    checked = 0
+    for top in (r, d):
+        for tab in range(r.tabs.count()):
+            r.tabs.setCurrentIndex(tab)
+            for kind in (QAbstractButton, QLineEdit, QAbstractItemView):
+                for control in top.findChildren(kind):
+                    if isinstance(control.parent(), (QAbstractItemView, QTabBar)) or isinstance(
+                            control, QHeaderView) or control.objectName().startswith("qt_"):
+                        continue
+                    if control.isVisibleTo(top):
+                        assert control.accessibleIdentifier(), (type(control).__name__,
+                                                                control.objectName())
+                        checked += 1
+    assert checked > 15
+
+
 def test_the_chart_holds_the_figures_and_is_drawn(window, qtbot):
     r = reports(window, qtbot)
     chart = r.chart
