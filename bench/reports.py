@@ -10,20 +10,27 @@ The file: the demo set's cases (``billing_desk.demo.demo_case``: the same drafts
 periods, evidence, assignees as ``billing-desk demo``), most of them carried through to
 issue as an office's file would be after years of use -- 55% issued, 10% closed, 5%
 void, the rest open (8% submitted, 5% approved, 4% returned, the others drafts; a demo
-case without dates stays a draft). For every issued case the engine determines it, and
-its issue facts are written by the store's own :func:`~billing_desk.store.issue_facts.
-write_facts` (the row an issue writes, and its adjusted bills), dated 5-400 days after
-the discovery. Bills issued per year and service are entered for every year. The rows
-are written with ``executemany``, 20,000 cases a transaction: the cases (all columns, as
-``insert_record`` writes them; the search index fills through its triggers), their
-periods, the facts, the adjusted bills. Not written: the audit history, the
-determination snapshots and the documents, which no report reads (``verify`` would
-refuse such a file; it is a benchmark file, never an office's).
+case without dates stays a draft). For every issued case the engine determines it and
+the domain computes its issue facts, dated 5-400 days after the discovery. Making a
+demo case and determining it takes a few milliseconds, so a million of them would take
+hours on a shared machine: ``--distinct`` demo cases (default 50,000) are made, by
+worker processes, and each is written again under its own case number and, from its
+second copy on, its own account number (so its bills are other bills), until the file
+holds ``--cases``. Every copy is written as the store writes it: the case row (all
+columns, as ``insert_record`` writes it; the search index fills through its triggers),
+its periods, and for an issued case the store's own :func:`~billing_desk.store.
+issue_facts.write_facts` (the facts row, the bills it adjusted first, the sums of its
+month) -- ``executemany``, 20,000 cases a transaction. Bills issued are entered for
+every year and service. Not written: the audit history, the determination snapshots
+and the documents, which no report reads (``verify`` would refuse such a file; it is a
+benchmark file, never an office's).
 
 What is timed, as ``billing-desk report`` and the reports window do it:
 
 * accuracy: ``cf.reports.accuracy()`` over all dates, and for one year (``--from``/
-  ``--to``); bare: ``SELECT count(*) FROM issue_facts``;
+  ``--to``); bare: ``SELECT count(*) FROM issue_facts`` (and, printed beside it, one sum
+  over every row of that table: what a report summing the facts themselves would pay
+  at the least);
 * adjustments: ``cf.reports.adjustments()`` (the groups by month, service and outcome;
   the cases whose readings differ, with their case numbers); bare: the same count;
 * workload: ``cf.reports.workload(today)`` (open cases by status and assignee, the 100
@@ -45,6 +52,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
@@ -62,8 +70,8 @@ from billing_desk.domain.reports import DateRange  # noqa: E402
 from billing_desk.domain.rulepacks import get_rule_pack  # noqa: E402
 from billing_desk.domain.workflow import CaseStatus  # noqa: E402
 from billing_desk.store import CaseRecord, create_case_file, open_case_file  # noqa: E402
+from billing_desk.store.casecodec import RECORD_COLUMNS, period_rows  # noqa: E402
 from billing_desk.store.caserows import INSERT_CASE, INSERT_PERIOD, record_values  # noqa: E402
-from billing_desk.store.casecodec import period_rows  # noqa: E402
 from billing_desk.store.cases import case_number_for  # noqa: E402
 from billing_desk.store.demo_file import add_demo_office  # noqa: E402
 from billing_desk.store.issue_facts import write_facts  # noqa: E402
@@ -72,6 +80,8 @@ from billing_desk.store.timestamps import utc_now  # noqa: E402
 
 TARGET_S = 2.0
 CHUNK = 20_000
+#: demo cases a worker makes at a time
+TEMPLATE_CHUNK = 2_500
 TODAY = date(2026, 3, 10)
 #: (share of the cases, status) -- the rest are drafts
 STATUSES = ((0.55, CaseStatus.ISSUED), (0.10, CaseStatus.CLOSED), (0.05, CaseStatus.VOID),
@@ -88,18 +98,28 @@ def status_of(i: int) -> CaseStatus:
     return CaseStatus.DRAFT
 
 
-def chunk_rows(first: int, count: int) -> tuple[list, list, list, set, float]:
-    """The rows of cases ``first`` .. ``first + count - 1`` (a worker process makes them):
-    case rows, period rows, (case id, fingerprint, facts) of the issued ones, the years
-    of issue, and the time spent on the facts (the engine and the domain's facts)."""
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One demo case as rows: its case row, its period rows and, if issued, its fingerprint
+    and facts (written again for each copy, under the copy's own case and account)."""
+
+    case: tuple
+    periods: list[tuple]
+    fingerprint: str | None
+    facts: object | None
+
+
+def make_templates(first: int, count: int) -> tuple[list[Template], float]:
+    """Demo cases ``first`` .. ``first + count - 1`` as templates (a worker process makes
+    them), and the time spent computing the issued ones' facts (engine included)."""
     pack = get_rule_pack("fort-collins-26-721")
     at = utc_now()
-    cases, periods, issues, years = [], [], [], set()
+    out: list[Template] = []
     facts_time = 0.0
     for i in range(first, first + count):
         d = demo_case(i)
-        case_id = i + 1
         status = status_of(i)
+        check = None
         if status not in (CaseStatus.DRAFT, CaseStatus.VOID):
             check = d.draft.check()  # (a case without dates stays a draft)
             status = status if check.case is not None else CaseStatus.DRAFT
@@ -111,48 +131,79 @@ def chunk_rows(first: int, count: int) -> tuple[list, list, list, set, float]:
             approved = Signature(SUPERVISORS[i % 2], at, fingerprint)
         assignee = d.assignee if status is not CaseStatus.SUBMITTED else SUPERVISORS[i % 2]
         record = CaseRecord(
-            id=case_id, case_number=case_number_for(case_id), draft=d.draft, status=status,
+            id=0, case_number="", draft=d.draft, status=status,
             revision=1 + (status is not CaseStatus.DRAFT) * 3, created_at=at, updated_at=at,
             prepared_by=d.prepared_by, last_edited_by=d.prepared_by, assignee=assignee,
             notes=d.notes, submitted=submitted, approved=approved,
             status_reason="Returned for a check." if status is CaseStatus.RETURNED else None)
-        cases.append(record_values(record))
-        periods += period_rows(case_id, d.draft)
+        facts = None
         if status in (CaseStatus.ISSUED, CaseStatus.CLOSED):
             case = check.case
             issued_on = min(case.discovered_on + timedelta(days=5 + i % 396),
                             TODAY - timedelta(days=1))
-            years.add(issued_on.year)
             t = time.perf_counter()
             facts = issue_facts(pack.determine(case).to_json(), account_number=case.account.number,
                                 service=case.service.value, discovered_on=case.discovered_on,
                                 periods=[(p.start, p.end) for p in case.periods],
                                 issued_on=issued_on)
             facts_time += time.perf_counter() - t
-            issues.append((case_id, fingerprint, facts))
-    return cases, periods, issues, years, facts_time
+        out.append(Template(record_values(record), period_rows(0, d.draft), fingerprint, facts))
+    return out, facts_time
 
 
-def _chunk(args: tuple[int, int]):
-    return chunk_rows(*args)
+def _templates(args: tuple[int, int]):
+    return make_templates(*args)
 
 
-def generate(path: Path, count: int, workers: int) -> None:
+_ACCOUNT = RECORD_COLUMNS.index("account_number")
+
+
+def copy_of(template: Template, case_id: int, copy: int) -> tuple[tuple, list[tuple], object]:
+    """The rows of case ``case_id``: ``template`` under its own case number and, from the
+    second copy on, its own account (so its bills are bills of their own)."""
+    case = list(template.case)
+    case[0], case[1] = case_id, case_number_for(case_id)
+    account = case[_ACCOUNT] if copy == 0 else f"{case[_ACCOUNT]}/{copy}"
+    case[_ACCOUNT] = account
+    periods = [(case_id, *row[1:]) for row in template.periods]
+    facts = template.facts
+    if facts is not None and copy:
+        facts = replace(facts, bills=tuple(replace(b, account_number=account)
+                                           for b in facts.bills))
+    return tuple(case), periods, facts
+
+
+def generate(path: Path, count: int, workers: int, distinct: int) -> None:
     started = time.perf_counter()
-    print(f"generating {count:,} cases into {path} ({workers} worker process(es) make the "
-          "rows, this one writes them)", flush=True)
-    facts_time = write_time = 0.0
+    distinct = min(distinct, count)
+    print(f"generating {count:,} cases into {path}: {distinct:,} distinct demo cases made by "
+          f"{workers} worker process(es), each written {count / distinct:,.0f} times", flush=True)
+    chunks = [(first, min(TEMPLATE_CHUNK, distinct - first))
+              for first in range(0, distinct, TEMPLATE_CHUNK)]
+    templates: list[Template] = []
+    facts_time = 0.0
+    with multiprocessing.Pool(workers) as pool:
+        for made, took in pool.imap(_templates, chunks):
+            templates += made
+            facts_time += took
+    print(f"  {len(templates):,} demo cases made in {time.perf_counter() - started:.0f} s "
+          f"(load {load_average()})", flush=True)
+    write_time = 0.0
     issued = 0
     years: set[int] = set()
-    chunks = [(first, min(CHUNK, count - first)) for first in range(0, count, CHUNK)]
-    with create_case_file(path) as cf, multiprocessing.Pool(workers) as pool:
+    with create_case_file(path) as cf:
         add_demo_office(cf)
         conn = cf.db.conn
         conn.execute("PRAGMA synchronous = NORMAL")  # (generation only: a benchmark file)
-        for (first, n), (cases, periods, issues, chunk_years, made) in zip(
-                chunks, pool.imap(_chunk, chunks)):
-            facts_time += made
-            years |= chunk_years
+        for first in range(0, count, CHUNK):
+            cases, periods, issues = [], [], []
+            for i in range(first, min(count, first + CHUNK)):
+                case, rows, facts = copy_of(templates[i % distinct], i + 1, i // distinct)
+                cases.append(case)
+                periods += rows
+                if facts is not None:
+                    issues.append((i + 1, templates[i % distinct].fingerprint, facts))
+                    years.add(facts.issued_on.year)
             conn.execute("BEGIN")
             conn.executemany(INSERT_CASE, cases)
             conn.executemany(INSERT_PERIOD, periods)
@@ -162,15 +213,18 @@ def generate(path: Path, count: int, workers: int) -> None:
             write_time += time.perf_counter() - t
             conn.execute("COMMIT")
             issued += len(issues)
-            print(f"  {first + n:>10,} cases  {time.perf_counter() - started:7.0f} s  "
-                  f"(load {load_average()})", flush=True)
+            if (first // CHUNK) % 5 == 4 or first + CHUNK >= count:
+                print(f"  {min(count, first + CHUNK):>10,} cases  "
+                      f"{time.perf_counter() - started:7.0f} s  (load {load_average()})",
+                      flush=True)
         cf.bills_issued.import_figures(
-            [BillsIssued(y, s.value, 40_000 + 10_000 * k) for y in sorted(years)
+            [BillsIssued(y, s.value, 400_000 + 100_000 * k) for y in sorted(years)
              for k, s in enumerate(Service)], actor="admin", source="bench")
     took = time.perf_counter() - started
     size = path.stat().st_size
+    made = sum(1 for t in templates if t.facts is not None)
     print(f"generated {count:,} cases ({issued:,} issued) in {took / 60:.1f} min; file "
-          f"{size / 2**30:.2f} GiB; an issue's facts: {facts_time / max(1, issued) * 1e3:.3f} ms "
+          f"{size / 2**30:.2f} GiB; an issue's facts: {facts_time / max(1, made) * 1e3:.3f} ms "
           f"to compute (engine included), {write_time / max(1, issued) * 1e3:.3f} ms to write "
           "(facts, adjusted bills, sums)", flush=True)
 
@@ -213,6 +267,9 @@ def run(path: Path, repeat: int) -> bool:
             return timed(lambda: raw.execute(sql).fetchone(), repeat)
 
         facts_bare = bare("SELECT count(*) FROM issue_facts")
+        scan = "SELECT sum(refund_cents), sum(back_bill_cents) FROM issue_facts"
+        scan_bare = bare(scan)
+        print(line(f"bare: {scan}", scan_bare[0], scan_bare[1]))
         cases_bare = bare("SELECT count(*) FROM cases")
         year = DateRange(date(2015, 1, 1), date(2015, 12, 31))
         for title, fn, baseline, what in (
@@ -246,17 +303,20 @@ def main() -> int:
                         help="generate the file here once and reuse it on later runs")
     parser.add_argument("--repeat", type=int, default=5, metavar="R")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="processes making the rows of a new file (default 2)")
+                        help="processes making the demo cases of a new file (default 2)")
+    parser.add_argument("--distinct", type=int, default=50_000, metavar="N",
+                        help="distinct demo cases in a new file, each written again under "
+                             "other case and account numbers up to --cases (default 50,000)")
     args = parser.parse_args()
     if args.keep is not None:
         path = args.keep
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            generate(path, args.cases, args.workers)
+            generate(path, args.cases, args.workers, args.distinct)
         return 0 if run(path, args.repeat) else 1
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as folder:
         path = Path(folder) / "reports.bdesk"
-        generate(path, args.cases, args.workers)
+        generate(path, args.cases, args.workers, args.distinct)
         return 0 if run(path, args.repeat) else 1
 
 

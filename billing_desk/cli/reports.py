@@ -75,7 +75,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.report == "accuracy":
             report = cf.reports.accuracy(period)
         elif args.report == "adjustments":
-            report = cf.reports.adjustments(period)
+            report = cf.reports.adjustments(period, divergent=args.limit)
         else:
             report = cf.reports.workload(date.today(), period, oldest=args.limit)
     if args.csv:
@@ -174,7 +174,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--csv", metavar="OUT", help="write the report as CSV to OUT")
     out.add_argument("--pdf", metavar="OUT", help="write the report as PDF to OUT")
     p.add_argument("--limit", type=int, default=100, metavar="N",
-                   help="workload: how many of the oldest open cases to list (default 100)")
+                   help="how many cases to list: workload, the oldest open cases; "
+                        "adjustments, those whose readings differ most (default 100)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bills-issued", help="bills issued per year and service (for the "

@@ -63,8 +63,10 @@ def test_accuracy_as_csv_and_pdf(capsys, memo_file, tmp_path):
 
 
 def test_adjustments_and_workload(capsys, memo_file, tmp_path):
-    code, out, _ = run(capsys, "report", "adjustments", memo_file)
+    code, out, _ = run(capsys, "report", "adjustments", memo_file, "--limit", "3")
     assert code == 0 and "What the code kept back, by year" in out
+    listed = out.split("Where the reading mattered most")[1]
+    assert "The 3 of the" in listed and len(re.findall(r"^BD-\d{6}\s", listed, re.M)) == 3
     with open_case_file(memo_file) as cf:
         report = cf.reports.adjustments()
     total = f"${report.credited:,}"
