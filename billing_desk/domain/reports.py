@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -591,6 +592,27 @@ def issue_times(year: int | None, month: int | None, n: int,
     low, high = median_ranks(n)
     middle = (Decimal(value_at(low)) + Decimal(value_at(high))) / 2
     return IssueTimes(year, month, n, middle, value_at(percentile_rank(n, 90)))
+
+
+def histogram_times(year: int | None, month: int | None,
+                    counts: Sequence[tuple[int, int]]) -> IssueTimes:
+    """The figures of values given as (value, how many) in ascending order of value."""
+    values, ends = [], []
+    total = 0
+    for value, n in counts:
+        total += n
+        values.append(value)
+        ends.append(total)  # the rank after the last of this value
+    return issue_times(year, month, total, lambda rank: values[bisect_right(ends, rank)])
+
+
+def merge_counts(histograms: Iterable[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Several (value, how many) lists as one, in ascending order of value."""
+    merged: dict[int, int] = defaultdict(int)
+    for histogram in histograms:
+        for value, n in histogram:
+            merged[value] += n
+    return sorted(merged.items())
 
 
 def median(ordered: Sequence[int]) -> Decimal | None:

@@ -5,8 +5,9 @@ When a case is issued (:mod:`.issues`) its facts -- computed by
 documents were issued with -- are written in the same transaction, under the issue's
 audit entry (which names that determination by fingerprint): one ``issue_facts`` row;
 in ``adjusted_bills``, each bill the case adjusted that no earlier issue adjusted; and
-its figures added to the sums of its month, service and outcome (``issue_sums``). So a
-report reads a few thousand rows of sums, however many cases and periods the file
+its figures added to the sums of its month, service and outcome (``issue_sums``) and its
+days from discovery to issue to the counts of its month (``issue_days``). So a report
+reads a few thousand rows of sums, however many cases and periods the file
 holds. Facts are never changed or deleted (triggers): an issued case is never issued
 again.
 
@@ -50,6 +51,9 @@ FACT_SUMS = (("count(*)", "sum(new_bills)", "sum(refund_cents)", "sum(back_bill_
                      for c in ("refund_cents", "back_bill_cents")
                      + tuple(f"{r}_{what}_cents" for r in READINGS
                              for what in ("refund", "back_bill"))))
+_ADD_TO_DAYS = ("INSERT INTO issue_days (issued_year, issued_month, days_to_issue, cases) "
+                "VALUES (?, ?, ?, 1) ON CONFLICT (issued_year, issued_month, days_to_issue) "
+                "DO UPDATE SET cases = issue_days.cases + 1")
 _ADD_TO_SUMS = (
     f"INSERT INTO issue_sums ({', '.join(SUM_KEY + SUM_COLUMNS)}) "
     f"VALUES ({', '.join('?' * (len(SUM_KEY) + len(SUM_COLUMNS)))}) "
@@ -87,6 +91,7 @@ def write_facts(conn: sqlite3.Connection, case_id: int, fingerprint: str,
         1, new_bills, facts.refund, facts.back_bill, *(getattr(kept, k) for k in KEPT_FIELDS),
         int(differ), facts.refund if differ else 0, facts.back_bill if differ else 0,
         *(value if differ else 0 for r in READINGS for value in facts.by_reading[r])))
+    conn.execute(_ADD_TO_DAYS, (facts.issued_on.year, facts.issued_on.month, facts.days_to_issue))
     return new_bills
 
 

@@ -8,9 +8,10 @@ the year and month of an issue are columns of their own, money is integer cents.
 server backend runs them as they are. Each report reads one table (and the case
 numbers of the cases it lists) along an order the table or an index keeps, so nothing
 is sorted and no row is read twice, whatever the periods and snapshots the file holds:
-the sums by month in one pass over ``issue_facts``; a median and a 90th percentile at
-their ranks along the index of days; the cases listed along their own index, stopping
-at the limit (bench/reports.py).
+the sums by month and the counts of days to issue that every issue keeps up to date
+(``issue_sums``, ``issue_days``), and only for a month the dates cut through its own
+cases; the cases listed along their own index, stopping at the limit
+(bench/reports.py).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.bills_issued import BillsIssued
+from ..domain.workflow import CaseStatus
 from ..domain.report_facts import KEPT_FIELDS, READINGS, KeptBack
 from ..domain.reports import (
     OPEN_STATUSES, AccuracyReport, AdjustedBills, AdjustmentGroup, AdjustmentsReport, DateRange,
     DivergentCase, IssueTimes, OpenCase, OpenGroup, WorkloadReport,
-    accuracy_report, adjusted_bills_of, adjustments_report, divergence_of, issue_times,
-    parse_benchmark, workload_report,
+    accuracy_report, adjusted_bills_of, adjustments_report, divergence_of, histogram_times,
+    merge_counts, parse_benchmark, workload_report,
 )
 from .issue_facts import FACT_SUMS, SUM_COLUMNS, SUM_KEY
 from .connection import Connection
@@ -37,6 +39,9 @@ OLDEST_SHOWN = 100
 #: the cases whose readings differ most that an adjustments report lists by default
 DIVERGENT_SHOWN = 100
 _OPEN = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
+#: the same cases as "not closed": the condition of the index of open cases by discovery
+_NOT_CLOSED = " AND ".join(f"status <> '{s.value}'" for s in CaseStatus
+                           if s not in OPEN_STATUSES)
 
 
 def _issued_within(period: DateRange, table: str = "") -> tuple[str, list[Any]]:
@@ -179,30 +184,38 @@ class ReportQueries:
         return [OpenCase(number, status, assignee, _date(discovered), _utc_day(submitted))
                 for number, status, assignee, discovered, submitted in self._c.rows(
                     "SELECT case_number, status, assignee, discovered_on, submitted_at FROM "
-                    f"cases WHERE status IN ({_OPEN}) AND discovered_on IS NOT NULL "
+                    f"cases WHERE {_NOT_CLOSED} AND discovered_on IS NOT NULL "
                     "ORDER BY discovered_on, id LIMIT ?", (limit,))]
 
     def issue_times(self, period: DateRange = DateRange()) -> tuple[list[IssueTimes], IssueTimes]:
-        """Days from discovery to issue per month of issue, and over every month: each
-        month's count, then only the values at the median's and the 90th percentile's
-        ranks, read along the index of days (one row each)."""
-        where, params = _issued_within(period)
-        months = []
-        for year, month, n in self._c.rows(
-                f"SELECT issued_year, issued_month, count(*) FROM issue_facts{where} "
-                "GROUP BY issued_year, issued_month", params):
-            condition = (where + " AND" if where else " WHERE") + " issued_year = ? AND issued_month = ?"
-
-            def value_at(rank: int, condition=condition, year=year, month=month) -> int:
-                return self._c.value(
-                    f"SELECT days_to_issue FROM issue_facts{condition} ORDER BY days_to_issue "
-                    "LIMIT 1 OFFSET ?", (*params, year, month, rank))
-
-            months.append(issue_times(year, month, n, value_at))
-        total = sum(t.cases for t in months)
-        overall = issue_times(None, None, total, lambda rank: self._c.value(
-            f"SELECT days_to_issue FROM issue_facts{where} ORDER BY days_to_issue "
-            "LIMIT 1 OFFSET ?", (*params, rank)))
+        """Days from discovery to issue per month of issue, and over every month, from
+        the counts of each month's days (``issue_days``, kept up to date by every issue);
+        a month the dates cut through is counted from its cases of those dates."""
+        by_month: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        if period.start is None and period.end is None:
+            rows = self._c.rows("SELECT issued_year, issued_month, days_to_issue, cases FROM "
+                                "issue_days ORDER BY issued_year, issued_month, days_to_issue")
+        else:
+            first, last = period.first, period.last
+            low, high = _month_number(first.year, first.month), _month_number(last.year, last.month)
+            cut = [(d.year, d.month) for d, whole in ((first, first.day == 1),
+                                                     (last, (last + timedelta(days=1)).day == 1))
+                   if not whole]
+            rows = [r for r in self._c.rows(
+                "SELECT issued_year, issued_month, days_to_issue, cases FROM issue_days WHERE "
+                "issued_year * 12 + issued_month - 1 BETWEEN ? AND ? ORDER BY issued_year, "
+                "issued_month, days_to_issue", (low, high)) if (r[0], r[1]) not in cut]
+            for year, month in sorted(set(cut)):
+                rows += self._c.rows(
+                    "SELECT issued_year, issued_month, days_to_issue, count(*) FROM issue_facts "
+                    "WHERE issued_year = ? AND issued_month = ? AND issued_on BETWEEN ? AND ? "
+                    "GROUP BY issued_year, issued_month, days_to_issue ORDER BY days_to_issue",
+                    (year, month, first.isoformat(), last.isoformat()))
+        for year, month, days, n in rows:
+            by_month.setdefault((year, month), []).append((days, n))
+        months = [histogram_times(year, month, counts)
+                  for (year, month), counts in sorted(by_month.items())]
+        overall = histogram_times(None, None, merge_counts(by_month.values()))
         return months, overall
 
     def workload(self, today: date, period: DateRange = DateRange(),

@@ -13,7 +13,8 @@ from billing_desk.domain.report_facts import KeptBack
 from billing_desk.domain.reports import (
     AdjustedBills, AdjustmentGroup, DateRange, DivergentCase, IssueTimes, OpenCase, OpenGroup,
     accuracy_report, adjusted_bills_of, adjusted_per_10000, adjusted_percent, adjustments_report,
-    benchmark_problem, divergence_of, issue_times, median, nearest_rank, parse_benchmark,
+    benchmark_problem, divergence_of, histogram_times, issue_times, median, merge_counts,
+    nearest_rank, parse_benchmark,
     workload_report,
 )
 from tests.reports_data import MEMO, MEMO_PER_10000
@@ -144,6 +145,19 @@ def test_median_and_90th_percentile():
     values = [3, 5, 8, 13, 21, 34, 55, 89, 144, 233]
     times = issue_times(2026, 1, len(values), lambda rank: asked.append(rank) or values[rank])
     assert (times.median, times.p90) == (Decimal("27.5"), 144) and sorted(asked) == [4, 5, 8]
+
+
+@pytest.mark.parametrize("values", [[7], [1, 1, 2], [5, 5, 5, 9, 9, 12, 40, 40, 40, 41, 300],
+                                    list(range(100)) + [3] * 57])
+def test_figures_from_counts_are_those_of_the_values(values):
+    ordered = sorted(values)
+    counts = sorted({v: ordered.count(v) for v in ordered}.items())
+    times = histogram_times(2026, 1, counts)
+    assert (times.cases, times.median, times.p90) == (len(ordered), median(ordered),
+                                                      nearest_rank(ordered, 90))
+    halves = merge_counts([[(v, n) for v, n in counts if v % 2], [(v, n) for v, n in counts
+                                                                  if not v % 2]])
+    assert halves == counts
     assert median([5]) == 5 and nearest_rank([5], 90) == 5
     assert median([1, 2, 10, 30]) == Decimal("6")
     assert median([1, 2, 3, 10]) == Decimal("2.5")

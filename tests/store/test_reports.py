@@ -198,12 +198,13 @@ def test_cases_issued_before_version_3_get_their_facts_in_the_migration(issued_d
     raw = sqlite3.connect(path, isolation_level=None)
     facts = raw.execute("SELECT * FROM issue_facts ORDER BY case_id").fetchall()
     sums = raw.execute("SELECT * FROM issue_sums ORDER BY 1, 2, 3, 4").fetchall()
+    days = raw.execute("SELECT * FROM issue_days ORDER BY 1, 2, 3").fetchall()
     bills = raw.execute("SELECT * FROM adjusted_bills ORDER BY 1, 2, 3, 4").fetchall()
     assert facts and bills
     # the file as version 2 left it: no report tables (what the migration adds)
     raw.executescript("""
         DROP TRIGGER issue_facts_no_update; DROP TRIGGER issue_facts_no_delete;
-        DROP TABLE issue_facts; DROP TABLE issue_sums; DROP TABLE adjusted_bills;
+        DROP TABLE issue_facts; DROP TABLE issue_sums; DROP TABLE issue_days; DROP TABLE adjusted_bills;
         DROP TABLE bills_issued; DROP INDEX cases_open_work; DROP INDEX cases_open_by_discovery;
         PRAGMA user_version = 2;""")
     raw.close()
@@ -211,6 +212,7 @@ def test_cases_issued_before_version_3_get_their_facts_in_the_migration(issued_d
         assert cf.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         assert cf.db.execute("SELECT * FROM issue_facts ORDER BY case_id").fetchall() == facts
         assert cf.db.execute("SELECT * FROM issue_sums ORDER BY 1, 2, 3, 4").fetchall() == sums
+        assert cf.db.execute("SELECT * FROM issue_days ORDER BY 1, 2, 3").fetchall() == days
         assert cf.db.execute("SELECT * FROM adjusted_bills ORDER BY 1, 2, 3, 4").fetchall() == bills
         assert cf.verify().ok
 
