@@ -2,10 +2,12 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
+return, void),
 :mod:`.users` (user ...), :mod:`.settings` (settings list|set|reset),
 :mod:`.documents` (issue, issue-batch), :mod:`.stores` (upgrade,
 copy) and :mod:`.incidents` (incident create, list,
-show, override, submit, sample, approve, issue, memo). Every command that takes a store
+show, override, submit, sample, approve, issue, memo), :mod:`.reports` (report,
+bills-issued). Every command that takes a store
 takes a case file or a database on a server (TARGET: billing_desk/store/targets.py).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
@@ -23,7 +25,7 @@ import sys
 from typing import Sequence
 
 from ..errors import BillingDeskError
-from . import cases, documents, incidents, settings, stores, users
+from . import cases, documents, incidents, reports, settings, stores, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     documents.add_commands(sub)
     incidents.add_commands(sub)
     stores.add_commands(sub)
+    reports.add_commands(sub)
     users.add_commands(sub)
     settings.add_commands(sub)
     return parser

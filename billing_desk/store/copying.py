@@ -42,6 +42,11 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("incident_reviews", "id"),
     ("incident_review_cases", "review_id, case_id"),
     ("incident_approvals", "id"),
+    ("bills_issued", "year, service"),
+    ("issue_facts", "case_id"),
+    ("issue_sums", "issued_year, issued_month, service, outcome"),
+    ("issue_days", "issued_year, issued_month, days_to_issue"),
+    ("adjusted_bills", "account_number, service, start_date, end_date"),
     ("audit", "id"),
 )
 

@@ -15,7 +15,7 @@ import copy
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from ..domain.accounts import check_manages_settings
 from ..domain.canonical import canonical_json
@@ -35,6 +35,14 @@ class Setting:
     type: type
     description: str
     minimum: int | None = None
+    #: what is wrong with a value of the right type (a message), or None
+    check: Callable[[Any], str | None] | None = None
+
+
+def _benchmark(value: str) -> str | None:
+    from ..domain.reports import benchmark_problem  # (the reports load when first used)
+
+    return benchmark_problem(value)
 
 
 SETTINGS = MappingProxyType({s.key: s for s in (
@@ -52,6 +60,9 @@ SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("documents", {}, dict,
             "Letter and memo settings chosen by this office (key -> value; see "
             "docs/documents.md). A key not given takes its default."),
+    Setting("accuracy_benchmark", "7.2", str,
+            "The billing accuracy report's benchmark, adjusted bills per 10,000 bills issued "
+            "(default: the AWWA QualServe 2005 median, 7.2).", check=_benchmark),
 )})
 
 
@@ -65,6 +76,8 @@ def _encode(setting: Setting, value: Any) -> str:
         raise InvalidSetting(f"{setting.key} must be {_KINDS[setting.type]}, not {value!r}")
     if setting.minimum is not None and value < setting.minimum:
         raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
+    if setting.check is not None and (problem := setting.check(value)) is not None:
+        raise InvalidSetting(f"{setting.key}: {problem}")
     if setting.type is bool:
         return "true" if value else "false"
     if setting.type is dict:

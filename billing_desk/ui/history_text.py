@@ -244,6 +244,27 @@ def _incident(action: str, actor: str, before: dict, after: dict, entity_id: str
     return None
 
 
+def _bills_issued(action: str, actor: str, before: dict, after: dict, entity_id: str) -> HistoryLine | None:
+    d = after.get(DETAILS) or {}
+    lines = []
+    for key in sorted(k for k in {*before, *after} if k != DETAILS):
+        year, _, service = key.partition(" ")
+        what = f"Bills issued in {year}, {'all services' if service == 'all' else service}"
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            lines.append(f"{what}: {new:,}")
+        elif new is None:
+            lines.append(f"{what}: {old:,} removed")
+        else:
+            lines.append(f"{what}: {old:,} \u2192 {new:,}")
+    if action == "import":
+        refused = d.get("refused_rows") or 0
+        source = d.get("file") or "a CSV file"
+        left = f" ({refused} refused row{'s' if refused != 1 else ''} left out)" if refused else ""
+        return HistoryLine(f"Bills issued imported from {source} by {actor}{left}", tuple(lines))
+    return HistoryLine(f"Bills issued ({entity_id}) changed by {actor}", tuple(lines))
+
+
 def _yes_no(value: Any) -> str:
     return {True: "yes", False: "no", None: "not recorded"}.get(value, str(value))
 
@@ -251,7 +272,7 @@ def _yes_no(value: Any) -> str:
 _ENTITIES: dict[str, Callable[[str, str, dict, dict, str], HistoryLine | None]] = {
     "case": _case, "attachment": _attachment, "determination": _determination,
     "document": _document, "user": _user, "sign_in": _sign_in, "setting": _setting,
-    "incident": _incident,
+    "incident": _incident, "bills_issued": _bills_issued,
 }
 
 

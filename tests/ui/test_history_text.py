@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from billing_desk import issuing
+from billing_desk.domain.bills_issued import ALL_SERVICES, BillsIssued
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import Action, Role
 from billing_desk.store.cases import VOIDED_BY_EDIT
@@ -76,6 +77,9 @@ def every_action(path: Path):
     cf.incidents.submit(incident.id, actor=CLERK)
     review = cf.incidents.draw_sample(incident.id, actor=APPROVER, seed="history")
     cf.incidents.approve(incident.id, review.id, actor=APPROVER)
+    cf.bills_issued.import_figures([BillsIssued(2010, ALL_SERVICES, 1_020_894)], actor="alice",
+                                   source="finance.csv", refused_rows=1)
+    cf.bills_issued.save([BillsIssued(2010, ALL_SERVICES, 1_020_900)], actor="alice")
     return cf
 
 

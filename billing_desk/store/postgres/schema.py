@@ -514,6 +514,113 @@ CREATE INDEX audit_incident ON audit (entity_id, id) WHERE entity = 'incident';
 """)
 
 
+def v6_reports(conn: psycopg.Connection) -> None:
+    """Bills issued, the facts of every issued case and the bills adjusted, the sums and
+    the days kept with each issue, the open-work indexes (the file's version 6, with
+    real types; money in whole cents, ``bigint``). The cases issued before this version
+    get their facts here, in the order they were issued, by the file's own code
+    (store/issue_facts.py), through ``?`` placeholders."""
+    cents = lambda *names: ",\n    ".join(f"{n} bigint NOT NULL CHECK ({n} >= 0)"  # noqa: E731
+                                         for n in names)
+    plain = lambda *names: ",\n    ".join(f"{n} bigint NOT NULL" for n in names)  # noqa: E731
+    kept = ("six_year_refund_cents", "refund_conditions_cents", "refund_a1_i_cents",
+            "refund_a1_ii_cents", "refund_a1_iii_cents", "six_year_back_bill_cents",
+            "back_bill_reading_cents", "former_customer_cents")
+    by_reading = tuple(f"{r}_{what}_cents" for r in ("ordinance", "executive_summary",
+                                                     "staff_practice")
+                       for what in ("refund", "back_bill"))
+    conn.execute(f"""
+CREATE TABLE bills_issued (
+    year     integer NOT NULL CHECK (year BETWEEN 1900 AND 2999),
+    service  text COLLATE "C" NOT NULL CHECK (service IN
+                 ('electric', 'water', 'wastewater', 'stormwater', 'all')),
+    bills    bigint NOT NULL CHECK (bills >= 0),
+    PRIMARY KEY (year, service)
+);
+
+CREATE TABLE issue_facts (
+    issued_year     integer NOT NULL CHECK (issued_year BETWEEN 1900 AND 2999),
+    issued_month    integer NOT NULL CHECK (issued_month BETWEEN 1 AND 12),
+    service         text COLLATE "C" NOT NULL CHECK (service IN
+                        ('electric', 'water', 'wastewater', 'stormwater')),
+    outcome         text COLLATE "C" NOT NULL CHECK (outcome IN
+                        ('credit', 'back_bill', 'credit_and_back_bill', 'no_adjustment')),
+    case_id         bigint NOT NULL UNIQUE REFERENCES cases (id),
+    fingerprint     text NOT NULL CHECK (length(fingerprint) = 64),
+    issued_on       date NOT NULL,
+    reading         text NOT NULL CHECK (reading IN
+                        ('ordinance', 'executive_summary', 'staff_practice')),
+    days_to_issue   integer NOT NULL,
+    affected_bills  integer NOT NULL CHECK (affected_bills >= 0),
+    new_bills       integer NOT NULL CHECK (new_bills BETWEEN 0 AND affected_bills),
+    {cents("refund_cents", "back_bill_cents", *kept)},
+    -- 0 or 1, as the file keeps it (the reports' sums count it)
+    readings_differ  smallint NOT NULL CHECK (readings_differ IN (0, 1)),
+    {cents("readings_spread_cents")},
+    {plain(*by_reading)},
+    PRIMARY KEY (issued_year, issued_month, service, outcome, case_id)
+);
+CREATE INDEX issue_facts_readings_spread ON issue_facts (readings_spread_cents, issued_on)
+    WHERE readings_differ = 1;
+{_refusing("issue_facts", "the facts of an issue", ("update", "delete", "truncate"))}
+
+CREATE TABLE issue_sums (
+    issued_year   integer NOT NULL,
+    issued_month  integer NOT NULL,
+    service       text COLLATE "C" NOT NULL,
+    outcome       text COLLATE "C" NOT NULL,
+    {plain("cases", "new_bills", "refund_cents", "back_bill_cents", *kept, "differ_cases",
+           "differ_refund_cents", "differ_back_bill_cents",
+           *(f"differ_{c}" for c in by_reading))},
+    PRIMARY KEY (issued_year, issued_month, service, outcome)
+);
+
+CREATE TABLE issue_days (
+    issued_year    integer NOT NULL,
+    issued_month   integer NOT NULL,
+    days_to_issue  integer NOT NULL,
+    cases          bigint NOT NULL CHECK (cases >= 1),
+    PRIMARY KEY (issued_year, issued_month, days_to_issue)
+);
+
+CREATE TABLE adjusted_bills (
+    account_number  text COLLATE "C" NOT NULL,
+    service         text COLLATE "C" NOT NULL,
+    start_date      date NOT NULL,
+    end_date        date NOT NULL,
+    case_id         bigint NOT NULL REFERENCES cases (id),
+    PRIMARY KEY (account_number, service, start_date, end_date)
+);
+
+CREATE INDEX cases_open_work ON cases (status, assignee, discovered_on, submitted_at);
+CREATE INDEX cases_open_by_discovery ON cases (discovered_on, id)
+    WHERE status <> 'issued' AND status <> 'closed' AND status <> 'void';
+""")
+    from ..issue_facts import backfill_v6
+
+    backfill_v6(_Placeholders(conn))
+
+
+class _Placeholders:
+    """A migration's psycopg connection as the shared store code writes SQL (``?``
+    placeholders, ``executemany``): for the code a migration shares with the file's."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def execute(self, sql: str, params=()):
+        return self._conn.execute(self._sql(sql) if params else sql, tuple(params) or None)
+
+    def executemany(self, sql: str, rows):
+        cur = self._conn.cursor()
+        cur.executemany(self._sql(sql), list(rows))
+        return cur
+
+
 def _unaccent_schema(conn: psycopg.Connection) -> str:
     """Where the ``unaccent`` extension is (installed into Billing Desk's schema unless
     the database has it already). It ships with PostgreSQL (Debian: in the server
@@ -528,7 +635,7 @@ Migration = Callable[["psycopg.Connection"], None]
 #: Migration ``i`` takes a database from version ``i`` to ``i + 1``. Append only, with
 #: the case file's migration of the same number.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_database, v2_users_and_signatures, v3_account_key,
-                                     v4_cause_and_file_history, v5_incidents)
+                                     v4_cause_and_file_history, v5_incidents, v6_reports)
 LATEST_VERSION = len(MIGRATIONS)
 
 #: Tables of the server's own machinery, kept by the database (not copied between stores)
