@@ -24,8 +24,7 @@ from ..store.audit import DETAILS, PATCH
 from ..store.timestamps import parse_utc
 from .case_editor import BASIS_LABELS, EVIDENCE_LABELS, LOCALES
 from .determination_panel import OUTCOME_TEXT
-from .documents_tab import KIND_LABELS
-from .formatting import date_text, money, period_text, time_text
+from .formatting import KIND_LABELS, date_text, money, period_text, time_text
 
 #: the case fields that are bookkeeping, not news (the entry's who and when say it)
 _QUIET = frozenset({"revision", "updated_at", "created_at", "last_edited_by", "prepared_by",
