@@ -19,6 +19,7 @@ from ..domain.rulepacks import determine, get_rule_pack
 from ..domain.workflow import Action
 from ..store import NewCase, create_case_file, open_case_file
 from ..store.demo_file import create_demo_file, fill_demo
+from .arguments import case_arguments, file_argument
 from .exit_codes import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED
 from .signin import (
     PASSWORD_ENV,
@@ -29,7 +30,7 @@ from .signin import (
     read_password,
     sign_in,
 )
-from .text import format_problems, input_problem, print_json, read_input, table
+from .text import format_problems, input_problem, print_json, read_input, table, write_summary
 
 # --- determine -------------------------------------------------------------------------
 
@@ -178,16 +179,10 @@ def _export_summary(args: argparse.Namespace) -> int:
     out = Path(args.pdf)
     with open_case_file(args.file) as cf:
         record = cf.cases.find(args.case_number)
-        try:
-            # (the command line has no sign-in for reading: it says who ran it, and where)
-            summary = save_case_summary(cf, record.id, out,
-                                        printed_by=f"{login_name()} (command line)")
-        except OSError as e:
-            sys.stderr.write(f"billing-desk export: cannot write {out}: {e.strerror or e}\n")
-            return EXIT_INVALID
-    print(f"Wrote the case summary of {summary.case_number} ({summary.pages} page"
-          f"{'s' if summary.pages != 1 else ''}) to {out}")
-    return EXIT_OK
+        # (the command line has no sign-in for reading: it says who ran it, and where)
+        return write_summary("export", out, lambda: save_case_summary(
+            cf, record.id, out, printed_by=f"{login_name()} (command line)"),
+            "the case summary of {summary.case_number}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -296,7 +291,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "file) and its first administrator. The login and name are "
                                    "asked for unless given; the password comes from "
                                    f"${PASSWORD_ENV} or is asked twice.")
-    p.add_argument("file", metavar="FILE", help="the case file to create, e.g. office.bdesk")
+    file_argument(p, "the case file to create, e.g. office.bdesk")
     p.add_argument("--admin-login", metavar="LOGIN", help="the first administrator's login")
     p.add_argument("--admin-name", metavar="NAME", help="the first administrator's full name")
     p.set_defaults(func=cmd_new)
@@ -305,7 +300,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Import case@1 JSON files as new draft cases. Each rejected "
                                    "file is reported with its problems; the valid ones are "
                                    "imported together (exit 2 if any file was rejected).")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(p)
     p.add_argument("cases", metavar="CASE.json", nargs="+", help="case files (- for standard input)")
     acting_user_default_option(p, "imports them; they are prepared by this user")
     p.set_defaults(func=cmd_import)
@@ -315,8 +310,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "with --pdf write its printable case summary (the case, its "
                                    "periods, the determination, the history; an internal "
                                    "document, not issued and not stored in the case file).")
-    p.add_argument("file", metavar="FILE", help="the case file")
-    p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    case_arguments(p)
     p.add_argument("--pdf", metavar="OUT.pdf", help="write the case summary to this PDF file "
                                                     "(replaced whole if it exists)")
     p.set_defaults(func=cmd_export)
@@ -325,7 +319,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Find cases by case number, account number, customer name, "
                                    "service or mailing address (word prefixes, any case, "
                                    "accents ignored), newest first.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(p)
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=int, default=20, help="at most this many cases (default 20)")
     p.set_defaults(func=cmd_search)
@@ -336,7 +330,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "history's head (its newest entry and hash) to write down. "
                                    f"Exit {EXIT_VERIFY_FAILED} with the first broken entry if "
                                    "not, or if an --expect head no longer matches.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(p)
     p.add_argument("--expect", action="append", default=[], type=_written_head,
                    metavar="N:HASH",
                    help="a head written down earlier (from verify, an issued memo or a batch "
@@ -347,7 +341,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="fill a case file with realistic demo cases",
                        description="Add deterministic demo cases (the same seed gives the same "
                                    "file). Creates FILE if it does not exist.")
-    p.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(p)
     p.add_argument("--cases", type=int, default=200, metavar="N", help="how many (default 200)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="SEED",
                    help=f"random seed (default {DEFAULT_SEED}, the standard demo set)")
@@ -361,8 +355,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(action.value, help=help_text,
                            description=help_text.capitalize() + ", under the workflow rules "
                                        "(refusals exit 15 with the reason).")
-        p.add_argument("file", metavar="FILE", help="the case file")
-        p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+        case_arguments(p)
         acting_user_option(p, None, "acts")
         if action is Action.APPROVE:
             p.add_argument("--acknowledge-divergence", action="store_true",

@@ -10,6 +10,7 @@ import sys
 from ..errors import BillingDeskError
 from ..issuing import change_setting, office_settings
 from ..store import open_case_file
+from .arguments import file_argument
 from .exit_codes import EXIT_INVALID, EXIT_OK
 from .signin import acting_user_option, sign_in
 from .text import table
@@ -66,19 +67,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "disagree with it.")
     actions = p.add_subparsers(dest="settings_action", metavar="ACTION", required=True)
     q = actions.add_parser("list", help="every setting and its value")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.set_defaults(func=cmd_settings_list)
     q = actions.add_parser("set", help="set one setting (administrators)",
                            description="Set KEY to VALUE. A per-language setting is named "
                                        "with its language (letterhead.hours.es_US); an "
                                        "address takes one VALUE per line.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.add_argument("key", metavar="KEY", help="e.g. letterhead.phone")
     q.add_argument("value", metavar="VALUE", nargs="+", help="the new value")
     acting_user_option(q, None, "changes it")
     q.set_defaults(func=cmd_settings_set)
     q = actions.add_parser("reset", help="put one setting back to its default (administrators)")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.add_argument("key", metavar="KEY", help="e.g. letterhead.phone")
     acting_user_option(q, None, "changes it")
     q.set_defaults(func=cmd_settings_reset)

@@ -10,6 +10,7 @@ from ..domain.accounts import UserInvalid
 from ..domain.entry import EntryError, parse_amount_entry
 from ..domain.workflow import Role
 from ..store import open_case_file
+from .arguments import file_argument
 from .exit_codes import EXIT_OK
 from .signin import NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, read_password, sign_in
 from .text import table
@@ -92,7 +93,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q = users.add_parser("add", help="add a user",
                          description="Add a user; their password comes from "
                                      f"${NEW_PASSWORD_ENV} or is asked twice.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.add_argument("--login", required=True, help="letters, digits, . _ -; any letter case")
     q.add_argument("--name", required=True, help="full name, as letters and memos show it")
     q.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -101,20 +102,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_user_add)
 
     q = users.add_parser("list", help="list the users", description="List the users.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.set_defaults(func=cmd_user_list)
 
     for name, func, help_text in (("disable", cmd_user_disable, "disable a user (never deleted)"),
                                   ("enable", cmd_user_enable, "enable a disabled user")):
         q = users.add_parser(name, help=help_text, description=help_text.capitalize() + ".")
-        q.add_argument("file", metavar="FILE", help="the case file")
+        file_argument(q)
         q.add_argument("login", metavar="LOGIN")
         acting_user_option(q, None, f"{name}s the user (an administrator)")
         q.set_defaults(func=func)
 
     q = users.add_parser("set-role", help="change a user's role",
                          description="Change a user's role (a clerk has no approval limit).")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.add_argument("login", metavar="LOGIN")
     q.add_argument("role", choices=[r.value for r in Role])
     acting_user_option(q, None, "changes it (an administrator)")
@@ -122,7 +123,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     q = users.add_parser("set-limit", help="set a supervisor's approval limit",
                          description="Set the largest refund or back bill a user may approve.")
-    q.add_argument("file", metavar="FILE", help="the case file")
+    file_argument(q)
     q.add_argument("login", metavar="LOGIN")
     q.add_argument("limit", metavar="AMOUNT", help="e.g. 2500.00, or none")
     acting_user_option(q, None, "sets it (an administrator)")
