@@ -20,7 +20,8 @@ from typing import Any, Callable, Mapping
 
 from ..domain.draft import DEFAULT_RULE_PACK
 from ..domain.rulepacks import get_rule_pack
-from ..store.audit import DETAILS, PATCH
+from ..issuing.period_changes import period_changes
+from ..store.audit import DETAILS
 from ..store.timestamps import parse_utc
 from .case_editor import BASIS_LABELS, EVIDENCE_LABELS, LOCALES
 from .determination_panel import OUTCOME_TEXT
@@ -310,22 +311,10 @@ def _evidence(old: dict, new: dict) -> list[str]:
 
 def _periods(old: Any, new: Any) -> list[str]:
     """Period by period: "Period 3: billed $131.00 → $100.00", "Period 4 added: …"."""
-    if isinstance(new, dict) and PATCH in new:  # a few periods changed (store/audit.py)
-        was = (old or {}).get(PATCH, {"length": 0, "set": {}}) if isinstance(old, dict) else {"length": 0, "set": {}}
-        now = new[PATCH]
-        indexes = sorted({int(i) for i in was["set"]} | {int(i) for i in now["set"]})
-        olds = {int(i): p for i, p in was["set"].items()}
-        news = {int(i): p for i, p in now["set"].items()}
-    else:
-        olds = dict(enumerate(old or []))
-        news = dict(enumerate(new or []))
-        indexes = sorted(set(olds) | set(news))
     out = []
-    for k in indexes:
-        a, b = olds.get(k), news.get(k)
-        if a == b:
-            continue
-        if a is None:
+    for change in period_changes(old, new):  # (the whole lists, or a patch: store/audit.py)
+        k, a, b = change.index, change.before, change.after
+        if a is None and b is not None:
             out.append(f"Period {k + 1} added: {_period(b)}")
         elif b is None:
             out.append(f"Period {k + 1} removed: {_period(a)}")
