@@ -20,7 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 
-from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate
 
@@ -139,15 +138,7 @@ def _first_page(inp: CaseSummaryInput, w: Wording):
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
         text = TextWriter(canvas)
-        text.fill(L.GREY)
-        text.font(REGULAR, 8)
-        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
-        text.fill(L.STAMP_RED)
-        text.font(BOLD, 8)
-        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
-        text.fill(colors.black)
-        text.font(BOLD, 16)
-        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, f"{title} · {inp.case_number}")
+        L.draw_internal_head(text, head, internal, f"{title} · {inp.case_number}", stamped=True)
         text.close()
         canvas.restoreState()
 

@@ -95,13 +95,7 @@ def first_page(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKi
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
         text = TextWriter(canvas)
-        text.fill(L.GREY)
-        text.font(REGULAR, 8)
-        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
-        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
-        text.fill(colors.black)
-        text.font(BOLD, 16)
-        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, title)
+        L.draw_internal_head(text, head, internal, title, stamped=False)
         for name, top, _ in L.MEMO_FIELDS:
             text.fill(L.GREY)
             text.font(REGULAR, 8)
