@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from billing_desk.domain.caseformat import loads_case
 from billing_desk.domain.draft import PeriodDraft
@@ -209,6 +209,13 @@ def test_the_incident_cases_model_all_filtered_sorted_and_none(tmp_path, qtmodel
         refunds = [Decimal(t.replace(",", "")) for t in column(model, 4)]
         model.sort(4, Qt.SortOrder.DescendingOrder)
         assert [Decimal(t.replace(",", "")) for t in column(model, 4)] == sorted(refunds, reverse=True)
+        kept = QPersistentModelIndex(model.index(1, 0))  # (a view's selection, its current row)
+        was = kept.data()
+        model.sort(0, Qt.SortOrder.DescendingOrder)
+        assert column(model, 0) == sorted(numbers, reverse=True)
+        # an index kept on a row never ends up on another case than the one it was on
+        assert not kept.isValid() or kept.data() == was
+        model.sort(0, Qt.SortOrder.AscendingOrder)
         model.set_filter(CaseFilter.OUTLIERS)
         assert model.rowCount() == view.outliers and set(column(model, 8)) <= {"yes"}
         model.set_filter(CaseFilter.SAMPLE)  # not sampled yet
