@@ -24,6 +24,7 @@ _WHERE = {
     "RecordNotFound": "errors", "SignInRefused": "errors", "StaleRevision": "errors",
     "StoreError": "errors",
     "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
+    "NoticeRecord": "outbox", "OutboxRepository": "outbox", "SendResult": "outbox",
     "CaseListing": "listing", "CaseQuery": "listing", "SortKey": "listing",
     "AttachmentRecord": "records", "CaseRecord": "records", "CaseSummary": "records",
     "DeterminationRecord": "records", "DocumentKind": "records",

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .determinations import DeterminationRepository
     from .documents import DocumentRepository
     from .issues import IssueRepository
+    from .outbox import OutboxRepository
     from .queue import WorkQueue
     from .settings import SettingsRepository
     from .users import UserRepository
@@ -114,6 +115,12 @@ class CaseFile:
         from .issues import IssueRepository
 
         return IssueRepository(self._c)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        from .outbox import OutboxRepository
+
+        return OutboxRepository(self._c)
 
     @property
     def path(self) -> Path:

@@ -11,7 +11,7 @@ import copy
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from ..domain.canonical import canonical_json
 from .connection import Connection
@@ -28,6 +28,23 @@ class Setting:
     type: type
     description: str
     minimum: int | None = None
+    maximum: int | None = None
+    #: the only values allowed (text settings)
+    choices: tuple[str, ...] | None = None
+    #: why a value is refused (None: accepted), for text with a form (an address)
+    check: Callable[[Any], str | None] | None = None
+
+
+def _address(value: str) -> str | None:
+    from ..domain.delivery import email_problem
+
+    return None if value == "" else email_problem(value)
+
+
+def _host(value: str) -> str | None:
+    if value != value.strip() or any(c.isspace() for c in value) or "/" in value:
+        return "must be a host name or address alone, like mail.example.org (no spaces)"
+    return None
 
 
 SETTINGS = MappingProxyType({s.key: s for s in (
@@ -42,6 +59,25 @@ SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("documents", {}, dict,
             "Letter and memo settings chosen by this office (key -> value; see "
             "docs/documents.md). A key not given takes its default."),
+    # The office's outgoing mail (issue 20; docs/notices.md). The password is not a
+    # setting: it comes from the environment (BILLING_DESK_SMTP_PASSWORD) or is asked for.
+    Setting("mail.smtp_host", "", str,
+            "Outgoing mail server (SMTP) host name; blank: notices are not sent by email.",
+            check=_host),
+    Setting("mail.smtp_port", 587, int, "Outgoing mail server port (587 with STARTTLS, 465 "
+            "with TLS).", minimum=1, maximum=65535),
+    Setting("mail.security", "starttls", str, "How the connection is protected: starttls "
+            "(upgrade a plain connection), tls (TLS from the start) or none (a local relay "
+            "only).", choices=("starttls", "tls", "none")),
+    Setting("mail.login", "", str, "Login at the mail server; blank: no login."),
+    Setting("mail.from_address", "", str, "The address notices are sent from.",
+            check=_address),
+    Setting("mail.reply_to", "", str, "Where customers' replies go (blank: the From address).",
+            check=_address),
+    Setting("mail.rate_per_minute", 120, int, "At most this many messages a minute (0: no "
+            "limit).", minimum=0, maximum=100_000),
+    Setting("mail.timeout_seconds", 30, int, "How long to wait for the mail server before "
+            "giving up on an attempt.", minimum=1, maximum=600),
 )})
 
 
@@ -55,6 +91,12 @@ def _encode(setting: Setting, value: Any) -> str:
         raise InvalidSetting(f"{setting.key} must be {_KINDS[setting.type]}, not {value!r}")
     if setting.minimum is not None and value < setting.minimum:
         raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise InvalidSetting(f"{setting.key} must be at most {setting.maximum}")
+    if setting.choices is not None and value not in setting.choices:
+        raise InvalidSetting(f"{setting.key} must be one of: {', '.join(setting.choices)}")
+    if setting.check is not None and (why := setting.check(value)) is not None:
+        raise InvalidSetting(f"{setting.key} {why}")
     if setting.type is bool:
         return "true" if value else "false"
     if setting.type is dict:
@@ -91,6 +133,31 @@ class SettingsRepository:
 
     def all(self) -> dict[str, Any]:
         return {key: self.get(key) for key in SETTINGS}
+
+    def set_many(self, values: Mapping[str, Any], *, actor: str) -> None:
+        """Several settings as one change: every value is checked first (the first bad
+        one is refused, naming its key, and nothing is written), then all are stored in
+        one transaction with one audit entry."""
+        encoded = {key: _encode(_declared(key), value) for key, value in values.items()}
+        with self._c.write(actor) as tx:
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            for key, value in values.items():
+                setting = SETTINGS[key]
+                stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+                old = setting.default if stored is None else _decode(setting, stored[0])
+                if value == old:
+                    continue
+                before[key], after[key] = old, value
+                if value == setting.default:
+                    tx.execute("DELETE FROM settings WHERE key = ?", (key,))
+                else:
+                    tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT "
+                               "(key) DO UPDATE SET value = excluded.value", (key, encoded[key]))
+            if not after:
+                tx.unchanged()
+                return
+            tx.audit("set", "setting", ", ".join(sorted(after)), None, before, after)
 
     def set(self, key: str, value: Any, *, actor: str) -> None:
         setting = _declared(key)
