@@ -2,7 +2,8 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
-return, void), :mod:`.users` (user ...) and :mod:`.documents` (issue, issue-batch).
+return, void), :mod:`.users` (user ...), :mod:`.documents` (issue, issue-batch) and
+:mod:`.outbox` (the email notices: outbox list, queue, send, retry, mark, settings).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -21,7 +22,7 @@ from typing import Sequence
 from ..domain.accounts import UserInvalid
 from ..domain.workflow import TransitionRefused
 from ..store.errors import StoreError
-from . import cases, documents, users
+from . import cases, documents, outbox, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, exit_code, exit_codes_epilog
 from .signin import NoTerminal
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_commands(sub)
     documents.add_commands(sub)
     users.add_commands(sub)
+    outbox.add_commands(sub)
     return parser
 
 

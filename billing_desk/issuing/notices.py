@@ -29,10 +29,13 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
+from email.header import Header, decode_header, make_header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.parser import BytesParser
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, getaddresses
 from functools import cache
 
 from ..documents import DocumentInput, DocumentKind, DocumentMismatch, check_document
@@ -145,18 +148,32 @@ def expected_notice(notice: NoticeRecord, inp: DocumentInput, sender: Sender) ->
         identity=ident)
 
 
-def build_message(expected: ExpectedNotice, pdf: bytes, date: datetime) -> EmailMessage:
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["From"] = Address(expected.from_name, addr_spec=expected.from_address)
-    msg["To"] = Address(expected.customer_name, addr_spec=expected.to)
+#: how messages are written: CRLF line ends, as SMTP carries them. (The classic email
+#: API: the same bytes as the modern one for these simple messages, several times faster.)
+WIRE = policy.compat32.clone(linesep="\r\n")
+
+
+def _header(value: str | None) -> str:
+    """A header's text as a reader sees it: encoded words decoded, folding undone."""
+    if value is None:
+        return ""
+    return " ".join(str(make_header(decode_header(value))).split())
+
+
+def build_message(expected: ExpectedNotice, pdf: bytes, date: datetime) -> Message:
+    msg = MIMEMultipart()
+    msg["From"] = formataddr((expected.from_name, expected.from_address), "utf-8")
+    msg["To"] = formataddr((expected.customer_name, expected.to), "utf-8")
     if expected.reply_to:
         msg["Reply-To"] = expected.reply_to
-    msg["Subject"] = expected.subject
+    msg["Subject"] = Header(expected.subject, "utf-8")
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = expected.message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic replies to it
-    msg.set_content(expected.body)
-    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=expected.file_name)
+    msg.attach(MIMEText(expected.body, "plain", "utf-8"))
+    attachment = MIMEApplication(pdf, "pdf")
+    attachment.add_header("Content-Disposition", "attachment", filename=expected.file_name)
+    msg.attach(attachment)
     return msg
 
 
@@ -170,35 +187,37 @@ def check_message(raw: bytes, recipients: list[str], expected: ExpectedNotice,
     problems: list[str] = []
     if recipients != [expected.to]:
         problems.append(f"the message would go to {recipients}, not to {expected.to} alone")
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    to = msg["To"]
-    addresses = [a.addr_spec for a in to.addresses] if to is not None else []
-    if addresses != [expected.to]:
-        problems.append(f"To names {addresses or 'nobody'}, expected {expected.to} alone")
-    elif to.addresses[0].display_name != expected.customer_name:
-        problems.append(f"To shows the name {to.addresses[0].display_name!r}, expected "
+    msg = BytesParser(policy=policy.compat32).parsebytes(raw)
+    to = getaddresses(msg.get_all("To", []))
+    if [address for _, address in to] != [expected.to]:
+        problems.append(f"To names {[a for _, a in to] or 'nobody'}, expected {expected.to} alone")
+    elif _header(to[0][0]) != expected.customer_name:
+        problems.append(f"To shows the name {_header(to[0][0])!r}, expected "
                         f"{expected.customer_name!r}")
     for header in _ADDRESSED:
         if msg[header] is not None:
             problems.append(f"the message has a {header} header: nobody may be copied")
-    from_ = msg["From"]
-    if from_ is None or [a.addr_spec for a in from_.addresses] != [expected.from_address]:
-        problems.append(f"From is {from_}, expected {expected.from_address}")
-    if expected.reply_to and str(msg["Reply-To"]) != expected.reply_to:
+    sender = getaddresses(msg.get_all("From", []))
+    if [address for _, address in sender] != [expected.from_address]:
+        problems.append(f"From is {msg['From']}, expected {expected.from_address}")
+    if expected.reply_to and _header(msg["Reply-To"]) != expected.reply_to:
         problems.append(f"Reply-To is {msg['Reply-To']}, expected {expected.reply_to}")
-    if msg["Message-ID"] != expected.message_id:
+    if _header(msg["Message-ID"]) != expected.message_id:
         problems.append(f"Message-ID is {msg['Message-ID']}, expected {expected.message_id}")
-    if msg["Subject"] != expected.subject:
-        problems.append(f"the subject reads {msg['Subject']!r}, expected {expected.subject!r}")
-    parts = list(msg.iter_parts()) if msg.is_multipart() else []
+    subject = _header(msg["Subject"])
+    if subject != expected.subject:
+        problems.append(f"the subject reads {subject!r}, expected {expected.subject!r}")
+    parts = msg.get_payload() if msg.is_multipart() else []
     bodies = [p for p in parts if p.get_content_type() == "text/plain"
-              and p.get_content_disposition() is None]
-    attachments = [p for p in parts if p.get_content_disposition() == "attachment"]
+              and p.get("Content-Disposition") is None]
+    attachments = [p for p in parts if str(p.get("Content-Disposition", "")).startswith("attachment")]
     if len(parts) != 2 or len(bodies) != 1 or len(attachments) != 1:
         problems.append(f"the message has {len(bodies)} text(s) and {len(attachments)} "
                         f"attachment(s) in {len(parts)} part(s), expected one text and the letter")
     if bodies:
-        text = bodies[0].get_content().replace("\r\n", "\n")
+        body = bodies[0]
+        text = body.get_payload(decode=True).decode(body.get_content_charset() or "ascii",
+                                                    "replace").replace("\r\n", "\n")
         if text != expected.body:
             problems.append("the text is not the one made from this case")
         ident = expected.identity
@@ -208,11 +227,11 @@ def check_message(raw: bytes, recipients: list[str], expected: ExpectedNotice,
                              ("service address", ident.service_address)):
             if value and value not in text:
                 problems.append(f"the text does not show the {label} {value!r}")
-        if LINK.search(text) or LINK.search(str(msg["Subject"])):
+        if LINK.search(text) or LINK.search(subject):
             problems.append("the message contains a link to a web page")
     if attachments:
         part = attachments[0]
-        pdf = part.get_content()
+        pdf = part.get_payload(decode=True)
         if part.get_content_type() != "application/pdf" or part.get_filename() != expected.file_name:
             problems.append(f"the attachment is {part.get_content_type()} "
                             f"{part.get_filename()!r}, expected the PDF {expected.file_name!r}")
@@ -273,6 +292,6 @@ def prepare_notice(cf: CaseFile, notice: NoticeRecord, sender: Sender,
         expected = expected_notice(notice, inp, sender)
     except Exception as e:  # noqa: BLE001 - a letter that cannot be addressed
         raise NoticeBlocked(notice.case_number, [str(e)]) from None
-    raw = build_message(expected, pdf, now).as_bytes()
+    raw = build_message(expected, pdf, now).as_bytes(policy=WIRE)
     check_message(raw, [notice.to_address], expected, inp)
     return NoticeMessage(notice.id, sender.address, notice.to_address, raw, expected)
