@@ -201,6 +201,12 @@ def send_notices(cf: CaseFile, *, actor: str, password: str | None,
             while pause is not None and pause.is_set() and not (cancel and cancel.is_set()):
                 sleep(0.05)
             due = cf.outbox.due(clock())
+            if not due and pending is not None:
+                # the last answer is recorded with the next claim; with nothing else due,
+                # record it now (a failure due again at once is then picked up)
+                cf.outbox.finish(pending, actor=actor)
+                pending = None
+                due = cf.outbox.due(clock())
             if not due:
                 break
             # (several senders at once: each takes one of the first few, so they seldom
