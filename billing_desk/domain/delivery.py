@@ -38,10 +38,10 @@ def email_problem(address: str) -> str | None:
         return "must not be blank (leave it out when there is no address)"
     if address != address.strip():
         return "must not begin or end with a space"
-    if any(c.isspace() for c in address):
-        return "must not contain spaces or line breaks"
     if any(c in address for c in ",;<>\"()[]\\"):
         return "must be one address only, like name@example.com (no name, commas or brackets)"
+    if any(c.isspace() for c in address):
+        return "must not contain spaces or line breaks"
     if not address.isascii():
         return "must be written in plain letters, digits and . _ - + (no accents)"
     if address.count("@") != 1:
