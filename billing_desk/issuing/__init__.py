@@ -20,7 +20,7 @@ _WHERE = {
     "case_summary_pdf": "case_summary",
     "current_fingerprint": "signoffs",
     "issue_batch": "batch",
-    "CaseDelivery": "outbox", "SendReport": "outbox", "case_delivery": "outbox",
+    "CaseDelivery": "notice_status", "SendReport": "outbox", "case_delivery": "notice_status",
     "decide_notice": "outbox", "mail_settings": "outbox", "queue_notices": "outbox",
     "release_abandoned": "outbox", "send_notices": "outbox", "set_mail_settings": "outbox",
     "issue_documents": "service",

@@ -270,26 +270,5 @@ def decide_notice(cf: CaseFile, notice_id: int, move: Move, *, actor: str, note:
     return cf.outbox.decide(notice_id, Move(move), actor=actor, note=note)
 
 
-@dataclass(frozen=True, slots=True)
-class CaseDelivery:
-    """How a case's notice goes out: the customer's choice, and each email notice."""
-
-    delivery: str
-    email: str | None
-    notices: tuple[NoticeRecord, ...]
-    #: the customer wants email and the letter is issued, but nothing is queued yet
-    to_queue: bool
-
-
-def case_delivery(cf: CaseFile, case_id: int) -> CaseDelivery:
-    from ..domain.delivery import effective_delivery
-
-    account = cf.cases.load(case_id).draft.account
-    notices = tuple(cf.outbox.list(case_id=case_id))
-    to_queue = not notices and bool(cf.outbox.wanted(case_id=case_id))
-    return CaseDelivery(effective_delivery(account.delivery).value, account.email, notices,
-                        to_queue)
-
-
-__all__ = ["CaseDelivery", "LEASE", "SendReport", "case_delivery", "decide_notice", "mail_settings",
+__all__ = ["LEASE", "SendReport", "decide_notice", "mail_settings",
            "queue_notices", "release_abandoned", "send_notices", "set_mail_settings"]

@@ -358,8 +358,10 @@ V4_NOTICE_MOVES = ("queued>sending", "failed_temporary>sending", "sending>sent",
 V4_NOTICES = f"""
 -- How this case's customer receives notices (Billing Desk's extension of case@1,
 -- docs/case-format.md): their email address and paper, email or both (NULL: paper).
-ALTER TABLE cases ADD COLUMN email TEXT
-    CHECK (email IS NULL OR (length(email) BETWEEN 3 AND 254 AND email LIKE '%_@_%'));
+-- A draft keeps the address as typed, and the validator points at a malformed one (as
+-- at a blank name); a notice is queued only for a valid case, and the outbox row keeps
+-- the address it was queued for.
+ALTER TABLE cases ADD COLUMN email TEXT CHECK (email IS NULL OR length(email) <= 254);
 ALTER TABLE cases ADD COLUMN delivery TEXT CHECK (delivery IN ('paper', 'email', 'both'));
 
 -- One row per notice to send: a case's issued letter for one determination by one

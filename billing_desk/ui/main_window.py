@@ -198,6 +198,11 @@ class MainWindow(QMainWindow):
             self.document_actions = DocumentActions(self, self.session, self.documents, self.tabs,
                                                     self.editor.flush, menu=self.documents_menu)
             self.caseOpened.connect(self.document_actions.case_opened)
+            from .outbox_actions import OutboxActions  # (issue 20: email notices)
+
+            self.outbox_actions = OutboxActions(self, self.session, self.documents_menu,
+                                                self.documents.delivery)
+            self.caseOpened.connect(self.outbox_actions.case_opened)
             self.document_actions.caseIssued.connect(lambda record: self.open_case(record.id))
             self.editor.draftEdited.connect(self._edited)
             self.editor.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))

@@ -21,7 +21,7 @@ FORM_ORDER = [
     "case_search", "status_filter", "assignee_filter", "age_filter", "case_table",
     "qt_tabwidget_tabbar",
     "account_number", "customer_name", "service_address", "mailing_address", "locale",
-    "current_customer", "service", "discovered_on", "made_known_on", "reading", "occurred_basis",
+    "current_customer", "customer_email", "delivery", "service", "discovered_on", "made_known_on", "reading", "occurred_basis",
     "evidence_customer_could_have_discovered", "evidence_documentation_available",
     "evidence_documentation_confirmed", "evidence_customer_concealed_error",
     "add_period_row", "delete_period_rows", "paste_period_rows", "import_periods_csv",

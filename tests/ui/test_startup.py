@@ -71,7 +71,10 @@ window.session.close()
 #: loaded on first use, never to show the window
 LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "platformdirs",
          "PySide6.QtPrintSupport", "billing_desk.documents.render", "billing_desk.demo",
-         "billing_desk.ui.printing")
+         "billing_desk.ui.printing", "smtplib", "email.mime", "email.parser",
+         "billing_desk.issuing.outbox", "billing_desk.issuing.mail_sender",
+         "billing_desk.issuing.notices", "billing_desk.store.outbox",
+         "billing_desk.ui.outbox_window", "billing_desk.ui.outbox_worker")
 #: loaded with the case workspace, after the first frame: the editor, the panel, the case
 #: model and the engine, the stores of cases and documents, the PDF viewer
 WORKSPACE = ("billing_desk.ui.case_editor", "billing_desk.ui.determination_panel",
