@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.charset import QP, Charset
 from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.mime.application import MIMEApplication
@@ -155,6 +156,11 @@ def expected_notice(notice: NoticeRecord, inp: DocumentInput, sender: Sender) ->
 WIRE = policy.compat32.clone(linesep="\r\n", max_line_length=None)
 
 
+#: the text in UTF-8, quoted-printable: readable as it travels, lines ending CRLF
+_TEXT = Charset("utf-8")
+_TEXT.body_encoding = QP
+
+
 def _header(value: str | None) -> str:
     """A header's text as a reader sees it: encoded words decoded, folding undone."""
     if value is None:
@@ -168,11 +174,12 @@ def build_message(expected: ExpectedNotice, pdf: bytes, date: datetime) -> Messa
     msg["To"] = formataddr((expected.customer_name, expected.to), "utf-8")
     if expected.reply_to:
         msg["Reply-To"] = expected.reply_to
-    msg["Subject"] = Header(expected.subject, "utf-8")
+    msg["Subject"] = (expected.subject if expected.subject.isascii()
+                      else Header(expected.subject, "utf-8"))
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = expected.message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic replies to it
-    msg.attach(MIMEText(expected.body, "plain", "utf-8"))
+    msg.attach(MIMEText(expected.body, "plain", _TEXT))
     attachment = MIMEApplication(pdf, "pdf")
     attachment.add_header("Content-Disposition", "attachment", filename=expected.file_name)
     msg.attach(attachment)

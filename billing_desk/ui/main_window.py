@@ -68,7 +68,7 @@ FIRST_RUN_SPLITTER = [420, 760, 420]
 #: the parts :meth:`MainWindow.build_workspace` makes; using one builds them first
 WORKSPACE_PARTS = frozenset({
     "editor", "panel", "live", "notes", "attachments", "history", "tabs", "editor_scroll",
-    "documents", "document_actions", "workflow",
+    "documents", "document_actions", "outbox_actions", "workflow",
 })
 
 

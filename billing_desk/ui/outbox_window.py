@@ -55,6 +55,7 @@ class OutboxWindow(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
 
         def button(text: str, ident: str, tip: str) -> QPushButton:
@@ -122,6 +123,7 @@ class OutboxWindow(QDialog):
         states = FILTERS[self.filter.currentIndex()][1]
         selected = self.selected()
         self.model.set_notices(cf.outbox.list(states))
+        self.table.resizeColumnsToContents()
         counts = cf.outbox.counts()
         self.counts.setText(" · ".join(f"{n:,} {s.label}" for s, n in counts.items() if n)
                             or "No notices yet.")
