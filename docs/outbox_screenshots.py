@@ -41,13 +41,13 @@ def main() -> None:
     server = start_mail_server(behaviour=Behaviour(
         rcpt_reply=lambda a, n: "550 5.1.1 <%s>: Recipient address rejected: User unknown" % a
         if a == email_of(3) else None,
-        data_delay=lambda a, n: 3.0 if a == email_of(5) and n == 1 else 0))
+        data_delay=lambda a, n: 8.0 if a == email_of(5) and n == 1 else 0))
     try:
         window = build_main_window("mailroom", QSettings(str(tmp / "s.ini"),
                                                          QSettings.Format.IniFormat), path)
         window.resize(1580, 960)
         window.show()
-        point_at(window.session.file, server.port, timeout=1)
+        point_at(window.session.file, server.port, timeout=3)
         outbox = window.outbox_actions.open_outbox()
         outbox.send_button.click()
         outbox.wait_until_done()

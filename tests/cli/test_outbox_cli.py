@@ -33,7 +33,7 @@ def office(notices_template, tmp_path):
 
 def settings(office, port, *extra):
     return main(["outbox", "settings", office, "--host", "127.0.0.1", "--port", str(port),
-                 "--security", "none", "--from", FROM, "--rate", "0", "--timeout", "1",
+                 "--security", "none", "--from", FROM, "--rate", "0", "--timeout", "3",
                  *extra, *AS])
 
 
@@ -52,7 +52,7 @@ def test_send_list_mark_and_retry(office, capsys):
     server = start_mail_server(behaviour=Behaviour(
         rcpt_reply=lambda address, attempt: "550 5.1.1 No such user"
         if address == email_of(2) else None,
-        data_delay=lambda address, attempt: 3.0 if address == email_of(0) and attempt == 1 else 0))
+        data_delay=lambda address, attempt: 8.0 if address == email_of(0) and attempt == 1 else 0))
     try:
         assert settings(office, server.port) == 0
         capsys.readouterr()

@@ -92,9 +92,9 @@ def test_temporary_refusals_are_retried_then_sent(notices_file):
 
 def test_a_timeout_before_the_message_is_handed_over_is_retried(notices_file):
     server = start_mail_server(behaviour=Behaviour(
-        rcpt_delay=lambda address, attempt: 3.0 if address == email_of(2) and attempt == 1 else 0))
+        rcpt_delay=lambda address, attempt: 8.0 if address == email_of(2) and attempt == 1 else 0))
     try:
-        point_at(notices_file, server.port, timeout=1)
+        point_at(notices_file, server.port, timeout=3)
         report = send(notices_file)
         assert report.sent == 5 and report.failed_temporary == 1
         assert sorted(r.rcpt_tos[0] for r in server.received) == [email_of(i) for i in range(5)]
@@ -144,10 +144,10 @@ def test_permanent_refusals_are_reported_and_not_retried(notices_file):
 def test_no_answer_after_the_message_was_handed_over_is_uncertain_and_never_resent(notices_file):
     # the server takes customer 0's message but answers only after the client gave up
     server = start_mail_server(behaviour=Behaviour(
-        data_delay=lambda address, attempt: 3.0 if address == email_of(0) and attempt == 1 else 0))
+        data_delay=lambda address, attempt: 8.0 if address == email_of(0) and attempt == 1 else 0))
     try:
         cf = notices_file
-        point_at(cf, server.port, timeout=1)
+        point_at(cf, server.port, timeout=3)
         report = send(cf)
         assert report.uncertain == 1 and report.sent == 4
         [doubt] = cf.outbox.list([NoticeState.UNCERTAIN])
@@ -173,9 +173,9 @@ def test_no_answer_after_the_message_was_handed_over_is_uncertain_and_never_rese
 
 def test_an_uncertain_notice_marked_as_sent_is_not_sent(notices_file):
     server = start_mail_server(behaviour=Behaviour(
-        data_delay=lambda address, attempt: 3.0 if address == email_of(4) else 0))
+        data_delay=lambda address, attempt: 8.0 if address == email_of(4) else 0))
     try:
-        point_at(notices_file, server.port, timeout=1)
+        point_at(notices_file, server.port, timeout=3)
         send(notices_file)
         [doubt] = notices_file.outbox.list([NoticeState.UNCERTAIN])
         marked = decide_notice(notices_file, doubt.id, Move.MARK_SENT, actor=MAIL_ROOM,

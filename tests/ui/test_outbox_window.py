@@ -35,7 +35,7 @@ def server():
     s = start_mail_server(behaviour=Behaviour(
         rcpt_reply=lambda address, attempt: "550 5.1.1 No such user here"
         if address == email_of(3) else None,
-        data_delay=lambda address, attempt: 3.0 if address == email_of(1) and attempt == 1 else 0))
+        data_delay=lambda address, attempt: 8.0 if address == email_of(1) and attempt == 1 else 0))
     yield s
     s.stop()
 
@@ -49,7 +49,7 @@ def session(office):
 
 
 def test_the_outbox_sends_then_a_person_decides(qtbot, session, server, qtmodeltester):
-    point_at(session.file, server.port, timeout=1)
+    point_at(session.file, server.port, timeout=3)
     w = OutboxWindow(session)
     qtbot.addWidget(w)
     w.show()
