@@ -82,13 +82,17 @@ def queue_notices(cf: CaseFile, *, actor: str) -> list[NoticeRecord]:
 
 def _start_ticks(pid: int) -> str | None:
     """When process ``pid`` started (Linux: /proc), to tell it from a later process that
-    got the same number; None where that cannot be read."""
+    got the same number; None where that cannot be read, or for a process that has ended
+    and waits only to be reaped (a zombie)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read()
     except OSError:
         return None
-    return stat.rsplit(b")", 1)[1].split()[19].decode()
+    fields = stat.rsplit(b")", 1)[1].split()
+    if fields[0] in (b"Z", b"X"):
+        return None
+    return fields[19].decode()
 
 
 def sender_token() -> str:
@@ -233,7 +237,13 @@ def send_notices(cf: CaseFile, *, actor: str, password: str | None,
             if claimed is None:
                 continue  # another sender has it
             if claimed.copy != notice.copy:  # (a person marked it a copy meanwhile)
-                message = prepare_notice(cf, claimed, sender, clock())
+                try:
+                    message = prepare_notice(cf, claimed, sender, clock())
+                except NoticeBlocked as e:
+                    report.blocked.append(str(e))
+                    pending = SendResult(claimed.id, token, Outcome.PERMANENT,
+                                         f"Not sent: {'; '.join(e.problems)}")
+                    continue
             pacer.wait()
             attempt = smtp.send(message.envelope_from, message.to, message.raw)
             next_at = (backoff.next_attempt(claimed.attempts, clock())
