@@ -9,12 +9,7 @@ import pytest
 
 from billing_desk.domain.delivery import Delivery
 from billing_desk.store import open_case_file
-from tests.issuing.notice_cases import issued_file
 from tests.mail_server import start_mail_server
-
-#: customers 0-3 want email, 4 both, 5 paper only
-EMAIL_CUSTOMERS = 5
-
 
 @pytest.fixture(scope="session")
 def notices_template(tmp_path_factory):
@@ -49,5 +44,3 @@ def mail_server():
     yield server
     server.stop()
 
-
-__all__ = ["EMAIL_CUSTOMERS", "issued_file"]
