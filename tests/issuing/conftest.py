@@ -8,11 +8,13 @@ import shutil
 import pytest
 
 from billing_desk.domain.delivery import Delivery
-from billing_desk.store import open_case_file
+from billing_desk.store import create_case_file, open_case_file
 from tests.mail_server import start_mail_server
+
 
 @pytest.fixture(scope="session")
 def notices_template(tmp_path_factory):
+    """Six issued cases: customers 0-3 chose email, 4 paper and email, 5 paper only."""
     path = tmp_path_factory.mktemp("notices") / "template.bdesk"
 
     def fill(cf):
@@ -21,8 +23,6 @@ def notices_template(tmp_path_factory):
         add_issued_cases(cf, 4, workers=1)
         add_issued_cases(cf, 1, start=4, workers=1, delivery=Delivery.BOTH)
         add_issued_cases(cf, 1, start=5, workers=1, delivery=Delivery.PAPER)
-
-    from billing_desk.store import create_case_file
 
     create_case_file(path, fill=fill).close()
     return path
