@@ -63,10 +63,16 @@ def set_mail_settings(cf: CaseFile, values: Mapping[str, Any], *, actor: str) ->
 # -- queueing --------------------------------------------------------------------------------
 
 
+#: notices queued per transaction: a whole office's batch at once would hold the file's
+#: write lock for longer than another workstation waits for it (bench/notices.py)
+QUEUE_CHUNK = 500
+
+
 def queue_notices(cf: CaseFile, *, actor: str) -> list[NoticeRecord]:
     """Queue the email notice of every issued letter whose customer wants email and that
-    has none yet (one transaction; an audit entry per notice). Safe to repeat, from any
-    number of processes: a key already queued adds nothing."""
+    has none yet (an audit entry per notice, up to :data:`QUEUE_CHUNK` notices a
+    transaction). Safe to repeat, from any number of processes at once: a key already
+    queued adds nothing."""
     wanted = cf.outbox.wanted()
     if not wanted:
         return []
@@ -74,7 +80,10 @@ def queue_notices(cf: CaseFile, *, actor: str) -> list[NoticeRecord]:
     requests = [NoticeRequest(w, message_id(NoticeKey(w.case_number, w.fingerprint, "letter",
                                                       Channel.EMAIL), domain))
                 for w in wanted]
-    return cf.outbox.queue(requests, actor=actor)
+    queued: list[NoticeRecord] = []
+    for start in range(0, len(requests), QUEUE_CHUNK):
+        queued += cf.outbox.queue(requests[start:start + QUEUE_CHUNK], actor=actor)
+    return queued
 
 
 # -- who is sending ----------------------------------------------------------------------

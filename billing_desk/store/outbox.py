@@ -192,7 +192,16 @@ class OutboxRepository:
                     "message_id": request.message_id})
             if not added:
                 tx.unchanged()
-        return [self.get(i) for i in added]
+        return self._many(added)
+
+    def _many(self, ids: list[int]) -> list[NoticeRecord]:
+        out: list[NoticeRecord] = []
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            out += [NoticeRecord.from_row(r) for r in self._c.rows(
+                f"SELECT {_COLUMNS} {_FROM} WHERE o.id IN ({', '.join('?' * len(part))}) "
+                "ORDER BY o.id", part)]
+        return out
 
     # -- sending ---------------------------------------------------------------------------
 
