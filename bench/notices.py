@@ -13,8 +13,14 @@ but the addressee's (crossed: must be 0).
 ``--keep PATH`` keeps the case file of N issued cases (made once, with 2 worker
 processes: the slow part) and copies it for each run.
 
-Figures (2 cores, shared with other work; Dec 2026):
-    see the closing note of issue 20 (this run's figures are printed at the end)
+Figures (2 cores shared with other engineers' test runs, load 4-10; Dec 2 2026):
+    30,000 notices, 2 senders: 25.3 messages/s (1,184 s); a bare smtplib loop with the
+    same messages prepared beforehand 183.5/s (7.2x: building, reading back and recording
+    each message is the cost, ~79 ms of a sender a message on this loaded machine);
+    peak memory 87 MB a sender, 63 MB the server; duplicates 0 (Message-IDs and
+    recipients), crossed data 0 (every text, 600 letters read back); history verifies.
+    Making the 30,000 issued cases (--keep) took 1,036 s.
+    5,000 notices: 26.1/s (floor 143.2/s), 84 MB a sender, duplicates 0, crossed 0.
 """
 
 from __future__ import annotations
