@@ -5,8 +5,9 @@
 return, void),
 :mod:`.users` (user ...), :mod:`.settings` (settings list|set|reset),
 :mod:`.documents` (issue, issue-batch), :mod:`.incidents` (incident create, list,
-show, override, submit, sample, approve, issue, memo) and :mod:`.reports` (report,
-bills-issued).
+show, override, submit, sample, approve, issue, memo), :mod:`.reports` (report,
+bills-issued) and :mod:`.outbox` (the email notices: outbox list, queue, send, retry,
+mark, settings).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -23,7 +24,7 @@ import sys
 from typing import Sequence
 
 from ..errors import BillingDeskError
-from . import cases, documents, incidents, reports, settings, users
+from . import cases, documents, incidents, outbox, reports, settings, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_commands(sub)
     users.add_commands(sub)
     settings.add_commands(sub)
+    outbox.add_commands(sub)
     return parser
 
 
