@@ -158,3 +158,39 @@ def test_the_editor_edits_the_address_and_the_preference(qtbot, window):
     assert (saved.email, saved.delivery) == ("pat@example.com", Delivery.BOTH)
     with open_case_file(w.session.path) as cf:
         assert cf.verify().ok
+
+
+def test_sending_pauses_after_the_message_in_hand_resumes_and_cancels(qtbot, session):
+    """Pause holds the run after the message being sent (nothing more reaches the
+    server while paused); Cancel stops it after the message in hand, leaving the rest
+    queued for the next run; nothing is sent twice."""
+    slow = start_mail_server(behaviour=Behaviour(data_delay=lambda address, attempt: 1.0))
+    try:
+        point_at(session.file, slow.port, timeout=5)
+        w = OutboxWindow(session)
+        qtbot.addWidget(w)
+        w.show()
+        w.send_button.click()
+        qtbot.waitUntil(lambda: len(slow.received) >= 1, timeout=20_000)
+        w.pause_button.setChecked(True)
+        assert w.status.text() == "Paused after the message being sent."
+        qtbot.wait(2_500)  # the message in hand is finished, then the run holds
+        held = len(slow.received)
+        qtbot.wait(2_000)
+        assert len(slow.received) == held < 5
+        w.pause_button.setChecked(False)
+        qtbot.waitUntil(lambda: len(slow.received) > held, timeout=20_000)
+        w.cancel_button.click()
+        w.wait_until_done()
+        assert w.thread is None and w.send_button.isEnabled()
+        sent = len(slow.received)
+        assert sent < 5
+        queued = session.file.outbox.count([NoticeState.QUEUED])
+        assert queued >= 1 and session.file.outbox.count([NoticeState.SENT]) == sent
+        assert len({r.message_id for r in slow.received}) == sent  # no message twice
+        # the next run sends the rest, each once
+        w.send_button.click()
+        w.wait_until_done()
+        assert len(slow.received) == 5 == len({r.message_id for r in slow.received})
+    finally:
+        slow.stop()
