@@ -5,6 +5,8 @@ neither the mail nor the PDF modules (the tab shows it as soon as a case opens).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from ..domain.delivery import Delivery, by_email, effective_delivery
 from ..store import CaseFile, NoticeRecord
@@ -19,8 +21,10 @@ class CaseDelivery:
     #: (the next "send" queues it)
     to_queue: bool
 
-    def lines(self) -> list[str]:
-        """What the clerk reads, one line a channel."""
+    def lines(self, time_text: Callable[[datetime], str] | None = None) -> list[str]:
+        """What the clerk reads, one line a channel (times through ``time_text``; by
+        default in UTC, as the case file keeps them)."""
+        time_text = time_text or (lambda at: f"{at:%Y-%m-%d %H:%M} UTC")
         out = []
         if self.delivery in (Delivery.PAPER, Delivery.BOTH):
             out.append("Paper: the letter is printed and mailed (Print document).")
@@ -34,7 +38,7 @@ class CaseDelivery:
                 copy = " (resent as a copy)" if n.copy else ""
                 reply = f" — {n.server_reply}" if n.server_reply else ""
                 out.append(f"Email to {n.to_address}: {n.state.label}{copy}, "
-                           f"{when:%Y-%m-%d %H:%M} UTC, {n.attempts} attempt(s){reply}")
+                           f"{time_text(when)}, {n.attempts} attempt(s){reply}")
         return out
 
 

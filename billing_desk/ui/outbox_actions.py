@@ -8,6 +8,7 @@ from .qt import QAction, QKeySequence, QLabel, QMainWindow, QMenu, QObject
 
 from ..store import CaseRecord, StoreError
 from .a11y import identify
+from .formatting import time_text
 from .session import CaseSession
 
 
@@ -47,7 +48,7 @@ class OutboxActions(QObject):
         from ..issuing.notice_status import case_delivery
 
         try:
-            lines = case_delivery(cf, record.id).lines()
+            lines = case_delivery(cf, record.id).lines(time_text)
         except StoreError as e:
             lines = [f"How the notice goes out could not be read: {e}"]
         self.label.setText("\n".join(["How the notice goes out:"] + lines))

@@ -9,12 +9,13 @@ from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..store.outbox import NoticeRecord
 from . import roles
+from .formatting import time_text
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 def _when(n: NoticeRecord) -> str:
-    return f"{(n.sent_at or n.updated_at):%Y-%m-%d %H:%M}"
+    return time_text(n.sent_at or n.updated_at)
 
 
 COLUMNS: tuple[tuple[str, Callable[[NoticeRecord], str]], ...] = (
@@ -25,7 +26,7 @@ COLUMNS: tuple[tuple[str, Callable[[NoticeRecord], str]], ...] = (
     ("To", lambda n: n.to_address),
     ("State", lambda n: n.state.label + (" (copy)" if n.copy else "")),
     ("Tries", lambda n: str(n.attempts)),
-    ("When (UTC)", _when),
+    ("When", _when),
     ("Server's answer", lambda n: n.server_reply or ""),
 )
 
