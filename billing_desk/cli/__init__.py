@@ -2,9 +2,12 @@
 
 ``billing-desk COMMAND ...``; the commands are grouped by what they act on:
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
+return, void),
 :mod:`.users` (user ...), :mod:`.settings` (settings list|set|reset),
-:mod:`.documents` (issue, issue-batch) and :mod:`.incidents` (incident create, list,
-show, override, submit, sample, approve, issue, memo).
+:mod:`.documents` (issue, issue-batch), :mod:`.incidents` (incident create, list,
+show, override, submit, sample, approve, issue, memo), :mod:`.reports` (report,
+bills-issued) and :mod:`.outbox` (the email notices: outbox list, queue, send, retry,
+mark, settings).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -21,7 +24,7 @@ import sys
 from typing import Sequence
 
 from ..errors import BillingDeskError
-from . import cases, documents, incidents, settings, users
+from . import cases, documents, incidents, outbox, reports, settings, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
@@ -35,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_commands(sub)
     documents.add_commands(sub)
     incidents.add_commands(sub)
+    reports.add_commands(sub)
     users.add_commands(sub)
     settings.add_commands(sub)
+    outbox.add_commands(sub)
     return parser
 
 

@@ -99,6 +99,12 @@ def mailing_problems(account: AccountFields, refund_total: Decimal | None = None
     return []
 
 
+def earliest_issue_date(case) -> date:
+    """The first date ``case``'s letter may bear: the day the error was discovered or
+    the end of the last period it corrects, whichever is later."""
+    return max(case.discovered_on, max(p.end for p in case.periods))
+
+
 def issue_date_problem(case, issue_date: date, *, today: date,
                        max_days_ahead: int) -> str | None:
     """Why ``issue_date`` cannot be the date of ``case``'s letter, or None. A letter is

@@ -28,13 +28,16 @@ if TYPE_CHECKING:
     from ..domain.history import HistoryHead
     from .attachments import AttachmentRepository
     from .audit import AuditEntry
+    from .bills_issued import BillsIssuedRepository
     from .cases import CaseRepository
     from .determinations import DeterminationRepository
     from .documents import DocumentRepository
     from .incidents import IncidentRepository
     from .issues import IssueRepository
     from .mailruns import MailRunRepository
+    from .outbox import OutboxRepository
     from .queue import WorkQueue
+    from .reports import ReportQueries
     from .settings import SettingsRepository
     from .users import UserRepository
     from .verify import VerifyReport
@@ -128,6 +131,24 @@ class CaseFile:
         from .incidents import IncidentRepository
 
         return IncidentRepository(self._c)
+
+    @cached_property
+    def bills_issued(self) -> BillsIssuedRepository:
+        from .bills_issued import BillsIssuedRepository
+
+        return BillsIssuedRepository(self._c)
+
+    @cached_property
+    def reports(self) -> ReportQueries:
+        from .reports import ReportQueries
+
+        return ReportQueries(self._c, self.settings)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        from .outbox import OutboxRepository
+
+        return OutboxRepository(self._c)
 
     @property
     def path(self) -> Path:

@@ -41,6 +41,7 @@ from .documents import COLUMNS as DOCUMENT_COLUMNS
 from .documents import document_record
 from .errors import (CaseAltered, IssueRefused, RecordNotFound, SettingsAltered, StaleRevision,
                      StoreError)
+from .issue_facts import issued_on_of, record_issue_facts
 from .records import CaseRecord, DocumentKind, DocumentRecord
 from .users import find_user
 
@@ -195,6 +196,9 @@ def _issue(tx: Transaction, request: IssueRequest) -> Issue:
                                              request.fingerprint, pack.name, pack.version,
                                              lambda: dict(det))
     stored = [_store(tx, rendered.id, request.fingerprint, d) for d in request.documents]
+    # what the reports count of this issue, under this issue's audit entry
+    record_issue_facts(tx, rendered, request.fingerprint, determination.determination,
+                       issued_on_of(request.rendered_from, tx.at.date()))
     details = {
         "fingerprint": request.fingerprint,
         "determination": {"id": determination.id, "recorded": recorded,

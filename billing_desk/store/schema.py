@@ -14,8 +14,11 @@ Versions: 1 cases, periods, search, attachments, determinations, documents, audi
 approval signatures on cases; 3 the search also finds an account number typed without
 its separators (``6203313`` finds ``620-33-13``); 4 the case's cause (case@1 ``cause``,
 printed in the letter) and an index of the history entries that concern no case (the
-office settings, users and mail runs that issuing checks before every letter).; 5 incidents (one error, many
-accounts: their cases, reviews by sample and approvals).
+office settings, users and mail runs that issuing checks before every letter); 5
+incidents (one error, many accounts: their cases, reviews by sample and approvals); 6
+reports: bills issued per year and service, the facts of each issued case and the bills
+it adjusted, and the open-work index; 7 each customer's email address and delivery preference, and the outbox of
+notices sent by email (issue 20).
 """
 
 from __future__ import annotations
@@ -473,12 +476,238 @@ def v5_incidents(db: Database) -> None:
     db.executescript(V5_INCIDENTS)
 
 
+V6_REPORTS = f"""
+-- Bills issued per year and service (or 'all' services together), as finance gives
+-- them: the denominator of the billing accuracy rate.
+CREATE TABLE bills_issued (
+    year     INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2999),
+    service  TEXT NOT NULL CHECK (service IN
+                 ('electric', 'water', 'wastewater', 'stormwater', 'all')),
+    bills    INTEGER NOT NULL CHECK (bills >= 0),
+    PRIMARY KEY (year, service)
+);
+
+-- One row per issued case, written with its issue (store/issue_facts.py): the figures
+-- of the determination its documents were issued with, so that a report sums rows
+-- instead of reading every snapshot. Money in integer cents (exact sums); the year and
+-- month of the issue date as numbers, so grouping needs no date functions. Stored in
+-- the order the reports group it (year, month, service, outcome): a report's sums are
+-- read in one pass, without sorting, however many cases the file holds.
+CREATE TABLE issue_facts (
+    issued_year            INTEGER NOT NULL CHECK (issued_year BETWEEN 1900 AND 2999),
+    issued_month           INTEGER NOT NULL CHECK (issued_month BETWEEN 1 AND 12),
+    service                TEXT NOT NULL CHECK (service IN
+                               ('electric', 'water', 'wastewater', 'stormwater')),
+    outcome                TEXT NOT NULL CHECK (outcome IN
+                               ('credit', 'back_bill', 'credit_and_back_bill', 'no_adjustment')),
+    case_id                INTEGER NOT NULL UNIQUE REFERENCES cases (id),
+    fingerprint            TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    issued_on              TEXT NOT NULL {_v1_date_check('issued_on')},
+    reading                TEXT NOT NULL CHECK (reading IN
+                               ('ordinance', 'executive_summary', 'staff_practice')),
+    days_to_issue          INTEGER NOT NULL,
+    affected_bills         INTEGER NOT NULL CHECK (affected_bills >= 0),
+    new_bills              INTEGER NOT NULL CHECK (new_bills BETWEEN 0 AND affected_bills),
+    refund_cents           INTEGER NOT NULL CHECK (refund_cents >= 0),
+    back_bill_cents        INTEGER NOT NULL CHECK (back_bill_cents >= 0),
+    six_year_refund_cents     INTEGER NOT NULL CHECK (six_year_refund_cents >= 0),
+    refund_conditions_cents   INTEGER NOT NULL CHECK (refund_conditions_cents >= 0),
+    refund_a1_i_cents         INTEGER NOT NULL CHECK (refund_a1_i_cents >= 0),
+    refund_a1_ii_cents        INTEGER NOT NULL CHECK (refund_a1_ii_cents >= 0),
+    refund_a1_iii_cents       INTEGER NOT NULL CHECK (refund_a1_iii_cents >= 0),
+    six_year_back_bill_cents  INTEGER NOT NULL CHECK (six_year_back_bill_cents >= 0),
+    back_bill_reading_cents   INTEGER NOT NULL CHECK (back_bill_reading_cents >= 0),
+    former_customer_cents     INTEGER NOT NULL CHECK (former_customer_cents >= 0),
+    readings_differ        INTEGER NOT NULL {_v1_bool_check('readings_differ')},
+    -- the largest less the smallest back bill of the three readings: how much the
+    -- reading chosen mattered
+    readings_spread_cents  INTEGER NOT NULL CHECK (readings_spread_cents >= 0),
+    ordinance_refund_cents          INTEGER NOT NULL,
+    ordinance_back_bill_cents       INTEGER NOT NULL,
+    executive_summary_refund_cents  INTEGER NOT NULL,
+    executive_summary_back_bill_cents INTEGER NOT NULL,
+    staff_practice_refund_cents     INTEGER NOT NULL,
+    staff_practice_back_bill_cents  INTEGER NOT NULL,
+    PRIMARY KEY (issued_year, issued_month, service, outcome, case_id)
+) WITHOUT ROWID;
+-- the cases whose readings differ, where it mattered most first
+CREATE INDEX issue_facts_readings_spread ON issue_facts (readings_spread_cents, issued_on)
+    WHERE readings_differ = 1;
+CREATE TRIGGER issue_facts_no_update BEFORE UPDATE ON issue_facts BEGIN
+    SELECT RAISE(ABORT, 'the facts of an issue cannot be updated');
+END;
+CREATE TRIGGER issue_facts_no_delete BEFORE DELETE ON issue_facts BEGIN
+    SELECT RAISE(ABORT, 'the facts of an issue cannot be deleted');
+END;
+
+-- The sums of issue_facts per month of issue, service and outcome, kept up to date by
+-- each issue (the same transaction): a report over every year reads a few thousand rows
+-- whatever the number of cases; only a month cut by the dates chosen is summed from
+-- issue_facts. The last columns are those of the cases whose readings differ.
+CREATE TABLE issue_sums (
+    issued_year               INTEGER NOT NULL,
+    issued_month              INTEGER NOT NULL,
+    service                   TEXT NOT NULL,
+    outcome                   TEXT NOT NULL,
+    cases                     INTEGER NOT NULL,
+    new_bills                 INTEGER NOT NULL,
+    refund_cents              INTEGER NOT NULL,
+    back_bill_cents           INTEGER NOT NULL,
+    six_year_refund_cents     INTEGER NOT NULL,
+    refund_conditions_cents   INTEGER NOT NULL,
+    refund_a1_i_cents         INTEGER NOT NULL,
+    refund_a1_ii_cents        INTEGER NOT NULL,
+    refund_a1_iii_cents       INTEGER NOT NULL,
+    six_year_back_bill_cents  INTEGER NOT NULL,
+    back_bill_reading_cents   INTEGER NOT NULL,
+    former_customer_cents     INTEGER NOT NULL,
+    differ_cases              INTEGER NOT NULL,
+    differ_refund_cents       INTEGER NOT NULL,
+    differ_back_bill_cents    INTEGER NOT NULL,
+    differ_ordinance_refund_cents          INTEGER NOT NULL,
+    differ_ordinance_back_bill_cents       INTEGER NOT NULL,
+    differ_executive_summary_refund_cents  INTEGER NOT NULL,
+    differ_executive_summary_back_bill_cents INTEGER NOT NULL,
+    differ_staff_practice_refund_cents     INTEGER NOT NULL,
+    differ_staff_practice_back_bill_cents  INTEGER NOT NULL,
+    PRIMARY KEY (issued_year, issued_month, service, outcome)
+) WITHOUT ROWID;
+
+-- How many cases of each month of issue took each number of days from discovery to
+-- issue, kept up to date by each issue: a month's median and 90th percentile are read
+-- from its few hundred counts, not from its thousands of cases.
+CREATE TABLE issue_days (
+    issued_year    INTEGER NOT NULL,
+    issued_month   INTEGER NOT NULL,
+    days_to_issue  INTEGER NOT NULL,
+    cases          INTEGER NOT NULL CHECK (cases >= 1),
+    PRIMARY KEY (issued_year, issued_month, days_to_issue)
+) WITHOUT ROWID;
+
+-- Every bill an issued case adjusted, once: the first issue to adjust a bill keeps it,
+-- so a bill adjusted twice counts once (issue_facts.new_bills).
+CREATE TABLE adjusted_bills (
+    account_number  TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    start_date      TEXT NOT NULL,
+    end_date        TEXT NOT NULL,
+    case_id         INTEGER NOT NULL REFERENCES cases (id),
+    PRIMARY KEY (account_number, service, start_date, end_date)
+) WITHOUT ROWID;
+
+-- The workload report: open cases counted by status and assignee with their oldest
+-- dates, read from the index alone; the open cases discovered longest ago, in order.
+CREATE INDEX cases_open_work ON cases (status, assignee, discovered_on, submitted_at);
+-- (its condition is the one the report's query states: not issued, closed or void; a
+-- status list the status index could serve instead would lead SQLite's planner away)
+CREATE INDEX cases_open_by_discovery ON cases (discovered_on, id)
+    WHERE status <> 'issued' AND status <> 'closed' AND status <> 'void';
+"""
+
+
+def v6_reports(db: Database) -> None:
+    """Bills issued, the facts of every issued case and the bills adjusted, the
+    open-work index. The cases issued before this version get their facts here, in the
+    order they were issued (so the first issue of a bill keeps it)."""
+    db.executescript(V6_REPORTS)
+    from .issue_facts import backfill_v6
+
+    backfill_v6(db.conn)
+
+
+#: The outbox's states and the moves between them (domain/outbox.py states them for the
+#: app; written out here because a migration is history). What the file refuses on its
+#: own, whoever writes to it: a second row for the same (case, determination, document,
+#: channel), a second row with one Message-ID, any move not listed -- in particular
+#: out of ``sent``, and from ``uncertain`` back to ``sending`` without a person's
+#: "resend as a copy" (``uncertain>queued`` with ``copy`` set) -- a memo or a reprint
+#: to a customer (only the issued letter), and deleting a row.
+V7_NOTICE_MOVES = ("queued>sending", "failed_temporary>sending", "sending>sent",
+                   "sending>failed_temporary", "sending>failed_permanent", "sending>uncertain",
+                   "uncertain>sent", "uncertain>queued", "failed_temporary>queued",
+                   "failed_permanent>queued")
+
+V7_NOTICES = f"""
+-- How this case's customer receives notices (Billing Desk's extension of case@1,
+-- docs/case-format.md): their email address and paper, email or both (NULL: paper).
+-- A draft keeps the address as typed, and the validator points at a malformed one (as
+-- at a blank name); a notice is queued only for a valid case, and the outbox row keeps
+-- the address it was queued for.
+ALTER TABLE cases ADD COLUMN email TEXT CHECK (email IS NULL OR length(email) <= 254);
+ALTER TABLE cases ADD COLUMN delivery TEXT CHECK (delivery IN ('paper', 'email', 'both'));
+
+-- One row per notice to send: a case's issued letter for one determination by one
+-- channel. The row is the notice's whole life (queued, sending, sent, failed, uncertain)
+-- and its Message-ID, made from the key, is what a receiving system can drop a
+-- duplicate by. Each change of state is one transaction with its audit entry.
+CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases (id),
+    fingerprint      TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    document         TEXT NOT NULL CHECK (document IN ('letter')),
+    channel          TEXT NOT NULL CHECK (channel IN ('email')),
+    document_id      INTEGER NOT NULL REFERENCES documents (id),
+    document_sha256  TEXT NOT NULL CHECK (length(document_sha256) = 64),
+    message_id       TEXT NOT NULL UNIQUE,
+    to_address       TEXT NOT NULL CHECK (length(to_address) BETWEEN 3 AND 254),
+    state            TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent',
+                         'failed_temporary', 'failed_permanent', 'uncertain')),
+    copy             INTEGER NOT NULL DEFAULT 0 {_v1_bool_check('copy')},
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at  TEXT,
+    claim_token      TEXT,
+    claimed_at       TEXT,
+    server_reply     TEXT,
+    queued_at        TEXT NOT NULL,
+    queued_by        TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    sent_at          TEXT,
+    UNIQUE (case_id, fingerprint, document, channel),
+    -- claimed by exactly one sender while, and only while, it is being sent
+    CHECK ((state = 'sending') = (claim_token IS NOT NULL))
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
+CREATE INDEX outbox_case ON outbox (case_id);
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox BEGIN
+    SELECT RAISE(ABORT, 'a notice cannot be deleted');
+END;
+CREATE TRIGGER outbox_key_fixed BEFORE UPDATE OF case_id, fingerprint, document, channel,
+    document_id, document_sha256, message_id, to_address, queued_at, queued_by ON outbox
+BEGIN
+    SELECT RAISE(ABORT, 'a notice keeps its key, its document, its address and its Message-ID');
+END;
+CREATE TRIGGER outbox_moves BEFORE UPDATE OF state ON outbox
+WHEN old.state IS NOT new.state AND (old.state || '>' || new.state) NOT IN
+    ({", ".join(f"'{m}'" for m in V7_NOTICE_MOVES)})
+BEGIN
+    SELECT RAISE(ABORT, 'this change of a notice''s state is not allowed');
+END;
+CREATE TRIGGER outbox_uncertain_resent_as_copy BEFORE UPDATE OF state ON outbox
+WHEN old.state = 'uncertain' AND new.state = 'queued' AND new.copy IS NOT 1
+BEGIN
+    SELECT RAISE(ABORT, 'a notice that may have been sent is sent again only as a copy');
+END;
+CREATE TRIGGER outbox_document_of_its_case BEFORE INSERT ON outbox
+WHEN NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = new.document_id
+                 AND d.case_id = new.case_id AND d.fingerprint = new.fingerprint
+                 AND d.kind = new.document AND d.sha256 = new.document_sha256)
+BEGIN
+    SELECT RAISE(ABORT, 'a notice sends its own case''s issued document');
+END;
+"""
+
+
+def v7_notices(db: Database) -> None:
+    """Each customer's email address and delivery preference; the outbox."""
+    db.executescript(V7_NOTICES)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
-                                     v4_cause_and_file_history,
-                                     v5_incidents)
+                                     v4_cause_and_file_history, v5_incidents, v6_reports,
+                                     v7_notices)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -47,6 +47,8 @@ class DocumentsTab(QWidget):
         top.addWidget(self.issue_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.delivery = QLabel()  # how the notice goes out (ui/outbox_actions.py fills it)
+        layout.addWidget(self.delivery)
         layout.addWidget(self.preview, 1)
         self.issue_button.clicked.connect(self.issueRequested)
         self.preview.printRequested.connect(self.print_kind)

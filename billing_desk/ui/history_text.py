@@ -244,6 +244,64 @@ def _incident(action: str, actor: str, before: dict, after: dict, entity_id: str
     return None
 
 
+def _bills_issued(action: str, actor: str, before: dict, after: dict, entity_id: str) -> HistoryLine | None:
+    d = after.get(DETAILS) or {}
+    lines = []
+    for key in sorted(k for k in {*before, *after} if k != DETAILS):
+        year, _, service = key.partition(" ")
+        what = f"Bills issued in {year}, {'all services' if service == 'all' else service}"
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            lines.append(f"{what}: {new:,}")
+        elif new is None:
+            lines.append(f"{what}: {old:,} removed")
+        else:
+            lines.append(f"{what}: {old:,} \u2192 {new:,}")
+    if action == "import":
+        refused = d.get("refused_rows") or 0
+        source = d.get("file") or "a CSV file"
+        left = f" ({refused} refused row{'s' if refused != 1 else ''} left out)" if refused else ""
+        return HistoryLine(f"Bills issued imported from {source} by {actor}{left}", tuple(lines))
+    return HistoryLine(f"Bills issued ({entity_id}) changed by {actor}", tuple(lines))
+
+
+_NOTICE_DONE = {"sent": "accepted by the mail server", "failed": "refused by the mail server",
+                "failed, will retry": "not accepted yet; it will be tried again",
+                "uncertain": "perhaps sent (no answer came): it waits for a person"}
+
+
+def _notice(action: str, actor: str, before: dict, after: dict, entity_id: str) -> HistoryLine | None:
+    name = f"Email notice #{entity_id}"
+    reply = after.get("server_reply")
+    said = (f"The server said: {reply}",) if reply else ()
+    if action == "queue":
+        return HistoryLine(f"{name} queued for {after.get('to')} by {actor}",
+                           (f"The letter, SHA-256 {_short_hash(after.get('document_sha256'))}; "
+                            f"Message-ID {after.get('message_id')}",))
+    if action == "sending":
+        copy = " (as a copy)" if after.get("copy") else ""
+        return HistoryLine(f"{name} handed to the mail server{copy}, attempt "
+                           f"{after.get('attempt')}, by {actor}")
+    if action == "uncertain":
+        why = (after.get("reason"),) if after.get("reason") else said
+        return HistoryLine(f"{name} {_NOTICE_DONE[action]}", tuple(why))
+    if action in _NOTICE_DONE:
+        retry = (f"Next attempt {_time(after['next_attempt_at'])}",) if after.get(
+            "next_attempt_at") else ()
+        return HistoryLine(f"{name} {_NOTICE_DONE[action]}", said + retry)
+    if action == "late answer":
+        return HistoryLine(f"A late answer about email notice #{entity_id} kept (the notice "
+                           "had moved on)", said)
+    note = (f"Note: {after['note']}",) if after.get("note") else ()
+    if action == "marked as sent":
+        return HistoryLine(f"{name} marked as sent by {actor}", note)
+    if action == "resend as copy":
+        return HistoryLine(f"{name} to be sent again as a copy, by {actor}", note)
+    if action == "retry":
+        return HistoryLine(f"{name} queued again by {actor}", note)
+    return None
+
+
 def _yes_no(value: Any) -> str:
     return {True: "yes", False: "no", None: "not recorded"}.get(value, str(value))
 
@@ -251,7 +309,7 @@ def _yes_no(value: Any) -> str:
 _ENTITIES: dict[str, Callable[[str, str, dict, dict, str], HistoryLine | None]] = {
     "case": _case, "attachment": _attachment, "determination": _determination,
     "document": _document, "user": _user, "sign_in": _sign_in, "setting": _setting,
-    "incident": _incident,
+    "incident": _incident, "bills_issued": _bills_issued, "notice": _notice,
 }
 
 

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from .editor_scroll import EditorScrollArea
     from .history_view import HistoryView
     from .incident_menu import IncidentActions
+    from .outbox_actions import OutboxActions
     from .live_determination import LiveDetermination
     from .qt import QCloseEvent, QTabWidget
     from .text_fields import CommitPlainTextEdit
@@ -223,6 +224,10 @@ class MainWindow(QMainWindow):
     def incident_actions(self) -> IncidentActions:
         return self.build_workspace().incident_actions
 
+    @property
+    def outbox_actions(self) -> OutboxActions:
+        return self.build_workspace().outbox_actions
+
     # -- actions and menus ----------------------------------------------------------------
 
     def _action(self, text: str, slot, shortcut=None, ident: str = "", tip: str = "") -> QAction:
@@ -275,6 +280,12 @@ class MainWindow(QMainWindow):
             "&Reset layout", self.reset_layout, None, "reset_layout",
             "Put the panes, the work queues and the case list's columns back as they first were")
         self.about_act = self._action("&About Billing Desk", self.about, None, "about")
+        self.reports_act = self._action("&Reports…", self.open_reports, "Ctrl+Shift+R", "reports",
+                                        "Billing accuracy, adjustments and workload (Ctrl+Shift+R)")
+        self.bills_issued_act = self._action("&Bills issued…", self.open_bills_issued, None,
+                                             "bills_issued",
+                                             "The bills issued per year and service, for the "
+                                             "billing accuracy report")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -304,6 +315,11 @@ class MainWindow(QMainWindow):
         # its actions come with the workspace (document_actions.py)
         self.documents_menu = bar.addMenu("Documents")
         self.documents_menu.setObjectName("documents_menu")
+        # (every letter of "Reports" is some field's Alt-letter already: Ctrl+Shift+R opens it)
+        reports_menu = bar.addMenu("Reports")
+        reports_menu.setObjectName("reports_menu")
+        reports_menu.addAction(self.reports_act)
+        reports_menu.addAction(self.bills_issued_act)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_act)
 
@@ -645,6 +661,26 @@ class MainWindow(QMainWindow):
         self.case_list.search.setFocus()
         self.case_list.search.selectAll()
 
+    def open_reports(self):
+        """The reports window (its modules, QtCharts and ReportLab load now, not at start)."""
+        if self.session.file is None:
+            return None
+        window = self.__dict__.get("reports_window")
+        if window is not None and window.isVisible() and window.service.path == self.session.path:
+            window.raise_()
+            window.activateWindow()
+            window.refresh()
+            return window
+        from .reports_window import ReportsWindow
+
+        self.reports_window = ReportsWindow(self.session, self)
+        self.reports_window.show()
+        return self.reports_window
+
+    def open_bills_issued(self):
+        window = self.open_reports()
+        return None if window is None else window.open_bills_issued()
+
     def about(self) -> None:
         from .qt import QMessageBox
 
@@ -778,6 +814,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
         batch = self.document_actions.batch_dialog
+        reports = self.__dict__.get("reports_window")
+        if reports is not None:
+            reports.close()  # (waits for a report being read)
         for task in (self.documents.task, self.document_actions.task,
                      batch.task if batch is not None else None):
             if task is not None and task.running:  # (its thread must end before the window)
