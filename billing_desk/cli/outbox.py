@@ -18,6 +18,7 @@ from ..domain.outbox import Move, MoveRefused, NoticeState
 from ..issuing.mail_sender import PASSWORD_VARIABLE, MailError
 from ..store import open_case_file
 from ..store.settings import InvalidSetting
+from .arguments import file_argument
 from .exit_codes import (EXIT_INVALID, EXIT_MAIL_UNUSABLE, EXIT_NOTICES_NEED_A_PERSON, EXIT_OK,
                          EXIT_REFUSED)
 from .progress import ProgressDisplay
@@ -163,7 +164,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     verbs = top.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = verbs.add_parser("list", help="the notices and their state")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     p.add_argument("--state", action="append", choices=[s.value for s in NoticeState],
                    help="only notices in this state (repeatable)")
     p.add_argument("--case", metavar="CASE-NUMBER", help="only this case's notices")
@@ -171,7 +172,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     p = verbs.add_parser("queue", help="queue the notices of issued letters not queued yet")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     acting_user_default_option(p, "queues them")
     p.set_defaults(func=cmd_queue)
 
@@ -182,19 +183,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                      f"{EXIT_MAIL_UNUSABLE} when the mail server cannot be "
                                      f"used (nothing sent), {EXIT_NOTICES_NEED_A_PERSON} when "
                                      "notices need a person.")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     p.add_argument("--limit", type=int, metavar="N", help="send at most N messages")
     acting_user_default_option(p, "sends them")
     p.set_defaults(func=cmd_send)
 
     p = verbs.add_parser("retry", help="send a failed notice again now")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     p.add_argument("notice", metavar="NOTICE", help="its number (outbox list) or its case's")
     acting_user_default_option(p, "retries it")
     p.set_defaults(func=cmd_retry)
 
     p = verbs.add_parser("mark", help="decide about an uncertain notice")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     p.add_argument("notice", metavar="NOTICE", help="its number (outbox list) or its case's")
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--sent", action="store_true", help="the customer has it: mark it sent")
@@ -205,7 +206,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_mark)
 
     p = verbs.add_parser("settings", help="show or change the outgoing mail settings")
-    p.add_argument("file", metavar="FILE")
+    file_argument(p)
     p.add_argument("--host", help="SMTP host (mail.smtp_host)")
     p.add_argument("--port", type=int, help="SMTP port (mail.smtp_port)")
     p.add_argument("--security", help="starttls, tls or none (mail.security)")

@@ -11,11 +11,17 @@ import tempfile
 from pathlib import Path
 
 
-def write_whole(data: bytes, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` whole or not at all; ``OSError`` when it cannot be."""
+def write_whole(data: bytes, path: str | Path, *, suffix: str = ".pdf",
+                mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; ``OSError`` when it cannot be.
+    ``suffix``: the temporary file's; ``mode``: the file's permissions (``mkstemp``
+    makes it readable by its owner only)."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=suffix,
+                               dir=target.parent if str(target.parent) else ".")
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

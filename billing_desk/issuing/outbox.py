@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
+from ..domain.kinds import DocumentKind
 from ..domain.outbox import (Backoff, Channel, Move, NoticeKey, NoticeState, Outcome,
                              message_id, sender_domain)
 from ..store import CaseFile, NoticeRecord, SendResult
@@ -77,7 +78,7 @@ def queue_notices(cf: CaseFile, *, actor: str) -> list[NoticeRecord]:
     if not wanted:
         return []
     domain = sender_domain(cf.settings.get("mail.from_address"))
-    requests = [NoticeRequest(w, message_id(NoticeKey(w.case_number, w.fingerprint, "letter",
+    requests = [NoticeRequest(w, message_id(NoticeKey(w.case_number, w.fingerprint, DocumentKind.LETTER,
                                                       Channel.EMAIL), domain))
                 for w in wanted]
     queued: list[NoticeRecord] = []
