@@ -229,3 +229,44 @@ def _empty_file(tmp_path):
     path = tmp_path / "empty.bdesk"
     create_case_file(path).close()
     return path
+
+
+# -- the reports' tables and the bills issued ------------------------------------------------
+
+
+def test_the_report_table_model_for_a_table_and_none(qtmodeltester):
+    from billing_desk.domain.reports import Column, Kind, Table
+    from billing_desk.ui.report_table_model import ReportTableModel
+
+    model = ReportTableModel()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+    table = Table("t", "Bills adjusted", (Column("year", "Year", Kind.YEAR),
+                                          Column("service", "Service", Kind.TEXT),
+                                          Column("bills", "Bills", Kind.COUNT)),
+                  ((2009, "water", 1200), (2010, "electric", None), (None, "All", 1200)), totals=1)
+    model.set_table(table)
+    assert model.rowCount() == 3 and model.columnCount() == 3
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Bills"
+    assert cells(model, 0) == ["2009", "water", "1,200"]
+    assert cells(model, 1)[2] != "" and cells(model, 1)[2] != "None"  # "no figure", said so
+    model.set_table(None)
+    assert model.rowCount() == 0
+
+
+def test_the_bills_issued_model_loaded_edited_refused_and_cut(qtmodeltester):
+    from billing_desk.domain.bills_issued import BillsIssued
+    from billing_desk.ui.bills_issued_model import BillsIssuedModel
+
+    model = BillsIssuedModel()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+    model.load([BillsIssued(2009, "water", 1_020_894), BillsIssued(2010, "all", 2_001)])
+    assert model.rowCount() == 2 and model.data(model.index(0, 2)) == "1,020,894"
+    row = model.add_row()
+    model.setData(model.index(row, 0), "2011")
+    model.setData(model.index(row, 1), "gas")  # refused: shown, marked
+    assert model.data(model.index(row, 1)) == "gas"
+    assert model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole).startswith("Not saved: ")
+    model.remove_rows([row, 0])
+    assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "2010"
