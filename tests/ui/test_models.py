@@ -270,3 +270,29 @@ def test_the_bills_issued_model_loaded_edited_refused_and_cut(qtmodeltester):
     assert model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole).startswith("Not saved: ")
     model.remove_rows([row, 0])
     assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "2010"
+
+
+def test_the_outbox_model_empty_listed_and_refreshed(qtmodeltester):
+    from datetime import datetime, timezone
+
+    from billing_desk.domain.outbox import Channel, NoticeState
+    from billing_desk.store.outbox import NoticeRecord
+    from billing_desk.ui.outbox_model import OutboxModel
+
+    at = datetime(2026, 3, 2, 15, 4, tzinfo=timezone.utc)
+
+    def notice(k: int, state: NoticeState, reply: str | None = None) -> NoticeRecord:
+        return NoticeRecord(k, k, f"BD-00000{k}", f"300-4400-1{k}", f"Customer {k}", "f" * 64,
+                            "letter", Channel.EMAIL, k, "a" * 64, f"<notice.{k}@example.org>",
+                            f"c{k}@example.org", state, False, 1, None, None, None, reply, at,
+                            "akim", at, at if state is NoticeState.SENT else None)
+
+    model = OutboxModel()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+    model.set_notices([notice(1, NoticeState.SENT, "250 OK"), notice(2, NoticeState.UNCERTAIN)])
+    assert model.rowCount() == 2 and model.headerData(4, Qt.Orientation.Horizontal) == "To"
+    assert cells(model, 0)[:5] == ["1", "BD-000001", "Customer 1", "300-4400-11", "c1@example.org"]
+    assert cells(model, 0)[5] == NoticeState.SENT.label and cells(model, 0)[8] == "250 OK"
+    model.set_notices([notice(2, NoticeState.UNCERTAIN)])  # the next refresh
+    assert column(model, 1) == ["BD-000002"]
