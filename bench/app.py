@@ -47,6 +47,15 @@ Figures of Dec 2 (second session), 2-core VM (`.venv/bin/python bench/app.py --k
     case list, 100,000 cases: search as typed median 28 ms, slowest 121 ms over 40
       prefixes; filter changed median 19 ms, slowest 129 ms over 18
 
+Figures of Dec 3 (issue 15 finished, load average 6.4): first frame wall 358 ms vs bare
+220 ms = 1.63x, CPU 244 ms vs 177 ms = 1.38x; a first run 1.60x / 1.44x; the workspace
+3.37x / 2.63x; the reference 1.44x / 1.33x; keystroke wall median 7.2 ms, p95 14.7 ms
+(CPU 3.2 / 4.1 ms); 84 MB; search as typed median 36 ms, slowest 125 ms; filter median
+38 ms, slowest 201 ms. The cold starts of c2a5416 (before issue 15), main and the issue's
+branch interleaved in one run: CPU 1.32x / 1.40x / 1.33x at load 6.6 and 1.53x / 1.40x /
+1.39x at load 2.0 -- the same within the noise. What each start-up trick saves:
+docs/performance.md (bench/tricks.py).
+
 Three more runs of the cold start (15 interleaved starts each): wall 1.43x, 1.38x and
 1.28x (CPU 1.35x, 1.30x, 1.21x); a first run 1.38x, 1.32x, 1.35x; the reference
 1.38-1.42x. With the first frame still creating ``Qt`` (earlier on Dec 2, the same

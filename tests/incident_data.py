@@ -168,3 +168,21 @@ def synthetic_rows(accounts: int, periods: int = 4, seed: int = 7,
 
 def synthetic_csv(accounts: int, periods: int = 4, seed: int = 7) -> bytes:
     return to_csv(synthetic_rows(accounts, periods, seed))
+
+
+def email_of_account(number: str) -> str:
+    return f"customer-{number}@example.org"
+
+
+def stormwater_with_email_csv(every: int = 4) -> bytes:
+    """The stormwater example with an ``email`` and a ``delivery`` column: every
+    ``every``-th account's customer wants their notices by email (given on the account's
+    first row only; the others are blank), the rest by paper."""
+    rows, seen, out = stormwater_rows(), {}, []
+    for row in rows:
+        number = row[0]
+        first = number not in seen
+        k = seen.setdefault(number, len(seen))
+        wants = k % every == 0
+        out.append(row + ([email_of_account(number), "email"] if wants and first else ["", ""]))
+    return to_csv(out, HEADER + ["email", "delivery"])

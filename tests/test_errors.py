@@ -51,6 +51,10 @@ def test_every_error_carries_its_exit_code_and_the_cli_uses_it():
     assert exit_code(WorkflowRefused("own_case", "no")) == 15
     assert exit_code(CaseInvalid([Problem("$", "not JSON")])) == 2
     assert exit_code(RuntimeError("a defect")) == 1
+    from billing_desk.cli.exit_codes import EXIT_MAIL_UNUSABLE
+    from billing_desk.issuing.mail_sender import MailServerUnreachable
+
+    assert exit_code(MailServerUnreachable("no answer")) == EXIT_MAIL_UNUSABLE == 29
     for kind, code, _ in EXIT_CODES:
         assert kind.exit_code == code
 

@@ -62,3 +62,24 @@ def test_the_window_resumes_the_collector_once_its_workspace_is_built(tmp_path):
 
     create_demo_file(tmp_path / "office.bdesk", 5).close()
     assert _run(WINDOW, str(tmp_path / "office.bdesk"), str(tmp_path / "s.ini")) == str([False, True, True])
+
+
+def test_the_entry_point_pauses_the_collector_before_the_app_loads_qt(monkeypatch):
+    # ``billing-desk`` with no command: the collector is off by the time the app starts
+    # (and PySide6 is not what turned it off); a command never pauses it
+    import gc
+
+    from billing_desk import __main__ as entry
+    from billing_desk import _startup
+
+    seen = []
+    monkeypatch.setattr("billing_desk.ui.app.run_app",
+                        lambda path=None: seen.append((gc.isenabled(), _startup.collector_paused())) or 0)
+    try:
+        assert entry.main([]) == 0
+    finally:
+        _startup.resume_collector()
+    assert seen == [(False, True)] and gc.isenabled()
+    monkeypatch.setattr("billing_desk.cli.main", lambda args: seen.append(gc.isenabled()) or 0)
+    assert entry.main(["verify", "x.bdesk"]) == 0
+    assert seen[-1] is True

@@ -4,11 +4,12 @@
 :mod:`.cases` (determine, new, demo, import, export, search, verify, submit, approve,
 return, void),
 :mod:`.users` (user ...), :mod:`.settings` (settings list|set|reset),
-:mod:`.documents` (issue, issue-batch), :mod:`.stores` (upgrade,
-copy) and :mod:`.incidents` (incident create, list,
-show, override, submit, sample, approve, issue, memo), :mod:`.reports` (report,
-bills-issued). Every command that takes a store
-takes a case file or a database on a server (TARGET: billing_desk/store/targets.py).
+:mod:`.documents` (issue, issue-batch), :mod:`.stores` (upgrade, copy),
+:mod:`.incidents` (incident create, list, show, override, submit, sample, approve, issue,
+memo), :mod:`.reports` (report, bills-issued) and :mod:`.outbox` (the email notices:
+outbox list, queue, send, retry, mark, settings). Every command that takes a store
+takes a case file or a database on a server (TARGET: billing_desk/store/targets.py;
+:mod:`.arguments` names it the same way everywhere).
 :mod:`.signin` asks for passwords, :mod:`.text` and :mod:`.progress` print.
 
 Exit codes: 0 success; 2 invalid input or usage; 1 internal failure; case-file failures
@@ -25,7 +26,7 @@ import sys
 from typing import Sequence
 
 from ..errors import BillingDeskError
-from . import cases, documents, incidents, reports, settings, stores, users
+from . import cases, documents, incidents, outbox, reports, settings, stores, users
 from .exit_codes import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, exit_codes_epilog
 
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_commands(sub)
     users.add_commands(sub)
     settings.add_commands(sub)
+    outbox.add_commands(sub)
     return parser
 
 

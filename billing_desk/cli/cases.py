@@ -20,6 +20,7 @@ from ..domain.rulepacks import determine, get_rule_pack
 from ..domain.workflow import Action
 from ..store import NewCase, SchemaNeedsUpgrade, create_store, is_server_target
 from ..store.demo_file import create_demo_file, fill_demo
+from .arguments import case_arguments, target_argument
 from .exit_codes import EXIT_INVALID, EXIT_OK, EXIT_VERIFY_FAILED
 from .signin import (
     PASSWORD_ENV,
@@ -31,9 +32,8 @@ from .signin import (
     login_name,
     read_password,
     sign_in,
-    target_argument,
 )
-from .text import format_problems, input_problem, print_json, read_input, table
+from .text import format_problems, input_problem, print_json, read_input, table, write_summary
 
 # --- determine -------------------------------------------------------------------------
 
@@ -183,16 +183,10 @@ def _export_summary(args: argparse.Namespace) -> int:
     out = Path(args.pdf)
     with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
-        try:
-            # (the command line has no sign-in for reading: it says who ran it, and where)
-            summary = save_case_summary(cf, record.id, out,
-                                        printed_by=f"{login_name()} (command line)")
-        except OSError as e:
-            sys.stderr.write(f"billing-desk export: cannot write {out}: {e.strerror or e}\n")
-            return EXIT_INVALID
-    print(f"Wrote the case summary of {summary.case_number} ({summary.pages} page"
-          f"{'s' if summary.pages != 1 else ''}) to {out}")
-    return EXIT_OK
+        # (the command line has no sign-in for reading: it says who ran it, and where)
+        return write_summary("export", out, lambda: save_case_summary(
+            cf, record.id, out, printed_by=f"{login_name()} (command line)"),
+            "the case summary of {summary.case_number}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -333,8 +327,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "with --pdf write its printable case summary (the case, its "
                                    "periods, the determination, the history; an internal "
                                    "document, not issued and not stored in the case file).")
-    target_argument(p)
-    p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    case_arguments(p)
     p.add_argument("--pdf", metavar="OUT.pdf", help="write the case summary to this PDF file "
                                                     "(replaced whole if it exists)")
     p.set_defaults(func=cmd_export)
@@ -380,8 +373,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(action.value, help=help_text,
                            description=help_text.capitalize() + ", under the workflow rules "
                                        "(refusals exit 15 with the reason).")
-        target_argument(p)
-        p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+        case_arguments(p)
         acting_user_option(p, None, "acts")
         if action is Action.APPROVE:
             p.add_argument("--acknowledge-divergence", action="store_true",

@@ -9,17 +9,18 @@ import argparse
 import os
 import signal
 import sys
-import tempfile
 import threading
 from datetime import date
 from pathlib import Path
 
 from ..documents import DocumentError
+from ..documents.whole_file import write_whole
 from ..errors import BillingDeskError
 from ..issuing import (BatchInProgress, BatchReport, IssueDateRefused, Manifest, export_copy,
                        issue_batch, issue_documents, save_document)
 from ..store.errors import StoreError
 from ..store.timestamps import utc_now
+from .arguments import case_arguments, target_argument
 from .exit_codes import (
     EXIT_BATCH_STOPPED,
     EXIT_BATCH_UNRECONCILED,
@@ -29,34 +30,20 @@ from .exit_codes import (
     EXIT_REFUSED,
 )
 from .progress import ProgressDisplay
-from .signin import acting_user_default_option, open_target, sign_in, target_argument
-
-
-def write_whole(pdf: bytes, path: Path) -> None:
-    """Write ``path`` whole or not at all: a temporary file beside it, synced, renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from .signin import acting_user_default_option, open_target, sign_in
 
 
 def writable_folder(text: str | None, command: str) -> Path | None:
     """The ``--out`` folder, checked before anything is issued: it must exist and be
-    writable (else a message and exit 2, and nothing happens)."""
+    writable (else :class:`FolderRefused`: a message and exit 2, and nothing happens)."""
     if text is None:
         return None
     out = Path(text)
     if not out.is_dir():
-        raise FolderRefused(f"billing-desk {command}: --out {out} is not an existing folder; "
+        raise FolderRefused(f"{command}: --out {out} is not an existing folder; "
                             "nothing was issued")
     if not os.access(out, os.W_OK | os.X_OK):
-        raise FolderRefused(f"billing-desk {command}: --out {out} cannot be written; nothing "
+        raise FolderRefused(f"{command}: --out {out} cannot be written; nothing "
                             "was issued")
     return out
 
@@ -65,12 +52,9 @@ class FolderRefused(BillingDeskError):
     """An ``--out`` folder that does not exist or cannot be written (exit 2)."""
 
 
+
 def cmd_issue(args: argparse.Namespace) -> int:
-    try:
-        out = writable_folder(args.out, "issue")
-    except FolderRefused as e:
-        sys.stderr.write(f"{e}\n")
-        return EXIT_INVALID
+    out = writable_folder(args.out, "issue")
     written: list[tuple[str, Path]] = []
     with open_target(args.target) as cf:
         record = cf.cases.find(args.case_number)
@@ -119,11 +103,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_batch(args: argparse.Namespace) -> int:
-    try:
-        out = writable_folder(args.out, "issue-batch")
-    except FolderRefused as e:
-        sys.stderr.write(f"{e}\n")
-        return EXIT_INVALID
+    out = writable_folder(args.out, "issue-batch")
     if args.workers is not None and args.workers < 1:
         sys.stderr.write("billing-desk issue-batch: --workers must be at least 1\n")
         return EXIT_INVALID
@@ -210,8 +190,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "against the case, store them and mark the case issued. "
                                    "Issuing again returns the stored documents. Exit "
                                    f"{EXIT_ISSUE_REFUSED} with the reason if refused.")
-    target_argument(p)
-    p.add_argument("case_number", metavar="CASE-NUMBER", help="e.g. BD-000123")
+    case_arguments(p)
     p.add_argument("--issue-date", **issue_date)
     p.add_argument("--out", metavar="DIR", help="also write the PDFs into this folder (an "
                                                 "existing one; for a case issued before, "

@@ -47,6 +47,10 @@ EXIT_ISSUE_REFUSED = 18
 EXIT_BATCH_STOPPED = 19
 #: issue-batch: the reconciliation does not add up (a defect: report it)
 EXIT_BATCH_UNRECONCILED = 20
+#: outbox send: the mail server cannot be used as set up: nothing was sent
+EXIT_MAIL_UNUSABLE = 29
+#: outbox send: notices need a person: failed for good, or uncertain (perhaps sent)
+EXIT_NOTICES_NEED_A_PERSON = 30
 
 #: the failures with a code of their own, as --help and docs/cli.md list them (each
 #: class carries its code and what it means: billing_desk/errors.py)
@@ -80,6 +84,10 @@ def exit_codes_epilog() -> str:
                                    "was refused"),
               (EXIT_BATCH_STOPPED, "issue-batch: stopped before the end (Ctrl+C); the rest are "
                                    "still approved"),
-              (EXIT_BATCH_UNRECONCILED, "issue-batch: the reconciliation does not add up")]
+              (EXIT_BATCH_UNRECONCILED, "issue-batch: the reconciliation does not add up"),
+              (EXIT_MAIL_UNUSABLE, "outbox send: the mail server cannot be used as set up; "
+                                   "nothing was sent"),
+              (EXIT_NOTICES_NEED_A_PERSON, "outbox send: notices need a person (failed for "
+                                           "good, or uncertain: perhaps sent)")]
     return "\n".join(["exit codes:"] + [f"  {code:<3} {text}" for code, text in sorted(codes)])
 

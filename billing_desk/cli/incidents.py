@@ -35,10 +35,11 @@ from ..domain.money import money_text
 from ..domain.sampling import SAMPLE_RULE
 from ..store import IncidentCancelled
 from ..store.sqlite.openfiles import read_outside_file
+from .arguments import incident_arguments, target_argument
 from .exit_codes import EXIT_BATCH_STOPPED, EXIT_INVALID, EXIT_OK
 from .progress import ProgressDisplay
-from .signin import acting_user_default_option, login_name, open_target, sign_in, target_argument
-from .text import print_json, table
+from .signin import acting_user_default_option, login_name, open_target, sign_in
+from .text import print_json, table, write_summary
 
 #: the most problems printed (all are counted); the app shows every one
 SHOWN = 200
@@ -364,16 +365,9 @@ def cmd_memo(args: argparse.Namespace) -> int:
     out = Path(args.pdf)
     with open_target(args.target) as cf:
         record = cf.incidents.find(args.incident)
-        try:
-            summary = save_incident_summary(cf, record.id, out,
-                                            printed_by=f"{login_name()} (command line)")
-        except OSError as e:
-            sys.stderr.write(f"billing-desk incident memo: cannot write {out}: "
-                             f"{e.strerror or e}\n")
-            return EXIT_INVALID
-    print(f"Wrote the summary of incident {summary.incident_number} ({summary.pages} page"
-          f"{'s' if summary.pages != 1 else ''}) to {out}")
-    return EXIT_OK
+        return write_summary("incident memo", out, lambda: save_incident_summary(
+            cf, record.id, out, printed_by=f"{login_name()} (command line)"),
+            "the summary of incident {summary.incident_number}")
 
 
 # --- wiring ----------------------------------------------------------------------------
@@ -430,15 +424,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     p = isub.add_parser("show", help="an incident's totals, outliers, review and approvals")
-    target_argument(p)
-    p.add_argument("incident", metavar="INCIDENT", help="e.g. IN-000001")
+    incident_arguments(p)
     p.add_argument("--cases", action="store_true", help="also list every case")
     p.add_argument("--json", action="store_true", help="print billing-desk/incident@1 JSON")
     p.set_defaults(func=cmd_show)
 
     p = isub.add_parser("override", help="change one account's evidence (with a reason)")
-    target_argument(p)
-    p.add_argument("incident", metavar="INCIDENT")
+    incident_arguments(p)
     p.add_argument("case_number", metavar="CASE-NUMBER")
     _evidence_options(p, required=False)
     p.add_argument("--reason", required=True, help="why this account differs (kept in the history)")
@@ -448,8 +440,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     for name, func, text in (("submit", cmd_submit, "submit every draft case of the incident"),
                              ("sample", cmd_sample, "draw the review sample (supervisors)")):
         p = isub.add_parser(name, help=text)
-        target_argument(p)
-        p.add_argument("incident", metavar="INCIDENT")
+        incident_arguments(p)
         if name == "sample":
             p.add_argument("--seed", help="the seed (default: a fresh random one; it is recorded)")
         acting_user_default_option(p, "acts")
@@ -461,8 +452,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                     "of them changed since, if you created the incident or "
                                     "prepared, edited or submitted any of its cases, or above "
                                     "your approval limit (the incident total and each case).")
-    target_argument(p)
-    p.add_argument("incident", metavar="INCIDENT")
+    incident_arguments(p)
     p.add_argument("--review", type=int, metavar="N", help="the review (default: your newest)")
     p.add_argument("--acknowledge-divergence", action="store_true",
                    help="I reviewed the accounts where the readings of 26-721(a)(2) diverge")
@@ -471,8 +461,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = isub.add_parser("issue", help="issue the letters and memos of the incident's approved "
                                       "cases (a batch, with manifest)")
-    target_argument(p)
-    p.add_argument("incident", metavar="INCIDENT")
+    incident_arguments(p)
     p.add_argument("--out", metavar="DIR", default=".", help="folder for the manifest")
     p.add_argument("--workers", type=int, metavar="N")
     p.add_argument("--issue-date", type=_date, default=date.today(), metavar="YYYY-MM-DD")
@@ -480,8 +469,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_issue)
 
     p = isub.add_parser("memo", help="write the incident summary memo for finance (PDF)")
-    target_argument(p)
-    p.add_argument("incident", metavar="INCIDENT")
+    incident_arguments(p)
     p.add_argument("--pdf", required=True, metavar="OUT.pdf")
     p.set_defaults(func=cmd_memo)
 

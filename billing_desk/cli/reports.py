@@ -23,8 +23,9 @@ from ..domain.reports import DateRange, Report
 from ..store.errors import IsTheCaseFile
 from ..store.sqlite.openfiles import refuse_case_file_parts
 from ..store.settings import InvalidSetting
+from .arguments import target_argument
 from .exit_codes import EXIT_INVALID, EXIT_OK, exit_code
-from .signin import acting_user_default_option, open_target, sign_in, target_argument
+from .signin import acting_user_default_option, open_target, sign_in
 from .text import read_input, table
 
 REPORTS = ("accuracy", "adjustments", "workload")

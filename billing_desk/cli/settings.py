@@ -9,8 +9,9 @@ import sys
 
 from ..errors import BillingDeskError
 from ..issuing import change_setting, office_settings
+from .arguments import target_argument
 from .exit_codes import EXIT_INVALID, EXIT_OK
-from .signin import acting_user_option, open_target, sign_in, target_argument
+from .signin import acting_user_option, open_target, sign_in
 from .text import table
 
 

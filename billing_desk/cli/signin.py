@@ -28,9 +28,6 @@ from ..store import CaseFile, UserRecord
 from ..store.targets import open_store
 
 #: what every command's TARGET may be (billing_desk/store/targets.py)
-TARGET_HELP = ("a case file (office.bdesk), or a database on a server: postgresql://HOST/DATABASE "
-               "or service=NAME (its password from ~/.pgpass, PGPASSWORD or a prompt)")
-
 PASSWORD_ENV = "BILLING_DESK_PASSWORD"
 NEW_PASSWORD_ENV = "BILLING_DESK_NEW_PASSWORD"
 
@@ -65,11 +62,6 @@ def ask_server_password(where: str) -> str | None:
 def open_target(target: str | Path) -> CaseFile:
     """The store a command names (its server password asked for if needed)."""
     return open_store(target, ask_password=ask_server_password)
-
-
-def target_argument(p: argparse.ArgumentParser, help_text: str = TARGET_HELP,
-                    name: str = "target") -> None:
-    p.add_argument(name, metavar=name.upper(), help=help_text)
 
 
 def ask(prompt: str, given: str | None, option: str) -> str:

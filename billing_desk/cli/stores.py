@@ -8,8 +8,9 @@ import argparse
 import sys
 
 from ..store import copy_store, upgrade_store
+from .arguments import target_argument
 from .exit_codes import EXIT_OK, EXIT_VERIFY_FAILED
-from .signin import ask_server_password, open_target, target_argument
+from .signin import ask_server_password, open_target
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:

@@ -1,13 +1,15 @@
 """Plain-text helpers shared by the CLI commands: reading an input argument, printing
-JSON, problem lists and aligned tables."""
+JSON, problem lists and aligned tables, saying where a summary PDF was written."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from ..domain.problems import CaseInvalid, Problem
+from .exit_codes import EXIT_INVALID, EXIT_OK
 
 
 def print_json(obj: object) -> None:
@@ -44,3 +46,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]
         return "  ".join(out).rstrip()
 
     return [fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
+
+
+def write_summary(command: str, out: Path, save: Callable[[], Any], what: str) -> int:
+    """Write an internal summary PDF to ``out`` with ``save()`` (which writes it whole
+    and returns what it wrote, with its ``pages``), and say so: ``Wrote {what} (N pages)
+    to OUT``, where ``what`` may name the summary's fields (``{summary.case_number}``).
+    A file that cannot be written is a message and exit 2."""
+    try:
+        summary = save()
+    except OSError as e:
+        sys.stderr.write(f"billing-desk {command}: cannot write {out}: {e.strerror or e}\n")
+        return EXIT_INVALID
+    print(f"Wrote {what.format(summary=summary)} ({summary.pages} page"
+          f"{'s' if summary.pages != 1 else ''}) to {out}")
+    return EXIT_OK

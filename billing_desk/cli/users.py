@@ -9,10 +9,10 @@ from decimal import Decimal
 from ..domain.accounts import UserInvalid
 from ..domain.entry import EntryError, parse_amount_entry
 from ..domain.workflow import Role
+from .arguments import target_argument
 from .exit_codes import EXIT_OK
 from .signin import (
     NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, open_target, read_password, sign_in,
-    target_argument,
 )
 from .text import table
 

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 
-from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate
 
@@ -32,7 +31,8 @@ from . import layout as L
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
 from .fonts import BOLD, REGULAR
 from .reportlab_setup import prepare_reportlab
-from .memo import _key_values, _signed  # the memo's label/value rows and signed amounts
+# the memo's label/value rows, signed amounts, readings and flags
+from .memo import _key_values, _signed, flags_section, readings_section
 from .model import Signoff
 from .render import _BodyFrame
 from .wording import Wording, wording_for
@@ -47,12 +47,9 @@ _PERIOD_ALIGNS = "LLLLRRRL"
 _LINE_COLUMNS = ("index", "direction", "days", "included", "excluded", "clause", "reason")
 _LINE_WIDTHS = (18, 70, 48, 58, 58, 62, 154)
 _LINE_ALIGNS = "LLRRRLL"
-_READING_COLUMNS = ("reading", "refund", "back_bill", "net", "outcome", "used")
-_READING_WIDTHS = (120, 66, 70, 66, 96, 50)
 _HISTORY_COLUMNS = ("entry", "when", "who", "what")
 _HISTORY_WIDTHS = (34, 84, 96, 254)
 _GRID = GridStyle(size=7.5, header_size=7, leading=9.0, pad=1.5, side_pad=2)
-_READINGS = GridStyle(size=8, header_size=7.5, leading=9.5, pad=1.5, space_after=3)
 _FLAG = TextStyle(size=8, leading=10, space_after=1, indent=12)
 _NOTE = TextStyle(size=7, leading=8.5, space_after=3, color=L.GREY)
 #: the most lines a history cell shows (a row must fit on a page: a grid splits between
@@ -141,15 +138,7 @@ def _first_page(inp: CaseSummaryInput, w: Wording):
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
         text = TextWriter(canvas)
-        text.fill(L.GREY)
-        text.font(REGULAR, 8)
-        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
-        text.fill(L.STAMP_RED)
-        text.font(BOLD, 8)
-        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
-        text.fill(colors.black)
-        text.font(BOLD, 16)
-        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, f"{title} · {inp.case_number}")
+        L.draw_internal_head(text, head, internal, f"{title} · {inp.case_number}", stamped=True)
         text.close()
         canvas.restoreState()
 
@@ -328,25 +317,8 @@ def _determination(det: Determination, w: Wording, none: str) -> list[Flowable]:
               (w.text("memo.interest"), w.money(det.interest))]
     out += [TextBlock(w.text("memo.section_totals"), st.memo_heading), _key_values(totals)]
 
-    def in_column(text: str, column: int) -> str:
-        return fit_cell(text, _READING_WIDTHS[column] - 2 * _READINGS.side_pad, REGULAR,
-                        _READINGS.size)
-
-    readings = [[in_column(w.text(f"memo.readings.{name}"), 0), w.money(r.refund_total),
-                 w.money(r.back_bill_total), _signed(w, r.net),
-                 in_column(w.text(f"memo.outcomes.{r.outcome.value}"), 4),
-                 w.text("memo.used_mark") if name == det.reading else ""]
-                for name, r in det.readings.items()]
-    verdict = (w.text("memo.readings_differ", reading=w.text(f"memo.readings.{det.reading}"))
-               if det.readings_differ else w.text("memo.readings_agree"))
-    out.append(KeepTogether([
-        TextBlock(w.text("memo.section_readings"), st.memo_heading),
-        Grid(_header(_READING_COLUMNS, _READING_WIDTHS, w, _READINGS, {}), readings,
-             list(_READING_WIDTHS), "LRRRLL", _READINGS),
-        TextBlock(verdict, st.small)]))
-    flags = [TextBlock(w.text(f"packs.{pack}.flags.{f}"), _FLAG, bullet="•")
-             for f in det.flags] or [TextBlock(w.text("memo.no_flags"), st.small)]
-    out.append(KeepTogether([TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags]))
+    out.append(KeepTogether(readings_section(det, w)))
+    out.append(KeepTogether(flags_section(det, pack, w)))
     return out
 
 

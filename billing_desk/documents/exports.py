@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import BillingDeskError
+from .whole_file import write_whole
 
 #: what a case file is called: an export never takes such a name
 CASE_FILE_SUFFIXES = (".bdesk", ".bdesk-wal", ".bdesk-shm", ".bdesk-journal")
@@ -24,16 +23,6 @@ def write_export(data: bytes, path: str | Path) -> Path:
     if target.name.lower().endswith(CASE_FILE_SUFFIXES):
         raise ExportRefused(f"{target} is named like a case file; a report is never written "
                             "over a case file. Choose a name ending in .csv or .pdf.")
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".part",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        os.fchmod(fd, 0o644)  # (a report to share, not a secret: mkstemp makes it 0600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # (a report to share, not a secret: readable by others, as a saved file is)
+    write_whole(data, target, suffix=".part", mode=0o644)
     return target

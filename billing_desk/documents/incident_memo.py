@@ -24,7 +24,6 @@ from decimal import Decimal
 from functools import cache, partial
 from typing import Callable
 
-from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageBreak, PageTemplate
 
@@ -192,15 +191,8 @@ def _first_page(inp: IncidentMemoInput, words: _Words):
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
         text = TextWriter(canvas)
-        text.fill(L.GREY)
-        text.font(REGULAR, 8)
-        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, inp.letterhead)
-        text.fill(L.STAMP_RED)
-        text.font(BOLD, 8)
-        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, words("internal"))
-        text.fill(colors.black)
-        text.font(BOLD, 16)
-        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, f"{words('title')} · {inp.incident_number}")
+        L.draw_internal_head(text, inp.letterhead, words("internal"),
+                             f"{words('title')} · {inp.incident_number}", stamped=True)
         text.close()
         canvas.restoreState()
     return draw

@@ -99,6 +99,24 @@ MEMO_RECTS = {name: value_rect(MEMO_VALUE_X, PAGE_WIDTH - MARGIN, top,
 MEMO_FIRST_TOP = 590.0
 
 
+def draw_internal_head(text: TextWriter, letterhead: str, internal: str, title: str, *,
+                       stamped: bool) -> None:
+    """The head of an internal document's first page (a memo, a case or incident
+    summary): the office at the left, the internal marking at the right -- ``stamped``
+    in the stamp's bold red (the summaries), else in the head's grey (the memos) -- and
+    the title below them."""
+    text.fill(GREY)
+    text.font(REGULAR, 8)
+    text.line(MARGIN, MEMO_HEAD_BASELINE, letterhead)
+    if stamped:
+        text.fill(STAMP_RED)
+        text.font(BOLD, 8)
+    text.right(PAGE_WIDTH - MARGIN, MEMO_HEAD_BASELINE, internal)
+    text.fill(colors.black)
+    text.font(BOLD, 16)
+    text.line(MARGIN, MEMO_TITLE_BASELINE, title)
+
+
 @dataclass(slots=True)
 class PageDecor:
     """What goes on every page at save time (when the page count is known), and the

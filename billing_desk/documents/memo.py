@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether
 
-from ..domain.determination import Direction
+from ..domain.determination import Determination, Direction
 from ..domain.money import ZERO
 from . import layout as L
 from .flowables import Grid, GridStyle, TextBlock, TextStyle, TextWriter, fit_cell
@@ -95,13 +95,7 @@ def first_page(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKi
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
         text = TextWriter(canvas)
-        text.fill(L.GREY)
-        text.font(REGULAR, 8)
-        text.line(L.MARGIN, L.MEMO_HEAD_BASELINE, head)
-        text.right(L.PAGE_WIDTH - L.MARGIN, L.MEMO_HEAD_BASELINE, internal)
-        text.fill(colors.black)
-        text.font(BOLD, 16)
-        text.line(L.MARGIN, L.MEMO_TITLE_BASELINE, title)
+        L.draw_internal_head(text, head, internal, title, stamped=False)
         for name, top, _ in L.MEMO_FIELDS:
             text.fill(L.GREY)
             text.font(REGULAR, 8)
@@ -184,31 +178,10 @@ def story(inp: DocumentInput, ident: Identity, w: Wording, kind: DocumentKind) -
     out.append(KeepTogether([TextBlock(w.text("memo.section_totals"), st.memo_heading),
                              _key_values(totals, bold_first=True)]))
 
-    # The three readings side by side, the one used marked, divergence stated.
-    def in_column(text: str, column: int) -> str:  # (a long outcome wraps in its cell)
-        return fit_cell(text, _READING_WIDTHS[column] - 2 * _READINGS.side_pad, REGULAR,
-                        _READINGS.size)
-
-    readings = [[in_column(w.text(f"memo.readings.{name}"), 0), w.money(r.refund_total),
-                 w.money(r.back_bill_total), _signed(w, r.net),
-                 in_column(w.text(f"memo.outcomes.{r.outcome.value}"), 4),
-                 w.text("memo.used_mark") if name == det.reading else ""]
-                for name, r in det.readings.items()]
-    readings_header = [fit_cell(w.text(f"memo.col_{c}"), width - 2 * _READINGS.side_pad, BOLD,
-                                _READINGS.header_size)
-                       for c, width in zip(_READING_COLUMNS, _READING_WIDTHS)]
-    verdict = (w.text("memo.readings_differ", reading=w.text(f"memo.readings.{det.reading}"))
-               if det.readings_differ else w.text("memo.readings_agree"))
-    out.append(KeepTogether([
-        TextBlock(w.text("memo.section_readings"), st.memo_heading),
-        Grid(readings_header, readings, list(_READING_WIDTHS), "LRRRLL", _READINGS),
-        TextBlock(verdict, st.small)]))
-
-    flags = [TextBlock(w.text(f"packs.{pack}.flags.{f}"), _FLAG, bullet="•")
-             for f in det.flags] or [TextBlock(w.text("memo.no_flags"), st.small)]
+    out.append(KeepTogether(readings_section(det, w)))
     # the flags and the sign-off together: the sign-off never stands alone on a page
     out.append(KeepTogether([
-        TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags,
+        *flags_section(det, pack, w),
         TextBlock(w.text("memo.section_signoff"), st.memo_heading),
         TextBlock(_signoff(w, "memo.prepared", "memo.not_submitted", inp.prepared), st.small),
         TextBlock(_signoff(w, "memo.approved", "memo.not_approved", inp.approved), st.small),
@@ -241,6 +214,38 @@ def period_cells(w: Wording, rows) -> tuple[list[list[str]], dict, Decimal]:
                      _signed(w, line.difference), days, w.money(line.included_amount),
                      w.money(line.excluded_amount), line.clause or none, key])
     return body, reasons, excluded
+
+
+def readings_section(det: Determination, w: Wording) -> list[Flowable]:
+    """The three readings of 26-721(a)(2) side by side, the one used marked, and whether
+    they diverge: a heading, the grid and the verdict (the memos and the case summary)."""
+    st = L.styles()
+
+    def in_column(text: str, column: int) -> str:  # (a long outcome wraps in its cell)
+        return fit_cell(text, _READING_WIDTHS[column] - 2 * _READINGS.side_pad, REGULAR,
+                        _READINGS.size)
+
+    readings = [[in_column(w.text(f"memo.readings.{name}"), 0), w.money(r.refund_total),
+                 w.money(r.back_bill_total), _signed(w, r.net),
+                 in_column(w.text(f"memo.outcomes.{r.outcome.value}"), 4),
+                 w.text("memo.used_mark") if name == det.reading else ""]
+                for name, r in det.readings.items()]
+    header = [fit_cell(w.text(f"memo.col_{c}"), width - 2 * _READINGS.side_pad, BOLD,
+                       _READINGS.header_size)
+              for c, width in zip(_READING_COLUMNS, _READING_WIDTHS)]
+    verdict = (w.text("memo.readings_differ", reading=w.text(f"memo.readings.{det.reading}"))
+               if det.readings_differ else w.text("memo.readings_agree"))
+    return [TextBlock(w.text("memo.section_readings"), st.memo_heading),
+            Grid(header, readings, list(_READING_WIDTHS), "LRRRLL", _READINGS),
+            TextBlock(verdict, st.small)]
+
+
+def flags_section(det: Determination, pack: str, w: Wording) -> list[Flowable]:
+    """The flags raised for the supervisor under their heading ("none" when none is)."""
+    st = L.styles()
+    flags = [TextBlock(w.text(f"packs.{pack}.flags.{f}"), _FLAG, bullet="•")
+             for f in det.flags] or [TextBlock(w.text("memo.no_flags"), st.small)]
+    return [TextBlock(w.text("memo.section_flags"), st.memo_heading), *flags]
 
 
 def _history_head(inp: DocumentInput, w: Wording, st) -> list[Flowable]:

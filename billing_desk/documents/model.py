@@ -6,20 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from enum import StrEnum
 
 from ..domain.case import Case
 from ..domain.determination import Determination, Outcome
 from ..domain.fingerprint import case_fingerprint
 from ..domain.history import HistoryHead
+from ..domain.kinds import DocumentKind
 from ..domain.rulepacks import get_rule_pack
 from .settings import DEFAULT_SETTINGS, DocumentSettings, RefundMethod
-
-
-class DocumentKind(StrEnum):
-    LETTER = "letter"
-    CREDIT_MEMO = "credit_memo"
-    BACK_BILL_MEMO = "back_bill_memo"
 
 
 def kinds_for(determination: Determination) -> tuple[DocumentKind, ...]:

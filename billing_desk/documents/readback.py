@@ -42,6 +42,7 @@ from .letter import table_cells
 from .memo import memo_direction, period_cells
 from .model import DocumentInput, DocumentKind
 from .render import document_wording
+from .reportlab_setup import prepare_reportlab
 from .summaries import affected, memo_rows
 from .wording import Wording
 
@@ -336,7 +337,9 @@ def _row_problems(lines: list[str], rows: Rows) -> list[str]:
 def check_document(inp: DocumentInput, kind: DocumentKind, pdf: bytes,
                    identity: Identity | None = None) -> int:
     """Check that ``pdf`` is the ``kind`` document of ``inp``'s case; returns its page
-    count or raises :class:`DocumentMismatch`."""
+    count or raises :class:`DocumentMismatch`. (What the page should print is measured
+    with the document fonts: ReportLab is set up first, as for rendering.)"""
+    prepare_reportlab()
     return check_pdf(pdf, expectations(inp, kind, identity), inp.case_number, kind.value)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .delivery import Delivery, effective_delivery
 from .kinds import OccurredBasis, Reading, Service  # noqa: F401 - re-exported
 
 CASE_FORMAT = "billing-desk/case@1"
@@ -46,6 +47,14 @@ class Account:
     mailing_address: str | None = None
     locale: str | None = None
     current_customer: bool | None = None
+    # Billing Desk's extension to case@1 (docs/case-format.md; ignored by the engine):
+    # the customer's email address and how their notices go out (issue 20)
+    email: str | None = None
+    delivery: Delivery | None = None
+
+    @property
+    def effective_delivery(self) -> Delivery:
+        return effective_delivery(self.delivery)
 
     @property
     def effective_locale(self) -> str:

@@ -28,6 +28,7 @@ from .case import (
     Service,
 )
 from .dates import DateProblem, parse_iso_date
+from .delivery import Delivery, delivery_problem, email_problem
 from .money import parse_money_text
 from .problems import CaseInvalid, Problem
 
@@ -42,8 +43,12 @@ TOP_KEYS = ("format", "rule_pack", "why", "cause", "options", "account", "servic
 TOP_REQUIRED = frozenset({"format", "rule_pack", "account", "service", "currency",
                           "discovered_on", "evidence", "periods"})
 OPTION_KEYS = ("undercharge_reading", "minimal_threshold", "occurred_basis")
+#: Billing Desk's documented extensions of ``account`` (docs/case-format.md): known keys
+#: of the app's case@1, read and written by import, export and ``determine`` alike,
+#: validated here, never used by the engine; a file without them is exactly RULES.md's
+ACCOUNT_EXTENSION_KEYS = ("email", "delivery")
 ACCOUNT_KEYS = ("number", "customer_name", "service_address", "mailing_address", "locale",
-                "current_customer")
+                "current_customer") + ACCOUNT_EXTENSION_KEYS
 ACCOUNT_REQUIRED = frozenset({"number", "customer_name"})
 EVIDENCE_KEYS = ("customer_could_have_discovered", "documentation_available",
                  "documentation_confirmed", "customer_concealed_error")
@@ -175,8 +180,10 @@ def parse_case(data: Any) -> Case:
             c.add("account.locale", 'must look like "en_US" (two lowercase letters, "_", two capitals)')
             locale = None
         current = c.boolean(raw_account.get("current_customer"), "account.current_customer")
+        email, delivery = _parse_delivery(c, raw_account)
         if number is not None and name is not None:
-            account = Account(number, name, service_address, mailing_address, locale, current)
+            account = Account(number, name, service_address, mailing_address, locale, current,
+                              email, delivery)
 
     service = c.enum(top.get("service"), "service", Service, _values(Service))
     currency = c.literal(top.get("currency"), "currency", CURRENCIES)
@@ -224,6 +231,21 @@ def parse_case(data: Any) -> Case:
     if problems:
         raise CaseInvalid(problems)
     return case
+
+
+def _parse_delivery(c: _Collector, raw_account: dict) -> tuple[str | None, Delivery | None]:
+    """The extension fields ``account.email`` and ``account.delivery`` (issue 20)."""
+    email = c.string(raw_account.get("email"), "account.email")
+    if email is not None and (why := email_problem(email)) is not None:
+        c.add("account.email", why)
+        email = None
+    raw_delivery = raw_account.get("delivery")
+    delivery = c.enum(raw_delivery, "account.delivery", Delivery, _values(Delivery))
+    if delivery is not None and raw_account.get("email") is None:
+        why = delivery_problem(None, delivery)
+        if why is not None:
+            c.add("account.email", why)
+    return email, delivery
 
 
 def _parse_period(c: _Collector, raw: Any, path: str) -> Period | None:

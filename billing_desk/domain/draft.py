@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .case import CASE_FORMAT, Account, Case, Evidence, Options, Period, Service
+from .delivery import Delivery
 from .caseformat import EVIDENCE_KEYS, CaseCheck, check_case
 from .money import money_text
 
@@ -81,11 +82,13 @@ class AccountDraft:
     mailing_address: str | None = None
     locale: str | None = None
     current_customer: bool | None = None
+    email: str | None = None  # (Billing Desk's extension of case@1: domain/delivery.py)
+    delivery: Delivery | None = None
 
     @classmethod
     def from_account(cls, a: Account) -> "AccountDraft":
         return cls(a.number, a.customer_name, a.service_address, a.mailing_address, a.locale,
-                   a.current_customer)
+                   a.current_customer, a.email, a.delivery)
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
@@ -94,10 +97,12 @@ class AccountDraft:
             d["number"] = self.number
         if self.customer_name.strip():
             d["customer_name"] = self.customer_name
-        for key in ("service_address", "mailing_address", "locale", "current_customer"):
+        for key in ("service_address", "mailing_address", "locale", "current_customer", "email"):
             value = getattr(self, key)
             if value is not None:
                 d[key] = value
+        if self.delivery is not None:
+            d["delivery"] = self.delivery.value
         return d
 
 

@@ -36,25 +36,28 @@ from typing import Callable, Iterable
 from ..errors import BillingDeskError
 from .case import Account, Case, Period
 from .caseformat import LOCALE_PATTERN, consistency_problems
+from .delivery import Delivery, delivery_problem, email_problem
 from .entry import EntryError, parse_amount_entry, parse_date_entry
 from .incident import Incident, incident_case
 from .money import round_half_up
 
 #: the columns, in the order docs/incidents.md lists them
 COLUMNS = ("account", "name", "service_address", "mailing_address", "locale",
-           "current_customer", "period_start", "period_end", "bill_date", "billed", "correct",
-           "usage", "wrong_rate", "right_rate", "note")
+           "current_customer", "email", "delivery", "period_start", "period_end", "bill_date",
+           "billed", "correct", "usage", "wrong_rate", "right_rate", "note")
 REQUIRED = ("account", "name", "period_start", "period_end")
 AMOUNTS = ("billed", "correct")
 USAGE = ("usage", "wrong_rate", "right_rate")
 #: what the account's details are, compared between its rows
-ACCOUNT_FIELDS = ("name", "service_address", "mailing_address", "locale", "current_customer")
+ACCOUNT_FIELDS = ("name", "service_address", "mailing_address", "locale", "current_customer",
+                  "email", "delivery")
 #: other spellings a spreadsheet might use for a column
 _ALIASES = {
     "account_number": "account", "account_no": "account", "customer_name": "name",
     "customer": "name", "start": "period_start", "end": "period_end",
     "service_start": "period_start", "service_end": "period_end", "period_from": "period_start",
     "period_to": "period_end", "amount_billed": "billed", "correct_amount": "correct",
+    "email_address": "email", "e_mail": "email", "delivery_preference": "delivery",
 }
 _DELIMITERS = (",", ";", "\t")
 _YES = {"yes", "y", "true", "1", "current"}
@@ -69,7 +72,8 @@ _PERIOD_FIELD = {"start": "period_start", "end": "period_end", "bill_date": "bil
                  "billed": "billed", "correct": "correct", "note": "note"}
 _ACCOUNT_FIELD = {"number": "account", "customer_name": "name",
                   "service_address": "service_address", "mailing_address": "mailing_address",
-                  "locale": "locale", "current_customer": "current_customer"}
+                  "locale": "locale", "current_customer": "current_customer",
+                  "email": "email", "delivery": "delivery"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +268,18 @@ def _row(line: int, cells: list[str], index: dict[str, int],
                                   "service_address": cell.get("service_address") or None,
                                   "mailing_address": cell.get("mailing_address") or None,
                                   "locale": locale, "current_customer": None}
+    email = cell.get("email") or None
+    if email is not None:
+        if (problem := email_problem(email)) is not None:
+            bad("email", f"the email address {problem}")
+        else:
+            details["email"] = email
+    delivery = cell.get("delivery") or None
+    if delivery is not None:
+        try:
+            details["delivery"] = Delivery(delivery.lower())
+        except ValueError:
+            bad("delivery", f"“{delivery}” is not a delivery: paper, email or both")
     current = cell.get("current_customer")
     if current:
         try:
@@ -422,7 +438,12 @@ def _accounts(rows: list[_Row], problems: list[RowProblem], count: int,
                     details[key] = value
         account = Account(number, str(details["name"]), details["service_address"],  # type: ignore[arg-type]
                           details["mailing_address"], details["locale"],  # type: ignore[arg-type]
-                          details["current_customer"])  # type: ignore[arg-type]
+                          details["current_customer"], details["email"],  # type: ignore[arg-type]
+                          details["delivery"])  # type: ignore[arg-type]
+        if (problem := delivery_problem(account.email, account.delivery)) is not None:
+            problems.append(RowProblem(lines[0], "email", f"the email address {problem}"))
+            rejected.append(RejectedAccount(number, lines))
+            continue
         case = incident_case(incident, account, [r.period for r in group])  # type: ignore[misc]
         case_problems = consistency_problems(case)
         if case_problems:

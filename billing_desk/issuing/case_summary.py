@@ -8,14 +8,13 @@ issue (see billing_desk/documents/case_summary.py). The app's Documents menu and
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..documents import document_settings
 from ..documents.case_summary import CaseSummaryInput, HistoryLine, render_case_summary
+from ..documents.whole_file import write_whole
 from ..documents.wording import wording_for
 from ..domain.rulepacks import get_rule_pack
 from ..store import CaseFile, CaseRecord
@@ -48,17 +47,7 @@ def save_case_summary(cf: CaseFile, case_id: int, path: Path, *,
     beside it, synced, then renamed over it): a failed write never leaves half a PDF.
     Raises ``OSError`` when the file cannot be written."""
     summary = case_summary_pdf(cf, case_id, printed_by=printed_by)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(summary.pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(summary.pdf, path)
     return summary
 
 

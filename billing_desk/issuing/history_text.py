@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from ..documents.wording import Wording
 from ..store import AuditEntry
 from ..store.audit import DETAILS, PATCH
+from .period_changes import period_changes
 
 #: the fields of a case's state that say how it moved, not what it says: a workflow
 #: step's sentence covers them
@@ -164,28 +165,15 @@ def _periods(w: Wording, old: Any, new: Any) -> str:
     """A change of the periods: item by item when recorded as a patch (an amount edited,
     a row added), else the lists themselves compared position by position."""
     h = "summary.history."
-    if isinstance(new, Mapping) and PATCH in new:
-        was = (old or {}).get(PATCH, {"length": 0, "set": {}}) if isinstance(old, Mapping) else {
-            "length": 0, "set": {}}
-        now = new[PATCH]
-        pairs = [(int(i), was["set"].get(i), now["set"].get(i))
-                 for i in sorted(set(was["set"]) | set(now["set"]), key=int)]
-        pairs += [(i, None, None) for i in range(now["length"], was["length"])
-                  if str(i) not in was["set"]]  # (rows cut off the end)
-    else:
+    changes = period_changes(old, new)
+    if not (isinstance(new, Mapping) and PATCH in new):
         old_list, new_list = list(old or []), list(new or [])
-        if old_list and new_list and len({len(old_list), len(new_list)}) == 1 and sum(
-                a != b for a, b in zip(old_list, new_list)) > _MAX_ITEMS:
+        if old_list and len(old_list) == len(new_list) and len(changes) > _MAX_ITEMS:
             return w.text(h + "periods_replaced",
                           old=w.plural("counts.billing_periods", len(old_list)),
                           new=w.plural("counts.billing_periods", len(new_list)))
-        pairs = [(i, old_list[i] if i < len(old_list) else None,
-                  new_list[i] if i < len(new_list) else None)
-                 for i in range(max(len(old_list), len(new_list)))
-                 if (old_list[i] if i < len(old_list) else None)
-                 != (new_list[i] if i < len(new_list) else None)]
     phrases = []
-    for index, was_item, now_item in pairs:
+    for index, was_item, now_item in ((c.index, c.before, c.after) for c in changes):
         number = index + 1
         if was_item is None and now_item is not None:
             phrases.append(w.text(h + "period_added", number=number,

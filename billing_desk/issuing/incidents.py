@@ -15,13 +15,12 @@ letters and memos issued through the same batch as every other case.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..documents.whole_file import write_whole
 from ..domain.incident import (
     OUTLIER_RULE, Bin, Fences, Incident, IncidentTotals, cents_bounds, count_outside,
     fences_of_sorted, histogram_of_sorted,
@@ -204,16 +203,6 @@ def save_incident_summary(cf: CaseFile, incident_id: int, path: Path, *, printed
     """Write the memo to ``path`` whole or not at all (a temporary file, synced, renamed)."""
     summary = incident_summary_pdf(cf, incident_id, printed_by=printed_by, view=view,
                                    progress=progress, cancel=cancel)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(summary.pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(summary.pdf, path)
     return summary
 

@@ -36,7 +36,6 @@ from ..domain.mailing import future_issue_date_problem, issue_date_problem
 from ..domain.workflow import CaseStatus
 from ..store import (CaseAltered, CaseFile, CaseRecord, DocumentRecord, Issue, IssueRefused,
                      IssueRequest, NewDocument)
-from ..store import DocumentKind as StoredKind
 from .errors import IssueDateRefused, NoIssueRecord, NotApproved
 from .inputs import checked_case, document_input, recorded_input, rendered_from, verified_settings
 from .signoffs import current_fingerprint, signoffs_for
@@ -57,7 +56,7 @@ def issue_request(record: CaseRecord, inp: DocumentInput, documents: tuple[Issue
     if any(d.preview or d.copy for d in documents):
         raise IssueRefused(record.case_number, "a preview or a copy is never issued.")
     return IssueRequest(record, inp.fingerprint, determination,
-                        tuple(NewDocument(StoredKind(d.kind.value), d.pdf, d.pages)
+                        tuple(NewDocument(d.kind, d.pdf, d.pages)
                               for d in documents),
                         rendered_from(inp, values), history_head=inp.history_head,
                         settings=values)
@@ -203,9 +202,8 @@ def _copy_of(cf: CaseFile, document: DocumentRecord) -> Printout:
     if recorded is None:
         raise NoIssueRecord(document.id, record.case_number)
     inp = recorded_input(record, recorded, document.fingerprint, copy=True)
-    kind = DocumentKind(document.kind.value)
-    copy = prepare_document(inp, kind)
-    check_copy(inp, kind, cf.documents.pdf(document.id), copy.pdf)
+    copy = prepare_document(inp, document.kind)
+    check_copy(inp, document.kind, cf.documents.pdf(document.id), copy.pdf)
     return Printout(document, copy.pdf, copy.sha256, copy.pages, copy=True)
 
 

@@ -34,6 +34,7 @@ _WHERE = {
     "IncidentRepository": "incidents",
     "Issue": "issues", "IssueRequest": "issues", "NewDocument": "issues",
     "MailRun": "mailruns", "MailRunRepository": "mailruns",
+    "NoticeRecord": "outbox", "OutboxRepository": "outbox", "SendResult": "outbox",
     "CaseListing": "listing", "CaseQuery": "listing", "SortKey": "listing",
     "AttachmentRecord": "records", "CaseRecord": "records", "CaseSummary": "records",
     "DeterminationRecord": "records", "DocumentKind": "records",

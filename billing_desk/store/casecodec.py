@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
+from ..domain.delivery import Delivery
 from ..domain.draft import AccountDraft, CaseDraft, PeriodDraft
 from ..domain.money import money_text
 from ..domain.workflow import CaseStatus
@@ -25,6 +26,7 @@ CONTENT_COLUMNS = (
     "current_customer", "service", "currency", "discovered_on", "made_known_on",
     "customer_could_have_discovered", "documentation_available", "documentation_confirmed",
     "customer_concealed_error", "cause",
+    "email", "delivery",  # schema version 7: how the customer's notices go out (issue 20)
 )
 #: bookkeeping columns, in the order of :class:`CaseRecord`'s fields after ``draft``
 META_COLUMNS = ("status", "revision", "created_at", "updated_at", "prepared_by",
@@ -72,6 +74,7 @@ def draft_values(d: CaseDraft) -> tuple:
         d.currency, _iso(d.discovered_on), _iso(d.made_known_on),
         bool(e.customer_could_have_discovered), bool(e.documentation_available),
         bool(e.documentation_confirmed), bool(e.customer_concealed_error), d.cause,
+        a.email, None if a.delivery is None else a.delivery.value,
     )
 
 
@@ -98,10 +101,11 @@ def draft_from_row(c: tuple, periods: list[tuple]) -> CaseDraft:
     """``c``: the CONTENT_COLUMNS values; ``periods``: PERIOD_COLUMNS rows in order."""
     (rule_pack, why, reading, threshold, basis, number, name, service_address,
      mailing_address, locale, current, service, currency, discovered, made_known,
-     could, available, confirmed, concealed, cause) = c
+     could, available, confirmed, concealed, cause, email, delivery) = c
     return CaseDraft(
         rule_pack=rule_pack,
-        account=AccountDraft(number, name, service_address, mailing_address, locale, _bool(current)),
+        account=AccountDraft(number, name, service_address, mailing_address, locale, _bool(current),
+                             email, _enum(Delivery, delivery)),
         service=_enum(Service, service),
         currency=currency,
         discovered_on=_date(discovered),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .incidents import IncidentRepository
     from .issues import IssueRepository
     from .mailruns import MailRunRepository
+    from .outbox import OutboxRepository
     from .queue import WorkQueue
     from .reports import ReportQueries
     from .settings import SettingsRepository
@@ -130,6 +131,12 @@ class CaseFile:
         from .reports import ReportQueries
 
         return ReportQueries(self._c, self.settings)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        from .outbox import OutboxRepository
+
+        return OutboxRepository(self._c)
 
     @property
     def path(self) -> Path | None:

@@ -47,6 +47,7 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("issue_sums", "issued_year, issued_month, service, outcome"),
     ("issue_days", "issued_year, issued_month, days_to_issue"),
     ("adjusted_bills", "account_number, service, start_date, end_date"),
+    ("outbox", "id"),
     ("audit", "id"),
 )
 

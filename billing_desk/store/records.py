@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ..domain.kinds import DocumentKind  # noqa: F401 (the documents' kinds, re-exported)
 from ..domain.workflow import CaseStatus
 from .summaries import SUMMARY_COLUMNS, CaseSummary, UserRecord, summary_from_row  # noqa: F401
 from .timestamps import format_utc, parse_utc
@@ -153,12 +153,6 @@ class DeterminationRecord:
     determination: dict[str, Any]
     created_at: datetime
     created_by: str
-
-
-class DocumentKind(StrEnum):
-    LETTER = "letter"
-    CREDIT_MEMO = "credit_memo"
-    BACK_BILL_MEMO = "back_bill_memo"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import copy
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..domain.accounts import check_manages_settings
 from ..domain.canonical import canonical_json
@@ -35,8 +35,23 @@ class Setting:
     type: type
     description: str
     minimum: int | None = None
+    maximum: int | None = None
+    #: the only values allowed (text settings)
+    choices: tuple[str, ...] | None = None
     #: what is wrong with a value of the right type (a message), or None
     check: Callable[[Any], str | None] | None = None
+
+
+def _address(value: str) -> str | None:
+    from ..domain.delivery import email_problem
+
+    return None if value == "" else email_problem(value)
+
+
+def _host(value: str) -> str | None:
+    if value != value.strip() or any(c.isspace() for c in value) or "/" in value:
+        return "must be a host name or address alone, like mail.example.org (no spaces)"
+    return None
 
 
 def _benchmark(value: str) -> str | None:
@@ -63,6 +78,25 @@ SETTINGS = MappingProxyType({s.key: s for s in (
     Setting("accuracy_benchmark", "7.2", str,
             "The billing accuracy report's benchmark, adjusted bills per 10,000 bills issued "
             "(default: the AWWA QualServe 2005 median, 7.2).", check=_benchmark),
+    # The office's outgoing mail (issue 20; docs/notices.md). The password is not a
+    # setting: it comes from the environment (BILLING_DESK_SMTP_PASSWORD) or is asked for.
+    Setting("mail.smtp_host", "", str,
+            "Outgoing mail server (SMTP) host name; blank: notices are not sent by email.",
+            check=_host),
+    Setting("mail.smtp_port", 587, int, "Outgoing mail server port (587 with STARTTLS, 465 "
+            "with TLS).", minimum=1, maximum=65535),
+    Setting("mail.security", "starttls", str, "How the connection is protected: starttls "
+            "(upgrade a plain connection), tls (TLS from the start) or none (a local relay "
+            "only).", choices=("starttls", "tls", "none")),
+    Setting("mail.login", "", str, "Login at the mail server; blank: no login."),
+    Setting("mail.from_address", "", str, "The address notices are sent from.",
+            check=_address),
+    Setting("mail.reply_to", "", str, "Where customers' replies go (blank: the From address).",
+            check=_address),
+    Setting("mail.rate_per_minute", 120, int, "At most this many messages a minute (0: no "
+            "limit).", minimum=0, maximum=100_000),
+    Setting("mail.timeout_seconds", 30, int, "How long to wait for the mail server before "
+            "giving up on an attempt.", minimum=1, maximum=600),
 )})
 
 
@@ -76,8 +110,12 @@ def _encode(setting: Setting, value: Any) -> str:
         raise InvalidSetting(f"{setting.key} must be {_KINDS[setting.type]}, not {value!r}")
     if setting.minimum is not None and value < setting.minimum:
         raise InvalidSetting(f"{setting.key} must be at least {setting.minimum}")
-    if setting.check is not None and (problem := setting.check(value)) is not None:
-        raise InvalidSetting(f"{setting.key}: {problem}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise InvalidSetting(f"{setting.key} must be at most {setting.maximum}")
+    if setting.choices is not None and value not in setting.choices:
+        raise InvalidSetting(f"{setting.key} must be one of: {', '.join(setting.choices)}")
+    if setting.check is not None and (why := setting.check(value)) is not None:
+        raise InvalidSetting(f"{setting.key}: {why}")
     if setting.type is bool:
         return "true" if value else "false"
     if setting.type is dict:
@@ -115,13 +153,37 @@ class SettingsRepository:
     def all(self) -> dict[str, Any]:
         return {key: self.get(key) for key in SETTINGS}
 
+    def set_many(self, values: Mapping[str, Any], *, actor: str) -> None:
+        """Several settings as one change: every value is checked first (the first bad
+        one is refused, naming its key, and nothing is written), then all are stored in
+        one transaction with one audit entry."""
+        encoded = {key: _encode(_declared(key), value) for key, value in values.items()}
+        with self._c.write(actor) as tx:
+            self._check_manager(tx)
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            for key, value in values.items():
+                setting = SETTINGS[key]
+                stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+                old = setting.default if stored is None else _decode(setting, stored[0])
+                if value == old:
+                    continue
+                before[key], after[key] = old, value
+                if value == setting.default:
+                    tx.execute("DELETE FROM settings WHERE key = ?", (key,))
+                else:
+                    tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT "
+                               "(key) DO UPDATE SET value = excluded.value", (key, encoded[key]))
+            if not after:
+                tx.unchanged()
+                return
+            tx.audit("set", "setting", ", ".join(sorted(after)), None, before, after)
+
     def set(self, key: str, value: Any, *, actor: str) -> None:
         setting = _declared(key)
         text = _encode(setting, value)
         with self._c.write(actor) as tx:
-            if has_users(tx):  # (a file without users yet has no administrator either)
-                user = find_user(tx, tx.actor)
-                check_manages_settings(user.actor())
+            self._check_manager(tx)
             stored = tx.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             before = setting.default if stored is None else _decode(setting, stored[0])
             if value == before:
@@ -133,6 +195,13 @@ class SettingsRepository:
                 tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))
             tx.audit("set", "setting", key, None, {key: before}, {key: value})
+
+    @staticmethod
+    def _check_manager(tx) -> None:
+        """Only an administrator changes the office's settings (a file without users yet
+        has no administrator either)."""
+        if has_users(tx):
+            check_manages_settings(find_user(tx, tx.actor).actor())
 
     def history_problem(self) -> str | None:
         """Why the settings stored disagree with their history (a value written into the

@@ -268,10 +268,10 @@ def settings_problem(conn) -> str | None:
     from .settings import SETTINGS, stored_value
 
     replayed: dict[str, object] = {}
-    for key, after in conn.execute(
-            "SELECT entity_id, after FROM audit WHERE case_id IS NULL AND entity = 'setting' "
-            "ORDER BY id"):
-        replayed[key] = json.loads(after).get(key)
+    for (after,) in conn.execute(
+            "SELECT after FROM audit WHERE case_id IS NULL AND entity = 'setting' ORDER BY id"):
+        # (one setting an entry, or several changed together: set_many)
+        replayed.update((k, v) for k, v in json.loads(after).items() if k != DETAILS)
     stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
     unknown = sorted(stored.keys() - SETTINGS.keys())
     if unknown:

@@ -21,6 +21,7 @@ from .qt import (
 )
 
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
+from ..domain.delivery import DEFAULT_DELIVERY, Delivery
 from ..domain.draft import CaseDraft
 from ..domain.problems import Problem
 from ..domain.rulepacks import get_rule_pack
@@ -32,6 +33,9 @@ from .periods_view import PeriodsView
 from .text_fields import CommitPlainTextEdit
 
 LOCALES = (("en_US", "English (US)"), ("es_US", "Español (EE. UU.)"))
+#: how the customer's notices go out (Billing Desk's case@1 extension, issue 20)
+DELIVERIES = ((Delivery.PAPER, "Paper (mailed)"), (Delivery.EMAIL, "Email"),
+              (Delivery.BOTH, "Paper and email"))
 SERVICES = (("", "— choose —"),) + tuple((s.value, s.value.capitalize()) for s in Service)
 EVIDENCE_LABELS = {
     "customer_could_have_discovered": "Customer could have discovered the error with reasonable inquiry",
@@ -175,6 +179,17 @@ class CaseEditor(QWidget):
         identify(self.current_customer, "current_customer", "Current customer")
         self._field_widgets["account.current_customer"] = self.current_customer
         form.addRow("", self.current_customer)
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("name@example.com, for notices by email")
+        self.delivery = QComboBox()
+        for value, name in DELIVERIES:
+            self.delivery.addItem(name, value.value)
+        self._field(form, "Email address:", self.email, "account.email", "customer_email")
+        self._field(form, "Notices by:", self.delivery, "account.delivery", "delivery")
+        self.email.editingFinished.connect(
+            lambda: self._commit_account("email", self.email.text().strip() or None, "email address"))
+        self.email.textEdited.connect(lambda text: self._preview_account("email", text.strip() or None))
+        self.delivery.activated.connect(lambda _i: self._commit_delivery())
 
         for edit, key, label in ((self.number, "number", "account number"),
                                  (self.customer_name, "customer_name", "customer name"),
@@ -329,6 +344,9 @@ class CaseEditor(QWidget):
                 self.mailing_address.set_text_silently(a.mailing_address or "")
             self.locale.setCurrentIndex(max(0, self.locale.findData(a.locale or "en_US")))
             self.current_customer.setChecked(a.current_customer is not False)
+            if self.email.text() != (a.email or ""):
+                self.email.setText(a.email or "")
+            self.delivery.setCurrentIndex(self.delivery.findData((a.delivery or DEFAULT_DELIVERY).value))
             self.service.setCurrentIndex(max(0, self.service.findData(draft.service.value if draft.service else "")))
             self.discovered_on.set_value(draft.discovered_on)
             self.made_known_on.set_value(draft.made_known_on)
@@ -348,11 +366,11 @@ class CaseEditor(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
-        for w in (self.number, self.customer_name, self.service_address):
+        for w in (self.number, self.customer_name, self.service_address, self.email):
             w.setReadOnly(read_only)
         self.mailing_address.setReadOnly(read_only)
         self.cause.setReadOnly(read_only)
-        for w in (self.locale, self.current_customer, self.service, self.discovered_on,
+        for w in (self.locale, self.current_customer, self.delivery, self.service, self.discovered_on,
                   self.made_known_on, self.reading, self.basis, self.add_row_button,
                   self.delete_rows_button, self.paste_button, self.import_csv_button,
                   *self.evidence.values()):
@@ -512,6 +530,13 @@ class CaseEditor(QWidget):
 
     def _preview_account(self, key: str, value) -> None:
         self._preview(self._account_with(key, value))
+
+    def _commit_delivery(self) -> None:
+        chosen = Delivery(self.delivery.currentData())
+        # keep "absent" for the default, so the case@1 file stays as it was written
+        if chosen is DEFAULT_DELIVERY and self._draft.account.delivery is None:
+            return
+        self._commit_account("delivery", chosen, "delivery of notices")
 
     def _commit_service(self, _index: int) -> None:
         value = self.service.currentData()

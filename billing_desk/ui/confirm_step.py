@@ -28,8 +28,7 @@ from ..domain.problems import Problem
 from ..domain.rulepacks import determine
 from ..store.records import CaseRecord
 from .determination_panel import OUTCOME_TEXT, describe_field
-from .documents_tab import KIND_LABELS
-from .formatting import money
+from .formatting import KIND_LABELS, money
 
 
 class ConfirmStep(QMessageBox):
@@ -107,7 +106,7 @@ def ask_to_submit(record: CaseRecord, d: Determination, refused: tuple[Problem, 
 
 def ask_to_issue(record: CaseRecord, d: Determination, then: Callable[[], None],
                  parent: QWidget | None = None) -> ConfirmStep:
-    documents = [KIND_LABELS[k.value].lower() for k in kinds_for(d)]
+    documents = [KIND_LABELS[k].lower() for k in kinds_for(d)]
     listed = documents[0] if len(documents) == 1 else ", ".join(documents[:-1]) + " and " + documents[-1]
     address = record.draft.account.mailing_address or record.draft.account.service_address or ""
     to = f" to {escape(address).replace(chr(10), ', ')}" if address else ""

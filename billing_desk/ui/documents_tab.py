@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .qt import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 
+from ..domain.kinds import DocumentKind
 from ..domain.workflow import CaseStatus
 from ..errors import BillingDeskError
 from ..store import CaseRecord
@@ -19,12 +20,8 @@ from .a11y import identify
 from .document_preview import DocumentPreview
 from .background import BackgroundTask, Progress, run_in_background
 from .errors import reported
-from .formatting import time_text
+from .formatting import KIND_LABELS, time_text
 from .session import CaseSession
-
-KIND_LABELS = {"letter": "Customer letter", "credit_memo": "Credit memo",
-               "back_bill_memo": "Back-bill memo"}
-
 
 class DocumentsTab(QWidget):
     issueRequested = Signal()
@@ -50,6 +47,8 @@ class DocumentsTab(QWidget):
         top.addWidget(self.issue_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.delivery = QLabel()  # how the notice goes out (ui/outbox_actions.py fills it)
+        layout.addWidget(self.delivery)
         layout.addWidget(self.preview, 1)
         self.issue_button.clicked.connect(self.issueRequested)
         self.preview.printRequested.connect(self.print_kind)
@@ -84,9 +83,9 @@ class DocumentsTab(QWidget):
         try:
             issued = self.session.issued_documents(record)
             if issued:
-                self.stored = {d.kind.value: d.id for d in issued}
+                self.stored = {d.kind: d.id for d in issued}
                 self.preview.set_documents([
-                    (d.kind.value, f"{KIND_LABELS[d.kind.value]} · issue {d.issue_number}",
+                    (d.kind.value, f"{KIND_LABELS[d.kind]} · issue {d.issue_number}",
                      self.session.document_pdf(d.id)) for d in issued])
                 first = issued[0]
                 self.status.setText(
@@ -112,7 +111,7 @@ class DocumentsTab(QWidget):
         def rendered(previews) -> None:
             if self.record is None or (self.record.id, self.record.revision) != (record.id, record.revision):
                 return  # another case (or a newer revision) is shown by now
-            self.preview.set_documents([(d.kind.value, f"{KIND_LABELS[d.kind.value]} · preview",
+            self.preview.set_documents([(d.kind.value, f"{KIND_LABELS[d.kind]} · preview",
                                          d.pdf) for d in previews])
             next_step = ("Issue them to store and send them." if record.status is CaseStatus.APPROVED
                          else f"The case is {record.status.value}; they can be issued once it is "
@@ -139,6 +138,7 @@ class DocumentsTab(QWidget):
     # -- print and save ---------------------------------------------------------------------
 
     def print_kind(self, kind: str) -> None:
+        kind = DocumentKind(kind)  # (the preview's signal carries the value)
         from . import (
             printing,  # Qt's print support loads when first used, not at start-up
         )
@@ -158,8 +158,10 @@ class DocumentsTab(QWidget):
         self.last_error_box = outcome.box or self.last_error_box
 
     def save_kind(self, kind: str) -> None:
+        kind = DocumentKind(kind)
         suffix = "" if kind in self.stored else "-preview"
-        name = f"{self.record.case_number}-{kind}{suffix}.pdf" if self.record else f"{kind}.pdf"
+        name = (f"{self.record.case_number}-{kind.value}{suffix}.pdf" if self.record
+                else f"{kind.value}.pdf")
         folder = self.session.path.parent if self.session.path else Path.home()
         from .file_dialogs import save_file
 
@@ -167,7 +169,8 @@ class DocumentsTab(QWidget):
         if path:
             self.save_to(kind, path)
 
-    def save_to(self, kind: str, path: Path) -> None:
+    def save_to(self, kind: DocumentKind | str, path: Path) -> None:
+        kind = DocumentKind(kind)
         from . import printing
 
         with reported(self, "Not saved") as outcome:

@@ -26,6 +26,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
+from ..domain.kinds import DocumentKind
+
 if TYPE_CHECKING:
     from ..domain.determination import Reason
 
@@ -130,3 +132,11 @@ def _reason_text(reason: Reason, template: str) -> str:
 def period_text(start: date | None, end: date | None) -> str:
     """``01/01/2010–01/31/2010``: a billing period in full, in a sentence."""
     return f"{date_text(start) or '?'}–{date_text(end) or '?'}"
+
+
+#: what the windows call each kind of document
+KIND_LABELS: Mapping[DocumentKind, str] = {
+    DocumentKind.LETTER: "Customer letter",
+    DocumentKind.CREDIT_MEMO: "Credit memo",
+    DocumentKind.BACK_BILL_MEMO: "Back-bill memo",
+}

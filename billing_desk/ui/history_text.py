@@ -20,12 +20,12 @@ from typing import Any, Callable, Mapping
 
 from ..domain.draft import DEFAULT_RULE_PACK
 from ..domain.rulepacks import get_rule_pack
-from ..store.audit import DETAILS, PATCH
+from ..issuing.period_changes import period_changes
+from ..store.audit import DETAILS
 from ..store.timestamps import parse_utc
 from .case_editor import BASIS_LABELS, EVIDENCE_LABELS, LOCALES
 from .determination_panel import OUTCOME_TEXT
-from .documents_tab import KIND_LABELS
-from .formatting import date_text, money, period_text, time_text
+from .formatting import KIND_LABELS, date_text, money, period_text, time_text
 
 #: the case fields that are bookkeeping, not news (the entry's who and when say it)
 _QUIET = frozenset({"revision", "updated_at", "created_at", "last_edited_by", "prepared_by",
@@ -265,6 +265,43 @@ def _bills_issued(action: str, actor: str, before: dict, after: dict, entity_id:
     return HistoryLine(f"Bills issued ({entity_id}) changed by {actor}", tuple(lines))
 
 
+_NOTICE_DONE = {"sent": "accepted by the mail server", "failed": "refused by the mail server",
+                "failed, will retry": "not accepted yet; it will be tried again",
+                "uncertain": "perhaps sent (no answer came): it waits for a person"}
+
+
+def _notice(action: str, actor: str, before: dict, after: dict, entity_id: str) -> HistoryLine | None:
+    name = f"Email notice #{entity_id}"
+    reply = after.get("server_reply")
+    said = (f"The server said: {reply}",) if reply else ()
+    if action == "queue":
+        return HistoryLine(f"{name} queued for {after.get('to')} by {actor}",
+                           (f"The letter, SHA-256 {_short_hash(after.get('document_sha256'))}; "
+                            f"Message-ID {after.get('message_id')}",))
+    if action == "sending":
+        copy = " (as a copy)" if after.get("copy") else ""
+        return HistoryLine(f"{name} handed to the mail server{copy}, attempt "
+                           f"{after.get('attempt')}, by {actor}")
+    if action == "uncertain":
+        why = (after.get("reason"),) if after.get("reason") else said
+        return HistoryLine(f"{name} {_NOTICE_DONE[action]}", tuple(why))
+    if action in _NOTICE_DONE:
+        retry = (f"Next attempt {_time(after['next_attempt_at'])}",) if after.get(
+            "next_attempt_at") else ()
+        return HistoryLine(f"{name} {_NOTICE_DONE[action]}", said + retry)
+    if action == "late answer":
+        return HistoryLine(f"A late answer about email notice #{entity_id} kept (the notice "
+                           "had moved on)", said)
+    note = (f"Note: {after['note']}",) if after.get("note") else ()
+    if action == "marked as sent":
+        return HistoryLine(f"{name} marked as sent by {actor}", note)
+    if action == "resend as copy":
+        return HistoryLine(f"{name} to be sent again as a copy, by {actor}", note)
+    if action == "retry":
+        return HistoryLine(f"{name} queued again by {actor}", note)
+    return None
+
+
 def _yes_no(value: Any) -> str:
     return {True: "yes", False: "no", None: "not recorded"}.get(value, str(value))
 
@@ -272,7 +309,7 @@ def _yes_no(value: Any) -> str:
 _ENTITIES: dict[str, Callable[[str, str, dict, dict, str], HistoryLine | None]] = {
     "case": _case, "attachment": _attachment, "determination": _determination,
     "document": _document, "user": _user, "sign_in": _sign_in, "setting": _setting,
-    "incident": _incident, "bills_issued": _bills_issued,
+    "incident": _incident, "bills_issued": _bills_issued, "notice": _notice,
 }
 
 
@@ -332,22 +369,10 @@ def _evidence(old: dict, new: dict) -> list[str]:
 
 def _periods(old: Any, new: Any) -> list[str]:
     """Period by period: "Period 3: billed $131.00 → $100.00", "Period 4 added: …"."""
-    if isinstance(new, dict) and PATCH in new:  # a few periods changed (store/audit.py)
-        was = (old or {}).get(PATCH, {"length": 0, "set": {}}) if isinstance(old, dict) else {"length": 0, "set": {}}
-        now = new[PATCH]
-        indexes = sorted({int(i) for i in was["set"]} | {int(i) for i in now["set"]})
-        olds = {int(i): p for i, p in was["set"].items()}
-        news = {int(i): p for i, p in now["set"].items()}
-    else:
-        olds = dict(enumerate(old or []))
-        news = dict(enumerate(new or []))
-        indexes = sorted(set(olds) | set(news))
     out = []
-    for k in indexes:
-        a, b = olds.get(k), news.get(k)
-        if a == b:
-            continue
-        if a is None:
+    for change in period_changes(old, new):  # (the whole lists, or a patch: store/audit.py)
+        k, a, b = change.index, change.before, change.after
+        if a is None and b is not None:
             out.append(f"Period {k + 1} added: {_period(b)}")
         elif b is None:
             out.append(f"Period {k + 1} removed: {_period(a)}")

@@ -143,8 +143,11 @@ class IncidentCasesModel(QAbstractTableModel):
     def sort(self, column: int, order=None) -> None:  # noqa: A003 - Qt's name
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
+        # a reset, not a layout change: the rows' new places are the store's to say (a
+        # page at a time), so an index kept on a row could not follow its case -- a
+        # selection would silently move to whichever case sorts into its place
+        self.beginResetModel()
         self.sort_key = COLUMNS[column][1]
         self.descending = order is not None and order.value == 1
         self._pages.clear()
-        self.layoutChanged.emit()
+        self.endResetModel()

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .editor_scroll import EditorScrollArea
     from .history_view import HistoryView
     from .incident_menu import IncidentActions
+    from .outbox_actions import OutboxActions
     from .live_determination import LiveDetermination
     from .qt import QCloseEvent, QTabWidget
     from .text_fields import CommitPlainTextEdit
@@ -224,6 +225,10 @@ class MainWindow(QMainWindow):
     @property
     def incident_actions(self) -> IncidentActions:
         return self.build_workspace().incident_actions
+
+    @property
+    def outbox_actions(self) -> OutboxActions:
+        return self.build_workspace().outbox_actions
 
     # -- actions and menus ----------------------------------------------------------------
 

@@ -4,8 +4,6 @@ as a file. The bytes printed are the stored, checked bytes — never a re-render
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .qt import (
@@ -13,6 +11,7 @@ from .qt import (
     QPdfDocument, QPrintDialog, QPrinter, QRectF, QSize, QWidget,
 )
 
+from ..documents.whole_file import write_whole
 from ..errors import BillingDeskError
 
 #: Raster resolution for a page sent to the printer: sharp text on paper, and a Letter
@@ -99,14 +98,4 @@ def print_with_dialog(pdf: bytes, parent: QWidget | None = None) -> int:
 def save_pdf_as(pdf: bytes, path: str | Path) -> None:
     """Write the stored PDF to ``path`` whole or not at all (temporary file, then an
     atomic rename), so a failed save never leaves half a document behind."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".billing-desk-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(pdf, path)

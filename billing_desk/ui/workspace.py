@@ -74,6 +74,11 @@ class Workspace:
             self.document_actions = DocumentActions(w, w.session, self.documents, self.tabs,
                                                     self.editor.flush, menu=w.documents_menu)
             w.caseOpened.connect(self.document_actions.case_opened)
+            from .outbox_actions import OutboxActions  # (issue 20: email notices)
+
+            self.outbox_actions = OutboxActions(w, w.session, w.documents_menu,
+                                                self.documents.delivery)
+            w.caseOpened.connect(self.outbox_actions.case_opened)
             self.document_actions.caseIssued.connect(lambda record: w.open_case(record.id))
             self.editor.draftEdited.connect(w._edited)
             self.editor.statusMessage.connect(lambda m: w.statusBar().showMessage(m, 8000))
@@ -86,7 +91,7 @@ class Workspace:
             self.field_undo = FieldFirstUndo(w.undo_stack, w.undo_act, w.redo_act, w)
             e = self.editor
             self.field_undo.watch(e.number, e.customer_name, e.service_address, e.mailing_address,
-                                  e.discovered_on.edit, e.made_known_on.edit, self.notes,
+                                  e.email, e.discovered_on.edit, e.made_known_on.edit, self.notes,
                                   w.case_list.search)
             self.workflow = WorkflowActions(w)  # submit, approve, queues, sign out (issue 7)
             from .incident_menu import IncidentActions

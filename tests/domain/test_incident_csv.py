@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from billing_desk.domain.delivery import Delivery
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.incident import fingerprint_and_figures, incident_totals
 from billing_desk.domain.incident_csv import IncidentFileRefused, parse_incident_csv
 from tests.incident_data import (
     HEADER, STORMWATER, STORMWATER_ACCOUNTS, STORMWATER_LARGEST, STORMWATER_LONG_SERVICE,
-    STORMWATER_REFUND_TOTAL, STORMWATER_SIX_YEAR_TOTAL, STORMWATER_SMALLEST, stormwater_csv,
-    stormwater_rows, to_csv,
+    STORMWATER_REFUND_TOTAL, STORMWATER_SIX_YEAR_TOTAL, STORMWATER_SMALLEST, email_of_account,
+    stormwater_csv, stormwater_rows, stormwater_with_email_csv, to_csv,
 )
 
 
@@ -186,3 +187,25 @@ def test_the_check_reports_how_far_it_is_and_can_be_stopped():
 
     with pytest.raises(Stop):
         parse_incident_csv(data, SYNTHETIC, progress=stop)
+
+
+def test_an_email_address_and_delivery_per_account_are_read_and_checked():
+    imported = parse_incident_csv(stormwater_with_email_csv(), STORMWATER)
+    assert not imported.problems and len(imported.accounts) == 74
+    by_email = [a for a in imported.accounts if a.case.account.email]
+    assert len(by_email) == 19
+    assert all(a.case.account.delivery is Delivery.EMAIL and
+               a.case.account.email == email_of_account(a.number) for a in by_email)
+    rows = stormwater_rows()
+    header = HEADER + ["email", "delivery"]
+    bad = [row + ["", ""] for row in rows]
+    bad[0][-2:] = ["pat at example", ""]  # line 2: not an address
+    bad[1][-2:] = ["", "fax"]  # line 3: no such delivery
+    first_of = {}
+    for line, row in enumerate(bad, start=2):
+        first_of.setdefault(row[0], line)
+    other = next(r for r in bad if first_of[r[0]] > 3)
+    other[-1] = "email"  # by email, without an address
+    found = problems_of(to_csv(bad, header))
+    assert (2, "email") in found and (3, "delivery") in found
+    assert (first_of[other[0]], "email") in found

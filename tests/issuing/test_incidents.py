@@ -164,3 +164,32 @@ def test_writing_the_memo_reports_its_pages_and_can_be_cancelled(office, tmp_pat
     with pytest.raises(IncidentCancelled):
         save_incident_summary(cf, record.id, target, printed_by="root", cancel=cancel)
     assert not target.exists() and list(tmp_path.glob("*.pdf")) == []
+
+
+def test_customers_who_chose_email_get_their_incident_letter_queued_once(office, tmp_path):
+    """The incident's CSV gives some customers an email address and delivery by email:
+    their cases carry it, and once the letters are issued each of them (and nobody else)
+    has exactly one notice queued, to their own address, with their own letter."""
+    from billing_desk.issuing import queue_notices
+    from tests.incident_data import STORMWATER, email_of_account, stormwater_with_email_csv
+
+    cf = office
+    data = stormwater_with_email_csv()
+    imported = parse_incident_csv(data, STORMWATER)
+    record = cf.incidents.create(STORMWATER, imported.accounts, source_name="stormwater.csv",
+                                 source=data, rows=imported.rows, actor=CLERK)
+    cf.incidents.submit(record.id, actor=CLERK)
+    review = cf.incidents.draw_sample(record.id, actor=APPROVER, seed="email")
+    cf.incidents.approve(record.id, review.id, actor=APPROVER)
+    report, _ = _issue(cf, record.id, tmp_path)
+    assert report.adds_up and report.issued_cases == 74
+    queued = queue_notices(cf, actor="root")
+    assert len(queued) == 19
+    for notice in queued:
+        case = cf.cases.load(notice.case_id)
+        assert notice.to_address == case.draft.account.email == email_of_account(
+            case.draft.account.number)
+        letter = next(d for d in cf.documents.list(case.id) if d.kind.value == "letter")
+        assert notice.document_sha256 == letter.sha256
+    assert queue_notices(cf, actor="root") == []  # again: nothing twice
+    assert cf.verify().ok

@@ -204,11 +204,14 @@ def test_cases_issued_before_version_6_get_their_facts_in_the_migration(issued_d
     days = raw.execute("SELECT * FROM issue_days ORDER BY 1, 2, 3").fetchall()
     bills = raw.execute("SELECT * FROM adjusted_bills ORDER BY 1, 2, 3, 4").fetchall()
     assert facts and bills
-    # the file as version 5 left it: no report tables (what the migration adds)
+    # the file as version 5 left it: no report tables (what the migration adds), nor
+    # version 7's outbox and delivery columns
     raw.executescript("""
         DROP TRIGGER issue_facts_no_update; DROP TRIGGER issue_facts_no_delete;
         DROP TABLE issue_facts; DROP TABLE issue_sums; DROP TABLE issue_days; DROP TABLE adjusted_bills;
         DROP TABLE bills_issued; DROP INDEX cases_open_work; DROP INDEX cases_open_by_discovery;
+        DROP TABLE outbox; ALTER TABLE cases DROP COLUMN email;
+        ALTER TABLE cases DROP COLUMN delivery;
         PRAGMA user_version = 5;""")
     raw.close()
     with open_case_file(path) as cf:

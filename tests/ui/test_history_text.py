@@ -15,7 +15,10 @@ import pytest
 
 from billing_desk import issuing
 from billing_desk.domain.bills_issued import ALL_SERVICES, BillsIssued
+from billing_desk.domain.delivery import Delivery
 from billing_desk.domain.draft import CaseDraft
+from billing_desk.domain.outbox import Move, Outcome
+from billing_desk.store.outbox import SendResult
 from billing_desk.domain.workflow import Action, Role
 from billing_desk.store.cases import VOIDED_BY_EDIT
 from billing_desk.store.sqlite.files import create_case_file
@@ -44,7 +47,9 @@ def every_action(path: Path):
     r = cf.workflow.reopen(r.id, actor="alice")
     r = cf.workflow.submit(r.id, actor="alice")
     r = cf.workflow.approve(r.id, actor="boss")
-    r = cf.cases.save(r.id, replace(r.draft, periods=r.draft.periods + (replace(ps[0], start=date(2010,2,1), end=date(2010,2,28)),)), expected_revision=r.revision, actor="alice")
+    r = cf.cases.save(r.id, replace(r.draft, periods=r.draft.periods + (replace(ps[0], start=date(2010,2,1), end=date(2010,2,28)),),
+                                    account=replace(r.draft.account, email="pat@example.org", delivery=Delivery.EMAIL)),
+                      expected_revision=r.revision, actor="alice")
     r = cf.workflow.submit(r.id, actor="alice")
     r = cf.workflow.approve(r.id, actor="boss")
     a = cf.attachments.add(r.id, "bill.pdf", b"%PDF-1.4 x", actor="alice")
@@ -55,6 +60,15 @@ def every_action(path: Path):
     issuing.print_document(cf, doc.id, "alice", lambda b: 1)
     issuing.print_document(cf, doc.id, "alice", lambda b: 1)
     issuing.save_document(cf, doc.id, path.parent / "letter.pdf", "alice", lambda b, p: p.write_bytes(b))
+    # its email notice: queued, claimed by a sender that stopped, resent as a copy, sent
+    notice = issuing.queue_notices(cf, actor="alice")[0]
+    cf.outbox.claim(notice.id, "sender-1", actor="alice")
+    cf.outbox.abandon([(notice.id, "sender-1")], "The sender stopped", actor="alice")
+    cf.outbox.decide(notice.id, Move.RESEND_COPY, actor="alice", note="Customer has none")
+    cf.outbox.claim(notice.id, "sender-2", actor="alice")
+    cf.outbox.finish(SendResult(notice.id, "sender-1", Outcome.ACCEPTED, "250 late"), actor="alice")
+    cf.outbox.finish(SendResult(notice.id, "sender-2", Outcome.ACCEPTED, "250 OK queued"),
+                     actor="alice")
     cf.workflow.close(r.id, actor="boss")
     v = cf.cases.create(CaseDraft(), actor="alice")
     cf.workflow.void(v.id, "Opened twice", actor="alice")

@@ -46,6 +46,16 @@ def signed_in_as_akim(gate):
     return gate.sign_in(AKIM.login, AKIM.password, waited=True)
 
 
+def akims_window(qtbot, demo: Path, tmp_path: Path) -> MainWindow:
+    """The main window on the demo file, akim signed in, shown."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(CaseSession(sign_in=signed_in_as_akim), settings)
+    qtbot.addWidget(w)
+    w.open_path(demo)
+    w.show()
+    return w
+
+
 def test_sign_out_sign_in_then_another_program_loses_nothing(qtbot, demo, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     first = build_main_window(None, settings, demo, sign_in=signed_in_as_akim)
@@ -91,11 +101,7 @@ def close_the_file_dialog_once_it_has_listed_the_folder(seen: list[str]) -> None
 
 
 def test_the_save_as_pdf_dialog_in_the_folder_then_another_program_loses_nothing(qtbot, demo, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(CaseSession(sign_in=signed_in_as_akim), settings)
-    qtbot.addWidget(w)
-    w.open_path(demo)
-    w.show()
+    w = akims_window(qtbot, demo, tmp_path)
     w.new_case()
     enter_text(w.editor.customer_name, "Olga Before")
     w.tabs.setCurrentWidget(w.documents)
@@ -121,11 +127,7 @@ def test_lost_locks_stop_saving_loudly_and_keep_the_change(qtbot, demo, tmp_path
     """If the locks ever go all the same, the window refuses to save, says so, keeps
     what was typed on screen and in a file of its own, and nothing reaches the file."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(CaseSession(sign_in=signed_in_as_akim), settings)
-    qtbot.addWidget(w)
-    w.open_path(demo)
-    w.show()
+    w = akims_window(qtbot, demo, tmp_path)
     w.new_case()
     enter_text(w.editor.customer_name, "Pia Saved")
     with open(demo, "rb") as f:  # anything reading the file outside SQLite
@@ -151,11 +153,7 @@ def test_lost_locks_stop_saving_loudly_and_keep_the_change(qtbot, demo, tmp_path
 
 
 def test_the_poll_notices_lost_locks_while_the_clerk_is_idle(qtbot, demo, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(CaseSession(sign_in=signed_in_as_akim), settings)
-    qtbot.addWidget(w)
-    w.open_path(demo)
-    w.show()
+    w = akims_window(qtbot, demo, tmp_path)
     with open(f"{demo}-shm", "rb") as f:
         f.read(100)
     w.session.poll()  # (every 1.5 s)
@@ -189,11 +187,7 @@ def test_a_failure_closing_the_file_at_sign_out_is_a_message(qtbot, demo, tmp_pa
     from billing_desk.store.casefile import CaseFile
     from billing_desk.store.errors import CaseFileIOError
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(CaseSession(sign_in=signed_in_as_akim), settings)
-    qtbot.addWidget(w)
-    w.open_path(demo)
-    w.show()
+    w = akims_window(qtbot, demo, tmp_path)
     real_close = CaseFile.close
 
     def failing_close(cf):

@@ -71,7 +71,10 @@ window.session.close()
 #: loaded on first use, never to show the window
 LATER = ("reportlab", "pypdfium2", "PIL", "argon2", "sqlite_utils", "babel", "platformdirs",
          "PySide6.QtPrintSupport", "billing_desk.documents.render", "billing_desk.demo",
-         "billing_desk.ui.printing",
+         "billing_desk.ui.printing", "smtplib", "email.mime", "email.parser",
+         "billing_desk.issuing.outbox", "billing_desk.issuing.mail_sender",
+         "billing_desk.issuing.notices", "billing_desk.store.outbox",
+         "billing_desk.ui.outbox_window", "billing_desk.ui.outbox_worker",
          # incidents (issue 18): their windows, the histogram's QtCharts, their store,
          # service and memo load when an incident is first opened
          "PySide6.QtCharts", "billing_desk.ui.incident_window", "billing_desk.ui.incident_histogram",

@@ -14,10 +14,11 @@ Versions: 1 cases, periods, search, attachments, determinations, documents, audi
 approval signatures on cases; 3 the search also finds an account number typed without
 its separators (``6203313`` finds ``620-33-13``); 4 the case's cause (case@1 ``cause``,
 printed in the letter) and an index of the history entries that concern no case (the
-office settings, users and mail runs that issuing checks before every letter); 5 incidents (one error, many
-accounts: their cases, reviews by sample and approvals); 6 reports: bills issued per year
-and service, the facts of each issued case and the bills it adjusted, and the open-work
-index.
+office settings, users and mail runs that issuing checks before every letter); 5
+incidents (one error, many accounts: their cases, reviews by sample and approvals); 6
+reports: bills issued per year and service, the facts of each issued case and the bills
+it adjusted, and the open-work index; 7 each customer's email address and delivery preference, and the outbox of
+notices sent by email (issue 20).
 """
 
 from __future__ import annotations
@@ -614,11 +615,99 @@ def v6_reports(db: Database) -> None:
     backfill_v6(db.conn)
 
 
+#: The outbox's states and the moves between them (domain/outbox.py states them for the
+#: app; written out here because a migration is history). What the file refuses on its
+#: own, whoever writes to it: a second row for the same (case, determination, document,
+#: channel), a second row with one Message-ID, any move not listed -- in particular
+#: out of ``sent``, and from ``uncertain`` back to ``sending`` without a person's
+#: "resend as a copy" (``uncertain>queued`` with ``copy`` set) -- a memo or a reprint
+#: to a customer (only the issued letter), and deleting a row.
+V7_NOTICE_MOVES = ("queued>sending", "failed_temporary>sending", "sending>sent",
+                   "sending>failed_temporary", "sending>failed_permanent", "sending>uncertain",
+                   "uncertain>sent", "uncertain>queued", "failed_temporary>queued",
+                   "failed_permanent>queued")
+
+V7_NOTICES = f"""
+-- How this case's customer receives notices (Billing Desk's extension of case@1,
+-- docs/case-format.md): their email address and paper, email or both (NULL: paper).
+-- A draft keeps the address as typed, and the validator points at a malformed one (as
+-- at a blank name); a notice is queued only for a valid case, and the outbox row keeps
+-- the address it was queued for.
+ALTER TABLE cases ADD COLUMN email TEXT CHECK (email IS NULL OR length(email) <= 254);
+ALTER TABLE cases ADD COLUMN delivery TEXT CHECK (delivery IN ('paper', 'email', 'both'));
+
+-- One row per notice to send: a case's issued letter for one determination by one
+-- channel. The row is the notice's whole life (queued, sending, sent, failed, uncertain)
+-- and its Message-ID, made from the key, is what a receiving system can drop a
+-- duplicate by. Each change of state is one transaction with its audit entry.
+CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases (id),
+    fingerprint      TEXT NOT NULL CHECK (length(fingerprint) = 64),
+    document         TEXT NOT NULL CHECK (document IN ('letter')),
+    channel          TEXT NOT NULL CHECK (channel IN ('email')),
+    document_id      INTEGER NOT NULL REFERENCES documents (id),
+    document_sha256  TEXT NOT NULL CHECK (length(document_sha256) = 64),
+    message_id       TEXT NOT NULL UNIQUE,
+    to_address       TEXT NOT NULL CHECK (length(to_address) BETWEEN 3 AND 254),
+    state            TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent',
+                         'failed_temporary', 'failed_permanent', 'uncertain')),
+    copy             INTEGER NOT NULL DEFAULT 0 {_v1_bool_check('copy')},
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at  TEXT,
+    claim_token      TEXT,
+    claimed_at       TEXT,
+    server_reply     TEXT,
+    queued_at        TEXT NOT NULL,
+    queued_by        TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    sent_at          TEXT,
+    UNIQUE (case_id, fingerprint, document, channel),
+    -- claimed by exactly one sender while, and only while, it is being sent
+    CHECK ((state = 'sending') = (claim_token IS NOT NULL))
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
+CREATE INDEX outbox_case ON outbox (case_id);
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox BEGIN
+    SELECT RAISE(ABORT, 'a notice cannot be deleted');
+END;
+CREATE TRIGGER outbox_key_fixed BEFORE UPDATE OF case_id, fingerprint, document, channel,
+    document_id, document_sha256, message_id, to_address, queued_at, queued_by ON outbox
+BEGIN
+    SELECT RAISE(ABORT, 'a notice keeps its key, its document, its address and its Message-ID');
+END;
+CREATE TRIGGER outbox_moves BEFORE UPDATE OF state ON outbox
+WHEN old.state IS NOT new.state AND (old.state || '>' || new.state) NOT IN
+    ({", ".join(f"'{m}'" for m in V7_NOTICE_MOVES)})
+BEGIN
+    SELECT RAISE(ABORT, 'this change of a notice''s state is not allowed');
+END;
+CREATE TRIGGER outbox_uncertain_resent_as_copy BEFORE UPDATE OF state ON outbox
+WHEN old.state = 'uncertain' AND new.state = 'queued' AND new.copy IS NOT 1
+BEGIN
+    SELECT RAISE(ABORT, 'a notice that may have been sent is sent again only as a copy');
+END;
+CREATE TRIGGER outbox_document_of_its_case BEFORE INSERT ON outbox
+WHEN NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = new.document_id
+                 AND d.case_id = new.case_id AND d.fingerprint = new.fingerprint
+                 AND d.kind = new.document AND d.sha256 = new.document_sha256)
+BEGIN
+    SELECT RAISE(ABORT, 'a notice sends its own case''s issued document');
+END;
+"""
+
+
+def v7_notices(db: Database) -> None:
+    """Each customer's email address and delivery preference; the outbox."""
+    db.executescript(V7_NOTICES)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
-                                     v4_cause_and_file_history, v5_incidents, v6_reports)
+                                     v4_cause_and_file_history, v5_incidents, v6_reports,
+                                     v7_notices)
 LATEST_VERSION = len(MIGRATIONS)
 
 
