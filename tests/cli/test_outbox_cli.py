@@ -1,18 +1,17 @@
 """``billing-desk outbox``: settings changed together (a bad one changes nothing), send
 against a real SMTP server (exit 0, then 30 when a notice needs a person, 29 when the
-server cannot be used), list by state, mark and retry by a person."""
+server cannot be used), list by state, mark and retry by a person -- on a case file and
+on a server."""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
 from billing_desk.cli import main
 from billing_desk.cli.signin import PASSWORD_ENV
-from billing_desk.store import open_case_file
+from billing_desk.store import open_store
 from tests.issuing.conftest import notices_template  # noqa: F401 (fixture)
-from tests.issuing.notice_cases import FROM, email_of
+from tests.issuing.notice_cases import FROM, email_of, office_from_template
 from tests.mail_server import Behaviour, free_port, start_mail_server
 from tests.staff import PASSWORD
 
@@ -25,10 +24,9 @@ def mail_room_password(monkeypatch):
 
 
 @pytest.fixture
-def office(notices_template, tmp_path):
-    path = tmp_path / "office.bdesk"
-    shutil.copy(notices_template, path)
-    return str(path)
+def office(notices_template, tmp_path, backend, store_target):
+    """The six issued cases of the notices' template, on each backend."""
+    return office_from_template(notices_template, tmp_path, backend, store_target)
 
 
 #: the office's settings, the mail server's among them, are an administrator's
@@ -51,7 +49,7 @@ def test_settings_are_shown_and_a_bad_one_changes_nothing(office, capsys):
     # the mail room sends, an administrator sets the server up
     assert main(["outbox", "settings", office, "--host", "mail.example.org", *AS]) == 15
     assert "administrator" in capsys.readouterr().err
-    with open_case_file(office) as cf:
+    with open_store(office) as cf:
         assert cf.settings.get("mail.smtp_host") == "127.0.0.1"
 
 
@@ -92,19 +90,20 @@ def test_a_server_that_cannot_be_used_exits_25_and_sends_nothing(office, capsys)
     capsys.readouterr()
     assert main(["outbox", "send", office, *AS]) == 29
     assert "connection refused" in capsys.readouterr().err
-    with open_case_file(office) as cf:
+    with open_store(office) as cf:
         assert cf.outbox.count() == 0
 
 
-def test_a_login_needs_the_password_from_the_environment(office, capsys, monkeypatch):
+def test_a_login_needs_the_password_from_the_environment(office, capsys, monkeypatch,
+                                                        tmp_path):
     server = start_mail_server(tls="tls", login="mailroom", password="s3cret")
     try:
         assert main(["outbox", "settings", office, "--host", "127.0.0.1", "--port",
                      str(server.port), "--security", "tls", "--login", "mailroom", "--from",
                      FROM, "--rate", "0", *ADMIN]) == 0
-        pem = office + ".ca.pem"
+        pem = tmp_path / "ca.pem"
         server.ca.cert_pem.write_to_path(pem)
-        monkeypatch.setenv("SSL_CERT_FILE", pem)
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))
         monkeypatch.setenv("BILLING_DESK_SMTP_PASSWORD", "wrong")
         capsys.readouterr()
         assert main(["outbox", "send", office, *AS]) == 29
@@ -112,7 +111,7 @@ def test_a_login_needs_the_password_from_the_environment(office, capsys, monkeyp
         monkeypatch.setenv("BILLING_DESK_SMTP_PASSWORD", "s3cret")
         assert main(["outbox", "send", office, *AS]) == 0
         assert len(server.received) == 5
-        with open_case_file(office) as cf:
-            assert "s3cret" not in repr(cf.db.execute("SELECT * FROM settings").fetchall())
+        with open_store(office) as cf:
+            assert "s3cret" not in repr(cf._c.rows("SELECT * FROM settings", ()))
     finally:
         server.stop()

@@ -13,7 +13,7 @@ from pathlib import Path
 from billing_desk.domain.delivery import Delivery
 from billing_desk.issuing import issue_batch
 from billing_desk.issuing.outbox import set_mail_settings
-from billing_desk.store import CaseFile, NewCase, create_case_file
+from billing_desk.store import CaseFile, NewCase
 from tests.issuing.cases import CLERK, MAIL_ROOM, approve, draft_of, ensure_office
 
 ISSUE_DATE = date(2026, 3, 4)
@@ -68,10 +68,13 @@ def add_issued_cases(cf: CaseFile, count: int, *, start: int = 0, workers: int =
     return numbers
 
 
-def issued_file(path: Path, count: int, **kw) -> Path:
-    """A new case file with ``count`` issued cases (made with syncing off, as a demo
-    file is: it appears only when complete)."""
-    create_case_file(path, fill=lambda cf: add_issued_cases(cf, count, **kw)).close()
+def issued_file(path, count: int, **kw):
+    """A new store with ``count`` issued cases: a case file at ``path`` (made with syncing
+    off, as a demo file is: it appears only when complete), or an empty database on the
+    server given by its connection string."""
+    from billing_desk.store import create_store
+
+    create_store(path, fill=lambda cf: add_issued_cases(cf, count, **kw)).close()
     return path
 
 
@@ -82,3 +85,19 @@ def point_at(cf: CaseFile, port: int, *, security: str = "none", login: str = ""
                            "mail.from_address": FROM, "mail.reply_to": "",
                            "mail.rate_per_minute": rate, "mail.timeout_seconds": timeout},
                       actor="admin")
+
+
+def office_from_template(template: Path, tmp_path: Path, backend: str, target) -> str:
+    """The notices' template office for a test of each backend: a copy of the file, or
+    the same office copied to the empty database ``target`` on the server."""
+    import shutil
+
+    from billing_desk.store import copy_store, open_case_file
+
+    path = tmp_path / "office.bdesk"
+    shutil.copy(template, path)
+    if backend == "file":
+        return str(path)
+    with open_case_file(path) as cf:
+        copy_store(cf, target)[0].close()
+    return str(target)

@@ -1,9 +1,10 @@
-"""Sends a case file's outbox from its own process (the kill test's sender, the two
+"""Sends a store's outbox from its own process (the kill test's sender, the two
 workstations of the concurrency test, bench/notices.py).
 
-    python tests/issuing/send_driver.py FILE [--queue-only] [--go GO-FILE]
+    python tests/issuing/send_driver.py TARGET [--queue-only] [--go GO-FILE]
 
-Prints "ready" once the file is open, waits for GO-FILE if given (so that two processes
+TARGET: a case file or a server database's connection string. Prints "ready" once the
+store is open, waits for GO-FILE if given (so that two processes
 start together), runs the outbox as ``billing-desk outbox send`` does (temporary
 failures due again at once), and prints one JSON line with the run's counts.
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from billing_desk.domain.outbox import Backoff  # noqa: E402
 from billing_desk.issuing.outbox import queue_notices, send_notices  # noqa: E402
-from billing_desk.store import open_case_file  # noqa: E402
+from billing_desk.store import open_store  # noqa: E402
 
 ACTOR = "mailroom"
 
@@ -29,7 +30,7 @@ ACTOR = "mailroom"
 def main(argv: list[str]) -> None:
     path = argv[0]
     go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
-    with open_case_file(path) as cf:
+    with open_store(path) as cf:
         print("ready", flush=True)
         while go is not None and not go.exists():
             time.sleep(0.001)

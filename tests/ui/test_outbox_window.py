@@ -2,32 +2,29 @@
 state, sends on a worker thread against a real SMTP server (127.0.0.1) with progress,
 and lets a person retry a failed notice or decide about an uncertain one; the Documents
 tab says how the open case's notice went out; the case editor edits the address and
-the preference and points at a bad address."""
+the preference and points at a bad address. On a case file and on a server."""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 from PySide6.QtCore import QSettings
 
 from billing_desk.domain.delivery import Delivery
 from billing_desk.domain.outbox import NoticeState
-from billing_desk.store import open_case_file
+from billing_desk.store import open_store
 from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.outbox_model import OutboxModel
 from billing_desk.ui.outbox_window import FILTERS, OutboxWindow
 from billing_desk.ui.session import CaseSession
-from tests.issuing.notice_cases import email_of, point_at
+from tests.issuing.notice_cases import email_of, office_from_template, point_at
 from tests.mail_server import Behaviour, start_mail_server
 from tests.issuing.conftest import notices_template  # noqa: F401 (fixture)
 
 
 @pytest.fixture
-def office(notices_template, tmp_path):
-    path = tmp_path / "office.bdesk"
-    shutil.copy(notices_template, path)
-    return path
+def office(notices_template, tmp_path, backend, store_target):
+    """The six issued cases of the notices' template, on each backend."""
+    return office_from_template(notices_template, tmp_path, backend, store_target)
 
 
 @pytest.fixture
@@ -156,7 +153,7 @@ def test_the_editor_edits_the_address_and_the_preference(qtbot, window):
     editor.delivery.activated.emit(editor.delivery.currentIndex())
     saved = w.session.load(record.id).draft.account
     assert (saved.email, saved.delivery) == ("pat@example.com", Delivery.BOTH)
-    with open_case_file(w.session.path) as cf:
+    with open_store(w.session.file.target) as cf:
         assert cf.verify().ok
 
 
