@@ -270,8 +270,18 @@ SMOKE_PG_PORT, SMOKE_PG_DB = 5499, "office"
 
 
 def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    """A PostgreSQL program as the unprivileged ``postgres`` user (initdb refuses root)."""
-    return run(["runuser", "-u", "postgres", "--", *cmd], **kw)
+    """A PostgreSQL program as the unprivileged ``postgres`` user (initdb refuses root),
+    in a folder that user may enter."""
+    return run(["runuser", "-u", "postgres", "--", *cmd], cwd=Path("/tmp"), **kw)
+
+
+def let_others_through_the_root() -> None:
+    """A machine's ``/`` lets every user through (0755); a chroot unpacked into a folder
+    made by ``mktemp -d`` (fresh-debian's) keeps that folder's 0700, and then no
+    unprivileged user -- the ``postgres`` the server runs as -- can reach any program."""
+    mode = os.stat("/").st_mode
+    if not mode & 0o001:
+        os.chmod("/", mode | 0o055)
 
 
 def _history_head(text: str) -> str | None:
@@ -291,6 +301,7 @@ def server(demo: Path, work: Path) -> None:
     if not step("apt-get install postgresql", r.returncode == 0 and bool(bins), tail(r.stderr)):
         return
     bindir = bins[-1].parent
+    let_others_through_the_root()
     base = work / "pg"
     base.mkdir()
     os.chmod(work, 0o755)

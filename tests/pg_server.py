@@ -122,7 +122,8 @@ class Server:
         cmd = [str(self.bindir / args[0]), *args[1:]]
         if self.run_as:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
-        return subprocess.run(cmd, capture_output=True, text=True, check=check)
+        # (in the server's own folder: the unprivileged user may not enter the checkout's)
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, cwd=self.base)
 
     def restart(self) -> None:
         """Stop the server (every connection dropped, as when it is restarted for an
