@@ -31,6 +31,7 @@ from pathlib import Path
 from ..domain.case import Evidence, OccurredBasis, Options, Reading, Service
 from ..domain.incident import OUTLIER_RULE, Incident, incident_problems
 from ..domain.incident_csv import IncidentFileRefused, IncidentImport, parse_incident_csv
+from ..domain.limits import INCIDENT_CSV_BYTES
 from ..domain.money import money_text
 from ..domain.sampling import SAMPLE_RULE
 from ..store import IncidentCancelled
@@ -106,7 +107,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     with open_target(args.target) as cf:
         csv_path = Path(args.csv)
         try:
-            data = read_outside_file(csv_path)
+            data = read_outside_file(csv_path, INCIDENT_CSV_BYTES)
         except OSError as e:
             sys.stderr.write(f"billing-desk incident create: cannot read {csv_path}: "
                              f"{e.strerror or e}\n")

@@ -19,6 +19,7 @@ from ..documents.exports import write_export
 from ..documents.report_csv import report_csv
 from ..documents.report_format import benchmark_text, cell_text, is_number
 from ..domain.bills_issued import BillsIssued, parse_csv, service_label
+from ..domain.limits import BILLS_CSV_BYTES
 from ..domain.reports import DateRange, Report
 from ..store.errors import IsTheCaseFile
 from ..store.sqlite.openfiles import refuse_case_file_parts
@@ -111,7 +112,7 @@ def cmd_bills_list(args: argparse.Namespace) -> int:
 
 def cmd_bills_import(args: argparse.Namespace) -> int:
     try:
-        text = read_input(args.csv).decode("utf-8-sig")
+        text = read_input(args.csv, BILLS_CSV_BYTES).decode("utf-8-sig")
     except OSError as e:
         sys.stderr.write(f"billing-desk bills-issued: cannot read {args.csv}: "
                          f"{e.strerror or e}\n")

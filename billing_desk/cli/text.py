@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..domain.problems import CaseInvalid, Problem
+from ..domain.limits import CASE_FILE_BYTES, read_at_most
+from ..domain.problems import CaseInvalid, Problem, shown_problems
 from .exit_codes import EXIT_INVALID, EXIT_OK
 
 
@@ -16,12 +17,14 @@ def print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def read_input(path: str) -> bytes:
-    """The bytes of a file argument; ``-`` is standard input."""
+def read_input(path: str, limit: int = CASE_FILE_BYTES) -> bytes:
+    """The bytes of a file argument; ``-`` is standard input. Past ``limit`` bytes it is
+    refused (:class:`~billing_desk.domain.limits.TooLarge`, an ``OSError``, after
+    reading ``limit + 1`` bytes: a device or a huge file answers at once)."""
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_at_most(sys.stdin.buffer, limit, "standard input")
     with open(path, "rb") as f:
-        return f.read()
+        return read_at_most(f, limit, path)
 
 
 def input_problem(path: str, exc: OSError) -> CaseInvalid:
@@ -30,8 +33,11 @@ def input_problem(path: str, exc: OSError) -> CaseInvalid:
 
 
 def format_problems(problems: Sequence[Problem], heading: str = "The case is not valid") -> str:
+    """The problems as a report: a heading with their number, then the first
+    :data:`~billing_desk.domain.limits.PROBLEMS_SHOWN` and a count of the rest."""
     n = len(problems)
-    lines = [f"{heading} ({n} problem{'s' if n != 1 else ''}):"]
+    problems = shown_problems(problems)
+    lines = [f"{heading} ({n:,} problem{'s' if n != 1 else ''}):"]
     width = max(len(p.field) for p in problems)
     lines += [f"  {p.field:<{width}}  {p.message}" for p in problems]
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ from .case import (
     Service,
 )
 from .dates import DateProblem, parse_iso_date
+from .limits import PERIODS
 from .delivery import Delivery, delivery_problem, email_problem
 from .money import parse_money_text
 from .problems import CaseInvalid, Problem
@@ -205,6 +206,9 @@ def parse_case(data: Any) -> Case:
             c.add("periods", "must be an array of periods")
         elif not raw_periods:
             c.add("periods", "must contain at least one period")
+        elif len(raw_periods) > PERIODS:
+            c.add("periods", f"has {len(raw_periods):,} periods; a case may have at most "
+                             f"{PERIODS:,}")
         else:
             for i, raw in enumerate(raw_periods):
                 periods.append(_parse_period(c, raw, f"periods[{i}]"))
@@ -305,9 +309,58 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a case file")
 
 
+class _Keys(dict):
+    """A decoded JSON object that remembers the keys it was given more than once (the
+    last value is kept, as ``json`` does, but the case is refused: domain/limits.py)."""
+
+    __slots__ = ("repeated",)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    obj = _Keys(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj.repeated = sorted({k for k, _ in pairs if k in seen or seen.add(k)})
+    return obj
+
+
+def _structure_problems(data: Any) -> list[Problem]:
+    """Keys given twice (each at its own path) and nesting deeper than
+    :data:`~.limits.JSON_DEPTH`, found walking the decoded document."""
+    from .limits import JSON_DEPTH
+
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > JSON_DEPTH:
+            problems.append(Problem(path or "$", f"nested more than {JSON_DEPTH} levels deep "
+                                    "(objects and arrays within each other)"))
+            continue
+        if isinstance(value, dict):
+            for key in getattr(value, "repeated", ()):
+                problems.append(Problem(f"{path}.{key}" if path else key,
+                                        "is given more than once; give each field once"))
+            stack.extend((v, f"{path}.{k}" if path else k, depth + 1)
+                         for k, v in reversed(value.items()))
+        else:
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in reversed(list(enumerate(value))))
+    return problems
+
+
 def loads_case(text: str | bytes) -> Case:
     """Decode case@1 JSON text (or UTF-8 bytes) and :func:`parse_case` it. Unreadable text,
-    bad JSON, NaN/Infinity or a non-object are reported at ``$``."""
+    bad JSON, NaN/Infinity or a non-object are reported at ``$``; so is a file over
+    :data:`~.limits.CASE_FILE_BYTES`. A key given twice in an object is reported at its
+    own path, and nesting past :data:`~.limits.JSON_DEPTH` where it goes deeper."""
+    from .limits import CASE_FILE_BYTES, size_text
+
+    size = len(text) if isinstance(text, (bytes, bytearray)) else len(text.encode("utf-8", "replace"))
+    if size > CASE_FILE_BYTES:
+        raise CaseInvalid([Problem("$", f"the file is larger than {size_text(CASE_FILE_BYTES)}, "
+                                        "the most a case file may be")])
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("utf-8")
@@ -318,7 +371,7 @@ def loads_case(text: str | bytes) -> Case:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as e:
         msg = ("unexpected byte-order mark (U+FEFF; one is allowed only at the very start)"
                if text[e.pos:e.pos + 1] == "\ufeff" else e.msg)
@@ -326,8 +379,18 @@ def loads_case(text: str | bytes) -> Case:
     except ValueError as e:
         raise CaseInvalid([Problem("$", f"not valid JSON: {e}")]) from None
     except RecursionError:
-        raise CaseInvalid([Problem("$", "not valid JSON: nested too deeply")]) from None
-    return parse_case(data)
+        from .limits import JSON_DEPTH
+
+        raise CaseInvalid([Problem("$", f"nested more than {JSON_DEPTH} levels deep (objects "
+                                        "and arrays within each other)")]) from None
+    structure = _structure_problems(data)
+    if not structure:
+        return parse_case(data)
+    try:  # (every problem at once: the repeated keys, then whatever else is wrong)
+        parse_case(data)
+    except CaseInvalid as e:
+        structure += [p for p in e.problems if p not in structure]
+    raise CaseInvalid(structure)
 
 
 def case_to_json(case: Case) -> dict[str, Any]:

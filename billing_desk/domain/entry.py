@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import BillingDeskError
 from .dates import MAX_YEAR, MIN_YEAR
 from .draft import PeriodDraft
+from .limits import PERIODS, PERIODS_CSV_BYTES, size_text
 
 
 class EntryError(BillingDeskError, ValueError):
@@ -168,6 +169,21 @@ def _header_map(cells: list[str]) -> list[str | None] | None:
     return mapped if sum(m is not None for m in mapped) >= 2 else None
 
 
+class TooManyRows(EntryError):
+    """More rows than a case may have periods (or more text than a table of them takes):
+    refused as a whole, nothing is pasted or imported."""
+
+    def __init__(self, rows: int | None, characters: int | None = None) -> None:
+        self.rows = rows
+        if rows is not None:
+            super().__init__(f"{rows:,} rows: a case has at most {PERIODS:,} periods; nothing "
+                             "was pasted or imported")
+        else:
+            super().__init__(f"{characters:,} characters: more than a table of {PERIODS:,} "
+                             f"periods takes ({size_text(PERIODS_CSV_BYTES)}); nothing was "
+                             "pasted or imported")
+
+
 def parse_rows(rows: list[list[str]], columns: tuple[str, ...] = PERIOD_COLUMNS) -> ParsedRows:
     """Rows of cells mapped in order onto ``columns`` (a header row, if present, decides the
     mapping instead). Good cells are kept even when their neighbours are bad."""
@@ -177,6 +193,9 @@ def parse_rows(rows: list[list[str]], columns: tuple[str, ...] = PERIOD_COLUMNS)
         mapping = header
         rows = rows[1:]
         skipped += 1
+    wanted = sum(1 for cells in rows if any(c.strip() for c in cells))
+    if wanted > PERIODS:
+        raise TooManyRows(wanted)
     periods: list[PeriodDraft] = []
     problems: list[CellProblem] = []
     for r, cells in enumerate(rows):
@@ -201,7 +220,10 @@ def parse_rows(rows: list[list[str]], columns: tuple[str, ...] = PERIOD_COLUMNS)
 
 def split_pasted_text(text: str) -> list[list[str]]:
     """Clipboard text from a spreadsheet: rows by line, cells by tab (a trailing newline
-    is not a row)."""
+    is not a row). More than :data:`~.limits.PERIODS_CSV_BYTES` characters are refused
+    (:class:`TooManyRows`)."""
+    if len(text) > PERIODS_CSV_BYTES:
+        raise TooManyRows(None, len(text))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..errors import EXIT_INVALID, BillingDeskError
 
@@ -22,6 +22,21 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
+def shown_problems(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """The problems a report lists: the first :data:`~.limits.PROBLEMS_SHOWN`, then one
+    more at ``$`` that counts the rest (a file with ten thousand bad periods gets a
+    report a person can read, not one of ten thousand lines)."""
+    from .limits import PROBLEMS_SHOWN
+
+    problems = tuple(problems)
+    if len(problems) <= PROBLEMS_SHOWN:
+        return problems
+    rest = len(problems) - PROBLEMS_SHOWN
+    return problems[:PROBLEMS_SHOWN] + (Problem(
+        "$", f"and {rest:,} more problem{'s' if rest != 1 else ''} not listed (the first "
+             f"{PROBLEMS_SHOWN} are; {len(problems):,} in all)"),)
+
+
 class CaseInvalid(BillingDeskError, ValueError):
     """The case cannot be determined; carries every problem found."""
 
@@ -32,10 +47,13 @@ class CaseInvalid(BillingDeskError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         if not self.problems:
             raise ValueError("CaseInvalid needs at least one problem")
-        super().__init__("; ".join(str(p) for p in self.problems))
+        super().__init__("; ".join(str(p) for p in self.shown()))
+
+    def shown(self) -> tuple[Problem, ...]:
+        return shown_problems(self.problems)
 
     def to_json(self) -> dict:
         return {
             "format": ERROR_FORMAT,
-            "errors": [{"field": p.field, "message": p.message} for p in self.problems],
+            "errors": [{"field": p.field, "message": p.message} for p in self.shown()],
         }

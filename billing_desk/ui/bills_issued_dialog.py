@@ -146,12 +146,13 @@ class BillsIssuedDialog(QDialog):
     def import_file(self, path: Path) -> ParsedFile | None:
         """Read ``path`` and import it, or -- if some rows are refused -- ask whether to
         import the good ones (``self.question``). Returns what was read."""
+        from ..domain.limits import BILLS_CSV_BYTES
         from ..store.sqlite.openfiles import read_outside_file
 
         if self.model.is_changed():
             return None
         try:
-            text = read_outside_file(Path(path)).decode("utf-8-sig")
+            text = read_outside_file(Path(path), BILLS_CSV_BYTES).decode("utf-8-sig")
         except UnicodeDecodeError:
             self.last_error_box = show_error(self, "Nothing was imported",
                                              OSError(f"{path} is not UTF-8 text; save it as "

@@ -197,6 +197,7 @@ class IncidentImportDialog(QDialog):
             self.csv_path.setText(str(path))
 
     def check_file(self, path: Path | None = None) -> None:
+        from ..domain.limits import INCIDENT_CSV_BYTES
         from ..store.sqlite.openfiles import read_outside_file
 
         incident = self.incident_from_form()
@@ -204,7 +205,7 @@ class IncidentImportDialog(QDialog):
             return
         target = Path(path or self.csv_path.text().strip())
         try:
-            data = read_outside_file(target)
+            data = read_outside_file(target, INCIDENT_CSV_BYTES)
         except OSError as e:
             self.summary.setText(f"Cannot read {target}: {e.strerror or e}")
             return

@@ -673,19 +673,24 @@ class MainWindow(QMainWindow):
             self.import_periods_from(path)
 
     def import_periods_from(self, path: Path) -> None:
+        from ..domain.limits import PERIODS_CSV_BYTES
         from ..store.sqlite.openfiles import read_outside_file
 
         with reported(self, "Cannot read the CSV file") as outcome:
             try:
-                text = read_outside_file(path).decode("utf-8-sig")
+                text = read_outside_file(path, PERIODS_CSV_BYTES).decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise OSError(f"{path} is not UTF-8 text") from None
         if outcome.failed:
             self.last_error_box = outcome.box
             return
-        from ..domain.entry import parse_csv_text
+        from ..domain.entry import TooManyRows, parse_csv_text
 
-        parsed = parse_csv_text(text)
+        try:
+            parsed = parse_csv_text(text)
+        except TooManyRows as e:
+            self.error(f"Cannot import {path.name}", e)
+            return
         model = self.editor.periods_model
         model.paste(parsed, model.rowCount(), ("start", "end", "bill_date", "billed", "correct", "note"))
         bad = len(parsed.problems)

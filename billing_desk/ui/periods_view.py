@@ -14,7 +14,7 @@ from .qt import (
     QItemSelectionModel, QKeyEvent, QKeySequence, QModelIndex, QTableView, QWidget, Qt, Signal,
 )
 
-from ..domain.entry import parse_rows, split_pasted_text
+from ..domain.entry import TooManyRows, parse_rows, split_pasted_text
 from .a11y import identify
 from .periods_model import COLUMNS, PeriodsModel
 
@@ -154,7 +154,11 @@ class PeriodsView(QTableView):
         top = cur.row() if cur.isValid() else self.model().rowCount()
         left = cur.column() if cur.isValid() else 0
         fields = tuple(f for f, _ in COLUMNS[left:] if f)
-        parsed = parse_rows(split_pasted_text(text), fields)
+        try:
+            parsed = parse_rows(split_pasted_text(text), fields)
+        except TooManyRows as e:  # (refused as a whole: nothing pasted)
+            self.pasteReport.emit(f"Not pasted: {e}")
+            return
         n = self.periods_model().paste(parsed, top, fields)
         bad = len(parsed.problems)
         msg = f"Pasted {n} row{'s' if n != 1 else ''}"

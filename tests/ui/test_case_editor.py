@@ -241,3 +241,20 @@ def test_the_cause_is_typed_for_the_letter_and_a_former_customer_needs_an_addres
     editor.current_customer.click()  # no longer a customer: the service address is not theirs
     label = editor._problem_labels["account.mailing_address"]
     assert label.isVisible() and "forwarding address" in label.text()
+
+
+def test_a_paste_of_more_rows_than_a_case_takes_is_refused_whole_and_said(ui):
+    from billing_desk.domain.limits import PERIODS
+
+    editor, panel, live, edits = ui
+    editor.load(CaseDraft.from_case(loads_case(next(
+        p for p in worked_cases() if p.name.startswith("01-")).read_bytes())))
+    before = editor.draft().periods
+    said: list[str] = []
+    view = editor.periods_view
+    view.pasteReport.connect(said.append)
+    view.setCurrentIndex(editor.periods_model.index(0, 0))
+    view.paste_text("4/1/2009\t4/30/2009\t\t84.20\t71.45\n" * (PERIODS + 1))
+    assert said == [f"Not pasted: {PERIODS + 1:,} rows: a case has at most {PERIODS:,} periods; "
+                    "nothing was pasted or imported"]
+    assert editor.draft().periods == before

@@ -127,11 +127,17 @@ def refuse_case_file_parts(path: Path) -> None:
                 raise IsTheCaseFile(path)
 
 
-def read_outside_file(path: Path) -> bytes:
+def read_outside_file(path: Path, limit: int | None = None) -> bytes:
     """The bytes of a file the user chose (an attachment, a CSV), refused if it is part
-    of a case file open here: reading it would drop that file's locks."""
+    of a case file open here: reading it would drop that file's locks; and past
+    ``limit`` bytes (:class:`~billing_desk.domain.limits.TooLarge`, an ``OSError``)."""
     refuse_case_file_parts(path)
-    return path.read_bytes()
+    if limit is None:
+        return path.read_bytes()
+    from ...domain.limits import read_at_most
+
+    with open(path, "rb") as f:
+        return read_at_most(f, limit, str(path))
 
 
 #: the byte SQLite's unix VFS locks in the -shm index for as long as a connection has it
