@@ -705,9 +705,17 @@ def v7_notices(db: Database) -> None:
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
+def v8_server_roles(db: Database) -> None:
+    """Nothing changes in a case file. On a server, version 8 makes each person a login
+    role of PostgreSQL and has the database itself enforce who may do what
+    (postgres/schema.py); a case file keeps its app-level users (argon2 passwords, the
+    rules checked by the app), as there is no server between the file and whoever opens
+    it. The version exists so that both backends keep the same numbers."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
                                      v4_cause_and_file_history, v5_incidents, v6_reports,
-                                     v7_notices)
+                                     v7_notices, v8_server_roles)
 LATEST_VERSION = len(MIGRATIONS)
 
 
