@@ -43,6 +43,16 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user_first_administrator(args: argparse.Namespace) -> int:
+    with open_target(args.target) as cf:
+        password = read_password(f"Password for the new administrator {args.login}: ",
+                                 env=NEW_PASSWORD_ENV, confirm=True)
+        user = cf.users.add_first_person(args.login, args.name, password)
+    print(f"Added {user.login} ({user.name}), administrator, who signs in to the server as "
+          f"{user.login}.")
+    return EXIT_OK
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     with open_target(args.target) as cf:
         users = cf.users.list()
@@ -101,6 +111,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--limit", metavar="AMOUNT", help="approval limit, e.g. 2500.00 (supervisors)")
     acting_user_option(q, None, "adds the user (an administrator)")
     q.set_defaults(func=cmd_user_add)
+
+    q = users.add_parser("first-administrator", help="a server's first person (IT)",
+                         description="On a server: add its first person, an administrator "
+                                     "who signs in to PostgreSQL as LOGIN (run by IT, "
+                                     "connected as a superuser or the database's owner; "
+                                     f"password from ${NEW_PASSWORD_ENV} or asked twice).")
+    target_argument(q)
+    q.add_argument("--login", required=True, help="letters, digits, . _ -")
+    q.add_argument("--name", required=True, help="full name, as letters and memos show it")
+    q.set_defaults(func=cmd_user_first_administrator)
 
     q = users.add_parser("list", help="list the users", description="List the users.")
     target_argument(q)

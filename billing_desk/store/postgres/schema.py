@@ -847,7 +847,7 @@ SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
     person text := acting_person();
     edited boolean := false;
-    approver users%ROWTYPE;
+    approver record;
     amount numeric;
 BEGIN
     -- a superuser may switch every trigger off: the rules bind everyone else
@@ -899,7 +899,8 @@ BEGIN
         IF person IS NOT NULL AND lower(NEW.approved_by) IS DISTINCT FROM lower(person) THEN
             PERFORM workflow_refusal('signed_by_other', 'A case is approved by whoever is signed in.');
         END IF;
-        SELECT * INTO approver FROM users WHERE login = NEW.approved_by;
+        SELECT login, role, active, approval_limit INTO approver FROM users
+            WHERE login = NEW.approved_by;
         IF NOT FOUND OR NOT approver.active THEN
             PERFORM workflow_refusal('inactive_user', format('User %s is disabled.', NEW.approved_by));
         END IF;
