@@ -780,17 +780,22 @@ def v8_server_roles(conn: psycopg.Connection) -> None:
 
     The roles are the cluster's: named after the database (:func:`role_names`) and
     recorded in ``server_roles``, which the functions read. Run by a superuser (IT's
-    ``billing-desk upgrade``); a database without people keeps working as before."""
+    ``billing-desk upgrade``); a database without people keeps working as before. It may
+    run again over its own work (every statement replaces what it makes)."""
     dbname = conn.execute("SELECT current_database()").fetchone()[0]
     names = role_names(dbname)
     owner = names["owner"]
     conn.execute("""
-CREATE TABLE server_roles (
+CREATE TABLE IF NOT EXISTS server_roles (
     role  text PRIMARY KEY CHECK (role IN ('owner', 'clerk', 'supervisor', 'administrator')),
     name  text NOT NULL UNIQUE
 )""")
-    conn.cursor().executemany("INSERT INTO server_roles (role, name) VALUES (%s, %s)",
-                              list(names.items()))
+    conn.cursor().executemany("INSERT INTO server_roles (role, name) VALUES (%s, %s) "
+                              "ON CONFLICT (role) DO NOTHING", list(names.items()))
+    # (run again -- a database taken back to an earlier version in a test --, it keeps
+    # the roles it has)
+    names = dict(conn.execute("SELECT role, name FROM server_roles").fetchall())
+    owner = names["owner"]
     for role, name in names.items():
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
         if not exists:
@@ -817,7 +822,7 @@ CREATE TABLE server_roles (
     groups = ", ".join(f'"{names[g]}"' for g in GROUPS)
     conn.execute(f"""
 ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;
-ALTER TABLE users DROP CONSTRAINT users_password_hash_check;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_password_hash_check;
 ALTER TABLE users ADD CONSTRAINT users_password_hash_check
     CHECK (password_hash IS NULL OR password_hash LIKE '$argon2id$%');
 
@@ -825,24 +830,24 @@ ALTER TABLE users ADD CONSTRAINT users_password_hash_check
 -- database's people (a member of a group, not a superuser); NULL for anyone else (the
 -- owner's or IT's maintenance, a database without people). session_user, not
 -- current_user: SET ROLE does not make anyone someone else.
-CREATE FUNCTION acting_person() RETURNS text LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION acting_person() RETURNS text LANGUAGE sql STABLE
 SET search_path = {SCHEMA}, pg_catalog, pg_temp
 RETURN (SELECT r.rolname::text FROM pg_roles r
         WHERE r.rolname = session_user AND NOT r.rolsuper AND EXISTS (
             SELECT 1 FROM server_roles g WHERE g.role <> 'owner'
             AND pg_has_role(session_user, g.name, 'MEMBER')));
 
-CREATE FUNCTION workflow_refusal(code text, message text) RETURNS void LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION workflow_refusal(code text, message text) RETURNS void LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 BEGIN
     -- SQLSTATE BD001: the connection turns it into the app's own WorkflowRefused
     RAISE EXCEPTION USING ERRCODE = 'BD001', MESSAGE = message, HINT = code;
 END $$;
 
-CREATE FUNCTION dollars(amount numeric) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION dollars(amount numeric) RETURNS text LANGUAGE sql IMMUTABLE
 RETURN '$' || to_char(amount, 'FM999,999,999,999,990.00');
 
-CREATE FUNCTION check_workflow() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION check_workflow() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
     person text := acting_person();
@@ -936,13 +941,14 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+DROP TRIGGER IF EXISTS cases_workflow ON cases;
 CREATE TRIGGER cases_workflow BEFORE INSERT OR UPDATE ON cases
     FOR EACH ROW EXECUTE FUNCTION check_workflow();
 
 -- A period changed under a submitted or approved case returns the case to draft (the
 -- app changes the case row first, so its own edits find a draft here). As the rules on
 -- cases, binding every role but a superuser (IT's loads, a copy, are not edits).
-CREATE FUNCTION void_approval_of_periods() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION void_approval_of_periods() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
     changed bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.case_id ELSE NEW.case_id END;
@@ -959,23 +965,28 @@ BEGIN
     WHERE id = changed AND status IN ('submitted', 'approved');
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS periods_void_approval ON periods;
 CREATE TRIGGER periods_void_approval AFTER INSERT OR UPDATE OR DELETE ON periods
     FOR EACH ROW EXECUTE FUNCTION void_approval_of_periods();
 
 -- A person's audit entries are their own: row-level security (the owner and IT are not
 -- subject to it; the table is append-only for everyone by its grants and triggers).
 ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS audit_read ON audit;
 CREATE POLICY audit_read ON audit FOR SELECT USING (true);
+DROP POLICY IF EXISTS audit_signed ON audit;
 CREATE POLICY audit_signed ON audit FOR INSERT
     WITH CHECK (acting_person() IS NULL OR lower(actor) = lower(acting_person()));
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS documents_read ON documents;
 CREATE POLICY documents_read ON documents FOR SELECT USING (true);
+DROP POLICY IF EXISTS documents_signed ON documents;
 CREATE POLICY documents_signed ON documents FOR INSERT
     WITH CHECK (acting_person() IS NULL OR lower(created_by) = lower(acting_person()));
 
 -- Managing people: only an active administrator (or IT: a superuser, or a member of
 -- the owner role) may; see person_add.
-CREATE FUNCTION check_manages_people() RETURNS void LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION check_manages_people() RETURNS void LANGUAGE plpgsql
 SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
     person text := acting_person();
@@ -992,12 +1003,12 @@ BEGIN
         MESSAGE = 'Only an administrator can manage users.';
 END $$;
 
-CREATE FUNCTION group_of(app_role text) RETURNS text LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION group_of(app_role text) RETURNS text LANGUAGE sql STABLE
 SET search_path = {SCHEMA}, pg_catalog, pg_temp
 RETURN (SELECT name FROM server_roles WHERE role = app_role AND role <> 'owner');
 
 -- A person of this database: their login role is a member of one of its groups
-CREATE FUNCTION is_person(login_role text) RETURNS boolean LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION is_person(login_role text) RETURNS boolean LANGUAGE sql STABLE
 SET search_path = {SCHEMA}, pg_catalog, pg_temp
 RETURN EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
                JOIN pg_roles g ON g.oid = m.roleid
@@ -1008,7 +1019,7 @@ RETURN EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.memb
 -- of their password -- the password itself never reaches the server), in their group,
 -- and their users row. A login role that exists already is refused (roles are the
 -- cluster's: one person, one login, whatever database).
-CREATE FUNCTION person_add(login text, name text, app_role text, approval_limit amount,
+CREATE OR REPLACE FUNCTION person_add(login text, name text, app_role text, approval_limit amount,
                            verifier text, at timestamptz) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 BEGIN
@@ -1033,7 +1044,7 @@ END $$;
 
 -- A person's name, role, approval limit and whether they may sign in, as the users row
 -- and as their login role (LOGIN / NOLOGIN, and the one group of their role).
-CREATE FUNCTION person_change(login text, name text, app_role text, active boolean,
+CREATE OR REPLACE FUNCTION person_change(login text, name text, app_role text, active boolean,
                               approval_limit amount, at timestamptz) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 DECLARE
@@ -1061,7 +1072,7 @@ BEGIN
 END $$;
 
 -- A new password: a person's own, or anyone's by an administrator.
-CREATE FUNCTION person_password(login text, verifier text) RETURNS void
+CREATE OR REPLACE FUNCTION person_password(login text, verifier text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
 BEGIN
     IF acting_person() IS DISTINCT FROM login THEN
