@@ -254,3 +254,26 @@ def test_the_cli_manages_login_roles_and_refuses_self_approval_with_exit_15(
         assert code == 16 and "signed in to" in capsys.readouterr().err
     finally:
         office.server.admin(f'DROP ROLE IF EXISTS "{newcomer}"')
+
+
+def test_only_administrators_change_settings_and_users_change_only_through_the_functions(office):
+    users_writes = ("INSERT INTO users (login, name, role, active, created_at, updated_at) "
+                    "VALUES ('x', 'X', 'administrator', true, now(), now())",
+                    "UPDATE users SET approval_limit = 1000000.00", "DELETE FROM users")
+    settings_writes = ("INSERT INTO settings (key, value) VALUES ('incident_sample_size', '5')",
+                       "UPDATE settings SET value = '5'", "DELETE FROM settings")
+    for who in ("clerk", "sup", "boss"):
+        with office.raw(who) as outside:
+            for sql in users_writes + settings_writes:
+                error = refused_by_database(outside, sql)
+                assert isinstance(error, psycopg.errors.InsufficientPrivilege), (who, sql)
+            assert outside.value("SELECT count(*) FROM settings") == 0  # (readable)
+    with office.raw("admin") as outside:
+        for sql in users_writes:
+            error = refused_by_database(outside, sql)
+            assert isinstance(error, psycopg.errors.InsufficientPrivilege), sql
+    with office.open("admin") as cf:
+        cf.settings.set("incident_sample_size", 12, actor=office.login["admin"])
+        assert cf.settings.get("incident_sample_size") == 12
+    with office.open("sup") as cf:
+        assert cf.settings.get("incident_sample_size") == 12

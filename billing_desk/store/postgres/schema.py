@@ -725,7 +725,8 @@ def apply_grants(conn: psycopg.Connection) -> None:
     """What each group may do to each table, set again from scratch (a later migration
     that adds a table calls this after it): read everything but password hashes and
     sign-in counts; add rows; change the rows of tables that are not append-only; delete
-    only where the app does; TRUNCATE never. The approval rules, the return to draft and
+    only where the app does; TRUNCATE never. The settings are written by administrators
+    only; the users table by nobody (only through the functions of v8_server_roles). The approval rules, the return to draft and
     who signs what are the triggers' and the policies' (v8_server_roles)."""
     names = dict(conn.execute("SELECT role, name FROM server_roles").fetchall())
     groups = ", ".join(f'"{names[g]}"' for g in GROUPS)
@@ -742,6 +743,10 @@ def apply_grants(conn: psycopg.Connection) -> None:
                               f"created_at, updated_at) ON users TO {groups}")
             continue
         if table == "sign_in_failures":
+            continue
+        if table == "settings":  # (the office's settings: its administrators' alone)
+            statements.append(f"GRANT SELECT ON settings TO {groups}")
+            statements.append(f'GRANT INSERT, UPDATE, DELETE ON settings TO "{names["administrator"]}"')
             continue
         verbs = ["SELECT"]
         if table not in NOT_WRITTEN:
