@@ -43,17 +43,29 @@ def _exit_after_first_frame() -> None:
             window.screen().grabWindow(window.winId()).save(screenshot)
         print(f"billing-desk: first frame at {at:.6f} {window.windowTitle()}",
               file=sys.stderr, flush=True)
+        watcher.closing = True
         app.closeAllWindows()  # a dialog is rejected: the sign-in is cancelled
 
     class FirstFrame(QObject):
+        """Reports the first frame; from then on closes every window that is shown,
+        as a clerk would -- the main window the cancelled sign-in leaves on its start
+        screen, too -- from the event loop, so that the last one closed ends the app."""
+
+        closing = reported = False
+
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if (event.type() == QEvent.Type.UpdateRequest and obj.isWidgetType()
-                    and obj.isWindow()):  # type: ignore[attr-defined]
-                app.removeEventFilter(self)
+            if not (obj.isWidgetType() and obj.isWindow()):  # type: ignore[attr-defined]
+                return False
+            if self.closing:
+                if event.type() == QEvent.Type.Show:
+                    QTimer.singleShot(0, obj.close)  # type: ignore[attr-defined]
+            elif event.type() == QEvent.Type.UpdateRequest and not self.reported:
+                self.reported = True
                 QTimer.singleShot(0, lambda: report(obj))  # type: ignore[arg-type]
             return False
 
-    app.installEventFilter(FirstFrame(app))
+    watcher = FirstFrame(app)
+    app.installEventFilter(watcher)
 
 
 def main() -> int:

@@ -31,6 +31,9 @@ _LATER = (("QPdfView", "PySide6.QtPdfWidgets"), ("QPdf", "PySide6.QtPdf"),
           ("QPrint", "PySide6.QtPrintSupport"), ("QPageSetup", "PySide6.QtPrintSupport"),
           ("QAbstractPrint", "PySide6.QtPrintSupport"), ("QSvg", "PySide6.QtSvg"),
           ("", "PySide6.QtCharts"))  # (QChart, QBarSeries, QValueAxis, ...)
+#: the modules loaded later, by name: imported by no ``import`` statement, so a bundle
+#: (installer/billing-desk.spec) must be told of them
+LATER_MODULES: tuple[str, ...] = tuple(sorted({m for _, m in _LATER}))
 
 
 def __getattr__(name: str) -> Any:
@@ -55,7 +58,7 @@ def _find(name: str) -> Any:
                 return getattr(module, name)
             break
     raise AttributeError(f"Qt has no {name!r} in {', '.join(m.__name__ for m in _NOW)} or "
-                         f"the modules loaded later ({', '.join(sorted({m for _, m in _LATER}))})")
+                         f"the modules loaded later ({', '.join(LATER_MODULES)})")
 
 
 def _skip_source_scan() -> None:
