@@ -16,7 +16,7 @@ from billing_desk.cli import main
 from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import CaseStatus, Role, WorkflowRefused
 from billing_desk.store import open_store
-from billing_desk.store.errors import NotAPersonOfTheDatabase, NotThePersonConnected
+from billing_desk.store.errors import NotAPersonOfTheDatabase, NotThePersonConnected, SignInRefused
 from billing_desk.store.postgres.schema import role_names
 from tests.backends import Raw
 from tests.domain.builders import make_case, period
@@ -277,3 +277,76 @@ def test_only_administrators_change_settings_and_users_change_only_through_the_f
         assert cf.settings.get("incident_sample_size") == 12
     with office.open("sup") as cf:
         assert cf.settings.get("incident_sample_size") == 12
+
+
+#: What nobody may do to the history, the issued documents and their copies
+APPEND_ONLY_ATTACKS = tuple(
+    sql for table, column in (("audit", "actor"), ("documents", "created_by"),
+                              ("document_copies", "created_by"), ("determinations", "rule_pack"))
+    for sql in (f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}", f"TRUNCATE {table}"))
+
+
+def _everything(it: Raw) -> list:
+    """What the attacked tables hold, row by row (read as IT, outside row-level security)."""
+    return [it.execute(f"SELECT md5(string_agg(t::text, '|' ORDER BY t::text)), count(*) FROM "
+                       f"{table} t").fetchone()
+            for table in ("audit", "documents", "document_copies", "determinations", "users",
+                          "cases")]
+
+
+@pytest.mark.parametrize("who", ["clerk", "sup", "admin"])
+def test_nobody_at_psql_changes_the_history_an_issued_document_or_a_copy(office, who):
+    clerk = office.login["clerk"]
+    with office.open("clerk") as cf:
+        record = cf.cases.create(CaseDraft.from_case(make_case()), actor=clerk)
+        fp = cf.determinations.record(record.id, actor=clerk).fingerprint
+        letter = cf.documents.add(record.id, "letter", fp, b"%PDF letter", 1, actor=clerk)
+        cf.documents.add_copy(letter.id, "reprint", b"%PDF letter COPY", 1, actor=clerk)
+    with Raw(office.it) as it:
+        before = _everything(it)
+    with office.raw(who) as outside:
+        for sql in APPEND_ONLY_ATTACKS:
+            error = refused_by_database(outside, sql)
+            assert isinstance(error, psycopg.errors.InsufficientPrivilege), (who, sql)
+        # a reprint in someone else's name: refused by row-level security
+        error = refused_by_database(
+            outside, "INSERT INTO document_copies (document_id, purpose, sha256, pdf, page_count, "
+            "created_at, created_by) VALUES (?, 'reprint', encode(sha256('x'::bytea), 'hex'), "
+            "'x'::bytea, 1, now(), ?)", (letter.id, office.login["boss"]))
+        assert isinstance(error, psycopg.errors.InsufficientPrivilege)
+    with Raw(office.it) as it:
+        assert _everything(it) == before
+    with office.open("admin") as cf:
+        assert cf.verify().ok
+
+
+def test_an_administrator_copies_a_server_with_people_to_a_file_that_one_of_them_signs_in_to(
+        office, tmp_path, capsys, monkeypatch):
+    submitted_case(office)
+    url = office.server.url(office.dbname, office.login["admin"])
+    copy = tmp_path / "auditor.bdesk"
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    monkeypatch.setenv("BILLING_DESK_NEW_PASSWORD", "the auditor's own password")
+    code = main(["copy", url, str(copy), "--password-for", office.login["admin"].upper()])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    heads = [line.split("Chain head: ")[1] for line in out.splitlines() if "Chain head" in line]
+    assert len(heads) == 2 and heads[0] == heads[1]
+    assert (f"In the copy, {office.login['admin']} signs in with the password just given; "
+            "3 other user(s) have no password") in out
+    with open_store(copy) as cf:
+        assert cf.verify().ok
+        assert cf.users.authenticate(office.login["admin"], "the auditor's own password").role \
+            is Role.ADMINISTRATOR
+        with pytest.raises(SignInRefused):  # their server password does not open the copy
+            cf.users.authenticate(office.login["clerk"], PASSWORD)
+        assert [(u.login, u.role, u.approval_limit) for u in cf.users.list()] == [
+            (office.login["admin"], Role.ADMINISTRATOR, None),
+            (office.login["boss"], Role.SUPERVISOR, Decimal("100000.00")),
+            (office.login["clerk"], Role.CLERK, None),
+            (office.login["sup"], Role.SUPERVISOR, Decimal("500.00"))]
+    # a login that is nobody's: refused, and no file is made
+    capsys.readouterr()
+    code = main(["copy", url, str(tmp_path / "other.bdesk"), "--password-for", "nobody"])
+    assert code == 2 and "nobody is not a user of" in capsys.readouterr().err
+    assert not (tmp_path / "other.bdesk").exists()

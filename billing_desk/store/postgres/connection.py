@@ -555,8 +555,10 @@ class PostgresConnection(Connection):
         return count
 
     def table_columns(self, table: str) -> list[str]:
-        """The columns a copy carries (the search column is computed by the database)."""
+        """The columns a copy carries (the search column is computed by the database),
+        whether or not the connection may read them (the catalogue, not
+        information_schema, which lists only those)."""
         return [r[0] for r in self.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND "
-            "table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
-            (SCHEMA, table))]
+            "SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = to_regclass(?) "
+            "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum",
+            (f"{SCHEMA}.{table}",))]
