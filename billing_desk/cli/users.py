@@ -4,10 +4,8 @@ enable, set-role, set-limit (administrators only; see :mod:`.signin` for how the
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
 
-from ..domain.accounts import UserInvalid
-from ..domain.entry import EntryError, parse_amount_entry
+from ..domain.accounts import parse_limit
 from ..domain.workflow import Role
 from .arguments import target_argument
 from .exit_codes import EXIT_OK
@@ -15,15 +13,6 @@ from .signin import (
     NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, open_target, read_password, sign_in,
 )
 from .text import table
-
-
-def parse_limit(text: str) -> Decimal | None:
-    if text.strip().lower() in ("", "none"):
-        return None
-    try:
-        return parse_amount_entry(text)
-    except EntryError as e:
-        raise UserInvalid("limit", str(e)) from None
 
 
 # --- users -----------------------------------------------------------------------------
