@@ -71,6 +71,7 @@ class _Form(QDialog):
         buttons.accepted.connect(self.accept_if_applied)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.setMinimumWidth(440)
 
     def row(self, caption: str, field: QWidget) -> QWidget:
         label = QLabel(caption)
@@ -159,7 +160,9 @@ class UsersDialog(QDialog):
         where = ("People sign in to the server as themselves: adding a user here creates "
                  "their login on the server, disabling one stops them signing in, and "
                  "their password is the server's." if people else
-                 "People sign in to this store with the passwords set here.")
+                 "People sign in to this case file with the passwords set here (kept in "
+                 "it as argon2id hashes)." if not self.session.file.is_server else
+                 "People sign in to this database with the passwords set here.")
         self.note.setText(where + (" Each change is recorded in the history." if admin else
                                    " Only an administrator can change users; you can set "
                                    "your own password."))
