@@ -20,7 +20,7 @@ from billing_desk.store import CaseFile
 BACKENDS = ("file", "server")
 
 #: what each backend's tables are cleared of, by the tamper helper, to edit them
-GUARDED = ("audit", "documents", "determinations", "cases", "users", "incidents", "issue_facts",
+GUARDED = ("audit", "documents", "document_copies", "determinations", "cases", "users", "incidents", "issue_facts",
            "incident_cases", "incident_reviews", "incident_review_cases", "incident_approvals")
 
 

@@ -11,6 +11,10 @@ A file with users is changed only by one of them, signed in with their password.
 without users -- made by an older Billing Desk or through the Python API -- keeps
 working as before: the login given (default: yours) is recorded as it is, but nobody can
 submit or approve in it until its first administrator exists.
+
+On a server whose people sign in as login roles of their own (README: "People on a
+server"), the server has checked the password when it was connected to: ``--as`` must
+name that person, and no second password is asked.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ def sign_in(cf: CaseFile, login: str) -> str:
     """The acting login for a change: on a file with users, signed in with its password;
     on a file without users (made by an older Billing Desk, or through the API) the
     login given is recorded as it is, as before users existed."""
+    if cf.users.person is not None:  # a server's person: PostgreSQL checked the password
+        return cf.users.authenticate(login, None).login
     if cf.users.needs_first_administrator():
         return login
     user: UserRecord = cf.users.authenticate(login, read_password(f"Password for {login}: "))

@@ -10,7 +10,7 @@ import sys
 from ..store import copy_store, upgrade_store
 from .arguments import target_argument
 from .exit_codes import EXIT_OK, EXIT_VERIFY_FAILED
-from .signin import ask_server_password, open_target
+from .signin import NEW_PASSWORD_ENV, ask_server_password, open_target, read_password
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -31,8 +31,11 @@ def cmd_copy(args: argparse.Namespace) -> int:
         sys.stderr.write(f"copy: {table}: {rows:,} row(s)\n")
 
     with open_target(args.source) as source:
+        passwords = {login: read_password(f"Password for {login} in the copy: ",
+                                          env=NEW_PASSWORD_ENV, confirm=True)
+                     for login in args.password_for}
         copied, report = copy_store(source, args.target, progress=progress,
-                                    ask_password=ask_server_password)
+                                    passwords=passwords, ask_password=ask_server_password)
         with copied:
             checks = [(store.where, store.verify(), store.newest_entry()) for store in (source, copied)]
     print(f"Copied {report.source} to {report.target}: {report.rows['cases']:,} case(s), "
@@ -44,6 +47,14 @@ def cmd_copy(args: argparse.Namespace) -> int:
         chain = "no history yet" if head is None else f"entry {head.id}, hash {head.hash}"
         print(f"  {where}: {verified.summary()} Chain head: {chain}.")
         ok = ok and verified.ok
+    if report.from_people:
+        print(f"  The people of {report.source} sign in with their PostgreSQL passwords, which "
+              "stay on the server. "
+              + (f"In the copy, {', '.join(report.signs_in)} sign{'s' if len(report.signs_in) == 1 else ''} in "
+                 "with the password just given; " if report.signs_in else "In the copy, ")
+              + (f"{len(report.no_password)} other user(s) have no password until an "
+                 "administrator of the copy sets one." if report.no_password else
+                 "nobody else is a user."))
     heads = {None if head is None else (head.id, head.hash) for _, _, head in checks}
     if len(heads) != 1:
         print("  The two chain heads differ: the copy is not faithful (report this).")
@@ -72,4 +83,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "(exit 11 otherwise); it is complete or absent.")
     target_argument(p, "the store to copy (a case file or a server database)", name="source")
     target_argument(p, "where the copy goes: a new case file, or an empty database")
+    p.add_argument("--password-for", metavar="LOGIN", action="append", default=[],
+                   help="from a server whose people sign in as themselves (their passwords "
+                        "stay on the server): a user who signs in to the copy, with the "
+                        f"password from ${NEW_PASSWORD_ENV} or asked twice; everyone else "
+                        "has no password in the copy (give it again for more users)")
     p.set_defaults(func=cmd_copy)

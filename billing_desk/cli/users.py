@@ -4,10 +4,8 @@ enable, set-role, set-limit (administrators only; see :mod:`.signin` for how the
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
 
-from ..domain.accounts import UserInvalid
-from ..domain.entry import EntryError, parse_amount_entry
+from ..domain.accounts import parse_limit
 from ..domain.workflow import Role
 from .arguments import target_argument
 from .exit_codes import EXIT_OK
@@ -15,15 +13,6 @@ from .signin import (
     NEW_PASSWORD_ENV, PASSWORD_ENV, acting_user_option, open_target, read_password, sign_in,
 )
 from .text import table
-
-
-def parse_limit(text: str) -> Decimal | None:
-    if text.strip().lower() in ("", "none"):
-        return None
-    try:
-        return parse_amount_entry(text)
-    except EntryError as e:
-        raise UserInvalid("limit", str(e)) from None
 
 
 # --- users -----------------------------------------------------------------------------
@@ -40,6 +29,16 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     print(f"Added {user.login} ({user.name}), {user.role.value}"
           + (f", approval limit {user.approval_limit}" if user.approval_limit is not None else "")
           + ".")
+    return EXIT_OK
+
+
+def cmd_user_first_administrator(args: argparse.Namespace) -> int:
+    with open_target(args.target) as cf:
+        password = read_password(f"Password for the new administrator {args.login}: ",
+                                 env=NEW_PASSWORD_ENV, confirm=True)
+        user = cf.users.add_first_person(args.login, args.name, password)
+    print(f"Added {user.login} ({user.name}), administrator, who signs in to the server as "
+          f"{user.login}.")
     return EXIT_OK
 
 
@@ -101,6 +100,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--limit", metavar="AMOUNT", help="approval limit, e.g. 2500.00 (supervisors)")
     acting_user_option(q, None, "adds the user (an administrator)")
     q.set_defaults(func=cmd_user_add)
+
+    q = users.add_parser("first-administrator", help="a server's first person (IT)",
+                         description="On a server: add its first person, an administrator "
+                                     "who signs in to PostgreSQL as LOGIN (run by IT, "
+                                     "connected as a superuser or the database's owner; "
+                                     f"password from ${NEW_PASSWORD_ENV} or asked twice).")
+    target_argument(q)
+    q.add_argument("--login", required=True, help="letters, digits, . _ -")
+    q.add_argument("--name", required=True, help="full name, as letters and memos show it")
+    q.set_defaults(func=cmd_user_first_administrator)
 
     q = users.add_parser("list", help="list the users", description="List the users.")
     target_argument(q)

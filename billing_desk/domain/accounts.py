@@ -68,6 +68,18 @@ def check_password(password: str) -> str:
     return password
 
 
+def parse_limit(text: str) -> Decimal | None:
+    """An approval limit as typed (``2,500.00``; empty or ``none``: no authority)."""
+    from .entry import EntryError, parse_amount_entry
+
+    if text.strip().lower() in ("", "none"):
+        return None
+    try:
+        return parse_amount_entry(text)
+    except EntryError as e:
+        raise UserInvalid("limit", str(e)) from None
+
+
 def check_limit(role: Role, limit: Decimal | None) -> Decimal | None:
     """A supervisor's or administrator's approval limit (``None``: no authority). A
     clerk never approves, so a clerk has no limit."""

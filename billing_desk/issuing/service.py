@@ -189,9 +189,8 @@ def export_copy(cf: CaseFile, document_id: int, path: Path, actor: str,
     file: who, when, the file name, the copy's sha256); no issue is created."""
     printout = _copy_of(cf, cf.documents.find(document_id))
     write(printout.pdf, Path(path))
-    cf.documents.record_use(printout.document.id, "save",
-                            {"file_name": Path(path).name, "copy_sha256": printout.sha256,
-                             "copy": True}, actor=actor)
+    cf.documents.add_copy(printout.document.id, "save", printout.pdf, printout.pages,
+                          actor=actor, file_name=Path(path).name)
     return printout
 
 
@@ -209,8 +208,7 @@ def _copy_of(cf: CaseFile, document: DocumentRecord) -> Printout:
 
 def _record(cf: CaseFile, printout: Printout, actor: str) -> None:
     if printout.copy:
-        cf.documents.record_use(printout.document.id, "reprint",
-                                {"copy_sha256": printout.sha256, "page_count": printout.pages},
-                                actor=actor)
+        cf.documents.add_copy(printout.document.id, "reprint", printout.pdf, printout.pages,
+                              actor=actor)
     else:
         cf.documents.record_use(printout.document.id, "print", {}, actor=actor)

@@ -95,6 +95,10 @@ class Connection(Reader):
 
     #: True for a database on a server
     is_server: bool = False
+    #: on a server whose people sign in as login roles of their own (schema version 8):
+    #: the login of the person connected, who is the only one this connection acts as
+    #: (the database checks it too); ``None`` on a case file and for everyone else
+    person: str | None = None
 
     def __init__(self, where: Path | str, clock: Clock) -> None:
         self.where = where

@@ -6,7 +6,8 @@ must name a determination recorded for its case. Rows are never changed or delet
 (triggers). Rendering, the text check before issue and printing copies belong to the
 documents layer; this is only where the result is kept. The app stores a case's whole
 issue at once (:mod:`.issues`); every later use of an issued document -- printed,
-reprinted as a COPY, saved as a file -- is recorded in the audit history here.
+saved as a file -- is recorded in the audit history here, and a copy stamped COPY
+(reprinted, or saved as a file) is a new row of ``document_copies`` with its entry.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import hashlib
 from .audit import AUDIT_COLUMNS, AuditEntry
 from .connection import Connection
 from .errors import RecordNotFound
-from .records import DocumentKind, DocumentRecord
+from .records import DocumentCopy, DocumentKind, DocumentRecord
 from .timestamps import parse_utc
 
 COLUMNS = ("id, case_id, kind, issue_number, fingerprint, sha256, page_count, created_at, "
             "created_by")
+COPY_COLUMNS = ("id, document_id, purpose, sha256, page_count, file_name, created_at, "
+                "created_by")
 
 
 def document_record(row: tuple) -> DocumentRecord:
@@ -78,14 +81,55 @@ class DocumentRepository:
         return document_record(row)
 
     def record_use(self, document_id: int, action: str, details: dict, *, actor: str) -> int:
-        """Record in the history that ``actor`` used an issued document (``print``,
-        ``reprint``, ``save``), with ``details`` (for a reprint: the copy's sha256);
-        the document itself never changes. Returns the audit entry's id."""
+        """Record in the history that ``actor`` used an issued document as it is
+        (``print`` of the original, ``save`` of its stored bytes as a file), with
+        ``details``; the document itself never changes. A copy stamped COPY is kept by
+        :meth:`add_copy` instead. Returns the audit entry's id."""
+        if action not in ("print", "save"):
+            raise ValueError(f"{action!r}: a use of the original is 'print' or 'save'")
         document = self.find(document_id)
         with self._c.write(actor) as tx:
             return tx.audit(action, "document", document.id, document.case_id, None, {
                 "kind": document.kind.value, "issue_number": document.issue_number,
                 "sha256": document.sha256, **details})
+
+    def add_copy(self, document_id: int, purpose: str, pdf: bytes, page_count: int, *,
+                 actor: str, file_name: str | None = None) -> DocumentCopy:
+        """Keep a copy of an issued document, stamped COPY, as a new row -- ``reprint``
+        (printed again) or ``save`` (written to ``file_name``) -- with its audit entry
+        (``reprint`` or ``save``, naming the copy), in one transaction. The original is
+        never touched."""
+        document = self.find(document_id)
+        if purpose not in ("reprint", "save") or (purpose == "save") != bool(file_name):
+            raise ValueError(f"{purpose!r}: a copy is a reprint, or saved under a file name")
+        sha = hashlib.sha256(pdf).hexdigest()
+        with self._c.write(actor) as tx:
+            copy_id = tx.value(
+                "INSERT INTO document_copies (document_id, purpose, sha256, pdf, page_count, "
+                "file_name, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (document.id, purpose, sha, pdf, page_count, file_name, tx.at_text, tx.actor))
+            details = {"copy_id": copy_id, "copy_sha256": sha, "page_count": page_count,
+                       "copy": True}
+            if file_name is not None:
+                details["file_name"] = file_name
+            tx.audit(purpose, "document", document.id, document.case_id, None, {
+                "kind": document.kind.value, "issue_number": document.issue_number,
+                "sha256": document.sha256, **details})
+            return DocumentCopy(copy_id, document.id, purpose, sha, page_count, file_name,
+                                tx.at, tx.actor)
+
+    def copies(self, document_id: int) -> list[DocumentCopy]:
+        """Every copy made of one issued document, oldest first."""
+        return [DocumentCopy(id_, doc, purpose, sha, pages, name, parse_utc(at), by)
+                for id_, doc, purpose, sha, pages, name, at, by in self._c.rows(
+                    f"SELECT {COPY_COLUMNS} FROM document_copies WHERE document_id = ? "
+                    "ORDER BY id", (document_id,))]
+
+    def copy_pdf(self, copy_id: int) -> bytes:
+        data = self._c.value("SELECT pdf FROM document_copies WHERE id = ?", (copy_id,))
+        if data is None:
+            raise RecordNotFound(f"Copy #{copy_id}", self._c.noun)
+        return bytes(data)
 
     def uses(self, document_id: int) -> list[AuditEntry]:
         """The history of one document: its issue (when stored on its own) and every

@@ -235,6 +235,32 @@ class NotAUser(StoreError):
         super().__init__(f"{text}: nothing was changed. Sign in as one of its active users.")
 
 
+class NotThePersonConnected(StoreError):
+    """A change asked for in the name of someone other than the person connected to the
+    server: on a server with login roles, whoever signs in to PostgreSQL is who acts."""
+
+    exit_code = 16
+
+    def __init__(self, where: str, person: str, login: str) -> None:
+        self.where, self.person, self.login = where, person, login
+        super().__init__(f"You are signed in to {where} as {person}, not {login}: nothing "
+                         f"was changed. {login} signs in with their own login.")
+
+
+class NotAPersonOfTheDatabase(StoreError):
+    """A connection to a database with people as someone who is none of them (a
+    superuser, the owner, another program's role): Billing Desk works only as a person."""
+
+    exit_code = 27
+
+    def __init__(self, where: str, role: str) -> None:
+        self.where, self.role = where, role
+        super().__init__(f"{where} is used by people who sign in with their own login; {role} "
+                         "is not one of them (Billing Desk never works as a superuser or as "
+                         "the database's owner). Sign in with your own login, or ask an "
+                         "administrator to add you.")
+
+
 class SignInRefused(StoreError):
     """A sign-in that failed. A wrong login and a wrong password give the same message;
     only after the correct password does it say that the account is disabled."""

@@ -169,3 +169,19 @@ class DocumentRecord:
     created_at: datetime
     created_by: str
 
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCopy:
+    """A reprint or a saved copy of an issued document, stamped COPY: a row of its own
+    (``purpose`` ``reprint`` or ``save``; a saved copy names its file). Its bytes are
+    fetched separately: ``documents.copy_pdf(id)``."""
+
+    id: int
+    document_id: int
+    purpose: str
+    sha256: str
+    page_count: int
+    file_name: str | None
+    created_at: datetime
+    created_by: str

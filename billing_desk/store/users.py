@@ -12,6 +12,14 @@ a disabled account is told that it is disabled -- the password proved who is ask
 telling them saves a call to the help desk. Failed attempts in a row are counted per
 login typed (only a SHA-256 of it is kept) and each answer after the third failure waits
 longer (1 s, 2 s, 4 s ... 30 s at most); a correct password resets the count.
+
+On a server with people (schema version 8, postgres/schema.py) a person is a login role
+of PostgreSQL: the connection signed in as them, with their password checked by the
+server (:attr:`Connection.person`). There the users table keeps no password hash; adding,
+disabling, enabling and re-roling go through the database's administrators' functions,
+which create and alter the login roles with the row (the same checks here first, the
+same audit entries); signing in is being that person (a password given is checked by the
+server, on a second connection); nobody else can act through that connection.
 """
 
 from __future__ import annotations
@@ -87,9 +95,14 @@ class UserRepository:
 
     # -- reading -------------------------------------------------------------------------
 
+    @property
+    def person(self) -> str | None:
+        """On a server with people, the person the connection signed in as."""
+        return self._c.person
+
     def needs_first_administrator(self) -> bool:
         """True for a file with no users yet: the first sign-in creates the administrator."""
-        return not has_users(self._c)
+        return self._c.person is None and not has_users(self._c)
 
     def find(self, login: str) -> UserRecord | None:
         return find_user(self._c, login)
@@ -117,6 +130,21 @@ class UserRepository:
                 raise AccountRefused("has_users", "This case file has users already; an "
                                      "administrator adds the others.")
             return self._insert(tx, user, password)
+
+    def add_first_person(self, login: str, name: str, password: str) -> UserRecord:
+        """On a server: its first person, an administrator, as a login role (IT, connected
+        as a superuser or a member of the database's owner role; the database refuses
+        anyone else). Refused once the database has any user."""
+        user = UserRecord(check_login(login), check_name(name), Role.ADMINISTRATOR, True, None)
+        check_password(password)
+        if not self._c.is_server:
+            raise AccountRefused("not_a_server", "A case file's first administrator is made "
+                                 "when the file is created (billing-desk new).")
+        with self._c.write(self._c.user, as_user=False) as tx:
+            if has_users(tx):
+                raise AccountRefused("has_users", "This database has users already; an "
+                                     "administrator adds the others.")
+            return self._insert(tx, user, password, login_role=True)
 
     def add(self, login: str, name: str, role: Role, password: str, *, actor: str,
             approval_limit: Decimal | None = None) -> UserRecord:
@@ -158,12 +186,25 @@ class UserRepository:
             target = self._existing(tx, login)
             if target.login != tx.actor:
                 self._administrator(tx)
+            if self._c.person is not None:  # the server keeps a person's password
+                tx.execute("SELECT person_password(?, ?)",
+                           (target.login, self._c.password_verifier(target.login, password)))
+                tx.audit("set_password", "user", target.login, None, None, None)
+                return
             tx.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE login = ?",
                        (self.passwords.hash(password, target.login), tx.at_text, target.login))
             # the entry says that the password changed and by whom; nothing of the hash
             tx.audit("set_password", "user", target.login, None, None, None)
 
-    def _insert(self, tx: Transaction, user: UserRecord, password: str) -> UserRecord:
+    def _insert(self, tx: Transaction, user: UserRecord, password: str, *,
+                login_role: bool = False) -> UserRecord:
+        if login_role or self._c.person is not None:
+            tx.execute("SELECT person_add(?, ?, ?, ?, ?, ?)", (
+                user.login, user.name, user.role.value,
+                None if user.approval_limit is None else money_text(user.approval_limit),
+                self._c.password_verifier(user.login, password), tx.at_text))
+            tx.audit("add", "user", user.login, None, None, user.state())
+            return user
         tx.execute(
             "INSERT INTO users (login, name, role, active, approval_limit, password_hash, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -185,11 +226,17 @@ class UserRepository:
             admins = tx.execute("SELECT count(*) FROM users WHERE role = 'administrator' AND "
                                 "active AND login != ?", (current.login,)).fetchone()[0]
             check_administrators_remain(admins + (new.active and new.role is Role.ADMINISTRATOR))
-            tx.execute("UPDATE users SET name = ?, role = ?, active = ?, approval_limit = ?, "
+            if self._c.person is not None:
+                tx.execute("SELECT person_change(?, ?, ?, ?, ?, ?)",
+                           (current.login, new.name, new.role.value, new.active,
+                            None if new.approval_limit is None else money_text(new.approval_limit),
+                            tx.at_text))
+            else:
+                tx.execute("UPDATE users SET name = ?, role = ?, active = ?, approval_limit = ?, "
                        "updated_at = ? WHERE login = ?",
-                       (new.name, new.role.value, new.active,
-                        None if new.approval_limit is None else money_text(new.approval_limit),
-                        tx.at_text, current.login))
+                           (new.name, new.role.value, new.active,
+                            None if new.approval_limit is None else money_text(new.approval_limit),
+                            tx.at_text, current.login))
             from .audit import changes
 
             before, after = changes(current.state(), new.state())
@@ -216,7 +263,9 @@ class UserRepository:
     # -- signing in ----------------------------------------------------------------------
 
     def failures(self, login: str) -> int:
-        """Failed sign-ins in a row with this login."""
+        """Failed sign-ins in a row with this login (the server counts its own, for people)."""
+        if self._c.person is not None:
+            return 0
         return self._c.value("SELECT failures FROM sign_in_failures WHERE login_key = ?",
                              (_login_key(login),)) or 0
 
@@ -228,6 +277,8 @@ class UserRepository:
         """The user, if the password is theirs and the account is active; otherwise
         :class:`SignInRefused`. Waits first when the login has failed repeatedly (pass
         ``sleep`` when the caller has already waited, e.g. on a timer)."""
+        if self._c.person is not None:
+            return self._the_person(login, password)
         key = _login_key(login)
         failures = self.failures(login)
         delay = delay_after(failures)
@@ -250,6 +301,23 @@ class UserRepository:
                 tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?", (key,))
                 tx.audit("sign_in", "sign_in", user.login, None, {"failures": failures},
                          {"failures": 0})
+        return user
+
+    def _the_person(self, login: str, password: str | None) -> UserRecord:
+        """Signing in on a server with people: being the person connected (a password
+        given is checked by the server itself)."""
+        from ..domain.workflow import same_login
+
+        person = self._c.person
+        if not same_login(login.strip(), person):
+            from .errors import NotThePersonConnected
+
+            raise NotThePersonConnected(self._c.where, person, login.strip())
+        if password is not None and not self._c.check_password(password):
+            raise SignInRefused()
+        user = self.get(person)
+        if not user.active:
+            raise SignInRefused(SignInRefused.DISABLED)
         return user
 
     def _count_failure(self, key: str, failures: int, login: str | None) -> None:

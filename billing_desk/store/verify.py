@@ -12,19 +12,20 @@
 4. Every user replayed from their history equals the user as stored (a role or an
    approval limit raised with raw SQL is caught). Password hashes are not in the
    history, so they are not covered.
-5. Attachment and document bytes still hash to the SHA-256 recorded for them.
+5. Attachment, document and copy bytes still hash to the SHA-256 recorded for them.
+6. Every issued document, every copy of one (a reprint, a saved copy) and every
+   recorded determination is named, with its hash or fingerprint, by the audit entry
+   that stored it (a document slipped into the file behind the application's back has
+   none).
 7. The settings replayed from their history equal the settings stored (a telephone
    number written into the settings table is caught; nothing is issued with it).
+8. Every incident is what its history recorded: its own fields, the cases it was
+   created with, each review's seed, listing and sample, each approval's totals, and
+   the figures kept for its cases (``store.incidents.verify_incidents``).
 
 ``verify_case`` checks one case's entries only (their hashes, their links to the
 entries before and after them, and the case against them): cheap enough to run each
 time the history view shows a case.
-6. Every issued document and every recorded determination is named, with its hash or
-   fingerprint, by the audit entry that stored it (a document slipped into the file
-   behind the application's back has none).
-7. Every incident is what its history recorded: its own fields, the cases it was
-   created with, each review's seed, listing and sample, each approval's totals, and
-   the figures kept for its cases (``store.incidents.verify_incidents``).
 
 What a hash chain cannot show on its own is the removal of the newest entries together
 with the changes they recorded, or a history rewritten with every hash recomputed; check
@@ -126,7 +127,8 @@ def _verify(c: Connection) -> VerifyReport:
     if conn.execute("SELECT count(*) FROM users").fetchone()[0] != users:
         return VerifyReport(count, cases, "a user was added without an audit entry.")
 
-    for table, column, what in (("blobs", "data", "attachment"), ("documents", "pdf", "document")):
+    for table, column, what in (("blobs", "data", "attachment"), ("documents", "pdf", "document"),
+                                ("document_copies", "pdf", "copy of a document")):
         for sha, data in conn.execute(f"SELECT sha256, {column} FROM {table}"):
             if hashlib.sha256(data).hexdigest() != sha:
                 return VerifyReport(count, cases, f"the bytes of {what} {sha[:12]} were altered.")
@@ -222,7 +224,7 @@ def case_report(conn, case_id: int) -> VerifyReport:
 
 
 def _unrecorded(conn) -> str | None:
-    """The first document or determination that no audit entry stored (check 6). A
+    """The first document, copy or determination that no audit entry stored (check 6). A
     determination is recorded by its own entry (``determine``), by a submission (which
     keeps the snapshot it names) or by an issue."""
     documents: dict[int, str] = {}  # id -> sha256, as the history recorded them
@@ -252,6 +254,17 @@ def _unrecorded(conn) -> str | None:
             return (f"document #{id_} ({kind} of case {case_number}, {sha[:12]}) was not "
                     "stored by an issue in the history: it was added behind the "
                     "application's back.")
+    copies = {(int(entity_id), recorded["copy_id"], recorded["copy_sha256"])
+              for entity_id, recorded in (
+                  (e, json.loads(a)) for e, a in conn.execute(
+                      "SELECT entity_id, after FROM audit WHERE entity = 'document' AND "
+                      "action IN ('reprint', 'save')"))
+              if "copy_id" in recorded}
+    for id_, document_id, sha in conn.execute(
+            "SELECT id, document_id, sha256 FROM document_copies ORDER BY id"):
+        if (document_id, id_, sha) not in copies:
+            return (f"copy #{id_} of document #{document_id} ({sha[:12]}) has no audit "
+                    "entry: it was added behind the application's back.")
     for id_, case_id, case_number, fingerprint in conn.execute(
             "SELECT d.id, d.case_id, c.case_number, d.fingerprint FROM determinations d JOIN "
             "cases c ON c.id = d.case_id ORDER BY d.id"):

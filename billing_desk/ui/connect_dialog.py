@@ -2,10 +2,12 @@
 
 The server is a ``postgresql://`` URL, a libpq connection string (``host=db dbname=billing``)
 or the name of a section of the libpq service file (``office``: IT's ``pg_service.conf``
-holds host, database, user and TLS settings). The user name is the server's (for now
-the office's application role; issue 17 gives each person their own). The password
-field is optional -- libpq looks in ``~/.pgpass`` first -- and what is typed in it is
-used for this connection only: never stored, never put in the recent list.
+holds host, database, user and TLS settings). The user is the person's own login on
+the server (on a database whose people sign in as themselves: made by IT for the first
+administrator, by an administrator in File > Users… for everyone else), and connecting
+is signing in: the server checks the password, and the app asks for nothing more. The
+password field is optional -- libpq looks in ``~/.pgpass`` first -- and what is typed in
+it is used for this connection only: never stored, never put in the recent list.
 
 Connecting runs on a thread of its own (a server that does not answer makes the dialog
 wait, not the window); each failure is said in the dialog, next to what to change: a

@@ -290,6 +290,10 @@ class MainWindow(QMainWindow):
                                              "The bills issued per year and service, for the "
                                              "billing accuracy report")
 
+        self.users_act = self._action("&Users…", self.open_users, None, "users",
+                                      "The people who use this store: administrators add, "
+                                      "disable and re-role them; anyone sets their own password")
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.file_menu = file_menu
@@ -299,6 +303,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("recent_menu")
         file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.users_act)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_act)
         edit_menu = bar.addMenu("&Edit")
@@ -565,6 +571,7 @@ class MainWindow(QMainWindow):
 
         no_file = None if self.session.file is not None else "no case file is open."
         set_available(self.new_case_act, no_file)
+        set_available(self.users_act, no_file)
         set_available(self.reload_act, no_file or (None if self.record is not None else "no case is open."))
         set_available(self.import_csv_act, no_file or refused_move(self.record, Action.EDIT))
 
@@ -759,6 +766,16 @@ class MainWindow(QMainWindow):
         self.reports_window = ReportsWindow(self.session, self)
         self.reports_window.show()
         return self.reports_window
+
+    def open_users(self):
+        """File > Users… (ui/users_dialog.py)."""
+        if self.session.file is None:
+            return None
+        from .users_dialog import UsersDialog
+
+        self.users_dialog = UsersDialog(self.session, self)
+        self.users_dialog.open()
+        return self.users_dialog
 
     def open_bills_issued(self):
         window = self.open_reports()

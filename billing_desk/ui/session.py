@@ -158,7 +158,9 @@ class CaseSession(QObject):
         and make it this session's store; ``None`` (and ``cf`` closed) if the sign-in was
         cancelled."""
         try:
-            if self._sign_in is not None:
+            if cf.users.person is not None:  # the server checked who this is: no second sign-in
+                user = cf.users.authenticate(cf.users.person, None)
+            elif self._sign_in is not None:
                 user = self._sign_in(SignInGate(cf))
                 if user is None:
                     cf.close()
@@ -316,6 +318,52 @@ class CaseSession(QObject):
 
     def user_named(self, login: str) -> UserRecord | None:
         return self._cf().users.find(login)
+
+    # -- the users (File > Users…) --------------------------------------------------------
+
+    def users(self) -> list[UserRecord]:
+        """Every user of the open store, disabled ones too."""
+        return self._cf().users.list()
+
+    @property
+    def people_sign_in_to_the_server(self) -> bool:
+        """A server whose people are its own login roles (their passwords are the
+        server's; adding a user creates their login there)."""
+        return self.file is not None and self.file.users.person is not None
+
+    def add_user(self, login: str, name: str, role: Role, password: str,
+                 limit_text: str = "") -> UserRecord:
+        """A new user (administrators; on a server with people, their login role too)."""
+        from ..domain.accounts import parse_limit
+
+        return self._after_user_change(self._cf().users.add(
+            login, name, role, password, actor=self.actor,
+            approval_limit=parse_limit(limit_text) if role is not Role.CLERK else None))
+
+    def set_user_role(self, login: str, role: Role) -> UserRecord:
+        return self._after_user_change(self._cf().users.set_role(login, role, actor=self.actor))
+
+    def set_user_limit(self, login: str, limit_text: str) -> UserRecord:
+        from ..domain.accounts import parse_limit
+
+        return self._after_user_change(
+            self._cf().users.set_limit(login, parse_limit(limit_text), actor=self.actor))
+
+    def set_user_active(self, login: str, active: bool) -> UserRecord:
+        users = self._cf().users
+        change = users.enable if active else users.disable
+        return self._after_user_change(change(login, actor=self.actor))
+
+    def set_user_password(self, login: str, password: str) -> None:
+        """One's own password, or anyone's by an administrator."""
+        self._cf().users.set_password(login, password, actor=self.actor)
+        self._counter = self._cf().listing.change_counter()
+
+    def _after_user_change(self, user: UserRecord) -> UserRecord:
+        self._counter = self._cf().listing.change_counter()
+        if self.user is not None and user.login.lower() == self.user.login.lower():
+            self._set_user(user)  # (one's own role or limit: the window follows)
+        return user
 
     @property
     def can_approve(self) -> bool:

@@ -3,6 +3,7 @@ case, kind and fingerprint)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 
@@ -73,3 +74,24 @@ def test_document_needs_a_recorded_determination(case_file):
     a = case_file.cases.create(shared_draft("01-"), actor="alice")
     with pytest.raises(RecordNotFound, match="determination"):
         case_file.documents.add(a.id, DocumentKind.LETTER, "0" * 64, b"%PDF", 1, actor="mail")
+
+
+def test_a_copy_is_a_row_of_its_own_that_nobody_changes_or_removes(case_file):
+    a = case_file.cases.create(shared_draft("01-"), actor="alice")
+    fp = case_file.determinations.record(a.id, actor="alice").fingerprint
+    letter = case_file.documents.add(a.id, DocumentKind.LETTER, fp, b"%PDF a", 1, actor="mail")
+    copy = case_file.documents.add_copy(letter.id, "reprint", b"%PDF a COPY", 1, actor="mail")
+    assert case_file.documents.copies(letter.id) == [copy]
+    with raw(case_file) as outside:
+        for sql in ("UPDATE document_copies SET pdf = ?", "DELETE FROM document_copies WHERE ? = ?"):
+            with pytest.raises(outside.refused, match="copy of an issued document cannot be"):
+                outside.execute(sql, (b"\x00",) if sql.count("?") == 1 else (1, 1))
+        # a copy slipped in behind the application's back has no audit entry
+        outside.execute("INSERT INTO document_copies (document_id, purpose, sha256, pdf, "
+                        "page_count, file_name, created_at, created_by) VALUES (?, 'reprint', "
+                        "?, ?, 1, NULL, ?, 'mail')",
+                        (letter.id, hashlib.sha256(b"%PDF forged").hexdigest(), b"%PDF forged",
+                         "2026-12-03T08:00:00Z"))
+    assert case_file.documents.copy_pdf(copy.id) == b"%PDF a COPY"
+    problem = case_file.verify().problem
+    assert problem.startswith("copy #2 of document #1") and "behind the application" in problem

@@ -128,11 +128,24 @@ def test_uses_of_a_document_are_recorded_without_changing_it(staffed):
     case_file = staffed
     record = approved(case_file)
     letter = case_file.issues.issue(request(record, DocumentKind.LETTER), actor="bob").documents[0]
+    original = case_file.documents.pdf(letter.id)
     case_file.documents.record_use(letter.id, "print", {}, actor="bob")
-    case_file.documents.record_use(letter.id, "reprint", {"copy_sha256": "c" * 64}, actor="alice")
+    copy = case_file.documents.add_copy(letter.id, "reprint", b"%PDF-1.4 a copy", 1,
+                                        actor="alice")
+    saved = case_file.documents.add_copy(letter.id, "save", b"%PDF-1.4 another copy", 1,
+                                         actor="alice", file_name="letter-COPY.pdf")
     uses = case_file.documents.uses(letter.id)
     assert [(u.action, u.actor, u.after["sha256"]) for u in uses] == [
-        ("print", "bob", letter.sha256), ("reprint", "alice", letter.sha256)]
-    assert uses[1].after["copy_sha256"] == "c" * 64
+        ("print", "bob", letter.sha256), ("reprint", "alice", letter.sha256),
+        ("save", "alice", letter.sha256)]
+    assert uses[1].after["copy_id"] == copy.id and uses[1].after["copy"] is True
+    assert uses[2].after["file_name"] == "letter-COPY.pdf"
+    # each copy is a row of its own; the issued document is as it was
+    assert [(c.purpose, c.created_by, c.file_name) for c in
+            case_file.documents.copies(letter.id)] == [
+        ("reprint", "alice", None), ("save", "alice", "letter-COPY.pdf")]
+    assert case_file.documents.copy_pdf(saved.id) == b"%PDF-1.4 another copy"
+    assert case_file.documents.pdf(letter.id) == original
+    assert case_file.documents.list(record.id) == [letter]
     assert case_file.cases.load(record.id).revision == 4  # printing is not an edit
     assert case_file.verify().ok

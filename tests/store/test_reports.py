@@ -210,7 +210,7 @@ def test_cases_issued_before_version_6_get_their_facts_in_the_migration(issued_d
         DROP TRIGGER issue_facts_no_update; DROP TRIGGER issue_facts_no_delete;
         DROP TABLE issue_facts; DROP TABLE issue_sums; DROP TABLE issue_days; DROP TABLE adjusted_bills;
         DROP TABLE bills_issued; DROP INDEX cases_open_work; DROP INDEX cases_open_by_discovery;
-        DROP TABLE outbox; ALTER TABLE cases DROP COLUMN email;
+        DROP TABLE outbox; DROP TABLE document_copies; ALTER TABLE cases DROP COLUMN email;
         ALTER TABLE cases DROP COLUMN delivery;
         PRAGMA user_version = 5;""")
     raw.close()

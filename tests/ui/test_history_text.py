@@ -103,7 +103,7 @@ def actions_the_store_writes() -> set[str]:
     for path in [*(ROOT / "billing_desk" / "store").glob("*.py"), ROOT / "billing_desk" / "issuing" / "service.py"]:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'\.audit\(\s*"([a-z_]+)"', text))
-        found |= set(re.findall(r'record_use\([^,]+,\s*"([a-z_]+)"', text))
+        found |= set(re.findall(r'(?:record_use|add_copy)\([^,]+,\s*"([a-z_]+)"', text))
     found |= {action for action, _ in VOIDED_BY_EDIT.values()}
     found |= {a.value for a in Action if a is not Action.EDIT} | {"edit"}  # the workflow's steps
     return found

@@ -296,3 +296,23 @@ def test_the_outbox_model_empty_listed_and_refreshed(qtmodeltester):
     assert cells(model, 0)[5] == NoticeState.SENT.label and cells(model, 0)[8] == "250 OK"
     model.set_notices([notice(2, NoticeState.UNCERTAIN)])  # the next refresh
     assert column(model, 1) == ["BD-000002"]
+
+
+# -- the users -----------------------------------------------------------------------------
+
+
+def test_the_users_model_empty_and_with_the_office(tmp_path, qtmodeltester):
+    from billing_desk.ui.users_model import UsersModel
+
+    model = UsersModel()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0 and model.user(0) is None
+    with create_case_file(tmp_path / "office.bdesk") as cf:
+        add_staff(cf)
+        cf.users.disable("bob", actor="root")
+        model.load(cf.users.list())
+    assert column(model, 0) == ["alice", "bob", "boss", "root", "sup"]
+    assert cells(model, 1) == ["bob", "Bob Brandt", "Clerk", "—", "Disabled"]
+    assert cells(model, 2) == ["boss", "Bea Boss", "Supervisor", "$100,000.00", "Enabled"]
+    assert cells(model, 2, TOOLTIP)[3] == "Approves refunds and back bills up to this amount"
+    assert model.row_of("SUP") == 4 and model.row_of("nobody") == -1

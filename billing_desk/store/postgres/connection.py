@@ -53,6 +53,8 @@ from ..errors import (
     DiskFull,
     NewerVersion,
     NotABillingDeskDatabase,
+    NotAPersonOfTheDatabase,
+    NotThePersonConnected,
     PasswordInTarget,
     RefusedByFile,
     SchemaNeedsUpgrade,
@@ -200,6 +202,21 @@ def _connect_error(where: str, e: psycopg.OperationalError, *, needs_password: b
     return ServerUnreachable(where, detail)
 
 
+def _refusal(e: psycopg.Error) -> Exception | None:
+    """A refusal by the database's own rules (schema version 8) as the app's own: the
+    workflow's (SQLSTATE BD001) or the users' (BD002), with the rule's code (the hint)
+    and the message the app shows for that rule."""
+    diag = getattr(e, "diag", None)
+    state = getattr(e, "sqlstate", None)
+    if diag is None or state not in ("BD001", "BD002"):
+        return None
+    from ...domain.accounts import AccountRefused
+    from ...domain.workflow import WorkflowRefused
+
+    kind = WorkflowRefused if state == "BD001" else AccountRefused
+    return kind(diag.message_hint or "refused", diag.message_primary or _detail(e))
+
+
 class PostgresConnection(Connection):
     """A Billing Desk database on a server (see the module's note)."""
 
@@ -236,9 +253,50 @@ class PostgresConnection(Connection):
             problem = NewerVersion(self.where, version, LATEST_VERSION)
         elif version < LATEST_VERSION:
             problem = SchemaNeedsUpgrade(self.where, version, LATEST_VERSION)
+        if problem is None:
+            problem = self._find_person()
         if problem is not None:
             self._pg.close()
             raise problem
+
+    def _find_person(self) -> Exception | None:
+        """Who is connected (:attr:`person`); refused when the database has people and
+        the connection is none of them (schema version 8: superusers and the owner are
+        for IT's maintenance, never for work)."""
+        try:
+            self.person = self._pg.execute(f"SELECT {SCHEMA}.acting_person()").fetchone()[0]
+            has_people = self.person is None and self._pg.execute(
+                f"SELECT EXISTS (SELECT FROM {SCHEMA}.users WHERE password_hash IS NULL)"
+            ).fetchone()[0]
+        except psycopg.Error as e:
+            return ServerFailure(self.where, _detail(e))
+        if self.person is None and has_people:
+            return NotAPersonOfTheDatabase(self.where, self.user)
+        return None
+
+    def _acting_login(self, actor: str) -> str:
+        if self.person is not None:
+            from ...domain.workflow import same_login
+
+            if not same_login(actor.strip(), self.person):
+                raise NotThePersonConnected(self.where, self.person, actor.strip())
+        return super()._acting_login(actor)
+
+    def password_verifier(self, login: str, password: str) -> str:
+        """What the server keeps of a person's password: its SCRAM-SHA-256 verifier,
+        made here by libpq (the password itself never goes to the server)."""
+        return self._pg.pgconn.encrypt_password(password.encode(), login.encode(),
+                                                b"scram-sha-256").decode()
+
+    def check_password(self, password: str) -> bool:
+        """Whether the server accepts ``password`` for the person connected (a second
+        connection signs in with it: PostgreSQL checks it, not the app)."""
+        try:
+            conn, _ = connect(self._conninfo, password=password)
+        except ServerSignInRefused:
+            return False
+        conn.close()
+        return True
 
     @property
     def target(self) -> str:
@@ -305,6 +363,9 @@ class PostgresConnection(Connection):
             return CaseFileBusy(self.where)
         if isinstance(e, pg_errors.DiskFull):
             return DiskFull(self.where)
+        refusal = _refusal(e)
+        if refusal is not None:
+            return refusal
         if isinstance(e, (psycopg.IntegrityError, pg_errors.InsufficientPrivilege)):
             return RefusedByFile(self.where, detail)
         return ServerFailure(self.where, detail)
@@ -494,8 +555,10 @@ class PostgresConnection(Connection):
         return count
 
     def table_columns(self, table: str) -> list[str]:
-        """The columns a copy carries (the search column is computed by the database)."""
+        """The columns a copy carries (the search column is computed by the database),
+        whether or not the connection may read them (the catalogue, not
+        information_schema, which lists only those)."""
         return [r[0] for r in self.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND "
-            "table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
-            (SCHEMA, table))]
+            "SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = to_regclass(?) "
+            "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum",
+            (f"{SCHEMA}.{table}",))]

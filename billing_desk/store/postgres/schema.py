@@ -687,6 +687,457 @@ CREATE TRIGGER outbox_document_of_its_case BEFORE INSERT ON outbox
 """)
 
 
+#: The app's roles, each a group role of the database (version 8)
+GROUPS = ("clerk", "supervisor", "administrator")
+#: Tables nobody changes once a row is in (INSERT only, for every group): the history,
+#: what was recorded and issued. Their triggers refuse UPDATE, DELETE and TRUNCATE too.
+APPEND_ONLY = ("audit", "determinations", "documents", "document_copies", "incidents",
+               "issue_facts", "incident_reviews", "incident_review_cases", "incident_approvals")
+#: Tables no group writes: the users change only through the administrators' functions
+#: (which also create and alter the login roles), the rest is the schema's own
+NOT_WRITTEN = ("users", "sign_in_failures", "schema_version", "server_roles")
+#: Tables the app deletes rows of (periods cut off, attachments removed, settings reset)
+DELETED_FROM = ("periods", "attachments", "settings", "bills_issued")
+#: The statuses of a case whose approval or submission an edit voids
+_VOIDED = {"approved": "Approval voided: the case was edited after it was approved.",
+           "submitted": "Submission withdrawn: the case was edited after it was submitted."}
+
+
+def role_names(dbname: str) -> dict[str, str]:
+    """The cluster-wide role names of one database's owner and groups: the database's
+    name, then ``_owner``, ``_clerk`` ... (a name too long for PostgreSQL's 63 bytes is
+    cut and told apart by a hash of the whole)."""
+    import hashlib
+
+    base = dbname if len(dbname.encode()) <= 40 else (
+        dbname.encode()[:30].decode(errors="ignore") + "_" + hashlib.sha256(dbname.encode()).hexdigest()[:8])
+    return {role: f"{base}_{role}" for role in ("owner", *GROUPS)}
+
+
+def _content_differs() -> str:
+    from ..casecodec import CONTENT_COLUMNS
+
+    return (f"({', '.join('NEW.' + c for c in CONTENT_COLUMNS)}) IS DISTINCT FROM "
+            f"({', '.join('OLD.' + c for c in CONTENT_COLUMNS)})")
+
+
+def apply_grants(conn: psycopg.Connection) -> None:
+    """What each group may do to each table, set again from scratch (a later migration
+    that adds a table calls this after it): read everything but password hashes and
+    sign-in counts; add rows; change the rows of tables that are not append-only; delete
+    only where the app does; TRUNCATE never. The settings are written by administrators
+    only; the users table by nobody (only through the functions of v8_server_roles). The approval rules, the return to draft and
+    who signs what are the triggers' and the policies' (v8_server_roles)."""
+    names = dict(conn.execute("SELECT role, name FROM server_roles").fetchall())
+    groups = ", ".join(f'"{names[g]}"' for g in GROUPS)
+    tables = [t for (t,) in conn.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY 1", (SCHEMA,)).fetchall()]
+    statements = [f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC",
+                  f"GRANT USAGE ON SCHEMA {SCHEMA} TO {groups}",
+                  f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {groups}"]
+    for table in tables:
+        statements.append(f"REVOKE ALL ON {table} FROM PUBLIC, {groups}")
+        if table == "users":
+            statements.append(f"GRANT SELECT (id, login, name, role, active, approval_limit, "
+                              f"created_at, updated_at) ON users TO {groups}")
+            continue
+        if table == "sign_in_failures":
+            continue
+        if table == "settings":  # (the office's settings: its administrators' alone)
+            statements.append(f"GRANT SELECT ON settings TO {groups}")
+            statements.append(f'GRANT INSERT, UPDATE, DELETE ON settings TO "{names["administrator"]}"')
+            continue
+        verbs = ["SELECT"]
+        if table not in NOT_WRITTEN:
+            verbs.append("INSERT")
+            if table not in APPEND_ONLY:
+                verbs.append("UPDATE")
+            if table in DELETED_FROM:
+                verbs.append("DELETE")
+        statements.append(f"GRANT {', '.join(verbs)} ON {table} TO {groups}")
+    for statement in statements:
+        conn.execute(statement)
+
+
+def v8_server_roles(conn: psycopg.Connection) -> None:
+    """Each person signs in to the server as a login role of their own (SCRAM-SHA-256),
+    a member of one of the database's group roles -- clerk, supervisor, administrator --,
+    and the database enforces the controls whatever client is used:
+
+    * the tables, functions and the schema belong to a role that cannot log in (the
+      database's ``_owner``); the groups get only the grants of :func:`apply_grants`;
+    * the users table keeps login, name, role, approval limit and whether enabled; a
+      person's password is PostgreSQL's (no hash of it in the table, and nobody in a
+      group reads the column); people are added, disabled, enabled and re-roled only
+      through ``person_add`` / ``person_change`` / ``person_password``, SECURITY DEFINER
+      functions with a fixed search_path that only administrators may call (they create
+      and alter the login roles and the group memberships with the users row);
+    * a reprint or a saved copy of an issued document is a new row of
+      ``document_copies`` (its bytes, stamped COPY, must hash to its sha256), never a
+      change to the original; like the documents, INSERT only;
+    * a person's writes are signed as that person (``acting_person()``: the session's
+      login role): row-level security lets their audit entries name nobody else, and a
+      case's submitter, approver and editor are who is connected;
+    * ``cases_workflow``: nobody approves a case they prepared, last edited or submitted,
+      nor above their approval limit (the larger of the refund and the back bill of the
+      determination recorded at submission), nor without that authority; an approval
+      binds to the fingerprint submitted; a change to the content of a submitted or
+      approved case returns it to draft and voids the approval in the same statement,
+      and so does a change to its periods (``periods_void_approval``).
+
+    The roles are the cluster's: named after the database (:func:`role_names`) and
+    recorded in ``server_roles``, which the functions read. Run by a superuser (IT's
+    ``billing-desk upgrade``); a database without people keeps working as before. It may
+    run again over its own work (every statement replaces what it makes)."""
+    dbname = conn.execute("SELECT current_database()").fetchone()[0]
+    names = role_names(dbname)
+    owner = names["owner"]
+    conn.execute("""
+CREATE TABLE IF NOT EXISTS server_roles (
+    role  text PRIMARY KEY CHECK (role IN ('owner', 'clerk', 'supervisor', 'administrator')),
+    name  text NOT NULL UNIQUE
+)""")
+    # a reprint or a saved copy of an issued document: a row of its own (the file's v8)
+    conn.execute("""
+CREATE TABLE IF NOT EXISTS document_copies (
+    id           bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    document_id  bigint NOT NULL REFERENCES documents (id),
+    purpose      text COLLATE "C" NOT NULL CHECK (purpose IN ('reprint', 'save')),
+    sha256       text NOT NULL CHECK (length(sha256) = 64),
+    pdf          bytea NOT NULL,
+    page_count   integer NOT NULL CHECK (page_count >= 1),
+    file_name    text CHECK ((purpose = 'save') = (file_name IS NOT NULL)),
+    created_at   timestamptz NOT NULL,
+    created_by   text NOT NULL,
+    CHECK (sha256 = encode(sha256(pdf), 'hex'))
+);
+CREATE INDEX IF NOT EXISTS document_copies_document ON document_copies (document_id, id);
+DROP TRIGGER IF EXISTS document_copies_no_update ON document_copies;
+DROP TRIGGER IF EXISTS document_copies_no_delete ON document_copies;
+DROP TRIGGER IF EXISTS document_copies_no_truncate ON document_copies;
+""" + _refusing("document_copies", "a copy of an issued document", ("update", "delete", "truncate")))
+    conn.cursor().executemany("INSERT INTO server_roles (role, name) VALUES (%s, %s) "
+                              "ON CONFLICT (role) DO NOTHING", list(names.items()))
+    # (run again -- a database taken back to an earlier version in a test --, it keeps
+    # the roles it has)
+    names = dict(conn.execute("SELECT role, name FROM server_roles").fetchall())
+    owner = names["owner"]
+    for role, name in names.items():
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+        if not exists:
+            extra = " CREATEROLE" if role == "owner" else ""
+            conn.execute(f'CREATE ROLE "{name}" NOLOGIN{extra}')
+        if role != "owner":  # (the owner grants and revokes the groups)
+            conn.execute(f'GRANT "{name}" TO "{owner}" WITH ADMIN OPTION')
+    conn.execute(f'ALTER SCHEMA {SCHEMA} OWNER TO "{owner}"')
+    for kind, query in (
+            ("TABLE", "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                      "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')"),
+            ("FUNCTION", "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON "
+                         "n.oid = p.pronamespace WHERE n.nspname = %s AND NOT EXISTS (SELECT 1 "
+                         "FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"),
+            ("DOMAIN", "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                       "WHERE n.nspname = %s AND t.typtype = 'd'"),
+            ("COLLATION", "SELECT c.collname FROM pg_collation c JOIN pg_namespace n ON "
+                          "n.oid = c.collnamespace WHERE n.nspname = %s")):
+        for (name,) in conn.execute(query, (SCHEMA,)).fetchall():
+            conn.execute(f'ALTER {kind} {name} OWNER TO "{owner}"')
+
+    voided_approved, voided_submitted = _VOIDED["approved"], _VOIDED["submitted"]
+    admins = f'"{names["administrator"]}"'
+    groups = ", ".join(f'"{names[g]}"' for g in GROUPS)
+    conn.execute(f"""
+ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_password_hash_check;
+ALTER TABLE users ADD CONSTRAINT users_password_hash_check
+    CHECK (password_hash IS NULL OR password_hash LIKE '$argon2id$%');
+
+-- Who is connected, as the app's login: the session's login role when it is one of this
+-- database's people (a member of a group, not a superuser); NULL for anyone else (the
+-- owner's or IT's maintenance, a database without people). session_user, not
+-- current_user: SET ROLE does not make anyone someone else.
+CREATE OR REPLACE FUNCTION acting_person() RETURNS text LANGUAGE sql STABLE
+SET search_path = {SCHEMA}, pg_catalog, pg_temp
+RETURN (SELECT r.rolname::text FROM pg_roles r
+        WHERE r.rolname = session_user AND NOT r.rolsuper AND EXISTS (
+            SELECT 1 FROM server_roles g WHERE g.role <> 'owner'
+            AND pg_has_role(session_user, g.name, 'MEMBER')));
+
+CREATE OR REPLACE FUNCTION workflow_refusal(code text, message text) RETURNS void LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    -- SQLSTATE BD001: the connection turns it into the app's own WorkflowRefused
+    RAISE EXCEPTION USING ERRCODE = 'BD001', MESSAGE = message, HINT = code;
+END $$;
+
+CREATE OR REPLACE FUNCTION dollars(amount numeric) RETURNS text LANGUAGE sql IMMUTABLE
+RETURN '$' || to_char(amount, 'FM999,999,999,999,990.00');
+
+CREATE OR REPLACE FUNCTION check_workflow() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    person text := acting_person();
+    edited boolean := false;
+    approver record;
+    amount numeric;
+BEGIN
+    -- a superuser may switch every trigger off: the rules bind everyone else
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        edited := {_content_differs()};
+    END IF;
+    IF edited AND person IS NOT NULL THEN
+        NEW.last_edited_by := (SELECT login FROM users WHERE login = person);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF person IS NOT NULL AND (NEW.status <> 'draft' OR NEW.submitted_by IS NOT NULL
+                OR NEW.approved_by IS NOT NULL OR lower(NEW.prepared_by) <> lower(person)) THEN
+            PERFORM workflow_refusal('new_case', 'A new case is a draft prepared by whoever creates it.');
+        END IF;
+        NEW.last_edited_by := coalesce((SELECT login FROM users WHERE login = person), NEW.last_edited_by);
+        RETURN NEW;
+    END IF;
+    IF person IS NOT NULL AND NEW.prepared_by IS DISTINCT FROM OLD.prepared_by THEN
+        PERFORM workflow_refusal('prepared_by', 'A case keeps who prepared it.');
+    END IF;
+    -- an edit of a submitted or approved case returns it to draft and voids the approval
+    IF edited AND OLD.status IN ('submitted', 'approved') AND NEW.status = OLD.status THEN
+        NEW.status := 'draft';
+        NEW.status_reason := CASE OLD.status WHEN 'approved' THEN '{voided_approved}'
+                                             ELSE '{voided_submitted}' END;
+        NEW.submitted_by := NULL; NEW.submitted_at := NULL; NEW.submitted_fingerprint := NULL;
+        NEW.approved_by := NULL; NEW.approved_at := NULL; NEW.approved_fingerprint := NULL;
+        NEW.divergence_acknowledged := false;
+        RETURN NEW;
+    END IF;
+    IF NEW.status = 'submitted' AND OLD.status IS DISTINCT FROM 'submitted' AND person IS NOT NULL
+       AND lower(NEW.submitted_by) IS DISTINCT FROM lower(person) THEN
+        PERFORM workflow_refusal('signed_by_other', 'A case is submitted by whoever is signed in.');
+    END IF;
+    IF NEW.status = 'approved' AND OLD.status = 'approved'
+       AND (NEW.approved_by, NEW.approved_at, NEW.approved_fingerprint, NEW.submitted_by,
+            NEW.submitted_fingerprint) IS DISTINCT FROM
+           (OLD.approved_by, OLD.approved_at, OLD.approved_fingerprint, OLD.submitted_by,
+            OLD.submitted_fingerprint) THEN
+        PERFORM workflow_refusal('approval_kept', 'An approval cannot be changed; return the case instead.');
+    END IF;
+    IF NEW.status = 'approved' AND OLD.status IS DISTINCT FROM 'approved' THEN
+        IF OLD.status <> 'submitted' THEN
+            PERFORM workflow_refusal('not_submitted', 'Only a submitted case can be approved.');
+        END IF;
+        IF person IS NOT NULL AND lower(NEW.approved_by) IS DISTINCT FROM lower(person) THEN
+            PERFORM workflow_refusal('signed_by_other', 'A case is approved by whoever is signed in.');
+        END IF;
+        SELECT login, role, active, approval_limit INTO approver FROM users
+            WHERE login = NEW.approved_by;
+        IF NOT FOUND OR NOT approver.active THEN
+            PERFORM workflow_refusal('inactive_user', format('User %s is disabled.', NEW.approved_by));
+        END IF;
+        IF approver.role NOT IN ('supervisor', 'administrator') OR approver.approval_limit IS NULL THEN
+            PERFORM workflow_refusal('not_an_approver', format('User %s (%s) has no approval authority.',
+                                                               approver.login, approver.role));
+        END IF;
+        IF lower(approver.login) IN (lower(OLD.prepared_by), lower(OLD.last_edited_by),
+                                     lower(coalesce(OLD.submitted_by, ''))) THEN
+            PERFORM workflow_refusal('own_case', 'You cannot approve a case you prepared, last '
+                'edited or submitted; another supervisor must approve it.');
+        END IF;
+        IF edited OR OLD.submitted_fingerprint IS NULL
+           OR NEW.approved_fingerprint IS DISTINCT FROM OLD.submitted_fingerprint
+           OR (NEW.submitted_by, NEW.submitted_fingerprint) IS DISTINCT FROM
+              (OLD.submitted_by, OLD.submitted_fingerprint) THEN
+            PERFORM workflow_refusal('not_as_submitted', 'The case is not what was submitted; '
+                'return it so that the clerk submits it again.');
+        END IF;
+        SELECT greatest((snapshot::json ->> 'refund_total')::numeric,
+                        (snapshot::json ->> 'back_bill_total')::numeric)
+            INTO amount FROM determinations
+            WHERE case_id = OLD.id AND fingerprint = OLD.submitted_fingerprint;
+        IF amount IS NULL THEN
+            PERFORM workflow_refusal('not_as_submitted', 'The case is not what was submitted; '
+                'return it so that the clerk submits it again.');
+        END IF;
+        IF amount > approver.approval_limit THEN
+            PERFORM workflow_refusal('over_limit', format('This case adjusts %s, above your approval '
+                'limit of %s; refer it to a supervisor with a higher limit.', dollars(amount),
+                dollars(approver.approval_limit)));
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS cases_workflow ON cases;
+CREATE TRIGGER cases_workflow BEFORE INSERT OR UPDATE ON cases
+    FOR EACH ROW EXECUTE FUNCTION check_workflow();
+
+-- A period changed under a submitted or approved case returns the case to draft (the
+-- app changes the case row first, so its own edits find a draft here). As the rules on
+-- cases, binding every role but a superuser (IT's loads, a copy, are not edits).
+CREATE OR REPLACE FUNCTION void_approval_of_periods() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    changed bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.case_id ELSE NEW.case_id END;
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        RETURN NULL;
+    END IF;
+    UPDATE cases SET status = 'draft', revision = revision + 1,
+        status_reason = CASE status WHEN 'approved' THEN '{voided_approved}' ELSE '{voided_submitted}' END,
+        submitted_by = NULL, submitted_at = NULL, submitted_fingerprint = NULL,
+        approved_by = NULL, approved_at = NULL, approved_fingerprint = NULL,
+        divergence_acknowledged = false,
+        last_edited_by = coalesce((SELECT login FROM users WHERE login = acting_person()), last_edited_by)
+    WHERE id = changed AND status IN ('submitted', 'approved');
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS periods_void_approval ON periods;
+CREATE TRIGGER periods_void_approval AFTER INSERT OR UPDATE OR DELETE ON periods
+    FOR EACH ROW EXECUTE FUNCTION void_approval_of_periods();
+
+-- A person's audit entries are their own: row-level security (the owner and IT are not
+-- subject to it; the table is append-only for everyone by its grants and triggers).
+ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS audit_read ON audit;
+CREATE POLICY audit_read ON audit FOR SELECT USING (true);
+DROP POLICY IF EXISTS audit_signed ON audit;
+CREATE POLICY audit_signed ON audit FOR INSERT
+    WITH CHECK (acting_person() IS NULL OR lower(actor) = lower(acting_person()));
+ALTER TABLE document_copies ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS document_copies_read ON document_copies;
+CREATE POLICY document_copies_read ON document_copies FOR SELECT USING (true);
+DROP POLICY IF EXISTS document_copies_signed ON document_copies;
+CREATE POLICY document_copies_signed ON document_copies FOR INSERT
+    WITH CHECK (acting_person() IS NULL OR lower(created_by) = lower(acting_person()));
+ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS documents_read ON documents;
+CREATE POLICY documents_read ON documents FOR SELECT USING (true);
+DROP POLICY IF EXISTS documents_signed ON documents;
+CREATE POLICY documents_signed ON documents FOR INSERT
+    WITH CHECK (acting_person() IS NULL OR lower(created_by) = lower(acting_person()));
+
+-- Managing people: only an active administrator (or IT: a superuser, or a member of
+-- the owner role) may; see person_add.
+CREATE OR REPLACE FUNCTION check_manages_people() RETURNS void LANGUAGE plpgsql
+SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    person text := acting_person();
+BEGIN
+    IF person IS NULL THEN
+        IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+           OR pg_has_role(session_user, (SELECT name FROM server_roles WHERE role = 'owner'), 'MEMBER') THEN
+            RETURN;
+        END IF;
+    ELSIF EXISTS (SELECT 1 FROM users WHERE login = person AND role = 'administrator' AND active) THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'not_an_administrator',
+        MESSAGE = 'Only an administrator can manage users.';
+END $$;
+
+CREATE OR REPLACE FUNCTION group_of(app_role text) RETURNS text LANGUAGE sql STABLE
+SET search_path = {SCHEMA}, pg_catalog, pg_temp
+RETURN (SELECT name FROM server_roles WHERE role = app_role AND role <> 'owner');
+
+-- A person of this database: their login role is a member of one of its groups
+CREATE OR REPLACE FUNCTION is_person(login_role text) RETURNS boolean LANGUAGE sql STABLE
+SET search_path = {SCHEMA}, pg_catalog, pg_temp
+RETURN EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+               JOIN pg_roles g ON g.oid = m.roleid
+               WHERE r.rolname = login_role AND g.rolname IN
+                     (SELECT name FROM server_roles WHERE role <> 'owner'));
+
+-- A new person: their login role (LOGIN, with the SCRAM-SHA-256 verifier the app made
+-- of their password -- the password itself never reaches the server), in their group,
+-- and their users row. A login role that exists already is refused (roles are the
+-- cluster's: one person, one login, whatever database).
+CREATE OR REPLACE FUNCTION person_add(login text, name text, app_role text, approval_limit amount,
+                           verifier text, at timestamptz) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM check_manages_people();
+    IF verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'password', MESSAGE =
+            'A password reaches the server only as its SCRAM-SHA-256 verifier.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) OR EXISTS (
+            SELECT 1 FROM users u WHERE u.login = person_add.login) THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'login_taken', MESSAGE =
+            format('The login %s is already used on this server; choose another.', login);
+    END IF;
+    IF group_of(app_role) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'role', MESSAGE = format('There is no role %s.', app_role);
+    END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L IN ROLE %I',
+                   login, verifier, group_of(app_role));
+    INSERT INTO users (login, name, role, active, approval_limit, password_hash, created_at, updated_at)
+    VALUES (login, name, app_role, true, approval_limit, NULL, at, at);
+END $$;
+
+-- A person's name, role, approval limit and whether they may sign in, as the users row
+-- and as their login role (LOGIN / NOLOGIN, and the one group of their role).
+CREATE OR REPLACE FUNCTION person_change(login text, name text, app_role text, active boolean,
+                              approval_limit amount, at timestamptz) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+DECLARE
+    g text;
+BEGIN
+    PERFORM check_manages_people();
+    IF NOT is_person(login) THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'not_a_person', MESSAGE =
+            format('%s does not sign in to this database with a login of their own.', login);
+    END IF;
+    IF group_of(app_role) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'role', MESSAGE = format('There is no role %s.', app_role);
+    END IF;
+    UPDATE users u SET name = person_change.name, role = app_role, active = person_change.active,
+        approval_limit = person_change.approval_limit, updated_at = at WHERE u.login = person_change.login;
+    IF NOT EXISTS (SELECT 1 FROM users WHERE role = 'administrator' AND users.active) THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'last_administrator', MESSAGE =
+            'The last active administrator cannot be disabled or given another role.';
+    END IF;
+    FOR g IN SELECT s.name FROM server_roles s WHERE s.role <> 'owner' AND s.role <> app_role LOOP
+        EXECUTE format('REVOKE %I FROM %I', g, login);
+    END LOOP;
+    EXECUTE format('GRANT %I TO %I', group_of(app_role), login);
+    EXECUTE format('ALTER ROLE %I %s', login, CASE WHEN active THEN 'LOGIN' ELSE 'NOLOGIN' END);
+END $$;
+
+-- A new password: a person's own, or anyone's by an administrator.
+CREATE OR REPLACE FUNCTION person_password(login text, verifier text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog, pg_temp AS $$
+BEGIN
+    IF acting_person() IS DISTINCT FROM login THEN
+        PERFORM check_manages_people();
+    END IF;
+    IF NOT is_person(login) OR verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+        RAISE EXCEPTION USING ERRCODE = 'BD002', HINT = 'not_a_person', MESSAGE =
+            format('%s does not sign in to this database with a login of their own.', login);
+    END IF;
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
+END $$;
+
+REVOKE ALL ON FUNCTION person_add, person_change, check_manages_people FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION person_add, person_change TO {admins};
+REVOKE ALL ON FUNCTION person_password FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION person_password TO {groups};
+ALTER FUNCTION acting_person OWNER TO "{owner}";
+ALTER FUNCTION workflow_refusal OWNER TO "{owner}";
+ALTER FUNCTION dollars OWNER TO "{owner}";
+ALTER FUNCTION check_workflow OWNER TO "{owner}";
+ALTER FUNCTION void_approval_of_periods OWNER TO "{owner}";
+ALTER FUNCTION check_manages_people OWNER TO "{owner}";
+ALTER FUNCTION group_of OWNER TO "{owner}";
+ALTER FUNCTION is_person OWNER TO "{owner}";
+ALTER FUNCTION person_add OWNER TO "{owner}";
+ALTER FUNCTION person_change OWNER TO "{owner}";
+ALTER FUNCTION person_password OWNER TO "{owner}";
+ALTER TABLE server_roles OWNER TO "{owner}";
+""")
+    apply_grants(conn)
+
+
 class _Placeholders:
     """A migration's psycopg connection as the shared store code writes SQL (``?``
     placeholders, ``executemany``): for the code a migration shares with the file's."""
@@ -722,11 +1173,11 @@ Migration = Callable[["psycopg.Connection"], None]
 #: the case file's migration of the same number.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_database, v2_users_and_signatures, v3_account_key,
                                      v4_cause_and_file_history, v5_incidents, v6_reports,
-                                     v7_notices)
+                                     v7_notices, v8_server_roles)
 LATEST_VERSION = len(MIGRATIONS)
 
 #: Tables of the server's own machinery, kept by the database (not copied between stores)
-MACHINERY = ("schema_version", "counters", "audit_head")
+MACHINERY = ("schema_version", "counters", "audit_head", "server_roles")
 
 
 def schema_version(conn: psycopg.Connection) -> int | None:

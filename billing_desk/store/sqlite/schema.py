@@ -18,7 +18,8 @@ office settings, users and mail runs that issuing checks before every letter); 5
 incidents (one error, many accounts: their cases, reviews by sample and approvals); 6
 reports: bills issued per year and service, the facts of each issued case and the bills
 it adjusted, and the open-work index; 7 each customer's email address and delivery preference, and the outbox of
-notices sent by email (issue 20).
+notices sent by email (issue 20); 8 copies of issued documents (reprints and saved
+copies) as rows of their own; on a server, people as its login roles (issue 17).
 """
 
 from __future__ import annotations
@@ -702,12 +703,43 @@ def v7_notices(db: Database) -> None:
     db.executescript(V7_NOTICES)
 
 
+#: A copy of an issued document -- reprinted, or saved as a file -- is a row of its
+#: own, never a change to the original: its bytes (stamped COPY), who made it and when.
+V8_DOCUMENT_COPIES = """
+CREATE TABLE document_copies (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES documents (id),
+    purpose      TEXT NOT NULL CHECK (purpose IN ('reprint', 'save')),
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+    pdf          BLOB NOT NULL,
+    page_count   INTEGER NOT NULL CHECK (page_count >= 1),
+    file_name    TEXT CHECK ((purpose = 'save') = (file_name IS NOT NULL)),
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL
+);
+CREATE INDEX document_copies_document ON document_copies (document_id, id);
+""" + "\n".join(
+    f"""CREATE TRIGGER document_copies_no_{verb} BEFORE {verb.upper()} ON document_copies BEGIN
+    SELECT RAISE(ABORT, 'a copy of an issued document cannot be {verb}d');
+END;""" for verb in ("update", "delete"))
+
+
+def v8_server_roles(db: Database) -> None:
+    """A reprint or a saved copy of an issued document is kept as a new row of
+    ``document_copies``. On a server, version 8 also makes each person a login role of
+    PostgreSQL and has the database itself enforce who may do what
+    (postgres/schema.py); a case file keeps its app-level users (argon2 passwords, the
+    rules checked by the app), as there is no server between the file and whoever opens
+    it."""
+    db.executescript(V8_DOCUMENT_COPIES)
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
                                      v4_cause_and_file_history, v5_incidents, v6_reports,
-                                     v7_notices)
+                                     v7_notices, v8_server_roles)
 LATEST_VERSION = len(MIGRATIONS)
 
 
