@@ -114,7 +114,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     name = ask("Their full name: ", args.admin_name, "--admin-name")
     password = read_password(f"Password for {login.strip()}: ", confirm=True)
     with create_store(args.target, fill=lambda cf: cf.users.create_first_administrator(
-            login, name, password), ask_password=ask_server_password) as cf:
+            login, name, password), ask_password=ask_server_password,
+            group=args.group) as cf:
         what = "database" if cf.is_server else "case file"
         print(f"Created {cf.where} (an empty {what}; administrator {login.strip()}).")
     return EXIT_OK
@@ -165,7 +166,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         return _export_summary(args)
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         record = cf.cases.find(args.case_number)
     check = record.draft.check()
     sys.stdout.write(json.dumps(record.draft.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -181,7 +182,7 @@ def _export_summary(args: argparse.Namespace) -> int:
     from ..issuing import save_case_summary
 
     out = Path(args.pdf)
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         record = cf.cases.find(args.case_number)
         # (the command line has no sign-in for reading: it says who ran it, and where)
         return write_summary("export", out, lambda: save_case_summary(
@@ -190,7 +191,7 @@ def _export_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         hits = cf.listing.search(args.query, limit=args.limit)
     if not hits:
         print(f"No case matches {args.query!r}.")
@@ -203,7 +204,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         report = cf.verify()
         now = {w.entry: cf.history_entry(w.entry) for w in args.expect}
     print(f"{cf.where}: {report.summary()}")
@@ -309,6 +310,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    f"${PASSWORD_ENV} or is asked twice.")
     target_argument(p, "the case file to create (office.bdesk), or an empty database on a "
                        "server (postgresql://HOST/DATABASE, service=NAME)")
+    p.add_argument("--group", action="store_true",
+                   help="a case file readable and writable by its group too (an office "
+                        "sharing one machine); without it, by its owner only")
     p.add_argument("--admin-login", metavar="LOGIN", help="the first administrator's login")
     p.add_argument("--admin-name", metavar="NAME", help="the first administrator's full name")
     p.set_defaults(func=cmd_new)

@@ -153,7 +153,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         listed = cf.incidents.list()
     if not listed:
         print("No incidents yet.")
@@ -173,7 +173,7 @@ def _view(cf, number: str):
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         view = _view(cf, args.incident)
         wanted = args.cases or args.json
         cases = list(cf.incidents.cases(view.record.id, view.query())) if wanted else []

@@ -44,7 +44,7 @@ def _notice_id(cf, text: str) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         states = [NoticeState(s) for s in args.state] if args.state else None
         case_id = cf.cases.find(args.case).id if args.case else None
         notices = cf.outbox.list(states, case_id=case_id, limit=args.limit)

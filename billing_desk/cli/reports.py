@@ -64,7 +64,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stderr.write("billing-desk report: --limit must be at least 1\n")
         return EXIT_INVALID
     out = args.csv or args.pdf
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         if out:  # never over the case file (checked while it is open, by what it is)
             try:
                 refuse_case_file_parts(Path(out))
@@ -98,7 +98,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_bills_list(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         figures = cf.bills_issued.list()
         benchmark = cf.reports.benchmark()
     rows = [[str(f.year), service_label(f.service), f"{f.bills:,}"] for f in figures]

@@ -16,7 +16,7 @@ from .text import table
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         views = office_settings(cf)
         problem = cf.settings.history_problem()
     rows = [[v.key, v.value, "" if v.is_default else "set"] for v in views]

@@ -63,9 +63,24 @@ def ask_server_password(where: str) -> str | None:
     return getpass.getpass(f"Password for the server ({where}): ")
 
 
-def open_target(target: str | Path) -> CaseFile:
-    """The store a command names (its server password asked for if needed)."""
-    return open_store(target, ask_password=ask_server_password)
+def open_target(target: str | Path, *, reading: bool = False) -> CaseFile:
+    """The store a command names (its server password asked for if needed). A command
+    that only reads (``reading``: verify, search, export, list, the reports) opens a case
+    file it cannot write -- a copy on an archive or a CD -- for reading only, and says so."""
+    from ..store.errors import ReadOnlyCopy, ReadOnlyFile
+
+    try:
+        cf = open_store(target, ask_password=ask_server_password)
+    except ReadOnlyCopy:
+        raise
+    except ReadOnlyFile:
+        if not reading:
+            raise
+        cf = open_store(target, read_only=True)
+        sys.stderr.write(f"Note: {target} cannot be written; it is open for reading only.\n")
+    if (exposed := cf.exposure()) is not None:
+        sys.stderr.write(f"Warning: {exposed}.\n")
+    return cf
 
 
 def ask(prompt: str, given: str | None, option: str) -> str:

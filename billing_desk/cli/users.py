@@ -43,7 +43,7 @@ def cmd_user_first_administrator(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    with open_target(args.target) as cf:
+    with open_target(args.target, reading=True) as cf:
         users = cf.users.list()
     if not users:
         print(f"{cf.where} has no users yet.")

@@ -158,6 +158,20 @@ class CaseFile:
         return self._c.is_server
 
     @property
+    def read_only(self) -> bool:
+        """A case file opened for reading only (a copy on a read-only disk)."""
+        return bool(getattr(self._c, "read_only", False))
+
+    def exposure(self) -> str | None:
+        """Why this case file is not private to its owner (and group), or ``None`` (and
+        always ``None`` on a server, whose files are PostgreSQL's)."""
+        if self.path is None:
+            return None
+        from .sqlite.files import exposure
+
+        return exposure(self.path)
+
+    @property
     def server_user(self) -> str | None:
         """The user the server connection signed in as (None for a case file)."""
         return getattr(self._c, "user", None)

@@ -112,6 +112,19 @@ class ReadOnlyFile(StoreError):
                          "files it can save to. The file was not changed.")
 
 
+class ReadOnlyCopy(ReadOnlyFile):
+    """A change asked of a case file opened for reading only (a copy on a read-only
+    disk, an archive, a CD), or such a copy that cannot be read as it is."""
+
+    meaning = 'the case file is open for reading only (a read-only copy)'
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        self.path = path
+        StoreError.__init__(self, f"{path} is open for reading only (a read-only copy): "
+                            + (detail or "nothing can be changed in it") + ". Copy it to a "
+                            "folder you can write to, to work in it.")
+
+
 class DiskFull(StoreError):
     exit_code = 9
     meaning = 'the disk is full; the change was not saved (earlier ones are intact)'

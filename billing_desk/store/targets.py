@@ -81,17 +81,19 @@ def server_conninfo(target: str, user: str | None = None) -> str:
 
 
 def open_store(target: str | Path, *, clock: Clock = utc_now, user: str | None = None,
-               password: str | None = None, ask_password: AskPassword | None = None) -> CaseFile:
+               password: str | None = None, ask_password: AskPassword | None = None,
+               read_only: bool = False) -> CaseFile:
     """The store at ``target``, open. A case file as :func:`~.sqlite.files.open_case_file`
     opens it; a server's database if it holds Billing Desk's current schema.
 
     Raises (each with a message for the clerk): for files those of ``open_case_file``;
     for servers PasswordInTarget, ServerUnreachable, ServerSignInRefused,
-    NotABillingDeskDatabase, SchemaNeedsUpgrade, NewerVersion."""
+    NotABillingDeskDatabase, SchemaNeedsUpgrade, NewerVersion. ``read_only``: a case
+    file opened for reading only (a copy on a read-only disk)."""
     if not is_server_target(target):
         from .sqlite.files import open_case_file
 
-        return open_case_file(Path(target), clock=clock)
+        return open_case_file(Path(target), clock=clock, read_only=read_only)
     from .postgres.connection import PostgresConnection
 
     return CaseFile(PostgresConnection(server_conninfo(str(target), user), clock,
@@ -100,16 +102,21 @@ def open_store(target: str | Path, *, clock: Clock = utc_now, user: str | None =
 
 def create_store(target: str | Path, *, clock: Clock = utc_now,
                  fill: Callable[[CaseFile], None] | None = None, user: str | None = None,
-                 password: str | None = None, ask_password: AskPassword | None = None) -> CaseFile:
+                 password: str | None = None, ask_password: AskPassword | None = None,
+                 group: bool = False) -> CaseFile:
     """A new, empty store at ``target``, open: a new case file (never over an existing
     file), or Billing Desk's schema in an empty database (never in one that holds
     anything). ``fill``, if given, runs on the new store before anyone else can see it:
     it is complete or absent (a case file is made under a temporary name; on a server
-    the schema and the filling are one transaction)."""
+    the schema and the filling are one transaction). A new case file is its owner's
+    only, or its owner's and their group's with ``group``."""
     if not is_server_target(target):
         from .sqlite.files import create_case_file
 
-        return create_case_file(Path(target), clock=clock, fill=fill)
+        from .sqlite.files import GROUP_TOO, OWNER_ONLY
+
+        return create_case_file(Path(target), clock=clock, fill=fill,
+                                mode=GROUP_TOO if group else OWNER_ONLY)
     from .postgres.connection import PostgresConnection
     from .postgres.schema import migrate, schema_version
 

@@ -437,6 +437,13 @@ class MainWindow(QMainWindow):
         else:
             self.file_label.setText(str(cf.path))
             self.setWindowTitle(f"{cf.name} — Billing Desk")
+            exposed = self.session.file_exposure()
+            if exposed is not None:  # (said where the clerk looks, and kept on the label)
+                self.file_label.setText(f"⚠ {cf.path} — readable by others")
+                self.file_label.setToolTip(exposed)
+                self.statusBar().showMessage(f"Warning: {exposed}", 30000)
+            else:
+                self.file_label.setToolTip("")
         self._update_availability()
         self._show_user()
         target = str(self.session.target)

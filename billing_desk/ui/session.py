@@ -319,6 +319,10 @@ class CaseSession(QObject):
     def user_named(self, login: str) -> UserRecord | None:
         return self._cf().users.find(login)
 
+    def file_exposure(self) -> str | None:
+        """Why the open case file is readable by every user of the machine, or None."""
+        return self._cf().exposure() if self.file is not None else None
+
     # -- the users (File > Users…) --------------------------------------------------------
 
     def users(self) -> list[UserRecord]:

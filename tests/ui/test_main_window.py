@@ -229,3 +229,16 @@ def test_a_search_matching_many_cases_lists_the_newest_and_says_so(make_window, 
     w.case_list.search.setText("")
     w.case_list.apply_filters()
     assert w.case_list.count.text() == "4 cases"
+
+
+def test_a_case_file_every_user_can_read_is_warned_about_where_the_clerk_looks(
+        make_window, case_file):
+    case_file.chmod(0o644)
+    w = make_window(case_file)
+    assert w.file_label.text() == f"⚠ {case_file} — readable by others"
+    assert "can be read by every user of this computer" in w.file_label.toolTip()
+    assert w.statusBar().currentMessage().startswith(f"Warning: {case_file} can be read")
+    w.session.close()
+    case_file.chmod(0o600)
+    w2 = make_window(case_file)
+    assert w2.file_label.text() == str(case_file) and w2.file_label.toolTip() == ""

@@ -102,9 +102,11 @@ class SQLiteConnection(Connection):
     queue_totals = "json_extract(d.snapshot, '$.refund_total', '$.back_bill_total', '$.flags')"
 
     def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock,
-                 key: FileKey | None = None) -> None:
+                 key: FileKey | None = None, *, read_only: bool = False) -> None:
         super().__init__(path, clock)
         self._conn = conn
+        #: opened for reading only (files.open_case_file): every write is refused
+        self.read_only = read_only
         self._db: Database | None = None
         self._key = key
         self._watch = LockWatch(path)
@@ -144,7 +146,7 @@ class SQLiteConnection(Connection):
     def reopen(self) -> "SQLiteConnection":
         from .files import open_case_file
 
-        return open_case_file(self.where, clock=self.clock)._c
+        return open_case_file(self.where, clock=self.clock, read_only=self.read_only)._c
 
     def check_locks(self) -> None:
         """Raise :class:`LocksLost` if this process no longer holds the file's locks
@@ -182,6 +184,10 @@ class SQLiteConnection(Connection):
                     conn.execute("COMMIT")
 
     def _begin(self) -> None:
+        if self.read_only:
+            from ..errors import ReadOnlyCopy
+
+            raise ReadOnlyCopy(self.where)
         self.conn.execute("BEGIN IMMEDIATE")  # (refused if the locks were lost before)
 
     def _commit(self) -> None:
