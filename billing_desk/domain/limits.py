@@ -8,6 +8,8 @@ periods is about 200 KB; a limit refused is said with its figure, naming the fie
 
 from __future__ import annotations
 
+from ..errors import EXIT_INVALID, BillingDeskError
+
 #: a case@1 file (or standard input): one megabyte
 CASE_FILE_BYTES = 1_048_576
 #: how deep objects and arrays may nest in a case@1 file (case@1 itself needs 3)
@@ -33,9 +35,11 @@ def size_text(n: int) -> str:
     return f"{n:,} bytes"
 
 
-class TooLarge(OSError):
+class TooLarge(BillingDeskError, OSError):
     """Input over its size limit: an ``OSError`` (the file cannot be read, as if
     unreadable), whose ``strerror`` says which limit. The reader stops at the limit."""
+
+    exit_code = EXIT_INVALID
 
     def __init__(self, what: str, limit: int) -> None:
         super().__init__(f"larger than {size_text(limit)}, the most Billing Desk reads "

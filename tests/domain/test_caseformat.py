@@ -283,4 +283,5 @@ def test_checks_7_to_12_are_all_reported_at_once():
 def test_a_document_nested_too_deeply_is_reported_at_dollar():
     with pytest.raises(CaseInvalid) as e:
         loads_case(b"[" * 100_000)
-    assert [(p.field, p.message) for p in e.value.problems] == [("$", "not valid JSON: nested too deeply")]
+    assert [(p.field, p.message) for p in e.value.problems] == [
+        ("$", "nested more than 16 levels deep (objects and arrays within each other)")]
