@@ -5,6 +5,14 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# each test process (an xdist worker) keeps what the app keeps in the user's data folder
+# -- unsaved edits, the heads of the histories it saw (store/known_heads.py) -- in a
+# folder of its own, never in the real one nor another worker's
+if "BILLING_DESK_TEST_DATA" not in os.environ:
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = os.environ["BILLING_DESK_TEST_DATA"] = tempfile.mkdtemp(
+        prefix="billing-desk-test-data-")
 
 import pytest  # noqa: E402
 

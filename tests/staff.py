@@ -31,4 +31,15 @@ def add_staff(cf: CaseFile) -> CaseFile:
     cf.users.create_first_administrator(login, name, PASSWORD)
     for login_, name_, role, limit in others:
         cf.users.add(login_, name_, role, PASSWORD, actor=login, approval_limit=limit)
+    sign_in_all(cf)
+    return cf
+
+
+def sign_in_all(cf: CaseFile, logins=None, password: str = PASSWORD) -> CaseFile:
+    """Each of the office signs in here, as they would at their workstation: their
+    signing keys are open in this process (store/signing.py), so a test may act as any
+    of them."""
+    users = cf.users.using(passwords=FAST, sleep=lambda s: None)
+    for login in logins or [u.login for u in cf.users.list() if u.active]:
+        users.authenticate(login, password)
     return cf

@@ -207,8 +207,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with open_target(args.target, reading=True) as cf:
         report = cf.verify()
         now = {w.entry: cf.history_entry(w.entry) for w in args.expect}
+        seen = cf.known_head_problem() if report.ok else None
     print(f"{cf.where}: {report.summary()}")
     if not report.ok:
+        return EXIT_VERIFY_FAILED
+    print(report.signing_summary())
+    if seen is not None:  # (what this workstation saw of the file: store/known_heads.py)
+        print(f"BROKEN: {seen}")
         return EXIT_VERIFY_FAILED
     if report.head is not None:
         # to be written down and compared later (an issued memo and a manifest carry one)

@@ -250,7 +250,49 @@ class CaseFile:
         self._c.check_locks()
 
     def close(self) -> None:
-        self._c.close()
+        try:
+            self._remember_head()
+        finally:
+            self._c.close()
+
+    def file_id(self) -> str | None:
+        """What this workstation knows the file by: the hash of its first history entry
+        (None before it has one)."""
+        first = self.history_entry(1)
+        return None if first is None else first.hash
+
+    def known_head_problem(self) -> str | None:
+        """Why the history disagrees with the newest entry this workstation saw of this
+        case file (store/known_heads.py), or None."""
+        if self.path is None:
+            return None
+        from . import known_heads
+
+        def hash_of(n: int) -> str | None:
+            entry = self.history_entry(n)
+            return None if entry is None else entry.hash
+
+        head = self.history_head()
+        return known_heads.problem(self.file_id(), hash_of, 0 if head is None else head.entry,
+                                   self.where)
+
+    def _remember_head(self) -> None:
+        """A case file signed in to here: its head is remembered, signed by the last one
+        who signed a change in it (the workstation's own record; nothing in the file)."""
+        signer = getattr(self._c, "last_signer", None)
+        if signer is None or self.path is None or getattr(self._c, "read_only", False):
+            return
+        from . import known_heads
+        from .errors import StoreError
+        from .timestamps import format_utc, utc_now
+
+        try:
+            head, file_id = self.history_head(), self.file_id()
+            if head is not None and file_id is not None:
+                known_heads.remember(file_id, head.entry, head.hash, format_utc(utc_now()),
+                                     signer[0], signer[1])
+        except (OSError, StoreError):  # (a data folder that cannot be written: no record)
+            pass
 
     def __enter__(self) -> "CaseFile":
         return self

@@ -99,6 +99,9 @@ class Connection(Reader):
     #: the login of the person connected, who is the only one this connection acts as
     #: (the database checks it too); ``None`` on a case file and for everyone else
     person: str | None = None
+    #: (login, private key) of the last signed write: it signs the head this workstation
+    #: remembers when the store is closed (store/known_heads.py)
+    last_signer = None
 
     def __init__(self, where: Path | str, clock: Clock) -> None:
         self.where = where
@@ -223,13 +226,17 @@ class Connection(Reader):
         with self.translated():
             self._begin()
             try:
+                signer = None
                 if as_user:
-                    actor = self._acting_login(actor)
+                    actor, signer = self._acting_login(actor)
                 tx = Transaction(self, actor, self.clock())
+                tx.signer = signer
                 yield tx
                 if tx.entries:
                     self.check_locks()
                     self._commit()
+                    if tx.signer is not None:  # (who signs this workstation's last sight)
+                        self.last_signer = tx.signer
                 elif tx.is_unchanged:
                     self._rollback()
                 else:
@@ -238,17 +245,29 @@ class Connection(Reader):
                 self._rollback()
                 raise
 
-    def _acting_login(self, actor: str) -> str:
-        """The login as the store spells it, when the store has users; refused when it
-        names nobody, or a disabled account."""
-        found = self.row("SELECT login, active FROM users WHERE login = ?", (actor.strip(),))
+    def _acting_login(self, actor: str):
+        """The login as the store spells it, when the store has users, with the key that
+        signs their changes (store/signing.py: opened when they signed in, here); refused
+        when it names nobody, a disabled account, or someone not signed in here. A store
+        without users (made before users existed) takes the login as it is, unsigned; so
+        does a server whose people PostgreSQL signs in (its own rules bind them)."""
+        from .signing import KEYRING, NotSignedIn
+
+        found = self.row("SELECT login, active, public_key FROM users WHERE login = ?",
+                         (actor.strip(),))
         if found is not None:
-            if not found[1]:
-                raise NotAUser(self.where, found[0], disabled=True)
-            return found[0]
+            login, active, public = found
+            if not active:
+                raise NotAUser(self.where, login, disabled=True)
+            if self.person is not None:
+                return login, None
+            private = KEYRING.get(public)
+            if private is None:
+                raise NotSignedIn(self.where, login)
+            return login, (login, private)
         if self.row("SELECT 1 FROM users LIMIT 1") is not None:
             raise NotAUser(self.where, actor)
-        return actor
+        return actor, None
 
 
 class Transaction(Reader):
@@ -262,6 +281,8 @@ class Transaction(Reader):
         self.entries: list[int] = []
         self.is_unchanged = False
         self._head: tuple[int, str] | None = None
+        #: (login, private key) that signs this write's entries (store/signing.py)
+        self.signer = None
 
     @property
     def head(self):
@@ -326,10 +347,16 @@ class Transaction(Reader):
             "prev_hash": prev_hash,
         }
         fields["hash"] = entry_hash(fields)
+        signed_by = signature = None
+        if self.signer is not None:
+            from .signing import sign_entry
+
+            signed_by, private = self.signer
+            signature = sign_entry(private, fields["hash"])
         self.execute(
             "INSERT INTO audit (id, at, actor, action, entity, entity_id, case_id, before, "
-            "after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            tuple(fields[k] for k in HASHED + ("hash",)))
+            "after, prev_hash, hash, signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?)", tuple(fields[k] for k in HASHED + ("hash",)) + (signed_by, signature))
         self._head = (fields["id"], fields["hash"])
         self.entries.append(fields["id"])
         return fields["id"]

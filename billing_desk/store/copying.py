@@ -126,8 +126,8 @@ def copy_store(source: CaseFile, target: str | Path, *, progress: Progress | Non
                 if people and table == "sign_in_failures":
                     report.rows[table] = 0
                     continue
-                selected = [("NULL" if people and table == "users" and c == "password_hash"
-                             else c) for c in wanted]
+                selected = [("NULL" if people and table == "users"
+                             and c in ("password_hash", "sealed_key") else c) for c in wanted]
                 rows = src.stream(f"SELECT {', '.join(selected)} FROM {table} ORDER BY {order}")
                 if people and table == "users":
                     rows = _with_passwords(rows, wanted, passwords, hasher, report)

@@ -49,6 +49,14 @@ def add_demo_office(cf: CaseFile) -> None:
     cf.settings.set("demo_file", True, actor=first.login)
 
 
+def sign_in_demo_office(cf: CaseFile) -> None:
+    """Every demo user signs in here (their passwords are public), so that the demo's
+    changes are each signed by the demo user who makes them (store/signing.py)."""
+    users = cf.users.using(passwords=DemoPasswords(), sleep=lambda _s: None)
+    for u in DEMO_USERS:
+        users.authenticate(u.login, u.password)
+
+
 def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int = 25,
               actor: str = DEMO_ADMINISTRATOR,
               progress: Callable[[int], None] | None = None) -> list[str]:
@@ -63,6 +71,7 @@ def fill_demo(cf: CaseFile, count: int, seed: int = DEFAULT_SEED, *, batch: int 
         add_demo_office(cf)
     elif not is_demo_file(cf):
         raise NotADemoFile(cf.where)
+    sign_in_demo_office(cf)
     numbers: list[str] = []
     waves: defaultdict[int, list[tuple[int, DemoStep]]] = defaultdict(list)  # k-th steps
     start = cf.listing.count()  # cases are never deleted: case i of the set gets id start + i + 1

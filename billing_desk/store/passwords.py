@@ -48,6 +48,18 @@ class Passwords:
     def hash(self, password: str, login: str) -> str:
         return self._hasher.hash(password)
 
+    def new_signing_key(self, login: str):
+        """A new Ed25519 private key for ``login`` (:mod:`.signing`)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        return Ed25519PrivateKey.generate()
+
+    def seal_randomness(self, login: str) -> tuple[bytes, bytes]:
+        """A new salt (16 bytes) and nonce (12 bytes) for sealing a key."""
+        import os
+
+        return os.urandom(16), os.urandom(12)
+
     def verify(self, stored_hash: str, password: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -76,6 +88,21 @@ class DemoPasswords(Passwords):
         t, m, p = self.parameters
         return hash_secret(password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p,
                            hash_len=32, type=Type.ID).decode("ascii")
+
+    # a demo user's key and its sealing derive from the login: the same demo file, byte
+    # for byte, every time (its passwords are public: so is everything else about it)
+    def new_signing_key(self, login: str):
+        import hashlib
+
+        from .signing import key_from_seed
+
+        return key_from_seed(hashlib.sha256(f"billing-desk demo key {login}".encode()).digest())
+
+    def seal_randomness(self, login: str) -> tuple[bytes, bytes]:
+        import hashlib
+
+        digest = hashlib.sha256(f"billing-desk demo seal {login}".encode()).digest()
+        return digest[:16], digest[16:28]
 
 
 STRONG = Passwords()  # argon2-cffi's defaults

@@ -4,7 +4,7 @@ file and listing its cases loads no case model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,8 @@ class UserRecord:
     role: Role
     active: bool
     approval_limit: Decimal | None
+    #: the public half of their signing key (store/signing.py); None before they have one
+    public_key: str | None = field(default=None, compare=False)
 
     def actor(self) -> Actor:
         """The user as the workflow rules see them."""
@@ -35,6 +37,8 @@ class UserRecord:
                                  "role": self.role.value, "active": self.active}
         if self.approval_limit is not None:
             state["approval_limit"] = money_text(self.approval_limit)
+        if self.public_key is not None:
+            state["public_key"] = self.public_key
         return state
 
 

@@ -38,9 +38,10 @@ from ..domain.workflow import Role
 from .connection import Connection, Reader, Transaction
 from .errors import RecordNotFound, SignInRefused
 from .passwords import STRONG, UNKNOWN_LOGIN_HASH, Passwords
+from .signing import KEYRING, KeyNotOpened, NotSignedIn, public_hex, seal, unseal
 from .summaries import UserRecord
 
-_COLUMNS = "login, name, role, active, approval_limit"
+_COLUMNS = "login, name, role, active, approval_limit, public_key"
 #: who a failed sign-in is recorded as: nobody is signed in
 SIGN_IN_ACTOR = "(sign-in)"
 #: failures allowed before answers are slowed down, and the longest wait, in seconds
@@ -51,8 +52,9 @@ Sleep = Callable[[float], None]
 
 
 def _record(row: tuple) -> UserRecord:
-    login, name, role, active, limit = row
-    return UserRecord(login, name, Role(role), bool(active), None if limit is None else Decimal(limit))
+    login, name, role, active, limit, public = row
+    return UserRecord(login, name, Role(role), bool(active),
+                      None if limit is None else Decimal(limit), public)
 
 
 def find_user(db: Reader, login: str) -> UserRecord | None:
@@ -125,11 +127,16 @@ class UserRepository:
         Refused once the file has any user."""
         user = UserRecord(check_login(login), check_name(name), Role.ADMINISTRATOR, True, None)
         check_password(password)
+        private = self.passwords.new_signing_key(user.login)
+        user = replace(user, public_key=public_hex(private))
         with self._c.write(user.login, as_user=False) as tx:  # nobody to sign in as yet
             if has_users(tx):
                 raise AccountRefused("has_users", "This case file has users already; an "
                                      "administrator adds the others.")
-            return self._insert(tx, user, password)
+            tx.signer = (user.login, private)  # (their record is signed by their own key)
+            added = self._insert(tx, user, password, private=private)
+        KEYRING.add(added.public_key, private)  # signed in: they are the one who made it
+        return added
 
     def add_first_person(self, login: str, name: str, password: str) -> UserRecord:
         """On a server: its first person, an administrator, as a login role (IT, connected
@@ -153,13 +160,19 @@ class UserRepository:
         user = UserRecord(check_login(login), check_name(name), role, True,
                           check_limit(role, approval_limit))
         check_password(password)
+        private = None
+        if self._c.person is None:  # (a server's people are signed in by PostgreSQL)
+            private = self.passwords.new_signing_key(user.login)
+            user = replace(user, public_key=public_hex(private))
         with self._c.write(actor) as tx:
             self._administrator(tx)
             existing = find_user(tx, user.login)
             if existing is not None:
                 raise AccountRefused("login_taken", f"The login {user.login} is already used "
                                      f"by {existing.name}; choose another.")
-            return self._insert(tx, user, password)
+            # the new user's key, sealed with their password; the administrator's own key
+            # signs the record that names it (the private half is never kept open here)
+            return self._insert(tx, user, password, private=private)
 
     def disable(self, login: str, *, actor: str) -> UserRecord:
         """The user can no longer sign in or change anything; their history stays."""
@@ -191,13 +204,35 @@ class UserRepository:
                            (target.login, self._c.password_verifier(target.login, password)))
                 tx.audit("set_password", "user", target.login, None, None, None)
                 return
-            tx.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE login = ?",
-                       (self.passwords.hash(password, target.login), tx.at_text, target.login))
-            # the entry says that the password changed and by whom; nothing of the hash
-            tx.audit("set_password", "user", target.login, None, None, None)
+            if target.login == tx.actor and target.public_key is not None:
+                # one's own new password: the same key, sealed again with it
+                private = KEYRING.get(target.public_key)
+                if private is None:
+                    raise NotSignedIn(self._c.where, target.login)
+                tx.execute("UPDATE users SET password_hash = ?, sealed_key = ?, updated_at = ? "
+                           "WHERE login = ?",
+                           (self.passwords.hash(password, target.login),
+                            seal(private, password, self.passwords, target.login), tx.at_text,
+                            target.login))
+                # the entry says that the password changed and by whom; nothing of the hash
+                tx.audit("set_password", "user", target.login, None, None, None)
+                return
+            # set by an administrator (a forgotten password): a new key pair, which the
+            # administrator's signature on this entry vouches for; what the old key
+            # signed still verifies with it
+            private = self.passwords.new_signing_key(target.login)
+            public = public_hex(private)
+            tx.execute("UPDATE users SET password_hash = ?, public_key = ?, sealed_key = ?, "
+                       "updated_at = ? WHERE login = ?",
+                       (self.passwords.hash(password, target.login), public,
+                        seal(private, password, self.passwords, target.login), tx.at_text,
+                        target.login))
+            tx.audit("set_password", "user", target.login, None,
+                     None if target.public_key is None else {"public_key": target.public_key},
+                     {"public_key": public})
 
     def _insert(self, tx: Transaction, user: UserRecord, password: str, *,
-                login_role: bool = False) -> UserRecord:
+                login_role: bool = False, private=None) -> UserRecord:
         if login_role or self._c.person is not None:
             tx.execute("SELECT person_add(?, ?, ?, ?, ?, ?)", (
                 user.login, user.name, user.role.value,
@@ -207,10 +242,12 @@ class UserRepository:
             return user
         tx.execute(
             "INSERT INTO users (login, name, role, active, approval_limit, password_hash, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "public_key, sealed_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (user.login, user.name, user.role.value, user.active,
              None if user.approval_limit is None else money_text(user.approval_limit),
-             self.passwords.hash(password, user.login), tx.at_text, tx.at_text))
+             self.passwords.hash(password, user.login), user.public_key,
+             None if private is None else seal(private, password, self.passwords, user.login),
+             tx.at_text, tx.at_text))
         tx.audit("add", "user", user.login, None, None, user.state())
         return user
 
@@ -284,24 +321,45 @@ class UserRepository:
         delay = delay_after(failures)
         if delay:
             (sleep or self.sleep)(delay)
-        row = self._c.row(f"SELECT {_COLUMNS}, password_hash FROM users WHERE login = ?",
-                          (login.strip(),))
+        row = self._c.row(f"SELECT {_COLUMNS}, sealed_key, password_hash FROM users "
+                          "WHERE login = ?", (login.strip(),))
         if row is None:
             self.passwords.verify(UNKNOWN_LOGIN_HASH, password)  # the same time as a user's
             user = None
         else:
-            user = _record(row[:-1]) if self.passwords.verify(row[-1], password) else None
+            user = _record(row[:-2]) if self.passwords.verify(row[-1], password) else None
         if user is None:
             self._count_failure(key, failures + 1, None if row is None else row[0])
             raise SignInRefused()
         if not user.active:
             raise SignInRefused(SignInRefused.DISABLED)
+        user = self._open_key(user, row[-2], password)
         if failures:
             with self._c.write(user.login) as tx:
                 tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?", (key,))
                 tx.audit("sign_in", "sign_in", user.login, None, {"failures": failures},
                          {"failures": 0})
         return user
+
+    def _open_key(self, user: UserRecord, sealed: str | None, password: str) -> UserRecord:
+        """Open the user's signing key with their password, for this program (signing in);
+        a user from before keys were kept (a file made by an older Billing Desk) gets one
+        now, with a signed entry that names it."""
+        if user.public_key is not None:
+            if sealed is None:
+                raise KeyNotOpened(user.login)
+            KEYRING.add(user.public_key, unseal(sealed, password, user.public_key, user.login))
+            return user
+        private = self.passwords.new_signing_key(user.login)
+        public = public_hex(private)
+        with self._c.write(user.login, as_user=False) as tx:
+            tx.signer = (user.login, private)  # (the first key of a user made before keys)
+            tx.execute("UPDATE users SET public_key = ?, sealed_key = ? WHERE login = ? AND "
+                       "public_key IS NULL",
+                       (public, seal(private, password, self.passwords, user.login), user.login))
+            tx.audit("enrol_key", "user", user.login, None, None, {"public_key": public})
+        KEYRING.add(public, private)
+        return replace(user, public_key=public)
 
     def _the_person(self, login: str, password: str | None) -> UserRecord:
         """Signing in on a server with people: being the person connected (a password

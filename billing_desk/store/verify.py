@@ -58,6 +58,9 @@ class VerifyReport:
     #: the newest entry and its hash, once the whole chain checked out (to write down
     #: and compare later: see domain/history.py)
     head: HistoryHead | None = None
+    #: the first entry signed by its maker (check 9); every one after it is signed too.
+    #: None: the history is not signed (a file made before signing, or without users)
+    signed_from: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -71,14 +74,99 @@ class VerifyReport:
             return f"OK: the audit history of {entries} is intact and {cases}."
         return f"BROKEN: {self.problem}"
 
+    def signing_summary(self) -> str:
+        """What the signatures say, for a good report."""
+        if self.signed_from is None:
+            return ("Not signed: no entry carries its maker's signature (a file made before "
+                    "Billing Desk signed its history, or one without users).")
+        if self.signed_from == 1:
+            return "Every entry is signed by the person who made it, and every signature holds."
+        return (f"Signed by the people who made them from entry #{self.signed_from} on (the "
+                "entries before it were made before Billing Desk signed its history); every "
+                "signature holds.")
+
 
 def _describe(e: AuditEntry) -> str:
     return f"({e.at:%Y-%m-%d %H:%M:%S} UTC, {e.action} by {e.actor})"
 
 
 def verify(c: Connection) -> VerifyReport:
+    from dataclasses import replace as _replace
+
     with c.translated(), c.snapshot():  # the whole store as of one moment
-        return _verify(c)
+        report = _verify(c)
+        if not report.ok:
+            return report
+        problem, entry, signed_from = signature_problem(c)
+        if problem is not None:
+            return _replace(report, problem=problem, broken_entry=entry, head=None)
+        return _replace(report, signed_from=signed_from)
+
+
+#: entries nobody signs: a failed sign-in is recorded before anyone is signed in
+UNSIGNED_ACTIONS = frozenset({"sign_in_failed"})
+#: what a user's own signature may do to their own record
+OWN_USER_ACTIONS = frozenset({"enrol_key", "set_password"})
+
+
+def signature_problem(c) -> tuple[str | None, int | None, int | None]:
+    """Check 9 (store/signing.py): every entry from the first one that gave someone a key
+    on is signed by its maker, with the key the history had given them by then, and each
+    signature holds; a change to a user is signed by an administrator (their own password
+    and first key by themselves; the file's first user by their own new key); an approval
+    by someone with approval authority then. Returns (problem, entry, first signed entry)."""
+    from .signing import signature_holds
+
+    keys: dict[str, str] = {}  # login (folded) -> their public key, as of this entry
+    users: dict[str, dict] = {}  # login (folded) -> their record, as of this entry
+    signed_from: int | None = None
+    for (entry_id, at, actor, action, entity, entity_id, after, entry_hash_, signed_by,
+         signature) in c.execute(
+            "SELECT id, at, actor, action, entity, entity_id, after, hash, signed_by, "
+            "signature FROM audit ORDER BY id"):
+        state = json.loads(after) if after else None
+        target = entity_id.casefold() if entity == "user" else None
+        introduces = state is not None and target is not None and "public_key" in state
+        what = f"entry #{entry_id} ({at}, {action} by {actor})"
+        if signed_from is None and introduces:
+            signed_from = entry_id
+        if signature is None:
+            if signed_from is not None and action not in UNSIGNED_ACTIONS:
+                return (f"{what} is not signed, though every entry since #{signed_from} is: "
+                        "it was written behind the application's back.", entry_id, signed_from)
+        else:
+            signer = (signed_by or "").casefold()
+            key = keys.get(signer)
+            if introduces and target == signer and (
+                    (action == "add" and not users)  # the file's first user
+                    or (action == "enrol_key" and signer in users and signer not in keys)):
+                key = state["public_key"]  # (a key vouched for by itself, once)
+            if key is None:
+                return (f"{what} is signed by {signed_by}, who had no signing key then: it "
+                        "was written behind the application's back.", entry_id, signed_from)
+            if not signature_holds(key, entry_hash_, signature):
+                return (f"{what} does not carry {signed_by}'s signature: it was changed or "
+                        f"written by someone without {signed_by}'s password.", entry_id,
+                        signed_from)
+            if signer != actor.casefold() and not (entity == "case" and action == "create"):
+                return (f"{what} is in {actor}'s name but signed by {signed_by}.", entry_id,
+                        signed_from)
+            by = users.get(signer, {})
+            if target is not None and users and not (
+                    target == signer and action in OWN_USER_ACTIONS) and not (
+                    by.get("role") == "administrator" and by.get("active", False)):
+                return (f"{what} changes the user {entity_id}, but {signed_by} was not an "
+                        "active administrator then.", entry_id, signed_from)
+            if entity == "case" and action == "approve" and not (
+                    by.get("role") in ("supervisor", "administrator") and by.get("active")
+                    and by.get("approval_limit") is not None):
+                return (f"{what} approves a case, but {signed_by} had no approval authority "
+                        "then.", entry_id, signed_from)
+        if target is not None and state is not None:
+            users[target] = replay(users.get(target), state)
+            if "public_key" in state:
+                keys[target] = state["public_key"]
+    return None, None, signed_from
 
 
 def _verify(c: Connection) -> VerifyReport:

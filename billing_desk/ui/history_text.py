@@ -181,7 +181,13 @@ def _user(action: str, actor: str, before: dict, after: dict, entity_id: str) ->
         return HistoryLine(f"User {login} ({after.get('name')}, {_ROLES.get(after.get('role'), after.get('role'))}"
                            f"{limit}) added by {actor}")
     if action == "set_password":
+        if after.get("public_key"):  # (set by an administrator: a new signing key with it)
+            return HistoryLine(f"Password of {login} set by {actor}, with a new signing key "
+                               f"({after['public_key'][:8]}…)")
         return HistoryLine(f"Password of {login} changed by {actor}")
+    if action == "enrol_key":
+        return HistoryLine(f"Signing key of {login} made when they signed in "
+                           f"({after.get('public_key', '')[:8]}…)")
     verbs = {"disable": "disabled", "enable": "enabled", "set_role": "given another role",
              "set_limit": "given another approval limit"}
     if action in verbs:

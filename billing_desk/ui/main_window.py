@@ -446,6 +446,14 @@ class MainWindow(QMainWindow):
                 self.file_label.setToolTip("")
         self._update_availability()
         self._show_user()
+        seen = self.session.known_head_problem()
+        if seen is not None:  # newest entries removed, or rewritten, since this workstation
+            from .errors import show_error
+
+            self.last_error_box = show_error(self, "The history is not what this "
+                                             "workstation saw", RuntimeError(
+                                                 f"{seen[0].upper()}{seen[1:]} Ask your "
+                                                 "administrator before going on."))
         target = str(self.session.target)
         self.settings.setValue("last_file", target)
         recent = [target] + [p for p in self._recent() if p != target]

@@ -319,6 +319,10 @@ class CaseSession(QObject):
     def user_named(self, login: str) -> UserRecord | None:
         return self._cf().users.find(login)
 
+    def known_head_problem(self) -> str | None:
+        """Why the open file's history disagrees with what this workstation saw of it."""
+        return self._cf().known_head_problem() if self.file is not None else None
+
     def file_exposure(self) -> str | None:
         """Why the open case file is readable by every user of the machine, or None."""
         return self._cf().exposure() if self.file is not None else None

@@ -11,7 +11,7 @@ from billing_desk.domain.draft import CaseDraft
 from billing_desk.domain.workflow import Role
 from billing_desk.store import CaseFile, CaseRecord, NewCase
 from tests.documents.inputs import worked
-from tests.staff import FAST, PASSWORD
+from tests.staff import FAST, PASSWORD, sign_in_all
 
 ISSUE_DATE = date(2026, 3, 4)
 CLERK, SUPERVISOR, MAIL_ROOM = "alex", "sam", "mailroom"
@@ -37,6 +37,7 @@ def ensure_office(cf: CaseFile) -> CaseFile:
         users.create_first_administrator(login, name, PASSWORD)
         for login_, name_, role, limit in others:
             users.add(login_, name_, role, PASSWORD, actor=login, approval_limit=limit)
+        sign_in_all(cf)
     return cf
 
 

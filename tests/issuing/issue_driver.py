@@ -20,12 +20,14 @@ from pathlib import Path
 
 import billing_desk.issuing.service as service
 from billing_desk.store import open_store
+from tests.staff import sign_in_all
 
 RENDER = service.prepare_issue
 
 
 def main(path: str, case_id: int, go: Path, actor: str) -> None:
     with open_store(path) as cf:
+        sign_in_all(cf, [actor])  # (as the mail room does at its workstation)
         print("ready", flush=True)
         while not go.exists():
             time.sleep(0.001)

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from billing_desk.domain.outbox import Backoff  # noqa: E402
 from billing_desk.issuing.outbox import queue_notices, send_notices  # noqa: E402
 from billing_desk.store import open_store  # noqa: E402
+from tests.staff import sign_in_all  # noqa: E402
 
 ACTOR = "mailroom"
 
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> None:
     path = argv[0]
     go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
     with open_store(path) as cf:
+        sign_in_all(cf, [ACTOR])  # (as the mail room does at its workstation)
         print("ready", flush=True)
         while go is not None and not go.exists():
             time.sleep(0.001)

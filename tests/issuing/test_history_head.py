@@ -17,6 +17,7 @@ import pytest
 from billing_desk.documents import DocumentMismatch, check_document, extract_text, prepare_document
 from billing_desk.documents.model import DocumentKind as Kind
 from billing_desk.documents.settings import document_settings
+from billing_desk.domain.canonical import canonical_json
 from billing_desk.domain.history import HistoryHead
 from billing_desk.issuing import (Manifest, issue_batch, issue_documents, preview_documents,
                                   reprint_document)
@@ -51,25 +52,42 @@ def printed_by_verify(out: str) -> HistoryHead:
     return HistoryHead(int(entry), hash_)
 
 
-def rewrite_history(path: Path, entry: int, **changes) -> None:
+def rewrite_history(path: Path, entry: int, *, unsigned: bool = False, **changes) -> None:
     """What someone with the file and this project's code can do: change entry
     ``entry`` and recompute its hash and every hash after it (the audit table's
-    no-update trigger dropped for the purpose and put back)."""
+    no-update trigger dropped for the purpose and put back). Without the signers'
+    passwords the signatures no longer hold; ``unsigned``: every trace of signing taken
+    out as well (the keys from the users and from their history), so that the file
+    looks like one made before Billing Desk signed its history."""
     raw = sqlite3.connect(path, isolation_level=None)
     trigger = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'").fetchone()[0]
     raw.execute("DROP TRIGGER audit_no_update")
-    prev = raw.execute("SELECT hash FROM audit WHERE id = ?", (entry - 1,)).fetchone()
+    start = 1 if unsigned else entry
+    prev = raw.execute("SELECT hash FROM audit WHERE id = ?", (start - 1,)).fetchone()
     prev_hash = prev[0] if prev else GENESIS
     for row in raw.execute(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE id >= ? ORDER BY id",
-                           (entry,)).fetchall():
+                           (start,)).fetchall():
         fields = dict(zip(HASHED + ("hash",), row))
         if fields["id"] == entry:
             fields.update(changes)
+        if unsigned and fields["entity"] == "user" and fields["after"]:
+            after = json.loads(fields["after"])
+            after.pop("public_key", None)
+            fields["after"] = canonical_json(after) if after else None
+            if fields["before"]:
+                before = json.loads(fields["before"])
+                before.pop("public_key", None)
+                fields["before"] = canonical_json(before) if before else None
         fields["prev_hash"] = prev_hash
         fields["hash"] = entry_hash(fields)
-        raw.execute("UPDATE audit SET actor = ?, at = ?, prev_hash = ?, hash = ? WHERE id = ?",
-                    (fields["actor"], fields["at"], fields["prev_hash"], fields["hash"], fields["id"]))
+        raw.execute("UPDATE audit SET actor = ?, at = ?, before = ?, after = ?, prev_hash = ?, "
+                    "hash = ? WHERE id = ?",
+                    (fields["actor"], fields["at"], fields["before"], fields["after"],
+                     fields["prev_hash"], fields["hash"], fields["id"]))
         prev_hash = fields["hash"]
+    if unsigned:
+        raw.execute("UPDATE audit SET signed_by = NULL, signature = NULL")
+        raw.execute("UPDATE users SET public_key = NULL, sealed_key = NULL")
     raw.execute(trigger)
     raw.close()
 
@@ -129,9 +147,18 @@ def test_a_history_rewritten_after_the_issue_disagrees_with_the_memo(office, cap
     # the approval rewritten to name another supervisor, every hash after it recomputed
     approved_at = approval_entry(office, record.id)
     assert approved_at <= on_paper.entry
+    backup = office.read_bytes()
     rewrite_history(office, approved_at, actor="admin")
     code, out = verify_out(capsys, office)
-    assert code == 0 and "OK" in out  # the chain alone cannot tell
+    # the chain alone could not tell; the signatures do: sam signed it, not admin
+    assert code == 14 and f"BROKEN: entry #{approved_at} (" in out
+    assert "is in admin's name but signed by sam" in out or "signature" in out
+    # with every trace of signing taken out too, the file looks like one made before
+    # signing: only the head on the memo already sent can tell
+    office.write_bytes(backup)
+    rewrite_history(office, approved_at, unsigned=True, actor="admin")
+    code, out = verify_out(capsys, office)
+    assert code == 0 and "OK" in out and "Not signed" in out
     head_after = printed_by_verify(out)
     assert head_after.entry == head_before.entry and head_after.hash != head_before.hash
     with open_case_file(office) as cf:
@@ -179,7 +206,7 @@ def test_a_batch_manifest_carries_each_issue_entry_and_the_head_after_the_run(of
         assert verify_out(capsys, office, f"{printed.entry}:{printed.hash}")[0] == 0
     assert verify_out(capsys, office, f"{head.entry}:{head.hash}")[0] == 0
 
-    rewrite_history(office, 3, at="2020-01-01T00:00:00.000000Z")  # an early entry's time
+    rewrite_history(office, 3, unsigned=True, at="2020-01-01T00:00:00.000000Z")  # an early entry's time
     code, out = verify_out(capsys, office)
     assert code == 0
     assert printed_by_verify(out) != head

@@ -22,7 +22,7 @@ from billing_desk.store.incidents import (
 )
 from tests.incident_data import SYNTHETIC, STORMWATER, stormwater_csv, synthetic_csv
 from tests.backends import raw, rows, tamper
-from tests.staff import PASSWORD
+from tests.staff import PASSWORD, sign_in_all
 
 from .incident_helpers import APPROVER, CLERK, case_ids, stormwater_incident
 
@@ -193,6 +193,7 @@ def _office(cf, *limits):
     for login, limit in limits:
         cf.users.add(login, login.title(), Role.SUPERVISOR, PASSWORD, actor="root",
                      approval_limit=D(limit))
+    sign_in_all(cf, [login for login, _ in limits])
 
 
 def test_limits_apply_to_the_incident_total_and_to_each_case(staffed):

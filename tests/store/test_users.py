@@ -31,7 +31,8 @@ def test_first_administrator_only_on_a_file_without_users(case_file):
     [entry] = case_file.audit_log()
     assert (entry.action, entry.entity, entry.entity_id, entry.actor) == ("add", "user", "Root", "Root")
     assert entry.after == {"login": "Root", "name": "Rita Root", "role": "administrator",
-                           "active": True}
+                           "active": True, "public_key": root.public_key}
+    assert len(root.public_key) == 64  # (their signing key: store/signing.py)
 
 
 def test_only_an_administrator_adds_users(staffed):
@@ -89,7 +90,9 @@ def test_each_change_is_one_audited_transaction_without_the_hash(staffed):
     assert (entries[0].before, entries[0].after) == ({"approval_limit": "500.00"},
                                                      {"approval_limit": "750.00"})
     assert entries[3].after == {"role": "clerk", "approval_limit": None}
-    assert (entries[6].before, entries[6].after) == (None, None)
+    # a password set by an administrator comes with a new key pair, named in the entry
+    old_key = entries[6].before["public_key"]
+    assert entries[6].after == {"public_key": users.get("alice").public_key} != {"public_key": old_key}
     assert users.get("bob") == UserRecord("bob", "Bob Brandt", Role.CLERK, True, None)
     with raw(staffed) as outside:
         history = " ".join(str(r) for r in outside.execute("SELECT before, after FROM audit"))

@@ -20,7 +20,7 @@ from billing_desk.ui.approval_dialog import ApprovalDialog
 from billing_desk.ui.session import CaseSession
 from billing_desk.ui.workflow_bar import WorkflowBar
 from tests.domain.builders import make_case, period
-from tests.staff import PASSWORD, add_staff
+from tests.staff import PASSWORD, add_staff, sign_in_all
 
 REFUND_600 = [period("2010-01-01", "2010-01-31", "900.00", "300.00")]  # above sup's 500.00
 
@@ -51,6 +51,7 @@ def office(tmp_path):
         cf.users.add("nolimit", "Nola Limit", Role.SUPERVISOR, PASSWORD, actor="root")
         cf.users.add("sleepy", "Sid Sleepy", Role.SUPERVISOR, PASSWORD, actor="root",
                      approval_limit=Decimal("500.00"))
+        sign_in_all(cf, ["nolimit", "sleepy"])
         cf.users.disable("sleepy", actor="root")
         for name, prepared, edited, submitted, periods in (
                 ("alice's", "alice", None, "alice", None),

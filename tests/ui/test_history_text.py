@@ -21,7 +21,7 @@ from billing_desk.domain.outbox import Move, Outcome
 from billing_desk.store.outbox import SendResult
 from billing_desk.domain.workflow import Action, Role
 from billing_desk.store.cases import VOIDED_BY_EDIT
-from billing_desk.store.sqlite.files import create_case_file
+from billing_desk.store.sqlite.files import create_case_file, open_case_file
 from billing_desk.store.errors import SignInRefused
 from billing_desk.ui.history_text import describe_entry
 from tests.domain.builders import make_case
@@ -111,9 +111,20 @@ def actions_the_store_writes() -> set[str]:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    cf = every_action(tmp_path_factory.mktemp("history") / "every.bdesk")
+    from tests.before_signing import as_before_signing
+    from tests.staff import FAST, PASSWORD
+
+    folder = tmp_path_factory.mktemp("history")
+    cf = every_action(folder / "every.bdesk")
     entries = cf.audit_log()
     cf.close()
+    # a file made before signing: its users get their keys when they next sign in
+    with create_case_file(folder / "old.bdesk") as old:
+        add_staff(old)
+    as_before_signing(folder / "old.bdesk")
+    with open_case_file(folder / "old.bdesk") as old:
+        old.users.using(passwords=FAST).authenticate("alice", PASSWORD)
+        entries += [e for e in old.audit_log() if e.action == "enrol_key"]
     return [(e, describe_entry(e.action, e.entity, e.actor, e.before, e.after, e.entity_id))
             for e in entries]
 

@@ -274,7 +274,7 @@ class PostgresConnection(Connection):
             return NotAPersonOfTheDatabase(self.where, self.user)
         return None
 
-    def _acting_login(self, actor: str) -> str:
+    def _acting_login(self, actor: str):
         if self.person is not None:
             from ...domain.workflow import same_login
 

@@ -739,8 +739,12 @@ def apply_grants(conn: psycopg.Connection) -> None:
     for table in tables:
         statements.append(f"REVOKE ALL ON {table} FROM PUBLIC, {groups}")
         if table == "users":
-            statements.append(f"GRANT SELECT (id, login, name, role, active, approval_limit, "
-                              f"created_at, updated_at) ON users TO {groups}")
+            readable = "id, login, name, role, active, approval_limit, created_at, updated_at"
+            if conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                            "%s AND table_name = 'users' AND column_name = 'public_key'",
+                            (SCHEMA,)).fetchone():
+                readable += ", public_key"
+            statements.append(f"GRANT SELECT ({readable}) ON users TO {groups}")
             continue
         if table == "sign_in_failures":
             continue
@@ -1138,6 +1142,23 @@ ALTER TABLE server_roles OWNER TO "{owner}";
     apply_grants(conn)
 
 
+def v9_signatures(conn: psycopg.Connection) -> None:
+    """As the file's version 9: each user's signing key and each entry's signature
+    (store/signing.py), for a database whose users are the app's own (argon2 passwords).
+    A database with people has neither: PostgreSQL signs them in and the database's
+    rules bind them (version 8)."""
+    conn.execute("""
+ALTER TABLE users ADD COLUMN IF NOT EXISTS public_key text
+    CHECK (public_key IS NULL OR public_key ~ '^[0-9a-f]{64}$');
+ALTER TABLE users ADD COLUMN IF NOT EXISTS sealed_key text;
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS signed_by text;
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS signature text
+    CHECK (signature IS NULL OR signature ~ '^[0-9a-f]{128}$');
+""")
+    if conn.execute("SELECT to_regclass('server_roles')").fetchone()[0] is not None:
+        apply_grants(conn)  # (the new columns: public_key readable, sealed_key not)
+
+
 class _Placeholders:
     """A migration's psycopg connection as the shared store code writes SQL (``?``
     placeholders, ``executemany``): for the code a migration shares with the file's."""
@@ -1173,7 +1194,7 @@ Migration = Callable[["psycopg.Connection"], None]
 #: the case file's migration of the same number.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_database, v2_users_and_signatures, v3_account_key,
                                      v4_cause_and_file_history, v5_incidents, v6_reports,
-                                     v7_notices, v8_server_roles)
+                                     v7_notices, v8_server_roles, v9_signatures)
 LATEST_VERSION = len(MIGRATIONS)
 
 #: Tables of the server's own machinery, kept by the database (not copied between stores)

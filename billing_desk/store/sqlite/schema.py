@@ -19,7 +19,8 @@ incidents (one error, many accounts: their cases, reviews by sample and approval
 reports: bills issued per year and service, the facts of each issued case and the bills
 it adjusted, and the open-work index; 7 each customer's email address and delivery preference, and the outbox of
 notices sent by email (issue 20); 8 copies of issued documents (reprints and saved
-copies) as rows of their own; on a server, people as its login roles (issue 17).
+copies) as rows of their own; on a server, people as its login roles (issue 17); 9 each
+user's signing key and the signature of every history entry (issue 22).
 """
 
 from __future__ import annotations
@@ -734,12 +735,36 @@ def v8_server_roles(db: Database) -> None:
     db.executescript(V8_DOCUMENT_COPIES)
 
 
+#: Each user's signing key (its public half, and the private half sealed with their
+#: password), and the signature of each audit entry by the person who made it
+V9_SIGNATURES = """
+ALTER TABLE users ADD COLUMN public_key TEXT
+    CHECK (public_key IS NULL OR (length(public_key) = 64 AND public_key NOT GLOB '*[^0-9a-f]*'));
+ALTER TABLE users ADD COLUMN sealed_key TEXT;
+ALTER TABLE audit ADD COLUMN signed_by TEXT;
+ALTER TABLE audit ADD COLUMN signature TEXT
+    CHECK (signature IS NULL OR (length(signature) = 128 AND signature NOT GLOB '*[^0-9a-f]*'));
+"""
+
+
+def v9_signatures(db: Database) -> None:
+    """Signing keys and signed history entries (store/signing.py): the history of an
+    older file is signed from this version on; its users get their keys when they next
+    sign in. (A column there already -- a file taken back to an earlier version in a
+    test -- is kept.)"""
+    have = {(t, r[1]) for t in ("users", "audit")
+            for r in db.execute(f"PRAGMA table_info({t})").fetchall()}
+    db.executescript("\n".join(
+        statement + ";" for statement in V9_SIGNATURES.split(";")
+        if statement.strip() and (statement.split()[2], statement.split()[5]) not in have))
+
+
 Migration = Callable[["Database"], None]
 
 #: Migration ``i`` takes a file from version ``i`` to ``i + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (v1_case_file, v2_users_and_signatures, v3_account_key,
                                      v4_cause_and_file_history, v5_incidents, v6_reports,
-                                     v7_notices, v8_server_roles)
+                                     v7_notices, v8_server_roles, v9_signatures)
 LATEST_VERSION = len(MIGRATIONS)
 
 
