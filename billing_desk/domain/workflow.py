@@ -116,6 +116,29 @@ class Actor:
     #: the largest amount (refund or back bill) this user may approve; None: no authority
     approval_limit: Decimal | None = None
     active: bool = True
+    #: who the account belongs to, as its history says (None: not asked, e.g. whether to
+    #: offer the approval view at all); the store fills it in when it approves
+    person: "Person | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What the history says about an account beyond its role: for separation of duties
+    by person, not by login (one person may have two accounts; an administrator makes
+    the accounts)."""
+
+    name: str
+    #: who made the account (its first entry's actor)
+    created_by: str
+    #: who last gave it its role (made it, or changed its role)
+    role_set_by: str
+    #: who gave it its approval limit (None: it has none)
+    limit_set_by: str | None = None
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Two account names that name one person: the same words, whatever the case."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 class WorkflowRefused(TransitionRefused):
@@ -185,17 +208,24 @@ def same_login(a: str | None, b: str | None) -> bool:
 
 def may_approve(actor: Actor, *, prepared_by: str | None = None,
                 last_edited_by: str | None = None, submitted_by: str | None = None,
-                determination: Determination | None = None) -> WorkflowRefused | None:
+                determination: Determination | None = None,
+                authors: dict[str, Person] | None = None) -> WorkflowRefused | None:
     """Approval authority, in one place: ``None`` if ``actor`` may approve a case
     prepared, last edited and submitted by those logins whose determination is
     ``determination``; otherwise the refusal (its ``code`` and message). Asked without
     the case, whether the actor may approve cases at all (the approval view is offered).
 
     Refused: a disabled user; no approval authority (a clerk never has it, whatever limit
-    is set; a supervisor or administrator without a limit has none); the approver's own
-    case; an adjustment above the approver's limit."""
+    is set; a supervisor or administrator without a limit has none; an administrator
+    whose limit they set themselves has none); the approver's own case; a case prepared,
+    edited or submitted by the administrator who made the approver's account or gave it
+    its role, or by another account of the same person (the same name, made by the same
+    administrator: ``authors``, each author's :class:`Person`); an adjustment above the
+    approver's limit."""
     return (_inactive_refusal(actor) or _authority_refusal(actor)
             or _own_case_refusal(actor, prepared_by, last_edited_by, submitted_by)
+            or _same_person_refusal(actor, authors or {}, prepared_by, last_edited_by,
+                                    submitted_by)
             or (None if determination is None else _limit_refusal(actor, determination)))
 
 
@@ -203,6 +233,38 @@ def _authority_refusal(actor: Actor) -> WorkflowRefused | None:
     if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) or actor.approval_limit is None:
         return WorkflowRefused("not_an_approver",
                                f"User {actor.login} ({actor.role.value}) has no approval authority.")
+    person = actor.person
+    if actor.role is Role.ADMINISTRATOR and person is not None and (
+            person.limit_set_by is None or same_login(person.limit_set_by, actor.login)):
+        return WorkflowRefused("not_an_approver",
+                               f"{actor.login} is an administrator, who approves cases only with "
+                               "an approval limit given by another administrator; theirs was "
+                               "set by themselves.")
+    return None
+
+
+def _same_person_refusal(actor: Actor, authors: dict[str, Person],
+                         *logins: str | None) -> WorkflowRefused | None:
+    me = actor.person
+    if me is None:
+        return None
+    for login in logins:
+        if login is None:
+            continue
+        if same_login(login, me.created_by) or same_login(login, me.role_set_by):
+            return WorkflowRefused(
+                "own_case_by_proxy",
+                f"You cannot approve a case that {login} prepared, edited or submitted: "
+                f"{login} is the administrator who made your account or gave it its role. "
+                "Another supervisor must approve it.")
+        other = next((p for k, p in authors.items() if same_login(k, login)), None)
+        if (other is not None and same_person_name(other.name, me.name)
+                and same_login(other.created_by, me.created_by)):
+            return WorkflowRefused(
+                "own_case_other_account",
+                f"{login} and {actor.login} are two accounts of one person ({me.name}, both "
+                f"made by {me.created_by}): you cannot approve a case prepared, edited or "
+                "submitted under your other account. Another supervisor must approve it.")
     return None
 
 
@@ -229,7 +291,8 @@ def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
                   last_edited_by: str | None, submitted_by: str | None, check: CaseCheck,
                   determination: Determination | None, divergence_acknowledged: bool,
                   fingerprint: str | None, submitted_fingerprint: str | None,
-                  typesetting: Typesetting | None = None) -> CaseStatus:
+                  typesetting: Typesetting | None = None,
+                  authors: dict[str, Person] | None = None) -> CaseStatus:
     """A supervisor approves exactly the determination submitted. Refused, in this
     order: a disabled user; a case that is not submitted; no approval authority, or the
     approver's own case (:func:`may_approve`); validation problems; a case that is not
@@ -239,7 +302,7 @@ def check_approve(status: CaseStatus, actor: Actor, *, prepared_by: str | None,
     _require_active(actor)
     new = next_status(status, A.APPROVE)
     _refuse(may_approve(actor, prepared_by=prepared_by, last_edited_by=last_edited_by,
-                        submitted_by=submitted_by))
+                        submitted_by=submitted_by, authors=authors))
     if check.case is None or determination is None:
         raise WorkflowRefused("invalid_case", _problems_message("approved", check))
     check_letter(check, "approved", determination=determination, typesetting=typesetting)

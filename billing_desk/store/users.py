@@ -64,6 +64,33 @@ def find_user(db: Reader, login: str) -> UserRecord | None:
     return None if row is None else _record(row)
 
 
+def person_of(db: Reader, login: str):
+    """What the history says of the account ``login`` (domain ``Person``: its name, who
+    made it, who gave it its role and its limit), or None for a login that is nobody's.
+    Read from the account's own entries, which their makers signed."""
+    import json
+
+    from ..domain.workflow import Person
+
+    user = find_user(db, login)
+    if user is None:
+        return None
+    created_by = role_set_by = user.login
+    limit_set_by = None
+    for action, actor, after in db.rows(
+            "SELECT action, actor, after FROM audit WHERE entity = 'user' AND entity_id = ? "
+            "ORDER BY id", (user.login,)):
+        state = json.loads(after) if after else {}
+        if action == "add":
+            created_by = role_set_by = actor
+        if "role" in state:
+            role_set_by = actor
+        if "approval_limit" in state:
+            limit_set_by = actor if state["approval_limit"] is not None else None
+    return Person(user.name, created_by, role_set_by,
+                  limit_set_by if user.approval_limit is not None else None)
+
+
 def has_users(db: Reader) -> bool:
     return db.row("SELECT 1 FROM users LIMIT 1") is not None
 

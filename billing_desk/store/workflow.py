@@ -23,7 +23,7 @@ from .connection import Connection, Transaction
 from .determinations import fingerprint_of, keep_snapshot
 from .errors import StaleRevision
 from .records import CaseRecord, Signature
-from .users import find_user
+from .users import find_user, person_of
 
 
 def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor: str,
@@ -52,8 +52,14 @@ def apply_action(tx: Transaction, current: CaseRecord, action: Action, *, actor:
         pack, fingerprint = fingerprint_of(check.case) if check.case else (None, None)
         submitted = current.submitted
         determination = pack.determine(check.case) if pack else None
+        # separation of duties by person, not by login: who the approver's account and the
+        # case's authors' accounts are, as their signed history says
+        authors_logins = {current.prepared_by, current.last_edited_by,
+                          submitted.login if submitted else None} - {None}
+        authors = {a: p for a in authors_logins if (p := person_of(tx, a)) is not None}
+        who = replace(who, person=person_of(tx, user.login))
         status = check_approve(
-            current.status, who, prepared_by=current.prepared_by,
+            current.status, who, authors=authors, prepared_by=current.prepared_by,
             last_edited_by=current.last_edited_by,
             submitted_by=submitted.login if submitted else None, check=check,
             determination=determination, divergence_acknowledged=acknowledge_divergence,

@@ -72,6 +72,9 @@ MAX_RECENT = 8
 
 #: when the workspace is built if the window has not painted by then
 WORKSPACE_AT_THE_LATEST_MS = 3000
+#: how long after the workspace is built the history is compared with what this
+#: workstation saw of the file (store/known_heads.py)
+HISTORY_CHECK_AFTER_MS = 1000
 #: A first run's layout: what ``saveState`` writes for this window with the work queues
 #: docked along the bottom, 150 px high, and the toolbar at the top (on a 1600 x 950
 #: window; restoring it fits it to any size). Restoring it places the dock without
@@ -168,7 +171,22 @@ class MainWindow(QMainWindow):
             self._workspace = Workspace(self)
             self._workspace.build()
             resume_collector()  # the start-up is over (see billing_desk/_startup.py)
+            # (a moment later: what it reads, the user's data folder, is not the first
+            # frame's nor the workspace's -- tests/ui/test_startup.py)
+            QTimer.singleShot(HISTORY_CHECK_AFTER_MS, self._check_history_seen)
         return self._workspace
+
+    def _check_history_seen(self) -> None:
+        """The open file's history against the newest entry this workstation saw of it
+        (store/known_heads.py): entries removed or rewritten since are said plainly."""
+        seen = self.session.known_head_problem() if self.session.file is not None else None
+        if seen is not None:
+            from .errors import show_error
+
+            self.last_error_box = show_error(self, "The history is not what this "
+                                             "workstation saw", RuntimeError(
+                                                 f"{seen[0].upper()}{seen[1:]} Ask your "
+                                                 "administrator before going on."))
 
     @property
     def workspace_built(self) -> bool:
@@ -446,14 +464,8 @@ class MainWindow(QMainWindow):
                 self.file_label.setToolTip("")
         self._update_availability()
         self._show_user()
-        seen = self.session.known_head_problem()
-        if seen is not None:  # newest entries removed, or rewritten, since this workstation
-            from .errors import show_error
-
-            self.last_error_box = show_error(self, "The history is not what this "
-                                             "workstation saw", RuntimeError(
-                                                 f"{seen[0].upper()}{seen[1:]} Ask your "
-                                                 "administrator before going on."))
+        if self.workspace_built:  # (else once the first frame is shown: build_workspace)
+            self._check_history_seen()
         target = str(self.session.target)
         self.settings.setValue("last_file", target)
         recent = [target] + [p for p in self._recent() if p != target]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from billing_desk.store import RecordNotFound, create_case_file, open_case_file
+from tests.staff import FAST, PASSWORD
 
 from . import crash_driver
 from .crash_driver import digest
@@ -135,8 +136,10 @@ def crash_loop(path: Path, kills: int, seed: int, log: CrashLog | None = None) -
     """``kills`` kill cycles on ``path``, while another process opens, reads and closes
     the file (and reads its files outside SQLite) all along (issue 23: other programs
     using the file must never cost a save)."""
-    if not path.exists():
-        create_case_file(path).close()
+    if not path.exists():  # a file with a user, whose every save is signed (issue 22)
+        with create_case_file(path) as cf:
+            cf.users.using(passwords=FAST).create_first_administrator(
+                crash_driver.ACTOR, "Crash Tester", PASSWORD)
     rng = random.Random(seed)
     log = log or CrashLog()
     stop, passes = _PROCESSES.Event(), _PROCESSES.Value("q", 0)

@@ -33,9 +33,16 @@ def report_line(record: CaseRecord) -> str:
     return f"{record.case_number} {record.revision} {digest(record)}\n"
 
 
+#: the file's one user: signed in by each saving process (argon2 made cheap for tests)
+ACTOR = "crash"
+
+
 def main(path: str, seed: int, send: Callable[[str], None]) -> None:
+    from tests.staff import FAST, PASSWORD
+
     rng = random.Random(seed)
     cf = open_case_file(path)
+    cf.users.using(passwords=FAST).authenticate(ACTOR, PASSWORD)  # its key: signed saves
     send("ready\n")
     count = cf.listing.count()
     while True:

@@ -242,3 +242,30 @@ def test_a_case_file_every_user_can_read_is_warned_about_where_the_clerk_looks(
     case_file.chmod(0o600)
     w2 = make_window(case_file)
     assert w2.file_label.text() == str(case_file) and w2.file_label.toolTip() == ""
+
+
+def test_a_file_whose_newest_entries_were_removed_is_said_when_it_opens(make_window, tmp_path,
+                                                                         qtbot):
+    import sqlite3
+
+    from billing_desk.domain.draft import CaseDraft
+    from billing_desk.store import create_store
+    from tests.domain.builders import make_case
+    from tests.staff import add_staff
+
+    path = tmp_path / "office.bdesk"
+    with create_store(path) as cf:  # worked in here: closing remembers the head
+        add_staff(cf)
+        cf.cases.create(CaseDraft.from_case(make_case()), actor="alice")
+        seen = cf.history_head().entry
+    with sqlite3.connect(path, isolation_level=None) as raw:  # the new case taken out
+        for sql in ("DROP TRIGGER audit_no_delete", f"DELETE FROM audit WHERE id = {seen}",
+                    "DROP TRIGGER cases_no_delete", "DELETE FROM case_search WHERE rowid = 1",
+                    "DELETE FROM periods WHERE case_id = 1", "DELETE FROM cases WHERE id = 1"):
+            raw.execute(sql)
+    w = make_window(path, "alice")
+    w.build_workspace()
+    qtbot.waitUntil(lambda: w.last_error_box is not None, timeout=5000)
+    assert w.last_error_box.windowTitle() == "The history is not what this workstation saw"
+    assert (f"but this workstation saw entry #{seen}" in w.last_error_box.text()
+            and "its newest entries were removed" in w.last_error_box.text())
