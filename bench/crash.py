@@ -27,6 +27,13 @@ time is mostly waiting for the CPU):
     half-written cases            0 (target 0)
     files at the end              1,583 cases in 4 files, 15.1 MiB
     time                          921.7 s (922 ms a kill: start, save, kill, check)
+
+Since issue 22 the file has a user, whose every save is signed (the saving process signs
+in with the password first). ``.venv/bin/python bench/crash.py --kills 200 --seed 3``,
+load average 0.7 at the start: 200 kills (38 while starting or opening, 162 while
+saving), 901 saves confirmed, 12 committed but unreported, integrity_check and verify
+(every signature included) ok 200 of 200, 16,892 passes of another program reading the
+file meanwhile, 0 missing cases, 0 half-written cases, 32.4 s.
 """
 
 from __future__ import annotations
