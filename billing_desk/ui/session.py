@@ -321,7 +321,12 @@ class CaseSession(QObject):
 
     def known_head_problem(self) -> str | None:
         """Why the open file's history disagrees with what this workstation saw of it."""
-        return self._cf().known_head_problem() if self.file is not None else None
+        if self.file is None or self.file.is_server:  # (a server keeps its own history)
+            return None
+        try:
+            return self._cf().known_head_problem()
+        except StoreError:  # (the file cannot be read now: what it holds is said elsewhere)
+            return None
 
     def file_exposure(self) -> str | None:
         """Why the open case file is readable by every user of the machine, or None."""
