@@ -56,20 +56,27 @@ def open_case_file(path: str | Path, *, clock: Clock = utc_now,
     return CaseFile(SQLiteConnection(path, conn, clock, key))
 
 
+def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, once SQLite too says it is a case file of a version
+    this Billing Desk reads (the header said so already; SQLite sees the write-ahead
+    log) and, from version 1 on, that its case tables are there."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise NotACaseFile(path)
+    version = user_version(conn)
+    if version > LATEST_VERSION:
+        raise NewerVersion(path, version, LATEST_VERSION)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version and not set(_CORE_TABLES) <= tables:
+        raise CorruptFile(path, "its case tables are missing")
+    return version
+
+
 def _connect_checked(path: Path) -> sqlite3.Connection:
     with translated_errors(path):
         conn = connect(path)
     try:
         with translated_errors(path):
-            # the header said so already; ask SQLite too, which sees the write-ahead log
-            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                raise NotACaseFile(path)
-            version = user_version(conn)
-            if version > LATEST_VERSION:
-                raise NewerVersion(path, version, LATEST_VERSION)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version and not set(_CORE_TABLES) <= tables:
-                raise CorruptFile(path, "its case tables are missing")
+            version = _checked_version(conn, path)
             configure(conn, path)
             if version < LATEST_VERSION:
                 migrate(database(conn))
@@ -113,11 +120,7 @@ def _open_read_only(path: Path, clock: Clock) -> CaseFile:
                                    uri=True, isolation_level=None)
         try:
             with translated_errors(path):
-                if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                    raise NotACaseFile(path)
-                version = user_version(conn)
-                if version > LATEST_VERSION:
-                    raise NewerVersion(path, version, LATEST_VERSION)
+                version = _checked_version(conn, path)
                 if version < LATEST_VERSION:
                     raise ReadOnlyCopy(path, f"it was made by an older Billing Desk (version "
                                        f"{version}) and must be upgraded, which a read-only "
