@@ -703,6 +703,24 @@ _VOIDED = {"approved": "Approval voided: the case was edited after it was approv
            "submitted": "Submission withdrawn: the case was edited after it was submitted."}
 
 
+#: Tables whose new rows must name the person connected (row-level security), and the
+#: column that names them
+SIGNED_ROWS = (("audit", "actor"), ("document_copies", "created_by"),
+               ("documents", "created_by"))
+
+
+def _signed_rows(table: str, column: str) -> str:
+    """Row-level security on ``table``: everyone reads it; a person adds only rows whose
+    ``column`` names themselves (nobody else is bound: the owner, IT)."""
+    return f"""ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS {table}_read ON {table};
+CREATE POLICY {table}_read ON {table} FOR SELECT USING (true);
+DROP POLICY IF EXISTS {table}_signed ON {table};
+CREATE POLICY {table}_signed ON {table} FOR INSERT
+    WITH CHECK (acting_person() IS NULL OR lower({column}) = lower(acting_person()));
+"""
+
+
 def role_names(dbname: str) -> dict[str, str]:
     """The cluster-wide role names of one database's owner and groups: the database's
     name, then ``_owner``, ``_clerk`` ... (a name too long for PostgreSQL's 63 bytes is
@@ -1002,24 +1020,7 @@ CREATE TRIGGER periods_void_approval AFTER INSERT OR UPDATE OR DELETE ON periods
 
 -- A person's audit entries are their own: row-level security (the owner and IT are not
 -- subject to it; the table is append-only for everyone by its grants and triggers).
-ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS audit_read ON audit;
-CREATE POLICY audit_read ON audit FOR SELECT USING (true);
-DROP POLICY IF EXISTS audit_signed ON audit;
-CREATE POLICY audit_signed ON audit FOR INSERT
-    WITH CHECK (acting_person() IS NULL OR lower(actor) = lower(acting_person()));
-ALTER TABLE document_copies ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS document_copies_read ON document_copies;
-CREATE POLICY document_copies_read ON document_copies FOR SELECT USING (true);
-DROP POLICY IF EXISTS document_copies_signed ON document_copies;
-CREATE POLICY document_copies_signed ON document_copies FOR INSERT
-    WITH CHECK (acting_person() IS NULL OR lower(created_by) = lower(acting_person()));
-ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS documents_read ON documents;
-CREATE POLICY documents_read ON documents FOR SELECT USING (true);
-DROP POLICY IF EXISTS documents_signed ON documents;
-CREATE POLICY documents_signed ON documents FOR INSERT
-    WITH CHECK (acting_person() IS NULL OR lower(created_by) = lower(acting_person()));
+{"".join(_signed_rows(table, column) for table, column in SIGNED_ROWS)}
 
 -- Managing people: only an active administrator (or IT: a superuser, or a member of
 -- the owner role) may; see person_add.
