@@ -70,8 +70,12 @@ class _Worker(QObject):
             result = self._work(self.progress)
         except BaseException as e:  # noqa: BLE001 - handed to the GUI thread, shown there
             self.failed.emit(e)
-            return
-        self.succeeded.emit(result)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            # the thread ends with the work (its result is queued for the GUI thread):
+            # whoever waits for it (the window closing) waits for the work, no longer
+            self.thread().quit()
 
 
 class BackgroundTask(QObject, Generic[T]):

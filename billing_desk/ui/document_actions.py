@@ -137,13 +137,21 @@ class DocumentActions(QObject):
         def failed(error: BaseException) -> None:
             self.last_error_box = show_error(self.window, "Documents not issued", error)
 
-        number = self.record.case_number
+        number, store = self.record.case_number, self.session.file
         self.task = run_in_background(self.window, "Issuing documents", issue_on_worker,
-                                      self._issued, text=f"Issuing the documents of {number}…",
+                                      lambda issue: self._issued(issue, store),
+                                      text=f"Issuing the documents of {number}…",
                                       failed=failed)
         return self.task
 
-    def _issued(self, issue: Issue) -> None:
+    def _issued(self, issue: Issue, store: object) -> None:
+        if self.session.file is not store:
+            # the file (or the window) was closed while the documents were being stored:
+            # they are stored in it, there is no view of it left to tell
+            self.window.statusBar().showMessage(
+                f"Issued: {issue.case.case_number}, {len(issue.documents)} document(s), in the "
+                "store closed meanwhile", 8000)
+            return
         issue = self.session.issued(issue)
         self.window.statusBar().showMessage(
             f"{'Issued' if issue.created else 'Already issued'}: {issue.case.case_number}, "

@@ -18,7 +18,7 @@ from billing_desk.ui.main_window import MainWindow
 from billing_desk.ui.session import CaseSession
 from tests.domain.builders import make_case
 
-from tests.ui.helpers import enter_cell
+from tests.ui.helpers import enter_cell, finish
 
 
 
@@ -142,7 +142,9 @@ def test_ctrl_shift_i_asks_what_goes_out_before_issuing(mailroom, activate, qtbo
     assert w.session.load(1).status is CaseStatus.APPROVED and w.session.issued_documents(w.record) == ()
     QTest.keyClick(w.case_list.table, Qt.Key.Key_I, CTRL_SHIFT)
     answer(qtbot, w.document_actions.confirm_box, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: w.session.load(1).status is CaseStatus.ISSUED)
+    qtbot.waitUntil(lambda: w.document_actions.task is not None)
+    finish(qtbot, w.document_actions.task)  # (stored on a worker, then shown here)
+    assert w.session.load(1).status is CaseStatus.ISSUED
 
 
 def test_the_documents_tab_issue_button_asks_too(mailroom):

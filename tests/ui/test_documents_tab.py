@@ -251,3 +251,19 @@ def test_anyone_else_reads_the_letter_settings_only(window):
     assert dialog.fields["letterhead.phone"].isReadOnly() and not dialog.save_button.isEnabled()
     assert "Only an administrator" in dialog.note.text()
     dialog.close()
+
+
+def test_documents_stored_after_their_file_was_closed_are_kept_and_nothing_breaks(window, qtbot):
+    """The file closed (or the window) while the documents were being stored on the worker:
+    they are in the file, and the window says so instead of showing a file no longer open."""
+    path = window.session.path
+    window.open_case(1)
+    task = window.document_actions.issue()
+    assert task.wait()  # stored; its result not yet handed to the window
+    window.session.close()
+    finish(qtbot, task)
+    assert task.error is None
+    assert "in the store closed meanwhile" in window.statusBar().currentMessage()
+    with open_case_file(path) as cf:
+        assert cf.cases.load(1).status.value == "issued"
+        assert len(cf.documents.list(1)) == 3
