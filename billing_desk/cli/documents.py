@@ -12,14 +12,10 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..documents import DocumentError
-from ..documents.whole_file import write_whole
 from ..errors import BillingDeskError
-from ..issuing import (BatchInProgress, BatchReport, IssueDateRefused, Manifest, export_copy,
-                       issue_batch, issue_documents, save_document)
 from ..store.errors import StoreError
-from ..store.timestamps import utc_now
 from .arguments import case_arguments, target_argument
 from .exit_codes import (
     EXIT_BATCH_STOPPED,
@@ -31,6 +27,12 @@ from .exit_codes import (
 )
 from .progress import ProgressDisplay
 from .signin import acting_user_default_option, open_target, sign_in
+
+if TYPE_CHECKING:
+    from ..issuing import BatchReport
+
+# (the documents and issuing layers, with ReportLab and PDFium, load when a command here
+# runs, not when the command line starts: ``determine`` answers without them)
 
 
 def writable_folder(text: str | None, command: str) -> Path | None:
@@ -54,6 +56,9 @@ class FolderRefused(BillingDeskError):
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    from ..documents.whole_file import write_whole
+    from ..issuing import IssueDateRefused, export_copy, issue_documents, save_document
+
     out = writable_folder(args.out, "issue")
     written: list[tuple[str, Path]] = []
     with open_target(args.target) as cf:
@@ -103,6 +108,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_batch(args: argparse.Namespace) -> int:
+    from ..documents import DocumentError
+    from ..issuing import BatchInProgress, IssueDateRefused, Manifest, issue_batch
+    from ..store.timestamps import utc_now
+
     out = writable_folder(args.out, "issue-batch")
     if args.workers is not None and args.workers < 1:
         sys.stderr.write("billing-desk issue-batch: --workers must be at least 1\n")

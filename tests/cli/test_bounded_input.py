@@ -46,6 +46,24 @@ def test_determine_of_a_device_or_a_huge_file_answers_at_once(tmp_path):
     assert text.returncode == 2 and b"larger than 1 MB" in text.stdout
 
 
+def test_determine_starts_without_the_document_layers():
+    """What makes ``determine`` answer in well under a second: the command line loads
+    ReportLab, PDFium, the issuing layer and the demo generator only for the commands
+    that use them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from billing_desk.cli import main\n"
+             "main(['determine', '/dev/zero'])\n"
+             "heavy = ('reportlab', 'pypdfium2', 'billing_desk.issuing.service', "
+             "'billing_desk.documents.issue', 'PySide6')\n"
+             "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
 def test_a_file_just_under_the_limit_is_read_and_one_just_over_is_not(tmp_path):
     data = json.dumps(case_json()).encode()
     under = tmp_path / "under.json"
