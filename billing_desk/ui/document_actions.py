@@ -21,6 +21,7 @@ from .errors import reported, show_error
 from .session import CaseSession
 
 if TYPE_CHECKING:
+    from ..store import CaseFile
     from ..store.issues import Issue
 
 
@@ -144,13 +145,13 @@ class DocumentActions(QObject):
                                       failed=failed)
         return self.task
 
-    def _issued(self, issue: Issue, store: object) -> None:
+    def _issued(self, issue: Issue, store: CaseFile) -> None:
         if self.session.file is not store:
             # the file (or the window) was closed while the documents were being stored:
             # they are stored in it, there is no view of it left to tell
             self.window.statusBar().showMessage(
-                f"Issued: {issue.case.case_number}, {len(issue.documents)} document(s), in the "
-                "store closed meanwhile", 8000)
+                f"Issued: {issue.case.case_number}, {len(issue.documents)} document(s), in "
+                f"{store.name} (closed since)", 8000)
             return
         issue = self.session.issued(issue)
         self.window.statusBar().showMessage(

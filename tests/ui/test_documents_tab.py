@@ -263,7 +263,8 @@ def test_documents_stored_after_their_file_was_closed_are_kept_and_nothing_break
     window.session.close()
     finish(qtbot, task)
     assert task.error is None
-    assert "in the store closed meanwhile" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == (
+        "Issued: BD-000001, 3 document(s), in cases.bdesk (closed since)")
     with open_case_file(path) as cf:
         assert cf.cases.load(1).status.value == "issued"
         assert len(cf.documents.list(1)) == 3
