@@ -99,10 +99,13 @@ class MailRunRepository:
         ids = [str(d) for d in document_ids]
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
+            marks = ', '.join('?' * len(part))
+            # (through the cases' own entries, index audit_case: never the whole history)
             found |= {int(e) for (e,) in self._c.rows(
-                "SELECT DISTINCT entity_id FROM audit WHERE entity = 'document' AND action IN "
-                f"({', '.join('?' * len(HANDED_OUT))}) AND entity_id IN "
-                f"({', '.join('?' * len(part))})", (*HANDED_OUT, *part))}
+                f"SELECT DISTINCT entity_id FROM audit WHERE case_id IN (SELECT case_id FROM "
+                f"documents WHERE id IN ({marks})) AND entity = 'document' AND action IN "
+                f"({', '.join('?' * len(HANDED_OUT))}) AND entity_id IN ({marks})",
+                (*(int(d) for d in part), *HANDED_OUT, *part))}
         return found
 
     def mailed(self, document_ids: Sequence[int]) -> set[int]:

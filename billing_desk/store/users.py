@@ -78,8 +78,8 @@ def person_of(db: Reader, login: str):
     created_by = role_set_by = user.login
     limit_set_by = None
     for action, actor, after in db.rows(
-            "SELECT action, actor, after FROM audit WHERE entity = 'user' AND entity_id = ? "
-            "ORDER BY id", (user.login,)):
+            "SELECT action, actor, after FROM audit WHERE case_id IS NULL AND entity = 'user' "
+            "AND entity_id = ? ORDER BY id", (user.login,)):  # (the index audit_file)
         state = json.loads(after) if after else {}
         if action == "add":
             created_by = role_set_by = actor
