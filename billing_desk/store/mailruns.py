@@ -96,16 +96,15 @@ class MailRunRepository:
         if not document_ids:
             return set()
         found: set[int] = set()
-        ids = [str(d) for d in document_ids]
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
+        for i in range(0, len(document_ids), 500):
+            part = [int(d) for d in document_ids[i:i + 500]]
             marks = ', '.join('?' * len(part))
             # (through the cases' own entries, index audit_case: never the whole history)
             found |= {int(e) for (e,) in self._c.rows(
                 f"SELECT DISTINCT entity_id FROM audit WHERE case_id IN (SELECT case_id FROM "
                 f"documents WHERE id IN ({marks})) AND entity = 'document' AND action IN "
                 f"({', '.join('?' * len(HANDED_OUT))}) AND entity_id IN ({marks})",
-                (*(int(d) for d in part), *HANDED_OUT, *part))}
+                (*part, *HANDED_OUT, *map(str, part)))}
         return found
 
     def mailed(self, document_ids: Sequence[int]) -> set[int]:
