@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import BillingDeskError
 from ..store.errors import StoreError
+from ..store.timestamps import utc_now
 from .arguments import case_arguments, target_argument
 from .exit_codes import (
     EXIT_BATCH_STOPPED,
@@ -110,7 +111,6 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_issue_batch(args: argparse.Namespace) -> int:
     from ..documents import DocumentError
     from ..issuing import BatchInProgress, IssueDateRefused, Manifest, issue_batch
-    from ..store.timestamps import utc_now
 
     out = writable_folder(args.out, "issue-batch")
     if args.workers is not None and args.workers < 1:
